@@ -1,0 +1,31 @@
+/**
+ * Recognise tool failures in response text (domain.md §2.1): the Fathom executor's
+ * `[failed to retrieve content from URL]`, `[error: invalid URL …]`, `[tool-error] …`,
+ * `error: execution timed out`, `Parse tool call failed: …`, and an `error:` section with
+ * no `result:`/`output:` content. Returns a short reason, or null for a normal response.
+ */
+
+const PATTERNS: Array<[RegExp, string]> = [
+  [/\[failed to retrieve content from URL\]/, "failed to retrieve content from URL"],
+  [/\[error: invalid URL[^\]]*\]/, "invalid URL"],
+  [/\[tool-error\]/, "tool error"],
+  [/error:\s*execution timed out/i, "execution timed out"],
+  [/^\s*Parse tool call failed/, "tool call could not be parsed"],
+];
+
+export function toolFailure(text: string): string | null {
+  const head = text.length > 4000 ? text.slice(0, 2000) + text.slice(-2000) : text;
+  for (const [re, reason] of PATTERNS) if (re.test(head)) return reason;
+  const t = head.trimStart();
+  if (/^error:\s*\n/.test(t) && !/\n(result|output):\s*\n\s*\S/.test(t)) return "tool error";
+  return null;
+}
+
+/**
+ * The Fathom executor writes `result: \n…`, then optionally `output: \n…` and/or
+ * `error: \n…`. Strip a leading `result:` label; keep the rest as is.
+ */
+export function executorResult(text: string): string {
+  const m = /^\s*result:[ \t]*\n/.exec(text);
+  return m ? text.slice(m[0].length) : text;
+}

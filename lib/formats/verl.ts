@@ -1,0 +1,114 @@
+/**
+ * verl rollout dumps (`trainer.rollout_data_dir/{global_step}.jsonl`): rows
+ * `{input, output, gts, score, step, …extra reward keys}` decoded with special tokens
+ * stripped, so `<|im_start|>` markers are gone but plain-text tags survive. The output is
+ * read by its tags: `<tool_call>`/`<tool_response>` (ReCall, Fathom), `<search>` (Search-R1)
+ * or `<|begin_of_query|>` (R1-Searcher).
+ *
+ * Training step: the row's `step`, else the file name's number (`120.jsonl` → 120).
+ * Group: rollouts of one prompt within one step share `groupId` = `s{step}:` + the row's
+ * `uid` when present, else a hash of the prompt text.
+ * Verdict: an `acc` / `correct` / `is_correct` key when the reward function returned one;
+ * `score` alone is a reward, not a verdict.
+ */
+import { createHash } from "node:crypto";
+import { basename } from "node:path";
+import { TrajectoryBuilder } from "../trajectory/builder.js";
+import type { Trajectory } from "../trajectory/schema.js";
+import { RecordError, type FormatReader, type ReadContext } from "./format-reader.js";
+import { asRecord, extraFields, goldList, isObject, pickNumber, pickString, verdictOf } from "./record-fields.js";
+import { readInlineSearch, R1_MARKERS, SEARCH_R1_MARKERS } from "./inline-search.js";
+import { readTaggedTurns, type Turn } from "./tagged-dialogue.js";
+import { questionFromPrompt } from "./qwen-agent.js";
+
+const KNOWN = new Set(["input", "output", "gts", "score", "step", "uid", "acc", "correct", "is_correct", "data_source", "id"]);
+
+/** Training step from a verl dump file name: `120.jsonl`, `step_120.jsonl.gz`, `global_step120.jsonl`. */
+export function stepFromFileName(file: string): number | null {
+  const m = /(\d+)\.jsonl?(?:\.gz)?$/.exec(basename(file));
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * Split special-token-stripped ChatML back into turns. Role names survive as bare lines
+ * (`user`, `assistant`), which web text can imitate, so turns are cut at the tool-response
+ * groups instead: text before a run of `<tool_response>` blocks is an assistant turn, the run
+ * itself is a tool turn. Leftover role lines at the cut points are trimmed.
+ */
+export function strippedTurns(text: string): Turn[] {
+  const turns: Turn[] = [];
+  const OPEN = "<tool_response>";
+  const CLOSE = "</tool_response>";
+  let pos = 0;
+  for (;;) {
+    const r = text.indexOf(OPEN, pos);
+    const head = text.slice(pos, r === -1 ? text.length : r);
+    turns.push({ role: "assistant", content: head.replace(/^\s*assistant[ \t]*\n/, "").replace(/\n[ \t]*(user|tool)[ \t]*\n?\s*$/, "\n") });
+    if (r === -1) break;
+    let end = r;
+    for (;;) {
+      const e = text.indexOf(CLOSE, end);
+      if (e === -1) {
+        end = text.length;
+        break;
+      }
+      end = e + CLOSE.length;
+      let k = end;
+      while (k < text.length && /\s/.test(text[k]!)) k++;
+      if (!text.startsWith(OPEN, k)) break;
+      end = k;
+    }
+    turns.push({ role: "tool", content: text.slice(r, end) });
+    pos = end;
+  }
+  return turns;
+}
+
+/** The question of a special-token-stripped ChatML prompt: its last user turn. */
+export function promptQuestion(input: string): string {
+  const m = /(?:^|\n)user[ \t]*\n([\s\S]*?)\n?[ \t]*assistant[ \t]*\n?\s*$/.exec(input);
+  return questionFromPrompt(m ? m[1]! : input);
+}
+
+export const verlReader: FormatReader = {
+  name: "verl",
+  description: "verl rollout dumps: {input, output, gts, score, step} per row, file named {global_step}.jsonl",
+
+  detect(value) {
+    if (!isObject(value)) return 0;
+    if (typeof value.input === "string" && typeof value.output === "string" && ("gts" in value || "score" in value)) return 0.95;
+    return 0;
+  },
+
+  read(value: unknown, ctx: ReadContext): Trajectory {
+    const o = asRecord(value);
+    if (typeof o.input !== "string" || typeof o.output !== "string") {
+      throw new RecordError('verl dump rows need string "input" and "output" fields');
+    }
+    const b = new TrajectoryBuilder({ format: "verl", file: ctx.file, line: ctx.line }, ctx.roles);
+    const step = pickNumber(o, "step", "global_step") ?? stepFromFileName(ctx.file);
+    b.trainingStep = step === null ? null : Math.trunc(step);
+    const uid = pickString(o, "uid");
+    const promptKey = uid ?? createHash("sha1").update(o.input).digest("hex").slice(0, 12);
+    b.groupId = `s${b.trainingStep ?? "?"}:${promptKey}`;
+    b.recordId = pickString(o, "id");
+    b.dataset = pickString(o, "data_source", "dataset");
+    b.goldAnswers = goldList(o.gts);
+    b.score = pickNumber(o, "score");
+    b.verdict = verdictOf(o.acc ?? o.correct ?? o.is_correct);
+    b.extra = extraFields(o, KNOWN);
+    b.question = promptQuestion(o.input);
+
+    const out = o.output;
+    if (out.includes("<tool_call>")) {
+      readTaggedTurns(b, strippedTurns(out));
+    } else if (out.includes(SEARCH_R1_MARKERS.queryOpen)) {
+      readInlineSearch(b, out, SEARCH_R1_MARKERS);
+    } else if (out.includes(R1_MARKERS.queryOpen)) {
+      readInlineSearch(b, out, R1_MARKERS);
+    } else {
+      readTaggedTurns(b, strippedTurns(out));
+    }
+    return b.build();
+  },
+};

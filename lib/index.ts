@@ -1,0 +1,25 @@
+/**
+ * sounding's public API: everything a notebook, script or the CLI may import.
+ * @packageDocumentation
+ */
+export * from "./trajectory/schema.js";
+export { toolRoles, parseToolRoleMap, DEFAULT_TOOL_ROLES, ToolRoleMapSchema } from "./trajectory/tool-roles.js";
+export type { ToolRoles, ToolRoleMap } from "./trajectory/tool-roles.js";
+export { callTargets } from "./trajectory/call-arguments.js";
+export { contentId } from "./trajectory/ids.js";
+export {
+  loadTrajectories,
+  streamTrajectories,
+  expandPaths,
+  emptyReport,
+  StrictModeError,
+} from "./formats/load.js";
+export type { LoadOptions, LoadIssue, LoadReport, FileReport, Loaded } from "./formats/load.js";
+export { detectFormat } from "./formats/detect.js";
+export type { Detection } from "./formats/detect.js";
+export { READERS, FORMAT_NAMES, readerFor, isFormatName } from "./formats/registry.js";
+export type { FormatReader, ReadContext } from "./formats/format-reader.js";
+export { RecordError } from "./formats/format-reader.js";
+export { parseSearchResults } from "./formats/search-results.js";
+export { readRecords } from "./io/read-records.js";
+export type { RawRecord } from "./io/raw-record.js";

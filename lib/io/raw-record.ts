@@ -1,0 +1,55 @@
+/**
+ * A record as framed from a file, before any format reads it: either a parsed JSON value or
+ * a bad record with the reason it could not be framed. `line` is 1-based, the line of the
+ * record's first byte.
+ */
+export type RawRecord =
+  | { kind: "value"; line: number; value: unknown; bytes: number }
+  | { kind: "bad"; line: number; reason: string; excerpt: string };
+
+/** Container layouts sounding frames. */
+export type Container = "jsonl" | "json";
+
+const EXCERPT_CHARS = 120;
+
+/** A short, single-line, printable excerpt of record text for error reports. */
+export function excerptOf(text: string, max = EXCERPT_CHARS): string {
+  const head = text.length > max ? text.slice(0, max) : text;
+  // eslint-disable-next-line no-control-regex
+  const clean = head.replace(/[\u0000-\u001f\u007f]/g, (c) =>
+    c === "\n" ? "\\n" : c === "\t" ? "\\t" : c === "\r" ? "\\r" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  return text.length > max ? clean + "…" : clean;
+}
+
+const fatalUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Decode UTF-8 bytes; returns null when they are not valid UTF-8. Fast path: a plain
+ * decode, re-checked strictly only when it produced a replacement character.
+ */
+export function decodeUtf8(buf: Buffer, start: number, end: number): string | null {
+  const s = buf.toString("utf8", start, end);
+  if (s.indexOf("\uFFFD") === -1) return s;
+  try {
+    fatalUtf8.decode(buf.subarray(start, end));
+    return s;
+  } catch {
+    return null;
+  }
+}
+
+/** Turn a JSON.parse failure into a user-facing reason. */
+export function jsonReason(err: unknown, text: string): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/end of JSON input|Unterminated string|Expected .* after/.test(msg) && !/position \d+ \(line/.test(msg)) {
+    return `invalid JSON: record ends early (truncated?): ${msg}`;
+  }
+  return `invalid JSON: ${msg}` + (text.trim() === "" ? " (empty record)" : "");
+}
+
+export function humanBytes(n: number): string {
+  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MB`;
+  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KB`;
+  return `${n} B`;
+}

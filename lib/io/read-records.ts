@@ -1,0 +1,104 @@
+/**
+ * Stream the records of a trace file: gzip is recognised by its magic bytes (any file name),
+ * the container (JSON Lines or a JSON array/document) by the first non-blank byte.
+ * Yields records in batches (one batch per chunk read), which keeps per-record overhead low.
+ */
+import { createReadStream } from "node:fs";
+import { createGunzip } from "node:zlib";
+import { open } from "node:fs/promises";
+import { JsonlSplitter } from "./jsonl-splitter.js";
+import { JsonArraySplitter } from "./json-array-splitter.js";
+import type { Container, RawRecord } from "./raw-record.js";
+
+export interface ReadRecordsOptions {
+  /** Largest record accepted, in bytes (default 64 MiB). Larger ones are reported and skipped. */
+  maxRecordBytes?: number;
+  /** Force the container instead of sniffing it. */
+  container?: Container;
+  /** Called with the number of (compressed) file bytes read so far. */
+  onProgress?: (bytesRead: number) => void;
+  /** Read chunk size (default 1 MiB). */
+  chunkBytes?: number;
+}
+
+export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024;
+
+/** True when the file starts with the gzip magic bytes. */
+export async function isGzip(path: string): Promise<boolean> {
+  const fh = await open(path, "r");
+  try {
+    const b = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(b, 0, 2, 0);
+    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+function sniff(chunk: Buffer): Container | null {
+  let i = 0;
+  if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
+  for (; i < chunk.length; i++) {
+    const b = chunk[i]!;
+    if (b <= 32) continue;
+    if (b === 91) return "json"; // [
+    if (b === 123) {
+      // '{' alone on its line: a pretty-printed single JSON document
+      let j = i + 1;
+      while (j < chunk.length && (chunk[j] === 32 || chunk[j] === 9 || chunk[j] === 13)) j++;
+      return j < chunk.length && chunk[j] === 10 ? "json" : "jsonl";
+    }
+    return "jsonl";
+  }
+  return null;
+}
+
+/** Async batches of framed records of one file. The caller handles open errors. */
+export async function* readRecords(path: string, opts: ReadRecordsOptions = {}): AsyncGenerator<RawRecord[]> {
+  const max = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  const gz = await isGzip(path);
+  const file = createReadStream(path, { highWaterMark: opts.chunkBytes ?? 1 << 20 });
+  let read = 0;
+  if (opts.onProgress) {
+    const cb = opts.onProgress;
+    file.on("data", (c) => {
+      read += (c as Buffer).length;
+      cb(read);
+    });
+  }
+  const stream: AsyncIterable<Buffer> = gz ? file.pipe(createGunzip()) : file;
+  let splitter: JsonlSplitter | JsonArraySplitter | null = null;
+  const held: Buffer[] = []; // leading whitespace-only chunks, replayed for line counts
+  try {
+    for await (const chunk of stream) {
+      const out: RawRecord[] = [];
+      if (!splitter) {
+        const c = opts.container ?? sniff(chunk);
+        if (c === null) {
+          held.push(Buffer.from(chunk));
+          continue;
+        }
+        splitter = c === "json" ? new JsonArraySplitter(max) : new JsonlSplitter(max);
+        for (const h of held.splice(0)) splitter.push(h, out);
+      }
+      splitter.push(chunk, out);
+      if (out.length) yield out;
+    }
+  } catch (err) {
+    file.destroy();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "Z_BUF_ERROR" || code === "Z_DATA_ERROR") {
+      const out: RawRecord[] = [];
+      splitter?.end(out);
+      out.push({ kind: "bad", line: 0, reason: `gzip stream is corrupt or cut short (${(err as Error).message}); records after this point are lost`, excerpt: "" });
+      yield out;
+      return;
+    }
+    throw err;
+  }
+  if (splitter) {
+    const out: RawRecord[] = [];
+    splitter.end(out);
+    if (out.length) yield out;
+  }
+}

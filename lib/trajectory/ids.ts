@@ -1,0 +1,47 @@
+/**
+ * Stable trajectory ids.
+ *
+ * Derivation (documented in README "Trajectory ids"):
+ * 1. The record's own id when it has one (Fathom `id`, a Responses `response.id`,
+ *    tau-bench `task_id` + `trial`, ...).
+ * 2. Otherwise `h` + the first 12 hex digits of SHA-1 over the trajectory's content
+ *    (format, question, every call's name and raw arguments, final answer): the same rollout
+ *    gets the same id wherever its file lives.
+ * 3. Within one file, the k-th repeat (k ≥ 2, in file order) of an id gets `#k` appended,
+ *    so ids are unique per file: rollouts of one question in one eval file become
+ *    `q17`, `q17#2`, `q17#3`.
+ * 4. Across the files of one load, `loadTrajectories` qualifies ids that still collide with
+ *    the file's name (see `lib/formats/load.ts`).
+ * `provenance.source` ({file, line}) is always kept beside the id.
+ */
+import { createHash } from "node:crypto";
+import type { Trajectory } from "./schema.js";
+
+/** Content hash of a trajectory (independent of file and line). */
+export function contentId(t: Trajectory): string {
+  const h = createHash("sha1");
+  h.update(t.provenance.format);
+  h.update("\u0000");
+  h.update(t.question);
+  for (const c of t.calls) {
+    h.update("\u0000");
+    h.update(c.name);
+    h.update("\u0001");
+    h.update(c.arguments);
+  }
+  h.update("\u0000");
+  h.update(t.finalAnswer ?? "");
+  return "h" + h.digest("hex").slice(0, 12);
+}
+
+/** Assigns per-file unique ids in file order. */
+export class IdAssigner {
+  private readonly seen = new Map<string, number>();
+
+  assign(t: Trajectory): string {
+    const base = t.provenance.recordId ?? contentId(t);
+    const n = (this.seen.get(base) ?? 0) + 1;
+    this.seen.set(base, n);
+    return n === 1 ? base : `${base}#${n}`;
+  }
+}
