@@ -145,3 +145,38 @@ export type RoleCounts = Record<ToolRole, number>;
 export function emptyRoleCounts(): RoleCounts {
   return { search: 0, page: 0, answer: 0, other: 0 };
 }
+
+/** Behaviour labels of the paper's taxonomy (domain.md §3), by tool role. */
+export const BehaviourLabelSchema = z.enum([
+  "UNIQUESEARCH",
+  "REDUNDANTSEARCH",
+  "EXPLORATION",
+  "VERIFICATION",
+  "REDUNDANTQUERY",
+]);
+export type BehaviourLabel = z.infer<typeof BehaviourLabelSchema>;
+
+/** Which labels a call of each role may take (`answer`/`other` calls get none). */
+export const LABELS_BY_ROLE: Readonly<Record<ToolRole, readonly BehaviourLabel[]>> = {
+  search: ["UNIQUESEARCH", "REDUNDANTSEARCH"],
+  page: ["EXPLORATION", "VERIFICATION", "REDUNDANTQUERY"],
+  answer: [],
+  other: [],
+};
+
+/**
+ * One row of a label set file (JSONL): the label of one call, stored apart from the trace
+ * and joined to it by `trajectoryId` + `callIndex` (`source` is kept for humans and for
+ * files whose ids are derived). `label` is null for calls of role `answer`/`other`.
+ */
+export const LabelRowSchema = z.object({
+  source: SourceSchema,
+  trajectoryId: z.string(),
+  callIndex: z.number().int().nonnegative(),
+  tool: z.string(),
+  role: ToolRoleSchema,
+  label: BehaviourLabelSchema.nullable(),
+  utility: z.number().nullable(),
+  evidence: z.string().optional(),
+});
+export type LabelRow = z.infer<typeof LabelRowSchema>;
