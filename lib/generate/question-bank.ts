@@ -1,5 +1,5 @@
 /**
- * Benchmark questions bundled with the package (`traces/questions/`, a few dozen per set from
+ * Benchmark questions bundled with the package (`data/questions/`, a few dozen per set from
  * the Fathom-DeepResearch eval sets, MIT; see traces/PROVENANCE.md), used to seed generated
  * traces. Resolved relative to this module so it works from a clone and from an install.
  */
@@ -15,7 +15,7 @@ export interface Question {
 }
 
 export function questionsDir(): string {
-  return join(dirname(fileURLToPath(import.meta.url)), "..", "..", "traces", "questions");
+  return join(dirname(fileURLToPath(import.meta.url)), "..", "..", "data", "questions");
 }
 
 /** All bundled questions, by dataset name, in file order. */

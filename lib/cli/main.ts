@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+/** The `sounding` command line. Uses only the public API, like any user script. */
+import { inspectCommand } from "./inspect.js";
+import { generateCommand } from "./generate.js";
+import { UsageError } from "./usage-error.js";
+
+const HELP = `usage: sounding <command> [options]
+
+commands:
+  inspect <paths…>   what is in these trace files (formats, trajectories, tool calls, bad records)
+  generate --out DIR seeded synthetic Fathom / verl traces with their true labels
+
+Run "sounding <command> --help" for a command's options.`;
+
+const COMMANDS: Record<string, (argv: string[], out: (s: string) => void) => Promise<number>> = {
+  inspect: inspectCommand,
+  generate: generateCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const out = (s: string) => process.stdout.write(s + "\n");
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === "--help" || cmd === "-h" || cmd === "help") {
+    out(HELP);
+    return cmd ? 0 : 2;
+  }
+  if (cmd === "--version") {
+    out("sounding 0.1.0");
+    return 0;
+  }
+  const run = COMMANDS[cmd];
+  try {
+    if (!run) throw new UsageError(`unknown command "${cmd}"\n\n${HELP}`);
+    return await run(rest, out);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`sounding: ${err.message}\n`);
+      return 2;
+    }
+    const e = err as NodeJS.ErrnoException;
+    if (e && typeof e.code === "string" && e.syscall) {
+      process.stderr.write(`sounding: ${e.path ?? ""}: ${e.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`sounding: internal error: ${e?.message ?? String(err)} (set SOUNDING_DEBUG=1 for details; please report)\n`);
+    if (process.env.SOUNDING_DEBUG) process.stderr.write(`${e?.stack ?? ""}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`sounding: internal error: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+  },
+);
