@@ -31,3 +31,7 @@ export { fathomRow, verlRow, fathomTranscript, FATHOM_SYSTEM_PROMPT } from "./ge
 export { loadQuestionBank } from "./generate/question-bank.js";
 export type { Question } from "./generate/question-bank.js";
 export { Rng } from "./generate/rng.js";
+export { escapeHtml, htmlTable } from "./notebook/html.js";
+export type { Cell } from "./notebook/html.js";
+export { fileSummaryRows, issueRows, callRows } from "./notebook/report-rows.js";
+export type { FileSummaryRow } from "./notebook/report-rows.js";
