@@ -1,0 +1,121 @@
+/**
+ * Readers on the real recorded trajectories in ../shared/data. Every count is computed a
+ * second, independent way in the test (plain JSON.parse and string counting over the raw
+ * file), and pinned to the number a Python count gave when the fixture was chosen.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { load, shared } from "../helpers.js";
+
+function jsonl(path: string): any[] {
+  return readFileSync(path, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+}
+function occurrences(s: string, needle: string): number {
+  return s.split(needle).length - 1;
+}
+
+describe("real files from ../shared/data", () => {
+  it("WebDancer (Qwen-agent messages): 200 trajectories, 222 calls (204 search with array queries, 18 visit)", async () => {
+    const path = shared("webdancer/sample_traj.jsonl");
+    const raw = jsonl(path);
+    let calls = 0;
+    const names: Record<string, number> = {};
+    let queries = 0;
+    for (const r of raw)
+      for (const m of r.messages)
+        if (m.role === "assistant")
+          for (const part of m.content.split("<tool_call>").slice(1)) {
+            calls++;
+            const j = JSON.parse(part.split("</tool_call>")[0]);
+            names[j.name] = (names[j.name] ?? 0) + 1;
+            if (j.name === "search") queries += j.arguments.query.length;
+          }
+    expect([raw.length, calls, names.search, names.visit]).toEqual([200, 222, 204, 18]);
+
+    const { trajectories, report } = await load(path);
+    expect(report.files[0]!.format).toBe("qwen-agent");
+    expect(report.issues).toEqual([]);
+    expect(trajectories).toHaveLength(raw.length);
+    expect(report.toolCalls).toBe(calls);
+    expect(report.files[0]!.byRole).toEqual({ search: names.search, page: names.visit, answer: 0, other: 0 });
+    // batched queries are kept one by one
+    expect(trajectories.flatMap((t) => t.calls).filter((c) => c.role === "search").reduce((n, c) => n + c.queries.length, 0)).toBe(queries);
+    // every call got its response; the question is the text after "User:"
+    expect(trajectories.flatMap((t) => t.calls).every((c) => c.response !== null)).toBe(true);
+    expect(trajectories[0]!.question.startsWith("In a prestigious British equestrian event")).toBe(true);
+    expect(trajectories[0]!.goldAnswers).toEqual(["English horse race Derby"]);
+    expect(trajectories.every((t) => t.finalAnswer !== null)).toBe(true);
+    expect(trajectories[0]!.provenance.dataset).toBe("e2hqa");
+    const visits = trajectories.flatMap((t) => t.calls).filter((c) => c.name === "visit");
+    expect(visits.every((c) => c.urls.length >= 1 && c.goal)).toBe(true);
+    // search results carry URLs parsed from the markdown list
+    expect(trajectories[0]!.calls[0]!.results[0]).toMatchObject({ url: "https://www.britishpathe.com/asset/241055" });
+  });
+
+  it("R1-Searcher: 125 trajectories, 248 queries paired with their documents, verdicts from gpt4o_output", async () => {
+    const path = shared("r1_searcher/bamboogle_qwen.jsonl");
+    const raw = jsonl(path);
+    const q = raw.reduce((n, r) => n + occurrences(r.gen_text_store, "<|begin_of_query|>"), 0);
+    const trueN = raw.filter((r) => r.gpt4o_output === "True").length;
+    expect([raw.length, q, trueN]).toEqual([125, 248, 68]);
+    const { trajectories, report } = await load(path);
+    expect(report.files[0]!.format).toBe("r1-searcher");
+    expect(report.issues).toEqual([]);
+    expect(trajectories).toHaveLength(125);
+    expect(report.toolCalls).toBe(q);
+    expect(report.files[0]!.verdicts).toEqual({ correct: trueN, incorrect: raw.length - trueN, unknown: 0 });
+    const calls = trajectories.flatMap((t) => t.calls);
+    expect(calls.every((c) => c.role === "search" && c.queries.length === 1 && c.response !== null)).toBe(true);
+    const withQuery = trajectories.find((t) => t.calls.length > 0)!;
+    expect(withQuery.calls[0]!.queries).toEqual(["military top level domain"]);
+    expect(withQuery.calls[0]!.results.length).toBe(5);
+    expect(trajectories[0]!.finalAnswer).toBe("Yes");
+  });
+
+  it("NeMo Gym (OpenAI Responses items): 5 rollouts, calls paired by call_id, search results from Google JSON", async () => {
+    const path = shared("nemo_gym/google_search__example_rollouts.jsonl");
+    const raw = jsonl(path);
+    const fc = raw.map((r) => r.response.output.filter((i: any) => i.type === "function_call").length);
+    expect(fc).toEqual([0, 2, 0, 2, 1]);
+    const { trajectories, report } = await load(path);
+    expect(report.files[0]!.format).toBe("openai-responses");
+    expect(report.issues).toEqual([]);
+    expect(trajectories.map((t) => t.calls.length)).toEqual(fc);
+    const roles = trajectories.flatMap((t) => t.calls.map((c) => c.role));
+    expect(roles.filter((r) => r === "search")).toHaveLength(raw.reduce((n, r) => n + r.response.output.filter((i: any) => i.name === "search").length, 0));
+    expect(roles.filter((r) => r === "page")).toHaveLength(raw.reduce((n, r) => n + r.response.output.filter((i: any) => i.name === "browse").length, 0));
+    expect(trajectories.map((t) => t.verdict)).toEqual(raw.map((r) => (r.reward === 1 ? "correct" : "incorrect")));
+    const s = trajectories[1]!.calls[0]!;
+    expect(s.results.length).toBe(10);
+    expect(s.results[0]!.url).toMatch(/^https?:\/\//);
+    expect(trajectories[1]!.finalAnswer).toBe("C");
+    expect(trajectories[1]!.provenance.model).toBe("gpt-4.1-2025-04-14");
+  });
+
+  it("tau-bench (OpenAI Chat, JSON array): 200 trajectories, 1164 calls of non-search tools kept as 'other'", async () => {
+    const path = shared("tau_bench/gpt-4o-airline.json");
+    const raw = JSON.parse(readFileSync(path, "utf8")) as any[];
+    const calls = raw.reduce((n, r) => n + r.traj.reduce((m: number, x: any) => m + (x.tool_calls?.length ?? 0), 0), 0);
+    const replies = raw.reduce((n, r) => n + r.traj.filter((x: any) => x.role === "tool").length, 0);
+    expect([raw.length, calls, replies]).toEqual([200, 1164, 1164]);
+    const { trajectories, report } = await load(path);
+    expect(report.files[0]!.format).toBe("openai-chat");
+    expect(report.issues).toEqual([]);
+    expect(trajectories).toHaveLength(200);
+    expect(report.toolCalls).toBe(calls);
+    expect(report.files[0]!.byRole.other).toBe(calls);
+    expect(trajectories.flatMap((t) => t.calls).every((c) => c.response !== null)).toBe(true);
+    expect(trajectories[0]!.id).toBe("task-0/trial-0");
+    expect(trajectories[0]!.provenance.groupId).toBe("task-0");
+    // each element's line is where it starts in the pretty-printed array
+    const lines = readFileSync(path, "utf8").split("\n");
+    for (const t of trajectories.slice(0, 20)) expect(lines[t.provenance.source.line - 1]!.trim()).toBe("{");
+    expect(lines[trajectories[1]!.provenance.source.line]!.trim()).toBe(`"task_id": ${raw[1].task_id},`);
+  });
+
+  it("the bundled copies in traces/real are the same bytes as ../shared/data", async () => {
+    for (const f of ["webdancer/sample_traj.jsonl", "r1_searcher/bamboogle_qwen.jsonl", "nemo_gym/google_search__example_rollouts.jsonl", "tau_bench/gpt-4o-airline.json"]) {
+      expect(readFileSync(`traces/real/${f}`).equals(readFileSync(shared(f)))).toBe(true);
+    }
+  });
+});
