@@ -25,7 +25,7 @@ tool calls by role, answers and verdicts, and every bad record with its file and
   --tool-roles FILE   JSON object {"tool_name": "search"|"page"|"answer"|"other"} merged over the defaults
   --strict            stop at the first bad record (exit 1)
   --json              print one JSON object instead of the table
-  --max-record-mb N   skip (and report) records larger than N MB (default 64)
+  --max-record-mb N   skip (and report) records larger than N MB (default 32)
 
 Exit status: 0 files read (bad records are reported), 1 --strict failure or an unreadable file, 2 usage error.`;
 

@@ -26,7 +26,7 @@ export interface LoadOptions {
   toolRoles?: ToolRoleMap;
   /** Stop at the first bad record (throws StrictModeError). */
   strict?: boolean;
-  /** Largest record accepted, in bytes (default 64 MiB). */
+  /** Largest record accepted, in bytes (default 32 MiB). */
   maxRecordBytes?: number;
   /** Records sampled for format detection (default 20). */
   detectSample?: number;

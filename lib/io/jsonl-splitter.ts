@@ -14,6 +14,13 @@ export class JsonlSplitter {
 
   constructor(private readonly maxRecordBytes: number) {}
 
+  /** Bytes of the current, unfinished record held in memory (never more than the limit). */
+  get bufferedBytes(): number {
+    let n = 0;
+    for (const p of this.parts) n += p.length;
+    return n;
+  }
+
   push(chunk: Buffer, out: RawRecord[]): void {
     let pos = 0;
     if (this.first && chunk.length) {

@@ -11,7 +11,7 @@ import { JsonArraySplitter } from "./json-array-splitter.js";
 import type { Container, RawRecord } from "./raw-record.js";
 
 export interface ReadRecordsOptions {
-  /** Largest record accepted, in bytes (default 64 MiB). Larger ones are reported and skipped. */
+  /** Largest record accepted, in bytes (default 32 MiB). Larger ones are reported and skipped. */
   maxRecordBytes?: number;
   /** Force the container instead of sniffing it. */
   container?: Container;
@@ -21,7 +21,12 @@ export interface ReadRecordsOptions {
   chunkBytes?: number;
 }
 
-export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024;
+/**
+ * Default record size limit: 32 MiB. A Fathom rollout at the paper's limits (64 turns of at
+ * most 8,192 tokens) is a few MB; a larger line is almost always a dumped blob, and skipping
+ * it keeps memory bounded. Raise it with `maxRecordBytes` / `--max-record-mb`.
+ */
+export const DEFAULT_MAX_RECORD_BYTES = 32 * 1024 * 1024;
 
 /** True when the file starts with the gzip magic bytes. */
 export async function isGzip(path: string): Promise<boolean> {

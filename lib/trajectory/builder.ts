@@ -98,6 +98,7 @@ export class TrajectoryBuilder {
     };
     this.calls.push(call);
     st.calls.push(index);
+    if (input.malformed) this.anomalies.push(`call ${index}${input.name ? ` (${input.name})` : ""}: ${input.malformed}`);
     return call;
   }
 
