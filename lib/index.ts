@@ -6,7 +6,7 @@ export * from "./trajectory/schema.js";
 export { toolRoles, parseToolRoleMap, DEFAULT_TOOL_ROLES, ToolRoleMapSchema } from "./trajectory/tool-roles.js";
 export type { ToolRoles, ToolRoleMap } from "./trajectory/tool-roles.js";
 export { callTargets } from "./trajectory/call-arguments.js";
-export { contentId } from "./trajectory/ids.js";
+export { contentId, trajectoryKey } from "./trajectory/ids.js";
 export {
   loadTrajectories,
   streamTrajectories,

@@ -63,6 +63,8 @@ export interface LoadReport {
   issues: LoadIssue[];
   trajectories: number;
   toolCalls: number;
+  /** Ids that occur in more than one file of the load (use `trajectoryKey` to tell them apart). */
+  duplicateIds: number;
 }
 
 /** A bad record met in strict mode. */
@@ -266,7 +268,7 @@ export async function* streamTrajectories(path: string, opts: LoadOptions = {}, 
 }
 
 export function emptyReport(): LoadReport {
-  return { files: [], issues: [], trajectories: 0, toolCalls: 0 };
+  return { files: [], issues: [], trajectories: 0, toolCalls: 0, duplicateIds: 0 };
 }
 
 export interface Loaded {
@@ -275,8 +277,9 @@ export interface Loaded {
 }
 
 /**
- * Load every trajectory of `paths` (files or directories). Ids are unique per file; an id
- * that still occurs in several files is qualified as `<path as given>::<id>` in each.
+ * Load every trajectory of `paths` (files or directories). Ids are unique within a file and
+ * never depend on what else is loaded; across files the key is (file, id): see
+ * `trajectoryKey`. `report.duplicateIds` counts ids that occur in more than one file.
  * @example
  * const { trajectories, report } = await loadTrajectories(["traces/"]);
  */
@@ -286,15 +289,14 @@ export async function loadTrajectories(paths: readonly string[], opts: LoadOptio
   for (const p of await expandPaths(paths)) {
     for await (const t of streamTrajectories(p, opts, report)) trajectories.push(t);
   }
-  const fileOf = new Map<string, Set<string>>();
+  const fileOf = new Map<string, string>();
+  const dup = new Set<string>();
   for (const t of trajectories) {
-    let s = fileOf.get(t.id);
-    if (!s) fileOf.set(t.id, (s = new Set()));
-    s.add(t.provenance.source.file);
+    const f = fileOf.get(t.id);
+    if (f === undefined) fileOf.set(t.id, t.provenance.source.file);
+    else if (f !== t.provenance.source.file) dup.add(t.id);
   }
-  for (const t of trajectories) {
-    if ((fileOf.get(t.id)?.size ?? 0) > 1) t.id = `${t.provenance.source.file}::${t.id}`;
-  }
+  report.duplicateIds = dup.size;
   report.trajectories = trajectories.length;
   report.toolCalls = trajectories.reduce((n, t) => n + t.calls.length, 0);
   return { trajectories, report };

@@ -10,8 +10,8 @@
  * 3. Within one file, the k-th repeat (k ≥ 2, in file order) of an id gets `#k` appended,
  *    so ids are unique per file: rollouts of one question in one eval file become
  *    `q17`, `q17#2`, `q17#3`.
- * 4. Across the files of one load, `loadTrajectories` qualifies ids that still collide with
- *    the file's name (see `lib/formats/load.ts`).
+ * Ids never depend on what else is loaded. Across files the key of a trajectory is
+ * (file, id): `trajectoryKey(t)`. Label sets store both, so they join either way.
  * `provenance.source` ({file, line}) is always kept beside the id.
  */
 import { createHash } from "node:crypto";
@@ -44,4 +44,9 @@ export class IdAssigner {
     this.seen.set(base, n);
     return n === 1 ? base : `${base}#${n}`;
   }
+}
+
+/** A key unique across a load: `<file>::<id>`. */
+export function trajectoryKey(t: Trajectory): string {
+  return `${t.provenance.source.file}::${t.id}`;
 }

@@ -6,7 +6,7 @@ import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { detectFormat } from "../../lib/index.js";
+import { detectFormat, trajectoryKey } from "../../lib/index.js";
 import { load, tmpDir, tmpFile } from "../helpers.js";
 
 const searchR1 = {
@@ -240,10 +240,13 @@ describe("detection and containers", () => {
     expect(forced.trajectories[0]!.calls).toHaveLength(0);
   });
 
-  it("qualifies ids that collide across files with the file path, and keeps per-file ids otherwise", async () => {
+  it("keeps per-file ids whatever else is loaded; trajectoryKey tells same ids in different files apart", async () => {
     const a = tmpFile("a.jsonl", JSON.stringify({ ...searchR1, id: "same" }) + "\n" + JSON.stringify({ ...searchR1, id: "only-a" }));
     const b = tmpFile("b.jsonl", JSON.stringify({ ...searchR1, id: "same" }));
-    const { trajectories } = await load([a, b]);
-    expect(trajectories.map((t) => t.id)).toEqual([`${a}::same`, "only-a", `${b}::same`]);
+    const both = await load([a, b]);
+    expect(both.trajectories.map((t) => t.id)).toEqual(["same", "only-a", "same"]);
+    expect(both.report.duplicateIds).toBe(1);
+    expect(both.trajectories.map(trajectoryKey)).toEqual([`${a}::same`, `${a}::only-a`, `${b}::same`]);
+    expect((await load(a)).trajectories.map((t) => t.id)).toEqual(["same", "only-a"]);
   });
 });
