@@ -24,6 +24,7 @@ say "building the library"
 npx --no-install tsc -p tsconfig.build.json
 chmod +x dist/cli/main.js
 ln -sfn .. node_modules/sounding
+ln -sfn ../../dist/cli/main.js node_modules/.bin/sounding   # so `npx sounding …` runs this checkout
 
 # 3. Python venv with JupyterLab (again only when requirements-jupyter.txt changed)
 if [ ! -x .venv/bin/jupyter ] || ! cmp -s requirements-jupyter.txt .venv/.sounding-req-stamp; then

@@ -62,6 +62,12 @@ export async function loadOptionsFrom(values: { format?: string; "tool-roles"?: 
   return opts;
 }
 
+/** Trace text reaches the terminal: neutralise control characters (escape sequences) first. */
+function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 function pad(s: string | number, n: number): string {
   const t = String(s);
   return t.length >= n ? t : t + " ".repeat(n - t.length);
@@ -89,8 +95,8 @@ export function formatReport(report: LoadReport, maxIssues = 20): string {
         lines.push("warnings:");
         inWarnings = true;
       }
-      lines.push(`  ${i.file}:${i.line}: ${i.reason}`);
-      if (i.excerpt) lines.push(`      ${i.excerpt}`);
+      lines.push(printable(`  ${i.file}:${i.line}: ${i.reason}`));
+      if (i.excerpt) lines.push(printable(`      ${i.excerpt}`));
     }
     const more = errors.length + warnings.length - show.length;
     if (more > 0) lines.push(`  … and ${more} more (use --json for all)`);
