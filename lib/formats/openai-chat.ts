@@ -7,10 +7,9 @@
 import { TrajectoryBuilder } from "../trajectory/builder.js";
 import type { ToolCall, Trajectory } from "../trajectory/schema.js";
 import { parseArgumentsObject } from "../trajectory/call-arguments.js";
+import { attachResponse } from "./attach-response.js";
 import { RecordError, type FormatReader, type ReadContext } from "./format-reader.js";
 import { asRecord, extraFields, goldList, isObject, lastBoxed, pickNumber, pickString, verdictOf, type Json } from "./record-fields.js";
-import { parseSearchResults } from "./search-results.js";
-import { toolFailure } from "./tool-failure.js";
 
 const KNOWN = new Set(["messages", "traj", "conversation", "id", "task_id", "trial", "reward", "question", "answer", "model", "dataset"]);
 
@@ -94,7 +93,7 @@ export const openaiChatReader: FormatReader = {
         }
         if (id !== null) byId.delete(id);
         const body = text(m.content);
-        b.respond(call, { text: body, results: call.role === "search" ? parseSearchResults(body) : [], failure: toolFailure(body) });
+        attachResponse(b, call, body);
       }
     }
     if (lastAssistantText !== null) b.finalAnswer = lastBoxed(lastAssistantText) ?? (lastAssistantText.trim() || null);

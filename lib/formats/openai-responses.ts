@@ -7,10 +7,9 @@
 import { TrajectoryBuilder } from "../trajectory/builder.js";
 import type { ToolCall, Trajectory } from "../trajectory/schema.js";
 import { parseArgumentsObject } from "../trajectory/call-arguments.js";
+import { attachResponse } from "./attach-response.js";
 import { RecordError, type FormatReader, type ReadContext } from "./format-reader.js";
 import { asRecord, extraFields, goldList, isObject, lastBoxed, pickNumber, pickString, verdictOf, type Json } from "./record-fields.js";
-import { parseSearchResults } from "./search-results.js";
-import { toolFailure } from "./tool-failure.js";
 
 const KNOWN = new Set(["responses_create_params", "response", "reward", "output", "input", "id", "model", "question", "answer"]);
 
@@ -79,7 +78,7 @@ export const openaiResponsesReader: FormatReader = {
         }
         byId.delete(id);
         const body = typeof it.output === "string" ? it.output : JSON.stringify(it.output ?? "");
-        b.respond(call, { text: body, results: call.role === "search" ? parseSearchResults(body) : [], failure: toolFailure(body) });
+        attachResponse(b, call, body);
         afterOutput = true;
         continue;
       }

@@ -6,10 +6,9 @@
  */
 import { TrajectoryBuilder } from "../trajectory/builder.js";
 import type { Trajectory } from "../trajectory/schema.js";
+import { attachResponse } from "./attach-response.js";
 import { RecordError, type FormatReader, type ReadContext } from "./format-reader.js";
 import { asRecord, extraFields, goldList, isObject, pickNumber, pickString, verdictOf } from "./record-fields.js";
-import { parseSearchResults } from "./search-results.js";
-import { toolFailure } from "./tool-failure.js";
 import { firstGold, questionOf, rolloutText, GOLD_KEYS, QUESTION_KEYS, TEXT_KEYS } from "./text-rollout.js";
 
 const KNOWN = new Set([...TEXT_KEYS, ...QUESTION_KEYS, ...GOLD_KEYS, "id", "model", "dataset", "correct", "reward", "em"]);
@@ -98,7 +97,7 @@ export const reactReader: FormatReader = {
         });
       } else if (p.label === "Observation") {
         if (!lastCall) continue;
-        b.respond(lastCall, { text: p.body, results: lastCall.role === "search" ? parseSearchResults(p.body) : [], failure: toolFailure(p.body) });
+        attachResponse(b, lastCall, p.body);
         lastCall = null;
       } else if (p.label === "Final Answer") {
         b.step(p.body);

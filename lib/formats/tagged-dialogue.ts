@@ -9,10 +9,10 @@
  */
 import type { TrajectoryBuilder } from "../trajectory/builder.js";
 import type { ToolCall } from "../trajectory/schema.js";
+import { attachResponse } from "./attach-response.js";
 import { blocksOf, reasoningOf } from "./tag-blocks.js";
 import { isObject, lastAnswerTag, lastBoxed } from "./record-fields.js";
-import { parseSearchResults } from "./search-results.js";
-import { executorResult, toolFailure } from "./tool-failure.js";
+import { executorResult } from "./tool-failure.js";
 
 export interface Turn {
   role: string;
@@ -94,11 +94,7 @@ export function addTaggedResponse(b: TrajectoryBuilder, call: ToolCall, block: s
   }
   text = executorResult(text);
   if (text.endsWith("\n")) text = text.slice(0, -1);
-  b.respond(call, {
-    text,
-    results: call.role === "search" ? parseSearchResults(text) : [],
-    failure: toolFailure(text),
-  });
+  attachResponse(b, call, text);
 }
 
 /**

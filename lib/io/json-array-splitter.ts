@@ -4,7 +4,7 @@
  * (`{ ... }` spanning lines) is framed as one record. A file cut in the middle of an element
  * yields the complete elements before it and a `bad` record for the cut one.
  */
-import { decodeUtf8, excerptOf, humanBytes, jsonReason, type RawRecord } from "./raw-record.js";
+import { decodeUtf8, excerptOf, jsonReason, tooLarge, type RawRecord } from "./raw-record.js";
 
 const LBRACE = 123, RBRACE = 125, LBRACK = 91, RBRACK = 93, QUOTE = 34, BSLASH = 92, COMMA = 44, NL = 10;
 
@@ -138,12 +138,7 @@ export class JsonArraySplitter {
     const line = this.elemLine;
     const total = this.partBytes + (end - start);
     if (this.oversize || total > this.maxRecordBytes) {
-      out.push({
-        kind: "bad",
-        line,
-        reason: `record too large: ${humanBytes(total)} exceeds the ${humanBytes(this.maxRecordBytes)} limit (maxRecordBytes / --max-record-mb); skipped`,
-        excerpt: "",
-      });
+      out.push(tooLarge(line, total, this.maxRecordBytes));
     } else {
       let buf: Buffer;
       if (this.parts.length) {

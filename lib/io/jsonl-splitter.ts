@@ -3,7 +3,7 @@
  * record (bounded by `maxRecordBytes`) beyond the current chunk. Blank lines are skipped;
  * CRLF and a leading BOM are accepted. Bad lines become `bad` records with the reason.
  */
-import { decodeUtf8, excerptOf, humanBytes, jsonReason, type RawRecord } from "./raw-record.js";
+import { decodeUtf8, excerptOf, jsonReason, tooLarge, type RawRecord } from "./raw-record.js";
 
 export class JsonlSplitter {
   private line = 0;
@@ -66,12 +66,7 @@ export class JsonlSplitter {
 
   private flushCarried(out: RawRecord[], atEof = false): void {
     if (this.oversize) {
-      out.push({
-        kind: "bad",
-        line: this.line,
-        reason: `record too large: ${humanBytes(this.pendingBytes)} exceeds the ${humanBytes(this.maxRecordBytes)} limit (maxRecordBytes / --max-record-mb); skipped`,
-        excerpt: "",
-      });
+      out.push(tooLarge(this.line, this.pendingBytes, this.maxRecordBytes));
     } else {
       const buf = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
       this.emit(buf, 0, buf.length, out, atEof);
@@ -84,12 +79,7 @@ export class JsonlSplitter {
   private emit(buf: Buffer, start: number, end: number, out: RawRecord[], atEof = false): void {
     if (end > start && buf[end - 1] === 13) end--;
     if (end - start > this.maxRecordBytes) {
-      out.push({
-        kind: "bad",
-        line: this.line,
-        reason: `record too large: ${humanBytes(end - start)} exceeds the ${humanBytes(this.maxRecordBytes)} limit (maxRecordBytes / --max-record-mb); skipped`,
-        excerpt: "",
-      });
+      out.push(tooLarge(this.line, end - start, this.maxRecordBytes));
       return;
     }
     const text = decodeUtf8(buf, start, end);

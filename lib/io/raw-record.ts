@@ -53,3 +53,13 @@ export function humanBytes(n: number): string {
   if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KB`;
   return `${n} B`;
 }
+
+/** The bad record for a record over the size limit. */
+export function tooLarge(line: number, bytes: number, max: number): RawRecord {
+  return {
+    kind: "bad",
+    line,
+    reason: `record too large: ${humanBytes(bytes)} exceeds the ${humanBytes(max)} limit (maxRecordBytes / --max-record-mb); skipped`,
+    excerpt: "",
+  };
+}
