@@ -29,7 +29,11 @@ export const R1_MARKERS: InlineMarkers = {
 export const SEARCH_R1_MARKERS: InlineMarkers = {
   queryOpen: "<search>",
   queryClose: "</search>",
-  docs: [["<information>", "</information>"]],
+  // Search-R1/ZeroSearch write <information>; ReSearch (ReCall's predecessor) writes <result>
+  docs: [
+    ["<information>", "</information>"],
+    ["<result>", "</result>"],
+  ],
   toolName: "search",
 };
 

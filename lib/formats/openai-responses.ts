@@ -2,7 +2,8 @@
  * OpenAI Responses API items (NeMo Gym rollouts, Agents SDK logs): `output[]` of `reasoning`,
  * `function_call{call_id, name, arguments}`, `function_call_output{call_id, output}` and
  * `message` items. Accepts `{responses_create_params, response: {output}, reward}` (NeMo
- * Gym), a bare Response object, or `{input, output}`.
+ * Gym), a bare Response object, or `{input, output}`. Earlier turns that a multi-turn request
+ * carries in `input` (assistant messages, function calls and their outputs) are read first.
  */
 import { TrajectoryBuilder } from "../trajectory/builder.js";
 import type { ToolCall, Trajectory } from "../trajectory/schema.js";
@@ -61,10 +62,16 @@ export const openaiResponsesReader: FormatReader = {
     b.verdict = verdictOf(o.correct ?? (b.score === 0 || b.score === 1 ? b.score : undefined));
     b.extra = extraFields(o, KNOWN);
 
+    // a multi-turn request carries earlier turns in `input`: read them before `output`
+    const input = params?.input ?? o.input;
+    const history = Array.isArray(input)
+      ? input.filter((i) => isObject(i) && (i.type === "function_call" || i.type === "function_call_output" || i.type === "reasoning" || (i.type === "message" && i.role === "assistant") || (i.type === undefined && i.role === "assistant")))
+      : [];
+    const items = [...history.map((i) => (isObject(i) && i.type === undefined ? { ...i, type: "message" } : i)), ...r.items];
     const byId = new Map<string, ToolCall>();
     let afterOutput = true; // a new step opens at the first item after tool outputs
     let lastMessage: string | null = null;
-    for (const it of r.items) {
+    for (const it of items) {
       if (!isObject(it) || typeof it.type !== "string") {
         b.anomalies.push("an output item without a type was skipped");
         continue;

@@ -101,7 +101,9 @@ export function addTaggedResponse(b: TrajectoryBuilder, call: ToolCall, block: s
  * Build steps and calls from turns. Turns other than `assistant` that hold
  * `<tool_response>` blocks answer the previous assistant turn's calls.
  */
-export function readTaggedTurns(b: TrajectoryBuilder, turns: Turn[], lastTurnClosed = true): void {
+export function readTaggedTurns(b: TrajectoryBuilder, turns: Turn[], lastTurnClosed = true, responseTag = "tool_response"): void {
+  const OPEN = `<${responseTag}>`;
+  const CLOSE = `</${responseTag}>`;
   let pending: ToolCall[] = [];
   let lastAssistant = -1;
   turns.forEach((t, i) => {
@@ -129,9 +131,9 @@ export function readTaggedTurns(b: TrajectoryBuilder, turns: Turn[], lastTurnClo
       continue;
     }
     // before the first assistant turn, tags are prompt text (instructions, examples)
-    if (b.steps.length === 0 || t.content.indexOf("<tool_response>") === -1) continue;
-    const res = blocksOf(t.content, "<tool_response>", "</tool_response>");
-    if (res.opens !== res.closes) b.anomalies.push(`turn ${i}: ${res.opens} <tool_response> but ${res.closes} </tool_response>`);
+    if (b.steps.length === 0 || t.content.indexOf(OPEN) === -1) continue;
+    const res = blocksOf(t.content, OPEN, CLOSE);
+    if (res.opens !== res.closes) b.anomalies.push(`turn ${i}: ${res.opens} ${OPEN} but ${res.closes} ${CLOSE}`);
     if (res.blocks.length !== pending.length) {
       b.anomalies.push(`turn ${i}: ${res.blocks.length} tool responses for ${pending.length} calls; paired in order`);
     }

@@ -2,8 +2,9 @@
  * verl rollout dumps (`trainer.rollout_data_dir/{global_step}.jsonl`): rows
  * `{input, output, gts, score, step, …extra reward keys}` decoded with special tokens
  * stripped, so `<|im_start|>` markers are gone but plain-text tags survive. The output is
- * read by its tags: `<tool_call>`/`<tool_response>` (ReCall, Fathom), `<search>` (Search-R1)
- * or `<|begin_of_query|>` (R1-Searcher).
+ * read by its tags: `<tool_call>` with `<tool_response>` (Fathom, Qwen templates) or `<result>`
+ * (ReCall) responses, `<search>` with `<information>` (Search-R1) or `<result>` (ReSearch)
+ * documents, or `<|begin_of_query|>` (R1-Searcher).
  *
  * Training step: the row's `step`, else the file name's number (`120.jsonl` → 120).
  * Group: rollouts of one prompt within one step share `groupId` = `s{step}:` + the row's
@@ -35,10 +36,10 @@ export function stepFromFileName(file: string): number | null {
  * groups instead: text before a run of `<tool_response>` blocks is an assistant turn, the run
  * itself is a tool turn. Leftover role lines at the cut points are trimmed.
  */
-export function strippedTurns(text: string): Turn[] {
+export function strippedTurns(text: string, responseTag = "tool_response"): Turn[] {
   const turns: Turn[] = [];
-  const OPEN = "<tool_response>";
-  const CLOSE = "</tool_response>";
+  const OPEN = `<${responseTag}>`;
+  const CLOSE = `</${responseTag}>`;
   let pos = 0;
   for (;;) {
     const r = text.indexOf(OPEN, pos);
@@ -101,7 +102,9 @@ export const verlReader: FormatReader = {
 
     const out = o.output;
     if (out.includes("<tool_call>")) {
-      readTaggedTurns(b, strippedTurns(out));
+      // ReCall writes tool results in <result> blocks; Fathom and Qwen templates in <tool_response>
+      const tag = !out.includes("<tool_response>") && out.includes("<result>") ? "result" : "tool_response";
+      readTaggedTurns(b, strippedTurns(out, tag), true, tag);
     } else if (out.includes(SEARCH_R1_MARKERS.queryOpen)) {
       readInlineSearch(b, out, SEARCH_R1_MARKERS);
     } else if (out.includes(R1_MARKERS.queryOpen)) {

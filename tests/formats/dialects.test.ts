@@ -159,6 +159,55 @@ describe("verl rollout dumps", () => {
   });
 });
 
+describe("OpenAI Responses with history in input", () => {
+  it("reads earlier function calls carried in input before the output items", async () => {
+    const rec = {
+      input: [
+        { role: "user", content: "Who?" },
+        { type: "function_call", call_id: "c1", name: "search", arguments: '{"query":"who"}' },
+        { type: "function_call_output", call_id: "c1", output: '{"items":[{"link":"https://a.example","title":"A","snippet":"s"}]}' },
+      ],
+      output: [
+        { type: "function_call", call_id: "c2", name: "browse", arguments: '{"url":"https://a.example"}' },
+        { type: "function_call_output", call_id: "c2", output: "page text" },
+        { type: "message", role: "assistant", content: [{ type: "output_text", text: "It is \\boxed{A}" }] },
+      ],
+    };
+    const { trajectories, report } = await load(tmpFile("resp.jsonl", JSON.stringify(rec)));
+    expect(report.files[0]!.format).toBe("openai-responses");
+    const t = trajectories[0]!;
+    expect(t.question).toBe("Who?");
+    expect(t.calls.map((c) => [c.role, c.results.length, c.response])).toEqual([
+      ["search", 1, '{"items":[{"link":"https://a.example","title":"A","snippet":"s"}]}'],
+      ["page", 0, "page text"],
+    ]);
+    expect(t.finalAnswer).toBe("A");
+  });
+});
+
+describe("ReCall / ReSearch result tags in verl dumps", () => {
+  it("pairs <tool_call> with <result> blocks, and <search> with <result> documents", async () => {
+    const recall = {
+      input: "user\nQ?\nassistant\n",
+      output:
+        '<think>a</think>\n<tool_call>\n{"name": "search_urls", "arguments": {"query": "one"}}\n</tool_call>\n<tool_call>\n{"name": "query_url", "arguments": {"url": "https://x.example", "goal": "g"}}\n</tool_call>\nuser\n<result>\nhits\n</result>\n<result>\npage\n</result>\nassistant\n<think>b</think>\n\\boxed{A}',
+      gts: "A",
+      score: 1,
+    };
+    const research = { input: "user\nQ?\nassistant\n", output: "<search> q1 </search>\n<result>\ndocs\n</result>\n<answer> A </answer>", gts: "A", score: 1 };
+    const dir = tmpDir();
+    writeFileSync(join(dir, "3.jsonl"), [recall, research].map((r) => JSON.stringify(r)).join("\n"));
+    const { trajectories, report } = await load(join(dir, "3.jsonl"));
+    expect(report.issues).toEqual([]);
+    expect(trajectories[0]!.calls.map((c) => [c.role, c.response])).toEqual([
+      ["search", "hits"],
+      ["page", "page"],
+    ]);
+    expect(trajectories[0]!.finalAnswer).toBe("A");
+    expect(trajectories[1]!.calls.map((c) => [c.queries[0], c.response])).toEqual([["q1", "docs"]]);
+  });
+});
+
 describe("Qwen-agent native function calls and OpenAI chat pairing", () => {
   it("reads function_call / role function messages", async () => {
     const rec = {
