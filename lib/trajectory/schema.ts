@@ -164,10 +164,20 @@ export const LABELS_BY_ROLE: Readonly<Record<ToolRole, readonly BehaviourLabel[]
   other: [],
 };
 
+/** Per-query / per-URL detail of a batched call's label. */
+export const ItemLabelSchema = z.object({
+  target: z.string(),
+  label: BehaviourLabelSchema,
+  evidence: z.string(),
+});
+export type ItemLabel = z.infer<typeof ItemLabelSchema>;
+
 /**
  * One row of a label set file (JSONL): the label of one call, stored apart from the trace
  * and joined to it by `trajectoryId` + `callIndex` (`source` is kept for humans and for
  * files whose ids are derived). `label` is null for calls of role `answer`/`other`.
+ * `labeller`, `version` and `configHash` stamp every row with what produced it; `evidence`
+ * says why, `items` gives the per-query / per-URL detail of batched calls.
  */
 export const LabelRowSchema = z.object({
   source: SourceSchema,
@@ -178,5 +188,9 @@ export const LabelRowSchema = z.object({
   label: BehaviourLabelSchema.nullable(),
   utility: z.number().nullable(),
   evidence: z.string().optional(),
+  items: z.array(ItemLabelSchema).optional(),
+  labeller: z.string().optional(),
+  version: z.string().optional(),
+  configHash: z.string().optional(),
 });
 export type LabelRow = z.infer<typeof LabelRowSchema>;

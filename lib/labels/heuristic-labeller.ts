@@ -1,0 +1,232 @@
+/**
+ * The deterministic labeller (the default). Rules, every threshold an option (domain.md §3):
+ *
+ * Search calls, per query, against every earlier query of the rollout (earlier queries of the
+ * same batched call included) and every earlier result:
+ * - REDUNDANTSEARCH when the query is highly similar to an earlier one: content-token Jaccard
+ *   ≥ `tokenThreshold` (0.7) or character-trigram Jaccard ≥ `charThreshold` (0.8), after NFKD,
+ *   lower-casing, punctuation and stop-word removal; or when its results overlap earlier
+ *   results: ≥ `resultOverlap` (0.6) of its ≥ `minResultsForOverlap` (3) canonical result URLs
+ *   were already seen;
+ * - UNIQUESEARCH otherwise. A call with no query is REDUNDANTSEARCH (it can add nothing).
+ * - A batched call gets one label: UNIQUESEARCH when any query is unique (`batchSummary:
+ *   "any-unique"`, default) or when most are (`"majority"`); per-query labels are kept in `items`.
+ *
+ * Page calls, per URL (canonical), with the goal naming the claim pursued:
+ * - the goal's content tokens (goal verbs such as find/verify/confirm dropped) match an earlier
+ *   claim when their overlap coefficient ≥ `goalThreshold` (0.6); otherwise the goal opens a
+ *   new claim. A call with no goal has no claim.
+ * - same URL read before for the same claim (or, without a goal, read before at all):
+ *   REDUNDANTQUERY;
+ * - new URL, new claim (or no claim): EXPLORATION (the first query of a new URL);
+ * - new URL, existing claim: VERIFICATION while that claim has fewer than `verifyBudget`
+ *   (B_v, 1) verifications, REDUNDANTQUERY beyond;
+ * - URL read before but for a different claim: `sameUrlNewGoal` (EXPLORATION by default).
+ * - A batched call's label is its best item: EXPLORATION > VERIFICATION > REDUNDANTQUERY.
+ * - A call with no URL (e.g. ReAct `lookup[kw]`) uses its raw arguments as the target.
+ *
+ * Failed and malformed calls are labelled by what they attempted (their utility is 0).
+ * Calls of role `answer` or `other` get no label.
+ */
+import type { BehaviourLabel, ItemLabel, ToolCall, Trajectory } from "../trajectory/schema.js";
+import { canonicalUrl } from "./canonical-url.js";
+import { labellerInfo, type CallLabel, type Labeller, type LabellerInfo } from "./labeller.js";
+import { contentTokens, jaccard, overlapCoefficient, trigrams } from "./text-similarity.js";
+import { DEFAULT_UTILITY, UtilityTracker, type UtilityOptions } from "./utility.js";
+import { parseSearchResults } from "../formats/search-results.js";
+
+export interface HeuristicOptions {
+  tokenThreshold: number;
+  charThreshold: number;
+  resultOverlap: number;
+  minResultsForOverlap: number;
+  goalThreshold: number;
+  verifyBudget: number;
+  batchSummary: "any-unique" | "majority";
+  sameUrlNewGoal: "EXPLORATION" | "REDUNDANTQUERY";
+  utility: UtilityOptions;
+}
+
+export const DEFAULT_HEURISTIC: Readonly<HeuristicOptions> = Object.freeze({
+  tokenThreshold: 0.7,
+  charThreshold: 0.8,
+  resultOverlap: 0.6,
+  minResultsForOverlap: 3,
+  goalThreshold: 0.6,
+  verifyBudget: 1,
+  batchSummary: "any-unique",
+  sameUrlNewGoal: "EXPLORATION",
+  utility: DEFAULT_UTILITY,
+});
+
+/** Version of the rules: bump whenever a change can change a label or a utility. */
+export const HEURISTIC_VERSION = "1.0.0";
+
+const GOAL_VERBS = new Set(
+  "find verify confirm check look extract identify determine get obtain retrieve locate validate double cross learn search read see information info details detail specific exact whether any page source sources".split(" "),
+);
+
+interface SeenQuery {
+  call: number;
+  text: string;
+  tokens: Set<string>;
+  grams: Set<string>;
+}
+
+interface Claim {
+  id: number;
+  text: string;
+  tokens: Set<string>;
+  firstCall: number;
+  verifications: number;
+  urls: Set<string>;
+}
+
+const fmt = (x: number) => x.toFixed(2);
+
+/** Split a batched search response into per-query result lists when the response echoes each query in order. */
+function perQueryResults(call: ToolCall): Array<string[]> {
+  const all = call.results.map((r) => r.url).filter(Boolean);
+  if (call.queries.length <= 1 || !call.response) return call.queries.map(() => all);
+  const text = call.response;
+  const at: number[] = [];
+  let from = 0;
+  for (const q of call.queries) {
+    const i = text.indexOf(q, from);
+    if (i === -1) return call.queries.map(() => all);
+    at.push(i);
+    from = i + q.length;
+  }
+  return at.map((s, k) => parseSearchResults(text.slice(s, k + 1 < at.length ? at[k + 1] : text.length)).map((r) => r.url).filter(Boolean));
+}
+
+export class HeuristicLabeller implements Labeller {
+  readonly info: LabellerInfo;
+  readonly options: HeuristicOptions;
+
+  constructor(options: Partial<HeuristicOptions> = {}) {
+    this.options = { ...DEFAULT_HEURISTIC, ...options, utility: { ...DEFAULT_UTILITY, ...options.utility } };
+    this.info = labellerInfo("heuristic", HEURISTIC_VERSION, { ...this.options });
+  }
+
+  label(t: Trajectory): CallLabel[] {
+    const o = this.options;
+    const queries: SeenQuery[] = [];
+    const seenResults = new Set<string>();
+    const claims: Claim[] = [];
+    const readBy = new Map<string, Set<number | null>>(); // canonical URL -> claims it was read for
+    const util = new UtilityTracker(t.goldAnswers, o.utility);
+    const out: CallLabel[] = [];
+
+    for (const call of t.calls) {
+      let label: BehaviourLabel | null = null;
+      let evidence = "";
+      let items: ItemLabel[] | undefined;
+
+      if (call.role === "search") {
+        const perQuery = perQueryResults(call);
+        const its: ItemLabel[] = [];
+        call.queries.forEach((q, k) => {
+          const tokens = new Set(contentTokens(q));
+          const grams = trigrams(q);
+          let best: { s: SeenQuery; tok: number; ch: number } | null = null;
+          for (const s of queries) {
+            const tok = jaccard(tokens, s.tokens);
+            const ch = jaccard(grams, s.grams);
+            if (!best || Math.max(tok, ch) > Math.max(best.tok, best.ch)) best = { s, tok, ch };
+          }
+          const urls = (perQuery[k] ?? []).map(canonicalUrl);
+          const distinct = [...new Set(urls)];
+          const overlap = distinct.length ? distinct.filter((u) => seenResults.has(u)).length / distinct.length : 0;
+          let l: BehaviourLabel = "UNIQUESEARCH";
+          let why: string;
+          if (best && (best.tok >= o.tokenThreshold || best.ch >= o.charThreshold)) {
+            l = "REDUNDANTSEARCH";
+            why = `similar to call ${best.s.call} "${best.s.text}" (tokens ${fmt(best.tok)}, trigrams ${fmt(best.ch)})`;
+          } else if (distinct.length >= o.minResultsForOverlap && overlap >= o.resultOverlap) {
+            l = "REDUNDANTSEARCH";
+            why = `${Math.round(overlap * 100)}% of its ${distinct.length} results were already seen`;
+          } else {
+            why = best ? `new query (closest: call ${best.s.call}, tokens ${fmt(best.tok)}, trigrams ${fmt(best.ch)}; ${Math.round(overlap * 100)}% results seen)` : "first query of the rollout";
+          }
+          its.push({ target: q, label: l, evidence: why });
+          queries.push({ call: call.index, text: q, tokens, grams });
+        });
+        for (const u of perQuery.flat()) seenResults.add(canonicalUrl(u));
+        if (its.length === 0) {
+          label = "REDUNDANTSEARCH";
+          evidence = "no query could be read from the call";
+        } else {
+          const unique = its.filter((i) => i.label === "UNIQUESEARCH").length;
+          label = (o.batchSummary === "majority" ? unique * 2 > its.length : unique > 0) ? "UNIQUESEARCH" : "REDUNDANTSEARCH";
+          evidence = its.length === 1 ? its[0]!.evidence : `${unique} of ${its.length} queries new (${o.batchSummary})`;
+          if (its.length > 1) items = its;
+        }
+      } else if (call.role === "page") {
+        const goalTokens = call.goal ? new Set(contentTokens(call.goal, GOAL_VERBS)) : null;
+        let claim: Claim | null = null;
+        if (goalTokens && goalTokens.size) {
+          let bestSim = 0;
+          for (const c of claims) {
+            const s = overlapCoefficient(goalTokens, c.tokens);
+            if (s > bestSim) {
+              bestSim = s;
+              if (s >= o.goalThreshold) claim = c;
+            }
+          }
+        }
+        const targets = call.urls.length ? call.urls : [`${call.name}:${call.goal ?? call.arguments}`];
+        const its: ItemLabel[] = [];
+        for (const raw of targets) {
+          const u = canonicalUrl(raw);
+          const readFor = readBy.get(u);
+          let l: BehaviourLabel;
+          let why: string;
+          const hasGoal = goalTokens !== null && goalTokens.size > 0;
+          if (readFor && (!hasGoal || (claim !== null && readFor.has(claim.id)))) {
+            l = "REDUNDANTQUERY";
+            why = claim ? `${u} was already read for claim "${claim.text}"` : `${u} was already read`;
+          } else if (readFor) {
+            l = o.sameUrlNewGoal;
+            why = `${u} read again for a new goal`;
+          } else if (!claim) {
+            l = "EXPLORATION";
+            why = `first read of ${u}` + (goalTokens && goalTokens.size ? " for a new claim" : "");
+          } else if (claim.verifications < o.verifyBudget) {
+            claim.verifications++;
+            l = "VERIFICATION";
+            why = `new source ${u} for claim "${claim.text}" first pursued at call ${claim.firstCall} (verification ${claim.verifications} of B_v=${o.verifyBudget})`;
+          } else {
+            l = "REDUNDANTQUERY";
+            why = `claim "${claim.text}" already verified ${claim.verifications} time(s) (B_v=${o.verifyBudget})`;
+          }
+          if (!claim && goalTokens && goalTokens.size) {
+            claim = { id: claims.length, text: [...goalTokens].join(" "), tokens: goalTokens, firstCall: call.index, verifications: 0, urls: new Set() };
+            claims.push(claim);
+          }
+          const key = claim ? claim.id : null;
+          if (!readBy.has(u)) readBy.set(u, new Set());
+          readBy.get(u)!.add(key);
+          claim?.urls.add(u);
+          its.push({ target: raw, label: l, evidence: why });
+        }
+        const rank: Record<string, number> = { EXPLORATION: 0, VERIFICATION: 1, REDUNDANTQUERY: 2 };
+        const best = its.reduce((a, b) => (rank[b.label]! < rank[a.label]! ? b : a));
+        label = best.label;
+        evidence = its.length === 1 ? best.evidence : `best of ${its.length} URLs: ${best.evidence}`;
+        if (its.length > 1) items = its;
+      }
+
+      const u = util.score(call);
+      const parts = `utility ${u.utility} (new URLs ${u.newUrls}, new hosts ${u.newDomains}, new text ${Math.round(u.newEvidence * 100)}%${u.goldFirst ? ", gold answer first seen" : ""}${call.error ? ", call failed" : ""})`;
+      out.push({
+        callIndex: call.index,
+        label,
+        utility: label === null && call.role !== "search" && call.role !== "page" ? null : u.utility,
+        evidence: label === null ? `role ${call.role}: no behaviour label; ${parts}` : `${evidence}; ${parts}`,
+        ...(items ? { items } : {}),
+      });
+    }
+    return out;
+  }
+}

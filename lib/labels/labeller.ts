@@ -1,0 +1,60 @@
+/**
+ * The one labeller interface. A labeller gives every tool call of a trajectory a behaviour
+ * label from the paper's taxonomy (by tool role; `answer`/`other` calls get null), a
+ * numeric marginal utility and the evidence for the decision. It sees one trajectory at a
+ * time: labels are judged against earlier calls of the same rollout only (domain.md §3).
+ */
+import { createHash } from "node:crypto";
+import type { BehaviourLabel, ItemLabel, Trajectory } from "../trajectory/schema.js";
+
+export interface CallLabel {
+  callIndex: number;
+  label: BehaviourLabel | null;
+  utility: number | null;
+  evidence: string;
+  items?: ItemLabel[];
+}
+
+export interface LabellerInfo {
+  /** e.g. "heuristic", "llm". */
+  name: string;
+  /** Version of the rules or prompt; changes whenever labels could change. */
+  version: string;
+  /** Every option that affects labels (never secrets). */
+  config: Record<string, unknown>;
+  /** First 16 hex digits of SHA-256 over the canonical JSON of `config`. */
+  configHash: string;
+}
+
+export interface Labeller {
+  readonly info: LabellerInfo;
+  /** Labels for every call of `t`, in call order. May be async (LLM labellers). */
+  label(t: Trajectory, signal?: AbortSignal): CallLabel[] | Promise<CallLabel[]>;
+}
+
+/** A trajectory a labeller could not label; `message` is the user-facing reason. */
+export class LabelError extends Error {
+  override readonly name = "LabelError";
+}
+
+/** JSON with object keys sorted at every level (stable across runs and platforms). */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(v) ?? "null";
+}
+
+export function configHash(config: Record<string, unknown>): string {
+  return createHash("sha256").update(canonicalJson(config)).digest("hex").slice(0, 16);
+}
+
+export function labellerInfo(name: string, version: string, config: Record<string, unknown>): LabellerInfo {
+  return { name, version, config, configHash: configHash(config) };
+}

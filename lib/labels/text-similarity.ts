@@ -1,0 +1,74 @@
+/**
+ * Text normalisation and similarity for queries and goals: NFKD, lower case, punctuation to
+ * spaces, stop words dropped; token Jaccard, overlap coefficient and character-trigram
+ * Jaccard.
+ */
+
+const STOP = new Set(
+  "a an and are as at be been by did do does for from has have how in is it its of on or the their this that to was were what when where which who whom whose why with about into than then vs".split(" "),
+);
+
+/** NFKD, strip combining marks, lower case, punctuation to spaces, collapse whitespace. */
+export function normaliseText(s: string): string {
+  return s
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+}
+
+/** Content tokens: normalised words minus stop words (all words when only stop words). */
+export function contentTokens(s: string, extraStop?: ReadonlySet<string>): string[] {
+  const words = normaliseText(s).split(" ").filter(Boolean);
+  const kept = words.filter((w) => !STOP.has(w) && !(extraStop && extraStop.has(w)));
+  return kept.length ? kept : words;
+}
+
+export function jaccard<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): number {
+  if (a.size === 0 && b.size === 0) return 1;
+  let inter = 0;
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const x of small) if (large.has(x)) inter++;
+  return inter / (a.size + b.size - inter);
+}
+
+/** |A ∩ B| / min(|A|, |B|): 1 when one set contains the other. */
+export function overlapCoefficient<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let inter = 0;
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const x of small) if (large.has(x)) inter++;
+  return inter / small.size;
+}
+
+/** Character trigrams of the normalised text (padded with spaces), as a set. */
+export function trigrams(s: string): Set<string> {
+  const t = ` ${normaliseText(s)} `;
+  const out = new Set<string>();
+  for (let i = 0; i + 3 <= t.length; i++) out.add(t.slice(i, i + 3));
+  return out;
+}
+
+/**
+ * Hashes of the words (≥ 3 letters or digits, case-folded) of a text, added to `into`;
+ * a fast single pass used for "new evidence" novelty.
+ */
+export function wordHashes(text: string, into: Set<number> = new Set()): Set<number> {
+  let h = 0x811c9dc5;
+  let len = 0;
+  for (let i = 0; i <= text.length; i++) {
+    let c = i < text.length ? text.charCodeAt(i) : 32;
+    const ascii = c < 128;
+    if (ascii && c >= 65 && c <= 90) c |= 32;
+    if ((ascii && ((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) || (!ascii && c > 0xbf && !(c >= 0x2000 && c <= 0x206f) && !(c >= 0x3000 && c <= 0x303f))) {
+      h = Math.imul(h ^ c, 16777619);
+      len++;
+    } else {
+      if (len >= 3) into.add(h >>> 0);
+      h = 0x811c9dc5;
+      len = 0;
+    }
+  }
+  return into;
+}
