@@ -7,7 +7,8 @@
  *   ≥ `tokenThreshold` (0.7) or character-trigram Jaccard ≥ `charThreshold` (0.8), after NFKD,
  *   lower-casing, punctuation and stop-word removal; or when its results overlap earlier
  *   results: ≥ `resultOverlap` (0.6) of its ≥ `minResultsForOverlap` (3) canonical result URLs
- *   were already seen;
+ *   were already seen (earlier queries of the same batched call included; a hit without a URL,
+ *   such as an R1-Searcher passage, is identified by its title and the start of its text);
  * - UNIQUESEARCH otherwise. A call with no query is REDUNDANTSEARCH (it can add nothing).
  * - A batched call gets one label: UNIQUESEARCH when any query is unique (`batchSummary:
  *   "any-unique"`, default) or when most are (`"majority"`); per-query labels are kept in `items`.
@@ -28,10 +29,10 @@
  * Failed and malformed calls are labelled by what they attempted (their utility is 0).
  * Calls of role `answer` or `other` get no label.
  */
-import type { BehaviourLabel, ItemLabel, ToolCall, Trajectory } from "../trajectory/schema.js";
+import type { BehaviourLabel, ItemLabel, SearchResult, ToolCall, Trajectory } from "../trajectory/schema.js";
 import { canonicalUrl } from "./canonical-url.js";
 import { labellerInfo, type CallLabel, type Labeller, type LabellerInfo } from "./labeller.js";
-import { contentTokens, jaccard, overlapCoefficient, trigrams } from "./text-similarity.js";
+import { contentTokens, jaccard, normaliseText, overlapCoefficient, trigrams } from "./text-similarity.js";
 import { DEFAULT_UTILITY, UtilityTracker, type UtilityOptions } from "./utility.js";
 import { parseSearchResults } from "../formats/search-results.js";
 
@@ -84,9 +85,18 @@ interface Claim {
 
 const fmt = (x: number) => x.toFixed(2);
 
-/** Split a batched search response into per-query result lists when the response echoes each query in order. */
+/**
+ * Identity of a search hit for overlap: its canonical URL, or, for hits without URLs
+ * (R1-Searcher and Search-R1 passages), its normalised title and the start of its snippet.
+ */
+export function resultKey(r: SearchResult): string {
+  if (r.url) return canonicalUrl(r.url);
+  return `doc:${normaliseText(r.title)}|${normaliseText(r.snippet).slice(0, 80)}`;
+}
+
+/** Split a batched search response into per-query hit keys when the response echoes each query in order. */
 function perQueryResults(call: ToolCall): Array<string[]> {
-  const all = call.results.map((r) => r.url).filter(Boolean);
+  const all = call.results.map(resultKey);
   if (call.queries.length <= 1 || !call.response) return call.queries.map(() => all);
   const text = call.response;
   const at: number[] = [];
@@ -97,7 +107,7 @@ function perQueryResults(call: ToolCall): Array<string[]> {
     at.push(i);
     from = i + q.length;
   }
-  return at.map((s, k) => parseSearchResults(text.slice(s, k + 1 < at.length ? at[k + 1] : text.length)).map((r) => r.url).filter(Boolean));
+  return at.map((s, k) => parseSearchResults(text.slice(s, k + 1 < at.length ? at[k + 1] : text.length)).map(resultKey));
 }
 
 export class HeuristicLabeller implements Labeller {
@@ -135,8 +145,7 @@ export class HeuristicLabeller implements Labeller {
             const ch = jaccard(grams, s.grams);
             if (!best || Math.max(tok, ch) > Math.max(best.tok, best.ch)) best = { s, tok, ch };
           }
-          const urls = (perQuery[k] ?? []).map(canonicalUrl);
-          const distinct = [...new Set(urls)];
+          const distinct = [...new Set(perQuery[k] ?? [])];
           const overlap = distinct.length ? distinct.filter((u) => seenResults.has(u)).length / distinct.length : 0;
           let l: BehaviourLabel = "UNIQUESEARCH";
           let why: string;
@@ -151,8 +160,8 @@ export class HeuristicLabeller implements Labeller {
           }
           its.push({ target: q, label: l, evidence: why });
           queries.push({ call: call.index, text: q, tokens, grams });
+          for (const key of distinct) seenResults.add(key);
         });
-        for (const u of perQuery.flat()) seenResults.add(canonicalUrl(u));
         if (its.length === 0) {
           label = "REDUNDANTSEARCH";
           evidence = "no query could be read from the call";
