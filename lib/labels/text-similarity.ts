@@ -18,9 +18,11 @@ export function normaliseText(s: string): string {
     .trim();
 }
 
-/** Content tokens: normalised words minus stop words (all words when only stop words). */
+/** Content tokens: normalised words minus stop words and single letters (all words when nothing is left). */
 export function contentTokens(s: string, extraStop?: ReadonlySet<string>): string[] {
-  const words = normaliseText(s).split(" ").filter(Boolean);
+  const words = normaliseText(s)
+    .split(" ")
+    .filter((w) => w.length > 1 || /\d/.test(w));
   const kept = words.filter((w) => !STOP.has(w) && !(extraStop && extraStop.has(w)));
   return kept.length ? kept : words;
 }
