@@ -20,14 +20,10 @@ export function canonicalUrl(raw: string): string {
   if (!u.hostname.includes(".") && !/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) return s.toLowerCase();
   const host = u.hostname.toLowerCase().replace(/^www\d*\./, "");
   const port = u.port && !((u.protocol === "http:" && u.port === "80") || (u.protocol === "https:" && u.port === "443")) ? `:${u.port}` : "";
-  let path = u.pathname.replace(/\/+$/, "");
-  try {
-    path = decodeURI(path);
-  } catch {
-    /* keep as is */
-  }
+  // the WHATWG parser already percent-encodes paths one way (é and %C3%A9 are the same path)
+  const path = u.pathname.replace(/\/+$/, "");
   const params = [...u.searchParams.entries()].filter(([k]) => !TRACKING.test(k)).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-  const query = params.length ? "?" + params.map(([k, v]) => (v === "" ? k : `${k}=${v}`)).join("&") : "";
+  const query = params.length ? "?" + new URLSearchParams(params).toString() : "";
   return `${host}${port}${path}${query}`;
 }
 

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { agreement, cohensKappa, type LabelRow } from "../../lib/index.js";
+
+const L = ["UNIQUESEARCH", "REDUNDANTSEARCH", "EXPLORATION", "VERIFICATION", "REDUNDANTQUERY"] as const;
+function row(id: string, i: number, label: (typeof L)[number] | null, role: LabelRow["role"] = label === null ? "other" : label.endsWith("SEARCH") ? "search" : "page"): LabelRow {
+  return { source: { file: "f.jsonl", line: 1 }, trajectoryId: id, callIndex: i, tool: "t", role, label, utility: null };
+}
+
+describe("Cohen's kappa", () => {
+  it("matches a hand-computed example", () => {
+    // 50 items: a/b agree 20 (yes,yes) + 15 (no,no); 5 (yes,no), 10 (no,yes)
+    const pairs: Array<[string, string]> = [...Array(20).fill(["y", "y"]), ...Array(15).fill(["n", "n"]), ...Array(5).fill(["y", "n"]), ...Array(10).fill(["n", "y"])];
+    const k = cohensKappa(pairs);
+    // p_o = 0.7; p_e = 0.5*0.6 + 0.5*0.4 = 0.5; kappa = 0.4
+    expect(k.accuracy).toBeCloseTo(0.7, 12);
+    expect(k.kappa).toBeCloseTo(0.4, 12);
+  });
+
+  it("is 1 for identical labels, symmetric, and ≤ 1", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...L), fc.constantFrom(...L)), { minLength: 1, maxLength: 60 }), (ps) => {
+        const k = cohensKappa(ps);
+        const r = cohensKappa(ps.map(([a, b]) => [b, a] as const));
+        expect(k.kappa).toBeCloseTo(r.kappa, 12);
+        expect(k.kappa).toBeLessThanOrEqual(1 + 1e-12);
+        expect(cohensKappa(ps.map(([a]) => [a, a] as const)).kappa).toBe(1);
+      }),
+    );
+  });
+});
+
+describe("agreement between label sets", () => {
+  it("joins on trajectory id + call index, counts unmatched rows, builds the confusion matrix and lists disagreements", () => {
+    const a = [row("t1", 0, "UNIQUESEARCH"), row("t1", 1, "REDUNDANTSEARCH"), row("t1", 2, "EXPLORATION"), row("t2", 0, "VERIFICATION"), row("t3", 0, null)];
+    const b = [row("t1", 0, "UNIQUESEARCH"), row("t1", 1, "UNIQUESEARCH"), row("t1", 2, "EXPLORATION"), row("t2", 0, "REDUNDANTQUERY"), row("t9", 0, "EXPLORATION")];
+    const g = agreement(a, b);
+    expect([g.matched, g.onlyA, g.onlyB]).toEqual([4, 1, 1]);
+    expect(g.labels).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH", "EXPLORATION", "VERIFICATION", "REDUNDANTQUERY"]);
+    expect(g.matrix).toEqual([
+      [1, 0, 0, 0, 0],
+      [1, 0, 0, 0, 0],
+      [0, 0, 1, 0, 0],
+      [0, 0, 0, 0, 1],
+      [0, 0, 0, 0, 0],
+    ]);
+    expect(g.disagreements.map((d) => [d.trajectoryId, d.callIndex, d.a, d.b])).toEqual([
+      ["t1", 1, "REDUNDANTSEARCH", "UNIQUESEARCH"],
+      ["t2", 0, "VERIFICATION", "REDUNDANTQUERY"],
+    ]);
+    expect(g.byRole.search!.n).toBe(2);
+    expect(g.byRole.page!.n).toBe(2);
+  });
+
+  it("uses the file to tell apart an id that occurs in several files", () => {
+    const a = [{ ...row("same", 0, "UNIQUESEARCH"), source: { file: "a/1.jsonl", line: 1 } }, { ...row("same", 0, "REDUNDANTSEARCH"), source: { file: "b/2.jsonl", line: 1 } }];
+    const b = [{ ...row("same", 0, "REDUNDANTSEARCH"), source: { file: "/abs/b/2.jsonl", line: 1 } }, { ...row("same", 0, "UNIQUESEARCH"), source: { file: "/abs/a/1.jsonl", line: 1 } }];
+    const g = agreement(a, b);
+    expect(g.matched).toBe(2);
+    expect(g.overall.kappa).toBe(1);
+  });
+});
