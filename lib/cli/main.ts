@@ -2,6 +2,8 @@
 /** The `sounding` command line. Uses only the public API, like any user script. */
 import { inspectCommand } from "./inspect.js";
 import { generateCommand } from "./generate.js";
+import { labelCommand } from "./label.js";
+import { agreeCommand } from "./agree.js";
 import { UsageError } from "./usage-error.js";
 
 const HELP = `usage: sounding <command> [options]
@@ -9,12 +11,16 @@ const HELP = `usage: sounding <command> [options]
 commands:
   inspect <paths…>   what is in these trace files (formats, trajectories, tool calls, bad records)
   generate --out DIR seeded synthetic Fathom / verl traces with their true labels
+  label <paths…>     label every tool call (deterministic or LLM labeller) into a label set
+  agree <A> <B>      agreement between two label sets (Cohen's κ, confusion, disagreements)
 
 Run "sounding <command> --help" for a command's options.`;
 
 const COMMANDS: Record<string, (argv: string[], out: (s: string) => void) => Promise<number>> = {
   inspect: inspectCommand,
   generate: generateCommand,
+  label: labelCommand,
+  agree: agreeCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

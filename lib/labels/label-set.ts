@@ -47,21 +47,79 @@ export interface LabelSetManifest {
   failures: Array<{ file: string; line: number; trajectoryId: string; reason: string }>;
 }
 
+/** Running counts for a manifest, fed row by row. */
+export class LabelTally {
+  private readonly labels: Record<string, number> = {};
+  private readonly sources = new Set<string>();
+  private readonly trajectories = new Set<string>();
+  private calls = 0;
+
+  add(r: LabelRow): void {
+    const k = r.label ?? "none";
+    this.labels[k] = (this.labels[k] ?? 0) + 1;
+    this.sources.add(r.source.file);
+    this.trajectories.add(`${r.source.file}\u0000${r.trajectoryId}`);
+    this.calls++;
+  }
+
+  manifest(info: LabellerInfo, failures: LabelSetManifest["failures"] = []): LabelSetManifest {
+    return {
+      labeller: info.name,
+      version: info.version,
+      configHash: info.configHash,
+      config: info.config,
+      sources: [...this.sources],
+      trajectories: this.trajectories.size,
+      calls: this.calls,
+      labels: Object.fromEntries(Object.entries(this.labels).sort(([a], [b]) => (a < b ? -1 : 1))),
+      failures,
+    };
+  }
+}
+
 export function manifestOf(info: LabellerInfo, rows: readonly LabelRow[], failures: LabelSetManifest["failures"] = []): LabelSetManifest {
-  const labels: Record<string, number> = {};
-  for (const r of rows) labels[r.label ?? "none"] = (labels[r.label ?? "none"] ?? 0) + 1;
-  const sorted = Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return {
-    labeller: info.name,
-    version: info.version,
-    configHash: info.configHash,
-    config: info.config,
-    sources: [...new Set(rows.map((r) => r.source.file))],
-    trajectories: new Set(rows.map((r) => `${r.source.file}\u0000${r.trajectoryId}`)).size,
-    calls: rows.length,
-    labels: sorted,
-    failures,
-  };
+  const t = new LabelTally();
+  for (const r of rows) t.add(r);
+  return t.manifest(info, failures);
+}
+
+/**
+ * Streaming writer of a label set directory: rows go to a temporary file that replaces
+ * `labels.jsonl` only on `close`, so an interrupted run never leaves a half-written set.
+ */
+export class LabelSetWriter {
+  readonly tally = new LabelTally();
+  private constructor(
+    readonly dir: string,
+    private readonly tmp: string,
+    private readonly ws: import("node:fs").WriteStream,
+  ) {}
+
+  static async open(dir: string): Promise<LabelSetWriter> {
+    await mkdir(dir, { recursive: true });
+    const tmp = join(dir, `labels.jsonl.tmp-${process.pid}`);
+    const { createWriteStream } = await import("node:fs");
+    return new LabelSetWriter(dir, tmp, createWriteStream(tmp));
+  }
+
+  async write(rows: readonly LabelRow[]): Promise<void> {
+    for (const r of rows) {
+      this.tally.add(r);
+      if (!this.ws.write(JSON.stringify(r) + "\n")) await new Promise<void>((res) => this.ws.once("drain", () => res()));
+    }
+  }
+
+  async close(info: LabellerInfo, failures: LabelSetManifest["failures"] = []): Promise<LabelSetManifest> {
+    await new Promise<void>((res, rej) => this.ws.end((err?: Error | null) => (err ? rej(err) : res())));
+    await rename(this.tmp, join(this.dir, "labels.jsonl"));
+    const m = this.tally.manifest(info, failures);
+    await writeAtomic(join(this.dir, "manifest.json"), JSON.stringify(m, null, 2) + "\n");
+    return m;
+  }
+
+  abort(): void {
+    this.ws.destroy();
+  }
 }
 
 async function writeAtomic(path: string, text: string): Promise<void> {
