@@ -272,7 +272,8 @@ export class LlmLabeller implements Labeller {
         }
         this.usage.retries++;
         const backoff = Math.min(o.maxBackoffMs, o.backoffMs * 2 ** attempt) * (0.5 + 0.5 * this.nextJitter());
-        await sleep(Math.min(o.maxBackoffMs, e.waitMs ?? backoff), signal);
+        // a server's Retry-After is honoured (up to 2 minutes); otherwise exponential backoff with jitter
+        await sleep(e.waitMs !== null ? Math.min(120_000, e.waitMs) : backoff, signal);
       }
     }
     throw new LabelError(this.clean(`gave up: ${last}`));
