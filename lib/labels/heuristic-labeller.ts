@@ -71,7 +71,7 @@ interface SeenQuery {
   call: number;
   text: string;
   tokens: Set<string>;
-  grams: Set<string>;
+  grams: Set<number>;
 }
 
 interface Claim {
@@ -95,8 +95,7 @@ export function resultKey(r: SearchResult): string {
 }
 
 /** Split a batched search response into per-query hit keys when the response echoes each query in order. */
-function perQueryResults(call: ToolCall): Array<string[]> {
-  const all = call.results.map(resultKey);
+function perQueryResults(call: ToolCall, all: readonly string[]): Array<readonly string[]> {
   if (call.queries.length <= 1 || !call.response) return call.queries.map(() => all);
   const text = call.response;
   const at: number[] = [];
@@ -132,13 +131,16 @@ export class HeuristicLabeller implements Labeller {
       let label: BehaviourLabel | null = null;
       let evidence = "";
       let items: ItemLabel[] | undefined;
+      // keys of the call's hits (canonical URLs, or passage keys when hits have no URL), computed once
+      const hitKeys = call.role === "search" ? call.results.map(resultKey) : [];
 
       if (call.role === "search") {
-        const perQuery = perQueryResults(call);
+        const perQuery = perQueryResults(call, hitKeys);
         const its: ItemLabel[] = [];
         call.queries.forEach((q, k) => {
-          const tokens = new Set(contentTokens(q));
-          const grams = trigrams(q);
+          const norm = normaliseText(q);
+          const tokens = new Set(contentTokens(norm, undefined, true));
+          const grams = trigrams(norm, true);
           let best: { s: SeenQuery; tok: number; ch: number } | null = null;
           for (const s of queries) {
             const tok = jaccard(tokens, s.tokens);
@@ -226,7 +228,7 @@ export class HeuristicLabeller implements Labeller {
         if (its.length > 1) items = its;
       }
 
-      const u = util.score(call);
+      const u = util.score(call, call.role === "page" ? call.urls.map(canonicalUrl) : call.role === "search" ? hitKeys.filter((_, i) => call.results[i]!.url) : undefined);
       const parts = `utility ${u.utility} (new URLs ${u.newUrls}, new hosts ${u.newDomains}, new text ${Math.round(u.newEvidence * 100)}%${u.goldFirst ? ", gold answer first seen" : ""}${call.error ? ", call failed" : ""})`;
       out.push({
         callIndex: call.index,

@@ -18,9 +18,12 @@ export function normaliseText(s: string): string {
     .trim();
 }
 
-/** Content tokens: normalised words minus stop words and single letters (all words when nothing is left). */
-export function contentTokens(s: string, extraStop?: ReadonlySet<string>): string[] {
-  const words = normaliseText(s)
+/**
+ * Content tokens: normalised words minus stop words and single letters (all words when
+ * nothing is left). Pass `normalised: true` when `s` already went through `normaliseText`.
+ */
+export function contentTokens(s: string, extraStop?: ReadonlySet<string>, normalised = false): string[] {
+  const words = (normalised ? s : normaliseText(s))
     .split(" ")
     .filter((w) => w.length > 1 || /\d/.test(w));
   const kept = words.filter((w) => !STOP.has(w) && !(extraStop && extraStop.has(w)));
@@ -44,33 +47,47 @@ export function overlapCoefficient<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): num
   return inter / small.size;
 }
 
-/** Character trigrams of the normalised text (padded with spaces), as a set. */
-export function trigrams(s: string): Set<string> {
-  const t = ` ${normaliseText(s)} `;
-  const out = new Set<string>();
-  for (let i = 0; i + 3 <= t.length; i++) out.add(t.slice(i, i + 3));
+/**
+ * Character trigrams of the normalised text (padded with spaces), as a set of exact numeric
+ * codes (three UTF-16 units packed into one number: no collisions, no substring garbage).
+ */
+export function trigrams(s: string, normalised = false): Set<number> {
+  const t = ` ${normalised ? s : normaliseText(s)} `;
+  const out = new Set<number>();
+  for (let i = 0; i + 3 <= t.length; i++) out.add(t.charCodeAt(i) * 4294967296 + t.charCodeAt(i + 1) * 65536 + t.charCodeAt(i + 2));
   return out;
 }
 
+/** Whether a character code starts or continues a word for `forEachWordHash`. */
+function wordChar(c: number): boolean {
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+  return c > 0xbf && !(c >= 0x2000 && c <= 0x206f) && !(c >= 0x3000 && c <= 0x303f);
+}
+
 /**
- * Hashes of the words (≥ 3 letters or digits, case-folded) of a text, added to `into`;
- * a fast single pass used for "new evidence" novelty.
+ * Call `fn` with the FNV-1a hash of every word (≥ 3 letters or digits, ASCII case-folded) of
+ * a text, in one pass and without allocating: the fast path of "new evidence" novelty.
  */
-export function wordHashes(text: string, into: Set<number> = new Set()): Set<number> {
+export function forEachWordHash(text: string, fn: (h: number) => void): void {
   let h = 0x811c9dc5;
   let len = 0;
-  for (let i = 0; i <= text.length; i++) {
-    let c = i < text.length ? text.charCodeAt(i) : 32;
-    const ascii = c < 128;
-    if (ascii && c >= 65 && c <= 90) c |= 32;
-    if ((ascii && ((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) || (!ascii && c > 0xbf && !(c >= 0x2000 && c <= 0x206f) && !(c >= 0x3000 && c <= 0x303f))) {
+  const n = text.length;
+  for (let i = 0; i <= n; i++) {
+    let c = i < n ? text.charCodeAt(i) : 32;
+    if (c >= 65 && c <= 90) c |= 32;
+    if (wordChar(c)) {
       h = Math.imul(h ^ c, 16777619);
       len++;
     } else {
-      if (len >= 3) into.add(h >>> 0);
+      if (len >= 3) fn(h >>> 0);
       h = 0x811c9dc5;
       len = 0;
     }
   }
+}
+
+/** The set of word hashes of a text (see `forEachWordHash`). */
+export function wordHashes(text: string, into: Set<number> = new Set()): Set<number> {
+  forEachWordHash(text, (h) => into.add(h));
   return into;
 }

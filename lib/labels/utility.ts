@@ -21,8 +21,142 @@
  *   0.3·1 + 0 (host seen) + 0.3·0.4 + 0.2 = 0.62.
  */
 import type { ToolCall } from "../trajectory/schema.js";
-import { canonicalUrl, domainOf } from "./canonical-url.js";
-import { normaliseText, wordHashes } from "./text-similarity.js";
+import { canonicalUrl, domainOfCanonical } from "./canonical-url.js";
+import { normaliseText } from "./text-similarity.js";
+
+/**
+ * Open-addressing table of word hashes → the last call that contained the word, shared by all
+ * trackers (labelling is synchronous) and emptied in O(1) per trajectory by an epoch stamp.
+ * This is the hot path of utility: it avoids a Map and the garbage it makes.
+ */
+class WordTable {
+  private keys = new Uint32Array(1 << 14);
+  private calls = new Int32Array(1 << 14);
+  private epochs = new Int32Array(1 << 14);
+  private size = 0;
+  private epoch = 0;
+
+  reset(): void {
+    this.epoch++;
+    this.size = 0;
+    if (this.epoch === 0x7fffffff) {
+      this.epochs.fill(0);
+      this.epoch = 1;
+    }
+  }
+
+  /** Record word `h` for call `call`; returns the call that had it before (0 when new, `call` when repeated within it). */
+  touch(h: number, call: number): number {
+    let mask = this.keys.length - 1;
+    if (this.size * 2 >= this.keys.length) {
+      this.grow();
+      mask = this.keys.length - 1;
+    }
+    let i = Math.imul(h, 0x9e3779b1) >>> 0 & mask;
+    for (;;) {
+      if (this.epochs[i] !== this.epoch) {
+        this.epochs[i] = this.epoch;
+        this.keys[i] = h;
+        this.calls[i] = call;
+        this.size++;
+        return 0;
+      }
+      if (this.keys[i] === h) {
+        const prev = this.calls[i]!;
+        this.calls[i] = call;
+        return prev;
+      }
+      i = (i + 1) & mask;
+    }
+  }
+
+  private grow(): void {
+    const { keys, calls, epochs, epoch } = this;
+    const n = keys.length * 2;
+    this.keys = new Uint32Array(n);
+    this.calls = new Int32Array(n);
+    this.epochs = new Int32Array(n);
+    this.size = 0;
+    const mask = n - 1;
+    for (let j = 0; j < keys.length; j++) {
+      if (epochs[j] !== epoch) continue;
+      let i = Math.imul(keys[j]!, 0x9e3779b1) >>> 0 & mask;
+      while (this.epochs[i] === epoch) i = (i + 1) & mask;
+      this.epochs[i] = epoch;
+      this.keys[i] = keys[j]!;
+      this.calls[i] = calls[j]!;
+      this.size++;
+    }
+  }
+}
+
+const WORDS = new WordTable();
+
+/**
+ * Character classes for word hashing: 0 for separators, otherwise the (ASCII case-folded)
+ * code unit. Letters and digits of every script count as word characters, general and CJK
+ * punctuation do not.
+ */
+const FOLD = (() => {
+  const t = new Uint16Array(65536);
+  for (let c = 0; c < 65536; c++) {
+    if (c < 128) t[c] = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) ? c : c >= 65 && c <= 90 ? c | 32 : 0;
+    else t[c] = c > 0xbf && !(c >= 0x2000 && c <= 0x206f) && !(c >= 0x3000 && c <= 0x303f) ? c : 0;
+  }
+  return t;
+})();
+
+/** FNV-1a hash of a word over its folded characters, as `newWordShare` computes it. */
+function wordHash(w: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < w.length; i++) {
+    const c = FOLD[w.charCodeAt(i)]!;
+    if (c !== 0) h = Math.imul(h ^ c, 16777619);
+  }
+  return h >>> 0;
+}
+
+/** Gold-answer words to watch for during a scan: a 256-bit filter, then the exact hashes. */
+interface GoldWatch {
+  filter: Uint32Array;
+  hashes: number[];
+  found: Uint8Array;
+}
+
+/**
+ * Share of a response's distinct words (≥ 3 letters/digits, ASCII case-folded) not seen in
+ * earlier calls; in the same pass, marks which watched gold words occur.
+ */
+function newWordShare(text: string, call: number, watch: GoldWatch | null): number {
+  let h = 0x811c9dc5;
+  let len = 0;
+  let distinct = 0;
+  let fresh = 0;
+  const n = text.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? FOLD[text.charCodeAt(i)]! : 0;
+    if (c !== 0) {
+      h = Math.imul(h ^ c, 16777619);
+      len++;
+    } else if (len !== 0) {
+      const hu = h >>> 0;
+      if (watch && (watch.filter[(hu >>> 5) & 7]! & (1 << (hu & 31))) !== 0) {
+        const k = watch.hashes.indexOf(hu);
+        if (k !== -1) watch.found[k] = 1;
+      }
+      if (len >= 3) {
+        const prev = WORDS.touch(hu, call);
+        if (prev !== call) {
+          distinct++;
+          if (prev === 0) fresh++;
+        }
+      }
+      h = 0x811c9dc5;
+      len = 0;
+    }
+  }
+  return distinct ? fresh / distinct : 0;
+}
 
 export interface UtilityOptions {
   weights: { urls: number; domains: number; evidence: number; gold: number };
@@ -42,20 +176,58 @@ export interface UtilityParts {
   utility: number;
 }
 
-/** Tracks what a rollout has seen so far; call `score` for each call in order. */
+/**
+ * Tracks what a rollout has seen so far; call `score` for each call in order. Trackers share
+ * one word table: use one tracker at a time (creating a tracker starts a new rollout).
+ */
 export class UtilityTracker {
   private readonly urls = new Set<string>();
   private readonly read = new Set<string>();
   private readonly domains = new Set<string>();
-  private readonly words = new Set<number>();
+  private calls = 0;
   private goldSeen = false;
-  private readonly gold: string[];
+  private readonly gold: Array<{ text: string; words: number[][] }>;
+  private readonly watch: GoldWatch | null;
 
   constructor(
     goldAnswers: readonly string[],
     private readonly opts: UtilityOptions = DEFAULT_UTILITY,
   ) {
-    this.gold = goldAnswers.map(normaliseText).filter((g) => g.length >= 2);
+    WORDS.reset();
+    // each gold answer's words, hashed as a scan sees them: from the normalised form and from
+    // the plain lower-cased form (so "München" in a page matches gold "München" and "Munchen")
+    const hashes: number[] = [];
+    const idx = (w: string) => {
+      const h = wordHash(w);
+      let k = hashes.indexOf(h);
+      if (k === -1) k = hashes.push(h) - 1;
+      return k;
+    };
+    this.gold = goldAnswers
+      .filter((g) => normaliseText(g).length >= 2)
+      .map((g) => {
+        const text = normaliseText(g);
+        const plain = g.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+        return { text, words: text.split(" ").map((w, i) => [idx(w), ...(plain[i] && plain[i] !== w ? [idx(plain[i]!)] : [])]) };
+      });
+    if (hashes.length) {
+      const filter = new Uint32Array(8);
+      for (const h of hashes) filter[(h >>> 5) & 7]! |= 1 << (h & 31);
+      this.watch = { filter, hashes, found: new Uint8Array(hashes.length) };
+    } else this.watch = null;
+  }
+
+  /**
+   * Whether a gold answer appears in the response, on normalised text. The scan that measures
+   * new words also marks the gold words it meets; only a response holding every word of a gold
+   * answer is normalised and checked for the phrase.
+   */
+  private goldIn(response: string): boolean {
+    const found = this.watch!.found;
+    const candidates = this.gold.filter((g) => g.words.every((alts) => alts.some((k) => found[k] === 1)));
+    if (!candidates.length) return false;
+    const text = ` ${normaliseText(response)} `;
+    return candidates.some((g) => text.includes(` ${g.text} `));
   }
 
   /** Whether a canonical URL has been seen in results or reads. */
@@ -63,18 +235,21 @@ export class UtilityTracker {
     return this.urls.has(canonical) || this.read.has(canonical);
   }
 
-  score(call: ToolCall): UtilityParts {
+  /**
+   * Score the next call. `canonical` may pass the canonical URLs of its sources (page URLs, or
+   * result URLs for a search) when the caller already computed them.
+   */
+  score(call: ToolCall, canonical?: readonly string[]): UtilityParts {
     let newUrls = 0;
     let newDomains = 0;
-    const sources = call.role === "page" ? call.urls : call.results.map((r) => r.url).filter(Boolean);
-    for (const u of sources) {
-      const c = canonicalUrl(u);
+    const sources = canonical ?? (call.role === "page" ? call.urls : call.results.map((r) => r.url).filter(Boolean)).map(canonicalUrl);
+    for (const c of sources) {
       if (call.role === "page") {
         if (!this.read.has(c)) newUrls++;
         this.read.add(c);
       } else if (!this.urls.has(c) && !this.read.has(c)) newUrls++;
       this.urls.add(c);
-      const d = domainOf(u);
+      const d = domainOfCanonical(c);
       if (d && !this.domains.has(d)) {
         newDomains++;
         this.domains.add(d);
@@ -82,20 +257,14 @@ export class UtilityTracker {
     }
     let newEvidence = 0;
     let goldFirst = false;
+    const me = ++this.calls;
     if (call.response) {
-      const mine = wordHashes(call.response);
-      if (mine.size) {
-        let fresh = 0;
-        for (const h of mine) if (!this.words.has(h)) fresh++;
-        newEvidence = fresh / mine.size;
-        for (const h of mine) this.words.add(h);
-      }
-      if (!this.goldSeen && this.gold.length) {
-        const text = ` ${normaliseText(call.response)} `;
-        if (this.gold.some((g) => text.includes(` ${g} `))) {
-          goldFirst = true;
-          this.goldSeen = true;
-        }
+      const watch = !this.goldSeen ? this.watch : null;
+      watch?.found.fill(0);
+      newEvidence = newWordShare(call.response, me, watch);
+      if (watch && this.goldIn(call.response)) {
+        goldFirst = true;
+        this.goldSeen = true;
       }
     }
     if (call.error) return { newUrls, newDomains, newEvidence: 0, goldFirst: false, utility: 0 };

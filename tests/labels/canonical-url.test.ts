@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { canonicalUrl, domainOf } from "../../lib/index.js";
+import { canonicalUrlSlow } from "../../lib/labels/canonical-url.js";
 
 describe("canonical URLs", () => {
   it("drops scheme, www, default ports, trailing slash, fragment and tracking parameters; sorts the rest", () => {
@@ -14,6 +15,16 @@ describe("canonical URLs", () => {
     expect(canonicalUrl("not a url")).toBe("not a url");
     expect(domainOf("https://www2.news.bbc.co.uk/x")).toBe("news.bbc.co.uk");
     expect(domainOf("search:foo")).toBe("");
+  });
+
+  it("the fast path agrees with the URL parser on any URL", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.webUrl(), fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.webUrl().map((u) => u.replace("://", "://WWW.").toUpperCase())), (u) => {
+        expect(canonicalUrl(u)).toBe(canonicalUrlSlow(u));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const u of ["https://a.example:443/x/", "http://a.example:80", "http://a.example:8080/", "https://a.example/./x", "https://a.example//x", "https://a.example/a/../b", "https://xn--caf-dma.example/", "https://a.example/%7Euser", "http://a.example:0080/x", "https://a.example:99999/x", "https://a..example/", "HTTPS://A.EXAMPLE/X"]) expect(canonicalUrl(u)).toBe(canonicalUrlSlow(u));
   });
 
   it("is idempotent and ignores the spellings it promises to ignore", () => {
