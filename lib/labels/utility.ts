@@ -226,8 +226,22 @@ export class UtilityTracker {
     const found = this.watch!.found;
     const candidates = this.gold.filter((g) => g.words.every((alts) => alts.some((k) => found[k] === 1)));
     if (!candidates.length) return false;
-    const text = ` ${normaliseText(response)} `;
-    return candidates.some((g) => text.includes(` ${g.text} `));
+    // check the phrase in small normalised windows around its longest word; the whole response
+    // is normalised only when that word cannot be found verbatim (accents, other scripts)
+    const lower = response.toLowerCase();
+    for (const g of candidates) {
+      const first = g.text.split(" ").reduce((a, b) => (b.length > a.length ? b : a), "");
+      let i = lower.indexOf(first);
+      if (i === -1) {
+        if (` ${normaliseText(response)} `.includes(` ${g.text} `)) return true;
+        continue;
+      }
+      for (; i !== -1; i = lower.indexOf(first, i + 1)) {
+        const window = response.slice(Math.max(0, i - g.text.length - 8), i + g.text.length + 16);
+        if (` ${normaliseText(window)} `.includes(` ${g.text} `)) return true;
+      }
+    }
+    return false;
   }
 
   /** Whether a canonical URL has been seen in results or reads. */
