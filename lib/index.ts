@@ -53,3 +53,6 @@ export { LlmLabeller, DEFAULT_LLM, redact } from "./labels/llm/llm-labeller.js";
 export type { LlmOptions, LlmEndpoint, LlmUsage } from "./labels/llm/llm-labeller.js";
 export { PROMPT_VERSION, systemPrompt, chunkPrompt, ChunkAnswerSchema, CHUNK_ANSWER_JSON_SCHEMA } from "./labels/llm/prompt.js";
 export { LabelCache } from "./labels/llm/label-cache.js";
+export { labelFilesParallel } from "./labels/parallel-label.js";
+export type { ParallelOptions } from "./labels/parallel-label.js";
+export { splitJsonlRanges } from "./io/read-records.js";

@@ -9,6 +9,7 @@ import {
   HeuristicLabeller,
   labelSync,
   LabelSetWriter,
+  labelFilesParallel,
   StrictModeError,
   type Labeller,
   type LoadReport,
@@ -37,6 +38,8 @@ deterministic labeller options (defaults in brackets):
   --result-overlap X    share of already-seen results for REDUNDANTSEARCH [0.6]
   --goal-threshold X    goal overlap that makes two page reads the same claim [0.6]
   --batch-summary S     any-unique | majority [any-unique]
+  --jobs N              worker threads [1]; files, and large JSON Lines files cut at line
+                        boundaries, are labelled in parallel (the label set is identical)
 
 ${LLM_HELP}
 
@@ -119,6 +122,7 @@ export async function labelCommand(argv: string[], out: (s: string) => void): Pr
         "result-overlap": { type: "string" },
         "goal-threshold": { type: "string" },
         "batch-summary": { type: "string" },
+        jobs: { type: "string" },
         ...LLM_OPTIONS,
         help: { type: "boolean", short: "h" },
       },
@@ -148,7 +152,32 @@ export async function labelCommand(argv: string[], out: (s: string) => void): Pr
   }
 
   const labeller: Labeller = heuristicFrom(v);
+  const jobs = numberOption("jobs", v.jobs as string | undefined, { int: true, min: 1, max: 256 }) ?? 1;
   const writer = await LabelSetWriter.open(dir);
+  if (jobs > 1) {
+    const bar = new ProgressBar("labelling");
+    try {
+      await labelFilesParallel(
+        files,
+        { jobs, load: { format: loadOpts.format, toolRoles: loadOpts.toolRoles, strict: loadOpts.strict, maxRecordBytes: loadOpts.maxRecordBytes }, heuristic: (labeller as HeuristicLabeller).options, onProgress: (d, t) => bar.update(d, t) },
+        writer,
+        report,
+      );
+    } catch (err) {
+      writer.abort();
+      bar.done();
+      if (err instanceof StrictModeError) {
+        process.stderr.write(`sounding: --strict: stopped at ${err.message}\n`);
+        return 1;
+      }
+      throw err;
+    }
+    bar.done();
+    const manifest = await writer.close(labeller.info);
+    const s = summary(dir, manifest, report);
+    out(v.json ? JSON.stringify(s) : formatSummary(s));
+    return report.files.some((f) => f.unreadable) ? 1 : 0;
+  }
   let total = 0;
   for (const f of files) total += (await stat(f).catch(() => ({ size: 0 }))).size;
   const bar = new ProgressBar("labelling");

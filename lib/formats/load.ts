@@ -32,6 +32,12 @@ export interface LoadOptions {
   detectSample?: number;
   /** Progress: bytes read of the current file, its size, and the file. */
   onProgress?: (bytesRead: number, fileBytes: number, file: string) => void;
+  /**
+   * Read only a byte range of an uncompressed JSON Lines file (see `splitJsonlRanges`);
+   * `format` must be given. Trajectory ids then count repeats within the range only: the
+   * caller re-assigns them in file order (`IdAssigner.assignBase`).
+   */
+  byteRange?: { start: number; end: number; firstLine: number };
 }
 
 export interface LoadIssue {
@@ -168,7 +174,10 @@ export async function* streamTrajectories(path: string, opts: LoadOptions = {}, 
     issue({ line: 0, reason: `cannot read file: ${fileError(err)}`, excerpt: "", severity: "error" });
     return;
   }
-  if (size === 0) {
+  if (opts.byteRange) {
+    if (!opts.format) throw new Error("byteRange needs an explicit format");
+    size = opts.byteRange.end - opts.byteRange.start;
+  } else if (size === 0) {
     issue({ line: 0, reason: "empty file: no records", excerpt: "", severity: "warning" });
     return;
   }
@@ -229,6 +238,7 @@ export async function* streamTrajectories(path: string, opts: LoadOptions = {}, 
   let undecidable = false;
   try {
     for await (const batch of readRecords(path, {
+      range: opts.byteRange,
       maxRecordBytes: opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
       onProgress: opts.onProgress ? (n) => opts.onProgress!(n, size, path) : undefined,
     })) {

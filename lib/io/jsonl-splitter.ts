@@ -12,7 +12,14 @@ export class JsonlSplitter {
   private oversize = false;
   private first = true;
 
-  constructor(private readonly maxRecordBytes: number) {}
+  /** `linesBefore`: lines that precede the first byte pushed (when reading a byte range). */
+  constructor(
+    private readonly maxRecordBytes: number,
+    linesBefore = 0,
+  ) {
+    this.line = linesBefore;
+    if (linesBefore > 0) this.first = false; // a BOM can only start the file
+  }
 
   /** Bytes of the current, unfinished record held in memory (never more than the limit). */
   get bufferedBytes(): number {

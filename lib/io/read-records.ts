@@ -5,7 +5,7 @@
  */
 import { createReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
-import { open } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { JsonlSplitter } from "./jsonl-splitter.js";
 import { JsonArraySplitter } from "./json-array-splitter.js";
 import type { Container, RawRecord } from "./raw-record.js";
@@ -19,6 +19,11 @@ export interface ReadRecordsOptions {
   onProgress?: (bytesRead: number) => void;
   /** Read chunk size (default 1 MiB). */
   chunkBytes?: number;
+  /**
+   * Read only bytes [start, end) of an uncompressed JSON Lines file, whose first byte starts
+   * line `firstLine` (used to split one file across workers; cut points must follow a newline).
+   */
+  range?: { start: number; end: number; firstLine: number };
 }
 
 /**
@@ -61,8 +66,9 @@ function sniff(chunk: Buffer): Container | null {
 /** Async batches of framed records of one file. The caller handles open errors. */
 export async function* readRecords(path: string, opts: ReadRecordsOptions = {}): AsyncGenerator<RawRecord[]> {
   const max = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-  const gz = await isGzip(path);
-  const file = createReadStream(path, { highWaterMark: opts.chunkBytes ?? 1 << 20 });
+  const range = opts.range;
+  const gz = range ? false : await isGzip(path);
+  const file = createReadStream(path, { highWaterMark: opts.chunkBytes ?? 1 << 20, ...(range ? { start: range.start, end: range.end - 1 } : {}) });
   let read = 0;
   if (opts.onProgress) {
     const cb = opts.onProgress;
@@ -78,12 +84,12 @@ export async function* readRecords(path: string, opts: ReadRecordsOptions = {}):
     for await (const chunk of stream) {
       const out: RawRecord[] = [];
       if (!splitter) {
-        const c = opts.container ?? sniff(chunk);
+        const c = range ? "jsonl" : (opts.container ?? sniff(chunk));
         if (c === null) {
           held.push(Buffer.from(chunk));
           continue;
         }
-        splitter = c === "json" ? new JsonArraySplitter(max) : new JsonlSplitter(max);
+        splitter = c === "json" ? new JsonArraySplitter(max) : new JsonlSplitter(max, range ? range.firstLine - 1 : 0);
         for (const h of held.splice(0)) splitter.push(h, out);
       }
       splitter.push(chunk, out);
@@ -105,5 +111,59 @@ export async function* readRecords(path: string, opts: ReadRecordsOptions = {}):
     const out: RawRecord[] = [];
     splitter.end(out);
     if (out.length) yield out;
+  }
+}
+
+/**
+ * Cut an uncompressed JSON Lines file into about `parts` byte ranges that each start right
+ * after a newline, with the line number each range starts on (newlines are counted, so line
+ * numbers stay exact). Returns one whole-file range for gzip, JSON-array or small files.
+ */
+export async function splitJsonlRanges(path: string, parts: number, minBytes = 4 << 20): Promise<Array<{ start: number; end: number; firstLine: number }>> {
+  const size = (await stat(path)).size;
+  const whole = [{ start: 0, end: size, firstLine: 1 }];
+  if (parts <= 1 || size < minBytes * 2 || (await isGzip(path))) return whole;
+  const fh = await open(path, "r");
+  try {
+    const head = Buffer.alloc(4096);
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    if (sniff(head.subarray(0, bytesRead)) !== "jsonl") return whole;
+    const n = Math.max(1, Math.min(parts, Math.floor(size / minBytes)));
+    const cuts: number[] = [0];
+    const probe = Buffer.alloc(1 << 16);
+    for (let k = 1; k < n; k++) {
+      let pos = Math.floor((size * k) / n);
+      if (pos <= cuts[cuts.length - 1]!) continue;
+      for (;;) {
+        const r = (await fh.read(probe, 0, probe.length, pos)).bytesRead;
+        if (r === 0) {
+          pos = size;
+          break;
+        }
+        const nl = probe.subarray(0, r).indexOf(10);
+        if (nl !== -1) {
+          pos += nl + 1;
+          break;
+        }
+        pos += r;
+      }
+      if (pos < size && pos > cuts[cuts.length - 1]!) cuts.push(pos);
+    }
+    cuts.push(size);
+    const ranges: Array<{ start: number; end: number; firstLine: number }> = [];
+    let line = 1;
+    const buf = Buffer.alloc(1 << 20);
+    for (let k = 0; k + 1 < cuts.length; k++) {
+      ranges.push({ start: cuts[k]!, end: cuts[k + 1]!, firstLine: line });
+      for (let p = cuts[k]!; p < cuts[k + 1]!; ) {
+        const r = (await fh.read(buf, 0, Math.min(buf.length, cuts[k + 1]! - p), p)).bytesRead;
+        if (r === 0) break;
+        for (let i = buf.indexOf(10, 0); i !== -1 && i < r; i = buf.indexOf(10, i + 1)) line++;
+        p += r;
+      }
+    }
+    return ranges;
+  } finally {
+    await fh.close();
   }
 }

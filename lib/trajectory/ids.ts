@@ -34,12 +34,21 @@ export function contentId(t: Trajectory): string {
   return "h" + h.digest("hex").slice(0, 12);
 }
 
+/** The id before repeats are numbered: the record's own id, else the content hash. */
+export function baseId(t: Trajectory): string {
+  return t.provenance.recordId ?? contentId(t);
+}
+
 /** Assigns per-file unique ids in file order. */
 export class IdAssigner {
   private readonly seen = new Map<string, number>();
 
   assign(t: Trajectory): string {
-    const base = t.provenance.recordId ?? contentId(t);
+    return this.assignBase(baseId(t));
+  }
+
+  /** The id of the next trajectory whose base id (`baseId`) is `base`, in file order. */
+  assignBase(base: string): string {
     const n = (this.seen.get(base) ?? 0) + 1;
     this.seen.set(base, n);
     return n === 1 ? base : `${base}#${n}`;

@@ -165,3 +165,35 @@ describe("sounding label --labeller llm", () => {
     expect(m.trajectories).toBe(49);
   });
 });
+
+describe("sounding label --jobs", () => {
+  it("labels a large file in byte ranges on several threads, byte-identical to one thread (ids, lines, bad records)", async () => {
+    const { generateTraces } = await import("../../lib/index.js");
+    const { appendFileSync, readFileSync: rf, writeFileSync } = await import("node:fs");
+    const dir = tmpDir();
+    const [f] = await generateTraces(dir, { seed: 4, prompts: 260, groupSize: 3, labels: false }, "big");
+    // a bad line in the middle, repeated ids across the cut points (group size 3), and a tail
+    const lines = rf(f!.path, "utf8").trimEnd().split("\n");
+    const mid = Math.floor(lines.length / 2);
+    lines.splice(mid, 0, '{"score": 0}', "{broken");
+    writeFileSync(f!.path, lines.join("\n") + "\n");
+    appendFileSync(f!.path, lines[0] + "\n");
+    expect(statSync(f!.path).size).toBeGreaterThan(8 << 20);
+    const one = tmpDir();
+    const two = tmpDir();
+    const r1 = cli(["label", f!.path, "--out", one, "--json"]);
+    const r2 = cli(["label", f!.path, "--out", two, "--json", "--jobs", "3"]);
+    expect(r1.code).toBe(0);
+    expect(r2.code).toBe(0);
+    expect(readFileSync(join(two, "labels.jsonl")).equals(readFileSync(join(one, "labels.jsonl")))).toBe(true);
+    expect(readFileSync(join(two, "manifest.json")).equals(readFileSync(join(one, "manifest.json")))).toBe(true);
+    const j1 = JSON.parse(r1.stdout);
+    const j2 = JSON.parse(r2.stdout);
+    expect(j2.loadErrors).toEqual(j1.loadErrors);
+    expect(j1.loadErrors.map((e: { line: number }) => e.line)).toEqual([mid + 1, mid + 2]);
+    expect(j1.trajectories).toBe(lines.length - 2 + 1);
+    // the repeated first row got the next occurrence number
+    const ids = readFileSync(join(one, "labels.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l).trajectoryId);
+    expect(ids.at(-1)).toMatch(/#4$/);
+  }, 120_000);
+});
