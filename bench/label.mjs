@@ -11,8 +11,28 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { generateTraces, loadTrajectories, HeuristicLabeller, streamTrajectories, labelSync, LabelSetWriter } from "../dist/index.js";
+import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
+import { availableParallelism } from "node:os";
+import { generateTraces, HeuristicLabeller, streamTrajectories, labelSync, LabelSetWriter, labelFilesParallel, emptyReport } from "../dist/index.js";
 
+if (!isMainThread) {
+  // a labelling thread: load the same working set, wait for "go", label its share of the passes
+  const ts = [];
+  for await (const t of streamTrajectories(workerData.file, { format: "fathom" })) {
+    ts.push(t);
+    if (ts.length >= workerData.working) break;
+  }
+  const l = new HeuristicLabeller();
+  for (const t of ts) l.label(t); // warm up
+  parentPort.postMessage("ready");
+  parentPort.once("message", () => {
+    let n = 0;
+    for (let p = 0; p < workerData.passes; p++) for (const t of ts) n += l.label(t).length;
+    parentPort.postMessage(n);
+  });
+}
+
+if (isMainThread) {
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { calls: { type: "string", default: "1000000" }, mb: { type: "string", default: "200" }, working: { type: "string", default: "3000" } } });
 const target = Number(values.calls);
@@ -67,6 +87,17 @@ for (let p = 0; p < passes; p++) {
   labelled += labelPass();
   labelMs += performance.now() - t0;
 }
+// the same passes on every core: one labelling thread per core, each doing its share
+const threads = availableParallelism();
+const share = Math.ceil(passes / threads);
+const ws = Array.from({ length: threads }, () => new Worker(fileURLToPath(import.meta.url), { workerData: { file, working: Number(values.working), passes: share } }));
+await Promise.all(ws.map((w) => new Promise((r) => w.once("message", r))));
+t0 = performance.now();
+const counts = await Promise.all(ws.map((w) => new Promise((r) => { w.once("message", r); w.postMessage("go"); })));
+const parallelMs = performance.now() - t0;
+await Promise.all(ws.map((w) => w.terminate()));
+const parallelCalls = counts.reduce((a, b) => a + b, 0);
+
 // end to end: stream the whole file, label, write the label set
 t0 = performance.now();
 const writer = await LabelSetWriter.open(join(out, "label-e2e"));
@@ -79,6 +110,14 @@ for await (const t of streamTrajectories(file, { format: "fathom" })) {
 await writer.close(labeller.info);
 const e2eMs = performance.now() - t0;
 
+// end to end on every core: `sounding label --jobs N`
+t0 = performance.now();
+const pw = await LabelSetWriter.open(join(out, "label-e2e-jobs"));
+const prep = emptyReport();
+await labelFilesParallel([file], { jobs: threads, load: { format: "fathom" }, heuristic: {} }, pw, prep);
+await pw.close(labeller.info);
+const e2eJobsMs = performance.now() - t0;
+
 const result = {
   file,
   trajectories: trajectories.length,
@@ -90,6 +129,8 @@ const result = {
   callsPerSecond: Math.round(labelled / (labelMs / 1000)),
   baselineCallsPerSecond: Math.round(labelled / (baseMs / 1000)),
   ratioToBaseline: +(baseMs / labelMs).toFixed(3),
+  allCores: { threads, calls: parallelCalls, seconds: +(parallelMs / 1000).toFixed(2), callsPerSecond: Math.round(parallelCalls / (parallelMs / 1000)) },
+  endToEndJobs: { jobs: threads, calls: prep.toolCalls, seconds: +(e2eJobsMs / 1000).toFixed(2), callsPerSecond: Math.round(prep.toolCalls / (e2eJobsMs / 1000)) },
   endToEnd: { file, fileMB: +(statSync(file).size / 1048576).toFixed(1), calls: e2eCalls, seconds: +(e2eMs / 1000).toFixed(2), callsPerSecond: Math.round(e2eCalls / (e2eMs / 1000)) },
   peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
   node: process.version,
@@ -98,4 +139,6 @@ writeFileSync(join(out, "label.json"), JSON.stringify(result, null, 2) + "\n");
 console.log(`${result.callsLabelled} calls (${passes} passes over ${result.trajectories} trajectories) labelled in ${result.labelSeconds} s: ${result.callsPerSecond} calls/s`);
 console.log(`baseline read-every-call pass: ${result.baselineCallsPerSecond} calls/s; labeller / baseline speed ratio ${result.ratioToBaseline}`);
 console.log(`load of the working set (not counted) ${result.loadSeconds} s; peak RSS ${result.peakRssMB} MB`);
-console.log(`end to end (read + label + write) over ${result.endToEnd.fileMB} MB: ${result.endToEnd.calls} calls in ${result.endToEnd.seconds} s = ${result.endToEnd.callsPerSecond} calls/s`);
+console.log(`on ${threads} threads: ${result.allCores.calls} calls in ${result.allCores.seconds} s = ${result.allCores.callsPerSecond} calls/s`);
+console.log(`end to end (read + label + write) over ${result.endToEnd.fileMB} MB: ${result.endToEnd.calls} calls in ${result.endToEnd.seconds} s = ${result.endToEnd.callsPerSecond} calls/s; with --jobs ${threads}: ${result.endToEndJobs.seconds} s = ${result.endToEndJobs.callsPerSecond} calls/s`);
+}
