@@ -49,6 +49,14 @@ export async function toolRoleFile(path: string): Promise<ToolRoleMap> {
   }
 }
 
+/** The `parseArgs` options of every command that loads traces. */
+export const LOAD_ARG_OPTIONS = {
+  format: { type: "string" },
+  "tool-roles": { type: "string" },
+  strict: { type: "boolean" },
+  "max-record-mb": { type: "string" },
+} as const;
+
 /** Shared option parsing for commands that load traces. */
 export async function loadOptionsFrom(values: { format?: string; "tool-roles"?: string; strict?: boolean; "max-record-mb"?: string }): Promise<LoadOptions> {
   const opts: LoadOptions = { strict: Boolean(values.strict) };
@@ -133,11 +141,8 @@ export async function inspectCommand(argv: string[], out: (s: string) => void): 
       args: argv,
       allowPositionals: true,
       options: {
-        format: { type: "string" },
-        "tool-roles": { type: "string" },
-        strict: { type: "boolean" },
+        ...LOAD_ARG_OPTIONS,
         json: { type: "boolean" },
-        "max-record-mb": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });

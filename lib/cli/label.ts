@@ -15,7 +15,7 @@ import {
   type LoadReport,
   type LabelSetManifest,
 } from "../index.js";
-import { loadOptionsFrom } from "./inspect.js";
+import { LOAD_ARG_OPTIONS, loadOptionsFrom } from "./inspect.js";
 import { llmLabellerFromArgs, LLM_OPTIONS, LLM_HELP, runLlmLabelling } from "./label-llm.js";
 import { ProgressBar } from "./progress.js";
 import { UsageError, numberOption } from "./usage-error.js";
@@ -112,10 +112,7 @@ export async function labelCommand(argv: string[], out: (s: string) => void): Pr
         labeller: { type: "string", default: "heuristic" },
         out: { type: "string" },
         json: { type: "boolean" },
-        format: { type: "string" },
-        "tool-roles": { type: "string" },
-        strict: { type: "boolean" },
-        "max-record-mb": { type: "string" },
+        ...LOAD_ARG_OPTIONS,
         "verify-budget": { type: "string" },
         "token-threshold": { type: "string" },
         "char-threshold": { type: "string" },
