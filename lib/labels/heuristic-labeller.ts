@@ -80,6 +80,8 @@ interface Claim {
   tokens: Set<string>;
   firstCall: number;
   verifications: number;
+  /** New-URL checks of this claim after its exploration (verifications and those beyond B_v). */
+  checks: number;
   urls: Set<string>;
 }
 
@@ -131,6 +133,8 @@ export class HeuristicLabeller implements Labeller {
       let label: BehaviourLabel | null = null;
       let evidence = "";
       let items: ItemLabel[] | undefined;
+      let pageClaim: number | undefined;
+      let pageCheck: boolean | undefined;
       // keys of the call's hits (canonical URLs, or passage keys when hits have no URL), computed once
       const hitKeys = call.role === "search" ? call.results.map(resultKey) : [];
 
@@ -188,12 +192,14 @@ export class HeuristicLabeller implements Labeller {
         }
         const targets = call.urls.length ? call.urls : [`${call.name}:${call.goal ?? call.arguments}`];
         const its: ItemLabel[] = [];
+        const checks: boolean[] = [];
         for (const raw of targets) {
           const u = canonicalUrl(raw);
           const readFor = readBy.get(u);
           let l: BehaviourLabel;
           let why: string;
           const hasGoal = goalTokens !== null && goalTokens.size > 0;
+          const claimBefore = claim;
           if (readFor && (!hasGoal || (claim !== null && readFor.has(claim.id)))) {
             l = "REDUNDANTQUERY";
             why = claim ? `${u} was already read for claim "${claim.text}"` : `${u} was already read`;
@@ -205,14 +211,17 @@ export class HeuristicLabeller implements Labeller {
             why = `first read of ${u}` + (goalTokens && goalTokens.size ? " for a new claim" : "");
           } else if (claim.verifications < o.verifyBudget) {
             claim.verifications++;
+            claim.checks++;
             l = "VERIFICATION";
             why = `new source ${u} for claim "${claim.text}" first pursued at call ${claim.firstCall} (verification ${claim.verifications} of B_v=${o.verifyBudget})`;
           } else {
+            claim.checks++;
             l = "REDUNDANTQUERY";
             why = `claim "${claim.text}" already verified ${claim.verifications} time(s) (B_v=${o.verifyBudget})`;
           }
+          checks.push(!!readFor === false && claimBefore !== null);
           if (!claim && goalTokens && goalTokens.size) {
-            claim = { id: claims.length, text: [...goalTokens].join(" "), tokens: goalTokens, firstCall: call.index, verifications: 0, urls: new Set() };
+            claim = { id: claims.length, text: [...goalTokens].join(" "), tokens: goalTokens, firstCall: call.index, verifications: 0, checks: 0, urls: new Set() };
             claims.push(claim);
           }
           const key = claim ? claim.id : null;
@@ -226,6 +235,8 @@ export class HeuristicLabeller implements Labeller {
         label = best.label;
         evidence = its.length === 1 ? best.evidence : `best of ${its.length} URLs: ${best.evidence}`;
         if (its.length > 1) items = its;
+        if (claim) pageClaim = claim.id;
+        pageCheck = checks[its.indexOf(best)] ?? false;
       }
 
       const u = util.score(call, call.role === "page" ? call.urls.map(canonicalUrl) : call.role === "search" ? hitKeys.filter((_, i) => call.results[i]!.url) : undefined);
@@ -236,6 +247,8 @@ export class HeuristicLabeller implements Labeller {
         utility: label === null && call.role !== "search" && call.role !== "page" ? null : u.utility,
         evidence: label === null ? `role ${call.role}: no behaviour label; ${parts}` : `${evidence}; ${parts}`,
         ...(items ? { items } : {}),
+        ...(pageClaim !== undefined ? { claim: pageClaim } : {}),
+        ...(pageCheck !== undefined ? { check: pageCheck } : {}),
       });
     }
     return out;

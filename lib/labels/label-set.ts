@@ -29,6 +29,8 @@ export function labelRows(t: Trajectory, labels: readonly CallLabel[], info: Lab
       configHash: info.configHash,
     };
     if (l.items) row.items = l.items;
+    if (l.claim !== undefined) row.claim = l.claim;
+    if (l.check !== undefined) row.check = l.check;
     return row;
   });
 }

@@ -189,6 +189,8 @@ export const LabelRowSchema = z.object({
   utility: z.number().nullable(),
   evidence: z.string().optional(),
   items: z.array(ItemLabelSchema).optional(),
+  claim: z.number().int().nonnegative().optional(),
+  check: z.boolean().optional(),
   labeller: z.string().optional(),
   version: z.string().optional(),
   configHash: z.string().optional(),

@@ -1,0 +1,72 @@
+/**
+ * Per-rollout tallies of Eq. 7 from a trajectory's label rows, with the per-claim check
+ * counts that let a replay apply another B_v: with budget B, each claim's first B checks are
+ * VERIFICATION and the rest REDUNDANTQUERY (a batched page call counts as one check).
+ */
+import type { LabelRow } from "../trajectory/schema.js";
+
+export interface Tallies {
+  /** Tool calls counted in T (see RewardConfig.countT: `T` all calls, `labelled` those with a label). */
+  T: number;
+  labelled: number;
+  nUniqS: number;
+  nRedS: number;
+  nExplore: number;
+  nVerify: number;
+  nRedQ: number;
+  /** REDUNDANTQUERY calls that are not checks (same URL again): independent of B_v. */
+  nRedQFixed: number;
+  /** Checks per claim, in claim order; null when the labels carry no claim data (LLM labels). */
+  claimChecks: number[] | null;
+}
+
+export function emptyTallies(): Tallies {
+  return { T: 0, labelled: 0, nUniqS: 0, nRedS: 0, nExplore: 0, nVerify: 0, nRedQ: 0, nRedQFixed: 0, claimChecks: [] };
+}
+
+/** Tallies of one trajectory from its rows (any order; all calls of the trajectory). */
+export function talliesOf(rows: readonly LabelRow[], totalCalls = rows.length): Tallies {
+  const t = emptyTallies();
+  t.T = totalCalls;
+  const checks = new Map<number, number>();
+  let claimData = true;
+  for (const r of rows) {
+    if (r.label !== null) t.labelled++;
+    switch (r.label) {
+      case "UNIQUESEARCH":
+        t.nUniqS++;
+        break;
+      case "REDUNDANTSEARCH":
+        t.nRedS++;
+        break;
+      case "EXPLORATION":
+        t.nExplore++;
+        break;
+      case "VERIFICATION":
+        t.nVerify++;
+        break;
+      case "REDUNDANTQUERY":
+        t.nRedQ++;
+        break;
+    }
+    if (r.role === "page") {
+      if (r.check === undefined) claimData = false;
+      else if (r.check && r.claim !== undefined) checks.set(r.claim, (checks.get(r.claim) ?? 0) + 1);
+      else if (r.label === "REDUNDANTQUERY") t.nRedQFixed++;
+    }
+  }
+  t.claimChecks = claimData ? [...checks.entries()].sort((a, b) => a[0] - b[0]).map(([, n]) => n) : null;
+  return t;
+}
+
+/** The tallies the same rollout would have under verification budget `Bv` (null when it cannot be known). */
+export function rebudget(t: Tallies, Bv: number): Tallies | null {
+  if (!t.claimChecks) return null;
+  let verify = 0;
+  let extra = 0;
+  for (const c of t.claimChecks) {
+    verify += Math.min(c, Bv);
+    extra += Math.max(0, c - Bv);
+  }
+  return { ...t, nVerify: verify, nRedQ: t.nRedQFixed + extra };
+}
