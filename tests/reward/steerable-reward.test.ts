@@ -72,8 +72,9 @@ const arbCfg: fc.Arbitrary<RewardConfig> = fc
   .record({
     formatWeight: fc.double({ min: 0, max: 0.5, noNaN: true }),
     floor: fc.double({ min: -0.2, max: 1, noNaN: true }),
-    c1: fc.double({ min: -0.3, max: 0.5, noNaN: true }),
-    c2: fc.double({ min: -0.3, max: 0.5, noNaN: true }),
+    // weights are kept away from denormal tininess (a 1e-320 weight needs ~1e320 calls to matter)
+    c1: fc.double({ min: -0.3, max: 0.5, noNaN: true }).map((c) => (Math.abs(c) < 1e-6 ? 0 : c)),
+    c2: fc.double({ min: -0.3, max: 0.5, noNaN: true }).map((c) => (Math.abs(c) < 1e-6 ? 0 : c)),
     CS: fc.double({ min: 0.5, max: 32, noNaN: true }),
     CQ: fc.double({ min: 0.5, max: 32, noNaN: true }),
     clipDelta: fc.boolean(),
@@ -98,7 +99,15 @@ describe("properties", () => {
       fc.property(arbCfg, fc.array(fc.tuple(arbTallies, arbTallies, fc.boolean(), fc.boolean()), { maxLength: 30 }), (cfg, samples) => {
         const fires = rewardGuardrails(cfg).some((g) => g.code === "incorrect-can-beat-correct");
         // the extreme rollouts the guardrail reasons about
-        const bestInc = rolloutReward(tallies({ nUniqS: Math.ceil(cfg.CS) + 1, nExplore: Math.ceil(cfg.CQ) + 1 }), false, true, cfg).reward;
+        // (a negative weight pays most on a hugely negative Δ: many redundant calls)
+        const big = (c: number, C: number) => Math.ceil((2 * C) / Math.abs(c)) + 1; // makes c·Δ/C ≥ 2
+        const witness = tallies({
+          nUniqS: cfg.c1 >= 0 ? Math.ceil(cfg.CS) + 1 : 0,
+          nRedS: cfg.c1 < 0 && !cfg.clipDelta ? big(cfg.c1, cfg.CS) : 0,
+          nExplore: cfg.c2 >= 0 ? Math.ceil(cfg.CQ) + 1 : 0,
+          nRedQ: cfg.c2 < 0 && !cfg.clipDelta ? big(cfg.c2, cfg.CQ) : 0,
+        });
+        const bestInc = rolloutReward(witness, false, true, cfg).reward;
         const worstCor = rolloutReward(tallies({ nRedS: 10 }), true, false, cfg).reward;
         expect(fires).toBe(Math.max(bestInc, cfg.formatWeight) > worstCor + 1e-12);
         if (!fires) {
