@@ -66,3 +66,7 @@ export { rewardGuardrails } from "./reward/guardrails.js";
 export type { Guardrail } from "./reward/guardrails.js";
 export { grpoAdvantages, rapoBatch, solveRate, replaySimulation, DEFAULT_RAPO } from "./reward/grpo.js";
 export type { GroupStats, RapoOptions, BatchGroup, RapoBatch } from "./reward/grpo.js";
+export { exportVerl, rewardSpec } from "./reward/export-verl.js";
+export type { RewardSpec, ExportedVerl } from "./reward/export-verl.js";
+export { formatValid } from "./reward/format-validity.js";
+export { dumpSpecs } from "./reward/dump-specs.js";
