@@ -11,7 +11,7 @@
  * the labels' own.
  */
 import type { RewardConfig } from "./reward-config.js";
-import { rebudget, type Tallies } from "./tallies.js";
+import { rebudget, type Tallies } from "../metrics/tallies.js";
 
 export interface RewardParts {
   reward: number;

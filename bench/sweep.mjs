@@ -1,0 +1,74 @@
+// Benchmark: a sweep of 10^4 reward settings over ≥ 10^5 trajectories. Tallies come from the
+// generated Fathom corpus of bench/ingest.mjs labelled by the deterministic labeller (loading and
+// labelling not counted; tally extraction timed separately), tiled to --trajectories slots. A
+// baseline in the same run: one pass that only sums the tallies per setting (the least work).
+//
+//   node bench/sweep.mjs [--settings 10000] [--trajectories 100000] [--working 14000]
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { streamTrajectories, HeuristicLabeller, labelSync, tallyArrays, randomSettings, rewardConfig, sweep } from "../dist/index.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({ options: { settings: { type: "string", default: "10000" }, trajectories: { type: "string", default: "100000" }, working: { type: "string", default: "14000" }, ranks: { type: "string", default: "true" } } });
+const file = join(here, "out", "fathom-200mb.jsonl");
+const labeller = new HeuristicLabeller();
+const ts = [];
+const rows = [];
+for await (const t of streamTrajectories(file, { format: "fathom" })) {
+  ts.push(t);
+  rows.push(...labelSync(labeller, t));
+  if (ts.length >= Number(values.working)) break;
+}
+// groups of 5 rollouts, as GRPO batches have
+ts.forEach((t, i) => (t.provenance.groupId = `g${Math.floor(i / 5)}`));
+let t0 = performance.now();
+const base = tallyArrays(ts, rows);
+const extractMs = performance.now() - t0;
+
+// tile to the requested size (copies of the groups)
+const want = Number(values.trajectories);
+const reps = Math.ceil(want / base.n);
+const tile = (arr) => { const out = new arr.constructor(arr.length * reps); for (let r = 0; r < reps; r++) out.set(arr, r * arr.length); return out; };
+const a = { ...base, n: base.n * reps, keys: [], labelsBv: 1 };
+for (const k of ["T", "labelled", "nUniqS", "nRedS", "nExplore", "nVerify", "nRedQ", "nRedQFixed", "hasClaims", "correct", "formatOk"]) a[k] = tile(base[k]);
+a.checks = tile(base.checks);
+a.checkStart = new Int32Array(a.n + 1);
+for (let r = 0; r < reps; r++) for (let i = 0; i <= base.n; i++) a.checkStart[r * base.n + i] = base.checkStart[i] + r * base.checks.length;
+const gsz = base.groupStart.length - 1;
+a.groupStart = new Int32Array(gsz * reps + 1);
+for (let r = 0; r < reps; r++) for (let g = 0; g < gsz; g++) a.groupStart[r * gsz + g] = base.groupStart[g] + r * base.n;
+a.groupStart[gsz * reps] = a.n;
+
+const settings = [rewardConfig({}), ...randomSettings(rewardConfig({}), { c1: [0, 0.4], c2: [0, 0.4], CS: [2, 16], CQ: [4, 32], Bv: [0, 3], floor: [0.3, 0.7], formatWeight: [0, 0.2] }, Number(values.settings) - 1, 7)];
+
+// baseline: per setting, one pass over the slots summing a tally (memory-bound minimum)
+t0 = performance.now();
+let sink = 0;
+for (const s of settings) { let acc = 0; for (let i = 0; i < a.n; i++) acc += a.T[i] * s.c1; sink += acc; }
+const baseMs = performance.now() - t0;
+
+t0 = performance.now();
+const result = sweep(a, settings, { ranks: values.ranks !== "false" });
+const sweepMs = performance.now() - t0;
+const evals = settings.length * a.n;
+const out = {
+  settings: settings.length,
+  trajectories: a.n,
+  groups: a.groupStart.length - 1,
+  tallyExtraction: { trajectories: base.n, seconds: +(extractMs / 1000).toFixed(3), trajectoriesPerSecond: Math.round(base.n / (extractMs / 1000)) },
+  sweepSeconds: +(sweepMs / 1000).toFixed(2),
+  settingsTimesTrajectoriesPerSecond: Math.round(evals / (sweepMs / 1000)),
+  baselineSeconds: +(baseMs / 1000).toFixed(2),
+  ratioToBaseline: +(baseMs / sweepMs).toFixed(3),
+  ranks: values.ranks !== "false",
+  warnings: result.filter((r) => r.warnings.length).length,
+  sink: sink > 0,
+  node: process.version,
+};
+mkdirSync(join(here, "out"), { recursive: true });
+writeFileSync(join(here, "out", "sweep.json"), JSON.stringify(out, null, 2) + "\n");
+console.log(`tally extraction: ${base.n} trajectories in ${out.tallyExtraction.seconds} s`);
+console.log(`sweep: ${settings.length} settings × ${a.n} trajectories (${out.groups} groups${out.ranks ? ", with rank changes" : ""}) in ${out.sweepSeconds} s = ${out.settingsTimesTrajectoriesPerSecond.toLocaleString("en")} settings×trajectories/s`);
+console.log(`baseline sum pass: ${out.baselineSeconds} s (ratio ${out.ratioToBaseline})`);

@@ -1,0 +1,261 @@
+/**
+ * Counterfactual replay and sweeps: the rewards a whole corpus would get under other settings,
+ * computed from its tallies in typed arrays (no re-labelling, B_v re-applied from per-claim
+ * checks). For each setting:
+ *
+ * - meanCorrect / meanIncorrect and their separation (meanCorrect − meanIncorrect);
+ * - informativeGroups: share of groups (≥ 2 rollouts) with σ > 0, i.e. that give GRPO a signal;
+ * - rankChanges: rollouts whose rank within their group (number of group members with a
+ *   strictly higher reward) differs from the reference setting (the first one given);
+ * - groupsIncorrectAbove: groups where some incorrect rollout outscores some correct one;
+ * - favoured breadth / depth / horizon: means over the rollouts the setting would reinforce
+ *   (reward above their group's mean, in informative groups): what the setting pushes towards;
+ * - warnings: the formula guardrails (`rewardGuardrails`), `incorrect-above-correct` when it
+ *   happens on this corpus, and `no-effect` when the setting differs from the reference but
+ *   gives every rollout the same reward.
+ */
+import type { TallyArrays } from "../metrics/tally-arrays.js";
+import { rewardGuardrails, type Guardrail } from "./guardrails.js";
+import type { RewardConfig } from "./reward-config.js";
+
+export interface SweepRow {
+  setting: number;
+  config: RewardConfig;
+  meanCorrect: number;
+  meanIncorrect: number;
+  separation: number;
+  nCorrect: number;
+  nIncorrect: number;
+  informativeGroups: number;
+  rankChanges: number;
+  groupsIncorrectAbove: number;
+  favouredBreadth: number;
+  favouredDepth: number;
+  favouredHorizon: number;
+  warnings: Array<Guardrail | { code: "incorrect-above-correct" | "no-effect"; message: string }>;
+}
+
+interface Derived {
+  rho: Float64Array;
+  dS: Float64Array;
+  dQ: Float64Array;
+  nVerify: Float64Array;
+}
+
+function derive(a: TallyArrays, cfg: RewardConfig): Derived {
+  const n = a.n;
+  const rho = new Float64Array(n);
+  const dS = new Float64Array(n);
+  const dQ = new Float64Array(n);
+  const nVerify = new Float64Array(n);
+  const rebudget = cfg.Bv !== a.labelsBv;
+  for (let i = 0; i < n; i++) {
+    let v = a.nVerify[i]!;
+    let rq = a.nRedQ[i]!;
+    if (rebudget && a.hasClaims[i]) {
+      v = 0;
+      rq = a.nRedQFixed[i]!;
+      for (let k = a.checkStart[i]!; k < a.checkStart[i + 1]!; k++) {
+        const c = a.checks[k]!;
+        v += Math.min(c, cfg.Bv);
+        rq += Math.max(0, c - cfg.Bv);
+      }
+    }
+    const T = cfg.countT === "all" ? a.T[i]! : a.labelled[i]!;
+    rho[i] = T === 0 ? cfg.rhoWhenNoCalls : (a.nRedS[i]! + rq) / T;
+    let s = a.nUniqS[i]! - a.nRedS[i]!;
+    let q = a.nExplore[i]! + v - rq;
+    if (cfg.clipDelta) {
+      s = Math.max(0, s);
+      q = Math.max(0, q);
+    }
+    dS[i] = s;
+    dQ[i] = q;
+    nVerify[i] = v;
+  }
+  return { rho, dS, dQ, nVerify };
+}
+
+/** Rewards of every rollout under one setting (same order as the arrays). */
+export function replayRewards(a: TallyArrays, cfg: RewardConfig, d: Derived = derive(a, cfg), out = new Float64Array(a.n)): Float64Array {
+  const { rho, dS, dQ } = d;
+  const fw = cfg.formatWeight;
+  if (cfg.stage === "vanilla") {
+    for (let i = 0; i < a.n; i++) out[i] = fw * a.formatOk[i]! + cfg.correctWeight * a.correct[i]!;
+    return out;
+  }
+  const invS = 1 / cfg.CS;
+  const invQ = 1 / cfg.CQ;
+  const { c1, c2, floor } = cfg;
+  for (let i = 0; i < a.n; i++) {
+    let r: number;
+    if (a.correct[i]) {
+      const x = 1 - rho[i]!;
+      r = x > floor ? x : floor;
+    } else {
+      const s = dS[i]! * invS;
+      const q = dQ[i]! * invQ;
+      r = c1 * (s < 1 ? s : 1) + c2 * (q < 1 ? q : 1);
+    }
+    out[i] = fw * a.formatOk[i]! + r;
+  }
+  return out;
+}
+
+function derivedKey(c: RewardConfig): string {
+  return `${c.Bv}|${c.countT}|${c.clipDelta}|${c.rhoWhenNoCalls}`;
+}
+
+export interface SweepOptions {
+  /** Compute rank changes (O(group size²) per group and setting); default true. */
+  ranks?: boolean;
+}
+
+/** Replay the corpus under every setting; the first setting is the reference for rank changes and no-effect. */
+export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: SweepOptions = {}): SweepRow[] {
+  const ranks = opts.ranks ?? true;
+  const cache = new Map<string, Derived>();
+  const get = (c: RewardConfig) => {
+    const k = derivedKey(c);
+    let d = cache.get(k);
+    if (!d) cache.set(k, (d = derive(a, c)));
+    return d;
+  };
+  const n = a.n;
+  const r = new Float64Array(n);
+  const ref = new Float64Array(n);
+  const refRank = new Int32Array(n);
+  const breadth = new Float64Array(n);
+  const horizon = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    breadth[i] = a.nUniqS[i]! + a.nExplore[i]!;
+    horizon[i] = a.T[i]!;
+  }
+  const rows: SweepRow[] = [];
+  const gs = a.groupStart;
+  const nG = gs.length - 1;
+  const correctArr = a.correct;
+  const fmtArr = a.formatOk;
+  for (let si = 0; si < settings.length; si++) {
+    const cfg = settings[si]!;
+    const d = get(cfg);
+    const { rho, dS, dQ } = d;
+    const nVerify = d.nVerify;
+    const vanilla = cfg.stage === "vanilla";
+    const fw = cfg.formatWeight;
+    const cw = cfg.correctWeight;
+    const invS = 1 / cfg.CS;
+    const invQ = 1 / cfg.CQ;
+    const c1 = cfg.c1;
+    const c2 = cfg.c2;
+    const floor = cfg.floor;
+    const first = si === 0;
+    let sc = 0;
+    let sInc = 0;
+    let nc = 0;
+    let ni = 0;
+    let multi = 0;
+    let informative = 0;
+    let incAbove = 0;
+    let fav = 0;
+    let fb = 0;
+    let fd = 0;
+    let fh = 0;
+    let changes = 0;
+    let same = true;
+    // one pass per group: rewards, sums, group statistics, ranks, all while the group is in cache
+    for (let g = 0; g < nG; g++) {
+      const s = gs[g]!;
+      const e = gs[g + 1]!;
+      let gsum = 0;
+      let maxInc = -Infinity;
+      let minCor = Infinity;
+      for (let i = s; i < e; i++) {
+        let x: number;
+        const cor = correctArr[i]!;
+        if (vanilla) x = cw * cor;
+        else if (cor) {
+          const y = 1 - rho[i]!;
+          x = y > floor ? y : floor;
+        } else {
+          const p = dS[i]! * invS;
+          const q = dQ[i]! * invQ;
+          x = c1 * (p < 1 ? p : 1) + c2 * (q < 1 ? q : 1);
+        }
+        x += fw * fmtArr[i]!;
+        r[i] = x;
+        gsum += x;
+        if (cor) {
+          sc += x;
+          nc++;
+          if (x < minCor) minCor = x;
+        } else {
+          sInc += x;
+          ni++;
+          if (x > maxInc) maxInc = x;
+        }
+        if (first) ref[i] = x;
+        else if (same && Math.abs(x - ref[i]!) > 1e-12) same = false;
+      }
+      const size = e - s;
+      if (size < 2) continue;
+      multi++;
+      if (maxInc > minCor + 1e-12) incAbove++;
+      const mean = gsum / size;
+      let v = 0;
+      for (let i = s; i < e; i++) {
+        const dx = r[i]! - mean;
+        v += dx * dx;
+      }
+      if (v / size > 1e-24) {
+        informative++;
+        for (let i = s; i < e; i++) {
+          if (r[i]! > mean + 1e-12) {
+            fav++;
+            fb += breadth[i]!;
+            fd += nVerify[i]!;
+            fh += horizon[i]!;
+          }
+        }
+      }
+      if (ranks) {
+        for (let i = s; i < e; i++) {
+          let c = 0;
+          const ri = r[i]!;
+          for (let j = s; j < e; j++) if (r[j]! > ri) c++;
+          if (first) refRank[i] = c;
+          else if (c !== refRank[i]) changes++;
+        }
+      }
+    }
+    const warnings: SweepRow["warnings"] = [...rewardGuardrails(cfg)];
+    if (incAbove) warnings.push({ code: "incorrect-above-correct", message: `in ${incAbove} group(s) of this corpus an incorrect rollout outscores a correct one` });
+    if (!first && same) warnings.push({ code: "no-effect", message: "this setting gives every rollout of the corpus the same reward as the reference" });
+    rows.push({
+      setting: si,
+      config: cfg,
+      meanCorrect: nc ? sc / nc : NaN,
+      meanIncorrect: ni ? sInc / ni : NaN,
+      separation: nc && ni ? sc / nc - sInc / ni : NaN,
+      nCorrect: nc,
+      nIncorrect: ni,
+      informativeGroups: multi ? informative / multi : NaN,
+      rankChanges: changes,
+      groupsIncorrectAbove: incAbove,
+      favouredBreadth: fav ? fb / fav : NaN,
+      favouredDepth: fav ? fd / fav : NaN,
+      favouredHorizon: fav ? fh / fav : NaN,
+      warnings,
+    });
+  }
+  return rows;
+}
+
+/**
+ * Settings that no other setting beats on every one of `keys` (all maximised), e.g. the
+ * Pareto front of favoured breadth / depth / horizon against separation.
+ */
+export function paretoFront(rows: readonly SweepRow[], keys: ReadonlyArray<"separation" | "favouredBreadth" | "favouredDepth" | "favouredHorizon" | "informativeGroups"> = ["favouredBreadth", "favouredDepth", "favouredHorizon", "separation"]): SweepRow[] {
+  const ok = rows.filter((r) => keys.every((k) => Number.isFinite(r[k])));
+  return ok.filter((a) => !ok.some((b) => b !== a && keys.every((k) => b[k] >= a[k]) && keys.some((k) => b[k] > a[k])));
+}
