@@ -4,6 +4,7 @@ import { inspectCommand } from "./inspect.js";
 import { generateCommand } from "./generate.js";
 import { labelCommand } from "./label.js";
 import { agreeCommand } from "./agree.js";
+import { exportCommand, rewardCommand, sweepCommand } from "./reward.js";
 import { UsageError } from "./usage-error.js";
 
 const HELP = `usage: sounding <command> [options]
@@ -13,6 +14,9 @@ commands:
   generate --out DIR seeded synthetic Fathom / verl traces with their true labels
   label <paths…>     label every tool call (deterministic or LLM labeller) into a label set
   agree <A> <B>      agreement between two label sets (Cohen's κ, confusion, disagreements)
+  reward <paths…>    the steerable reward of every trajectory (Eq. 8) from its labels
+  sweep <paths…>     replay rewards under many settings: separation, ranks, guardrails, Pareto front
+  export verl        write compute_score, the reward spec and Hydra overrides for verl
 
 Run "sounding <command> --help" for a command's options.`;
 
@@ -21,6 +25,9 @@ const COMMANDS: Record<string, (argv: string[], out: (s: string) => void) => Pro
   generate: generateCommand,
   label: labelCommand,
   agree: agreeCommand,
+  reward: rewardCommand,
+  sweep: sweepCommand,
+  export: exportCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -53,6 +60,12 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
+
+// a closed pipe (`sounding reward … | head`) ends the output quietly
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw err;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {
