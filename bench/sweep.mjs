@@ -50,6 +50,10 @@ for (const s of settings) { let acc = 0; for (let i = 0; i < a.n; i++) acc += a.
 const baseMs = performance.now() - t0;
 
 t0 = performance.now();
+const fast = sweep(a, settings, { groups: false });
+const fastMs = performance.now() - t0;
+
+t0 = performance.now();
 const result = sweep(a, settings, { ranks: values.ranks !== "false" });
 const sweepMs = performance.now() - t0;
 const evals = settings.length * a.n;
@@ -58,6 +62,7 @@ const out = {
   trajectories: a.n,
   groups: a.groupStart.length - 1,
   tallyExtraction: { trajectories: base.n, seconds: +(extractMs / 1000).toFixed(3), trajectoriesPerSecond: Math.round(base.n / (extractMs / 1000)) },
+  meansOnly: { seconds: +(fastMs / 1000).toFixed(3), settingsTimesTrajectoriesPerSecond: Math.round(evals / (fastMs / 1000)), maxSeparationDiff: Math.max(...fast.map((f, i) => Math.abs(f.separation - result[i].separation))) },
   sweepSeconds: +(sweepMs / 1000).toFixed(2),
   settingsTimesTrajectoriesPerSecond: Math.round(evals / (sweepMs / 1000)),
   baselineSeconds: +(baseMs / 1000).toFixed(2),
@@ -71,4 +76,5 @@ mkdirSync(join(here, "out"), { recursive: true });
 writeFileSync(join(here, "out", "sweep.json"), JSON.stringify(out, null, 2) + "\n");
 console.log(`tally extraction: ${base.n} trajectories in ${out.tallyExtraction.seconds} s`);
 console.log(`sweep: ${settings.length} settings × ${a.n} trajectories (${out.groups} groups${out.ranks ? ", with rank changes" : ""}) in ${out.sweepSeconds} s = ${out.settingsTimesTrajectoriesPerSecond.toLocaleString("en")} settings×trajectories/s`);
+console.log(`means, separation and guardrails only (sorted prefix sums): ${out.meansOnly.seconds} s = ${out.meansOnly.settingsTimesTrajectoriesPerSecond.toLocaleString("en")} settings×trajectories/s (max |Δ separation| vs full pass ${out.meansOnly.maxSeparationDiff.toExponential(1)})`);
 console.log(`baseline sum pass: ${out.baselineSeconds} s (ratio ${out.ratioToBaseline})`);

@@ -109,11 +109,118 @@ function derivedKey(c: RewardConfig): string {
 export interface SweepOptions {
   /** Compute rank changes (O(group size²) per group and setting); default true. */
   ranks?: boolean;
+  /**
+   * Compute the group statistics (informative groups, rank changes, favoured behaviour,
+   * incorrect-above-correct, no-effect): one pass over the corpus per setting. Default true.
+   * Without them each setting costs O(log n): means and separation come from sorted prefix sums.
+   */
+  groups?: boolean;
+}
+
+/** Sorted values with prefix sums: Σ of the values below a threshold in O(log n). */
+class SortedSums {
+  readonly v: Float64Array;
+  readonly prefix: Float64Array;
+  constructor(values: Float64Array) {
+    this.v = Float64Array.from(values).sort();
+    this.prefix = new Float64Array(this.v.length + 1);
+    for (let i = 0; i < this.v.length; i++) this.prefix[i + 1] = this.prefix[i]! + this.v[i]!;
+  }
+  /** Number of values < x. */
+  below(x: number): number {
+    let lo = 0;
+    let hi = this.v.length;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (this.v[m]! < x) lo = m + 1;
+      else hi = m;
+    }
+    return lo;
+  }
+  /** Σ_i max(v_i, floor). */
+  sumMaxFloor(floor: number): number {
+    const k = this.below(floor); // values below the floor are raised to it
+    return floor * k + (this.prefix[this.v.length]! - this.prefix[k]!);
+  }
+  /** Σ_i min(1, v_i / C) for C > 0. */
+  sumMinOne(C: number): number {
+    const k = this.below(C);
+    return this.prefix[k]! / C + (this.v.length - k);
+  }
+}
+
+interface MeanParts {
+  nc: number;
+  ni: number;
+  fmtC: number;
+  fmtI: number;
+  a: SortedSums;
+  s: SortedSums;
+  q: SortedSums;
+}
+
+function meanParts(arr: TallyArrays, d: Derived): MeanParts {
+  const ca: number[] = [];
+  const is: number[] = [];
+  const iq: number[] = [];
+  let fmtC = 0;
+  let fmtI = 0;
+  for (let i = 0; i < arr.n; i++) {
+    if (arr.correct[i]) {
+      ca.push(1 - d.rho[i]!);
+      fmtC += arr.formatOk[i]!;
+    } else {
+      is.push(d.dS[i]!);
+      iq.push(d.dQ[i]!);
+      fmtI += arr.formatOk[i]!;
+    }
+  }
+  return { nc: ca.length, ni: is.length, fmtC, fmtI, a: new SortedSums(Float64Array.from(ca)), s: new SortedSums(Float64Array.from(is)), q: new SortedSums(Float64Array.from(iq)) };
+}
+
+/** Mean reward of correct and incorrect rollouts under one setting, in O(log n). */
+function fastMeans(m: MeanParts, cfg: RewardConfig): { meanCorrect: number; meanIncorrect: number } {
+  const fw = cfg.formatWeight;
+  if (cfg.stage === "vanilla") return { meanCorrect: m.nc ? (fw * m.fmtC) / m.nc + cfg.correctWeight : NaN, meanIncorrect: m.ni ? (fw * m.fmtI) / m.ni : NaN };
+  return {
+    meanCorrect: m.nc ? (fw * m.fmtC + m.a.sumMaxFloor(cfg.floor)) / m.nc : NaN,
+    meanIncorrect: m.ni ? (fw * m.fmtI + cfg.c1 * m.s.sumMinOne(cfg.CS) + cfg.c2 * m.q.sumMinOne(cfg.CQ)) / m.ni : NaN,
+  };
 }
 
 /** Replay the corpus under every setting; the first setting is the reference for rank changes and no-effect. */
 export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: SweepOptions = {}): SweepRow[] {
   const ranks = opts.ranks ?? true;
+  if (opts.groups === false) {
+    const parts = new Map<string, MeanParts>();
+    const cacheD = new Map<string, Derived>();
+    return settings.map((cfg, si) => {
+      const k = derivedKey(cfg);
+      let m = parts.get(k);
+      if (!m) {
+        let d = cacheD.get(k);
+        if (!d) cacheD.set(k, (d = derive(a, cfg)));
+        parts.set(k, (m = meanParts(a, d)));
+      }
+      const { meanCorrect, meanIncorrect } = fastMeans(m, cfg);
+      return {
+        setting: si,
+        config: cfg,
+        meanCorrect,
+        meanIncorrect,
+        separation: meanCorrect - meanIncorrect,
+        nCorrect: m.nc,
+        nIncorrect: m.ni,
+        informativeGroups: NaN,
+        rankChanges: NaN,
+        groupsIncorrectAbove: NaN,
+        favouredBreadth: NaN,
+        favouredDepth: NaN,
+        favouredHorizon: NaN,
+        warnings: [...rewardGuardrails(cfg)],
+      };
+    });
+  }
   const cache = new Map<string, Derived>();
   const get = (c: RewardConfig) => {
     const k = derivedKey(c);
@@ -125,6 +232,10 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
   const r = new Float64Array(n);
   const ref = new Float64Array(n);
   const refRank = new Int32Array(n);
+  // the reference order within each group (ascending) and where it has ties: a setting that keeps
+  // this order (and these ties) keeps every rank, checked in O(group size)
+  const refOrder = new Int32Array(n);
+  const refTie = new Uint8Array(n);
   const breadth = new Float64Array(n);
   const horizon = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -219,12 +330,36 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
         }
       }
       if (ranks) {
-        for (let i = s; i < e; i++) {
-          let c = 0;
-          const ri = r[i]!;
-          for (let j = s; j < e; j++) if (r[j]! > ri) c++;
-          if (first) refRank[i] = c;
-          else if (c !== refRank[i]) changes++;
+        if (first) {
+          for (let i = s; i < e; i++) {
+            let c = 0;
+            const ri = r[i]!;
+            for (let j = s; j < e; j++) if (r[j]! > ri) c++;
+            refRank[i] = c;
+            // insertion into the sorted order
+            let k = i;
+            while (k > s && r[refOrder[k - 1]!]! > ri) {
+              refOrder[k] = refOrder[k - 1]!;
+              k--;
+            }
+            refOrder[k] = i;
+          }
+          for (let k = s + 1; k < e; k++) refTie[k] = r[refOrder[k]!]! === r[refOrder[k - 1]!]! ? 1 : 0;
+        } else {
+          let kept = true;
+          for (let k = s + 1; k < e && kept; k++) {
+            const x = r[refOrder[k - 1]!]!;
+            const y = r[refOrder[k]!]!;
+            kept = refTie[k] ? x === y : x < y;
+          }
+          if (!kept) {
+            for (let i = s; i < e; i++) {
+              let c = 0;
+              const ri = r[i]!;
+              for (let j = s; j < e; j++) if (r[j]! > ri) c++;
+              if (c !== refRank[i]) changes++;
+            }
+          }
         }
       }
     }

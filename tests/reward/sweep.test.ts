@@ -87,3 +87,18 @@ describe("replay and sweeps", () => {
     for (const f of front) for (const r of res) expect(["favouredBreadth", "favouredDepth", "favouredHorizon", "separation"].every((k) => (r as never)[k] >= (f as never)[k]) && ["favouredBreadth", "favouredDepth", "favouredHorizon", "separation"].some((k) => (r as never)[k] > (f as never)[k])).toBe(false);
   });
 });
+
+describe("fast sweep (means only)", () => {
+  it("gives the same means and separation as the full pass, for every setting", async () => {
+    const { ts, rows } = await corpus();
+    const a = tallyArrays(ts, rows);
+    const settings = [rewardConfig({}), ...randomSettings(rewardConfig({}), { c1: [-0.2, 0.6], c2: [0, 0.5], CS: [1, 20], CQ: [1, 30], Bv: [0, 3], floor: [0, 0.9], formatWeight: [0, 0.3] }, 200, 3), rewardConfig({ stage: "vanilla", correctWeight: 0.7 }), rewardConfig({ clipDelta: true, countT: "labelled" })];
+    const full = sweep(a, settings);
+    const fast = sweep(a, settings, { groups: false });
+    fast.forEach((f, i) => {
+      expect(f.meanCorrect).toBeCloseTo(full[i]!.meanCorrect, 10);
+      expect(f.meanIncorrect).toBeCloseTo(full[i]!.meanIncorrect, 10);
+      expect(f.separation).toBeCloseTo(full[i]!.separation, 10);
+    });
+  });
+});
