@@ -306,7 +306,7 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
           if (x > maxInc) maxInc = x;
         }
         if (first) ref[i] = x;
-        else if (same && Math.abs(x - ref[i]!) > 1e-12) same = false;
+        else if (same && x !== ref[i]) same = false;
       }
       const size = e - s;
       if (size < 2) continue;
