@@ -221,15 +221,50 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
       };
     });
   }
-  const cache = new Map<string, Derived>();
-  const get = (c: RewardConfig) => {
-    const k = derivedKey(c);
-    let d = cache.get(k);
-    if (!d) cache.set(k, (d = derive(a, c)));
-    return d;
+  // Rollouts with the same (correct, format, ρ) or (correct, format, Δ_S, Δ_Q) get the same reward
+  // under every setting: rewards are computed once per type and gathered per rollout.
+  interface Types {
+    of: Int32Array;
+    cor: Uint8Array;
+    fmt: Uint8Array;
+    rho: Float64Array;
+    dS: Float64Array;
+    dQ: Float64Array;
+    nVerify: Float64Array;
+  }
+  const typeCache = new Map<string, Types>();
+  const typesFor = (cfg: RewardConfig): Types => {
+    const k = derivedKey(cfg);
+    let t = typeCache.get(k);
+    if (t) return t;
+    const d = derive(a, cfg);
+    const ids = new Map<string, number>();
+    const of = new Int32Array(a.n);
+    const cor: number[] = [];
+    const fmt: number[] = [];
+    const rho: number[] = [];
+    const dS: number[] = [];
+    const dQ: number[] = [];
+    for (let i = 0; i < a.n; i++) {
+      const c = a.correct[i]!;
+      const key = c ? `c${a.formatOk[i]}|${d.rho[i]}` : `i${a.formatOk[i]}|${d.dS[i]}|${d.dQ[i]}`;
+      let id = ids.get(key);
+      if (id === undefined) {
+        id = cor.length;
+        ids.set(key, id);
+        cor.push(c);
+        fmt.push(a.formatOk[i]!);
+        rho.push(d.rho[i]!);
+        dS.push(d.dS[i]!);
+        dQ.push(d.dQ[i]!);
+      }
+      of[i] = id;
+    }
+    t = { of, cor: Uint8Array.from(cor), fmt: Uint8Array.from(fmt), rho: Float64Array.from(rho), dS: Float64Array.from(dS), dQ: Float64Array.from(dQ), nVerify: d.nVerify };
+    typeCache.set(k, t);
+    return t;
   };
   const n = a.n;
-  const r = new Float64Array(n);
   const ref = new Float64Array(n);
   const refRank = new Int32Array(n);
   // the reference order within each group (ascending) and where it has ties: a setting that keeps
@@ -246,21 +281,47 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
   const gs = a.groupStart;
   const nG = gs.length - 1;
   const correctArr = a.correct;
-  const fmtArr = a.formatOk;
+  let refKey = "";
+  let refR = new Float64Array(0);
   for (let si = 0; si < settings.length; si++) {
     const cfg = settings[si]!;
-    const d = get(cfg);
-    const { rho, dS, dQ } = d;
-    const nVerify = d.nVerify;
-    const vanilla = cfg.stage === "vanilla";
+    const ty = typesFor(cfg);
+    const nVerify = ty.nVerify;
+    const of = ty.of;
+    // reward of every type
+    const nt = ty.cor.length;
+    const R = new Float64Array(nt);
     const fw = cfg.formatWeight;
-    const cw = cfg.correctWeight;
-    const invS = 1 / cfg.CS;
-    const invQ = 1 / cfg.CQ;
-    const c1 = cfg.c1;
-    const c2 = cfg.c2;
-    const floor = cfg.floor;
+    if (cfg.stage === "vanilla") for (let k = 0; k < nt; k++) R[k] = fw * ty.fmt[k]! + cfg.correctWeight * ty.cor[k]!;
+    else {
+      const invS = 1 / cfg.CS;
+      const invQ = 1 / cfg.CQ;
+      for (let k = 0; k < nt; k++) {
+        let x: number;
+        if (ty.cor[k]) {
+          const y = 1 - ty.rho[k]!;
+          x = y > cfg.floor ? y : cfg.floor;
+        } else {
+          const p = ty.dS[k]! * invS;
+          const q = ty.dQ[k]! * invQ;
+          x = cfg.c1 * (p < 1 ? p : 1) + cfg.c2 * (q < 1 ? q : 1);
+        }
+        R[k] = fw * ty.fmt[k]! + x;
+      }
+    }
     const first = si === 0;
+    const key = derivedKey(cfg);
+    if (first) {
+      refKey = key;
+      refR = R;
+    }
+    // same rewards as the reference for every rollout?
+    let same = !first;
+    if (!first) {
+      if (key === refKey) {
+        for (let k = 0; k < nt && same; k++) if (R[k] !== refR[k]) same = false;
+      } else for (let i = 0; i < n && same; i++) if (R[of[i]!] !== ref[i]) same = false;
+    }
     let sc = 0;
     let sInc = 0;
     let nc = 0;
@@ -273,30 +334,20 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
     let fd = 0;
     let fh = 0;
     let changes = 0;
-    let same = true;
-    // one pass per group: rewards, sums, group statistics, ranks, all while the group is in cache
     for (let g = 0; g < nG; g++) {
       const s = gs[g]!;
       const e = gs[g + 1]!;
       let gsum = 0;
+      let lo = Infinity;
+      let hi = -Infinity;
       let maxInc = -Infinity;
       let minCor = Infinity;
       for (let i = s; i < e; i++) {
-        let x: number;
-        const cor = correctArr[i]!;
-        if (vanilla) x = cw * cor;
-        else if (cor) {
-          const y = 1 - rho[i]!;
-          x = y > floor ? y : floor;
-        } else {
-          const p = dS[i]! * invS;
-          const q = dQ[i]! * invQ;
-          x = c1 * (p < 1 ? p : 1) + c2 * (q < 1 ? q : 1);
-        }
-        x += fw * fmtArr[i]!;
-        r[i] = x;
+        const x = R[of[i]!]!;
         gsum += x;
-        if (cor) {
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+        if (correctArr[i]) {
           sc += x;
           nc++;
           if (x < minCor) minCor = x;
@@ -306,22 +357,17 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
           if (x > maxInc) maxInc = x;
         }
         if (first) ref[i] = x;
-        else if (same && x !== ref[i]) same = false;
       }
       const size = e - s;
       if (size < 2) continue;
       multi++;
       if (maxInc > minCor + 1e-12) incAbove++;
-      const mean = gsum / size;
-      let v = 0;
-      for (let i = s; i < e; i++) {
-        const dx = r[i]! - mean;
-        v += dx * dx;
-      }
-      if (v / size > 1e-24) {
+      // σ > 0 exactly when the group's rewards are not all equal
+      if (hi > lo) {
         informative++;
+        const mean = gsum / size;
         for (let i = s; i < e; i++) {
-          if (r[i]! > mean + 1e-12) {
+          if (R[of[i]!]! > mean + 1e-12) {
             fav++;
             fb += breadth[i]!;
             fd += nVerify[i]!;
@@ -333,30 +379,29 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
         if (first) {
           for (let i = s; i < e; i++) {
             let c = 0;
-            const ri = r[i]!;
-            for (let j = s; j < e; j++) if (r[j]! > ri) c++;
+            const ri = ref[i]!;
+            for (let j = s; j < e; j++) if (ref[j]! > ri) c++;
             refRank[i] = c;
-            // insertion into the sorted order
             let k = i;
-            while (k > s && r[refOrder[k - 1]!]! > ri) {
+            while (k > s && ref[refOrder[k - 1]!]! > ri) {
               refOrder[k] = refOrder[k - 1]!;
               k--;
             }
             refOrder[k] = i;
           }
-          for (let k = s + 1; k < e; k++) refTie[k] = r[refOrder[k]!]! === r[refOrder[k - 1]!]! ? 1 : 0;
-        } else {
+          for (let k = s + 1; k < e; k++) refTie[k] = ref[refOrder[k]!]! === ref[refOrder[k - 1]!]! ? 1 : 0;
+        } else if (!same) {
           let kept = true;
           for (let k = s + 1; k < e && kept; k++) {
-            const x = r[refOrder[k - 1]!]!;
-            const y = r[refOrder[k]!]!;
+            const x = R[of[refOrder[k - 1]!]!]!;
+            const y = R[of[refOrder[k]!]!]!;
             kept = refTie[k] ? x === y : x < y;
           }
           if (!kept) {
             for (let i = s; i < e; i++) {
               let c = 0;
-              const ri = r[i]!;
-              for (let j = s; j < e; j++) if (r[j]! > ri) c++;
+              const ri = R[of[i]!]!;
+              for (let j = s; j < e; j++) if (R[of[j]!]! > ri) c++;
               if (c !== refRank[i]) changes++;
             }
           }
@@ -365,7 +410,7 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
     }
     const warnings: SweepRow["warnings"] = [...rewardGuardrails(cfg)];
     if (incAbove) warnings.push({ code: "incorrect-above-correct", message: `in ${incAbove} group(s) of this corpus an incorrect rollout outscores a correct one` });
-    if (!first && same) warnings.push({ code: "no-effect", message: "this setting gives every rollout of the corpus the same reward as the reference" });
+    if (same) warnings.push({ code: "no-effect", message: "this setting gives every rollout of the corpus the same reward as the reference" });
     rows.push({
       setting: si,
       config: cfg,
