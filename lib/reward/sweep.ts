@@ -231,6 +231,8 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
     dS: Float64Array;
     dQ: Float64Array;
     nVerify: Float64Array;
+    /** Rollouts of each type. */
+    count: Float64Array;
   }
   const typeCache = new Map<string, Types>();
   const typesFor = (cfg: RewardConfig): Types => {
@@ -260,7 +262,9 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
       }
       of[i] = id;
     }
-    t = { of, cor: Uint8Array.from(cor), fmt: Uint8Array.from(fmt), rho: Float64Array.from(rho), dS: Float64Array.from(dS), dQ: Float64Array.from(dQ), nVerify: d.nVerify };
+    const count = new Float64Array(cor.length);
+    for (let i = 0; i < a.n; i++) count[of[i]!]!++;
+    t = { of, cor: Uint8Array.from(cor), fmt: Uint8Array.from(fmt), rho: Float64Array.from(rho), dS: Float64Array.from(dS), dQ: Float64Array.from(dQ), nVerify: d.nVerify, count };
     typeCache.set(k, t);
     return t;
   };
@@ -281,8 +285,16 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
   const gs = a.groupStart;
   const nG = gs.length - 1;
   const correctArr = a.correct;
+  // groups holding both correct and incorrect rollouts (only they can have incorrect above correct)
+  const mixed = new Uint8Array(nG);
+  for (let g = 0; g < nG; g++) {
+    let c = 0;
+    for (let i = gs[g]!; i < gs[g + 1]!; i++) c += correctArr[i]!;
+    mixed[g] = c > 0 && c < gs[g + 1]! - gs[g]! ? 1 : 0;
+  }
   let refKey = "";
   let refR = new Float64Array(0);
+  let buf = new Int32Array(16);
   for (let si = 0; si < settings.length; si++) {
     const cfg = settings[si]!;
     const ty = typesFor(cfg);
@@ -322,10 +334,20 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
         for (let k = 0; k < nt && same; k++) if (R[k] !== refR[k]) same = false;
       } else for (let i = 0; i < n && same; i++) if (R[of[i]!] !== ref[i]) same = false;
     }
+    // class sums from the type counts
     let sc = 0;
     let sInc = 0;
     let nc = 0;
     let ni = 0;
+    for (let k = 0; k < nt; k++) {
+      if (ty.cor[k]) {
+        sc += ty.count[k]! * R[k]!;
+        nc += ty.count[k]!;
+      } else {
+        sInc += ty.count[k]! * R[k]!;
+        ni += ty.count[k]!;
+      }
+    }
     let multi = 0;
     let informative = 0;
     let incAbove = 0;
@@ -340,28 +362,27 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
       let gsum = 0;
       let lo = Infinity;
       let hi = -Infinity;
-      let maxInc = -Infinity;
-      let minCor = Infinity;
       for (let i = s; i < e; i++) {
         const x = R[of[i]!]!;
         gsum += x;
         if (x < lo) lo = x;
         if (x > hi) hi = x;
-        if (correctArr[i]) {
-          sc += x;
-          nc++;
-          if (x < minCor) minCor = x;
-        } else {
-          sInc += x;
-          ni++;
-          if (x > maxInc) maxInc = x;
-        }
-        if (first) ref[i] = x;
       }
+      if (first) for (let i = s; i < e; i++) ref[i] = R[of[i]!]!;
       const size = e - s;
       if (size < 2) continue;
       multi++;
-      if (maxInc > minCor + 1e-12) incAbove++;
+      if (mixed[g]) {
+        let maxInc = -Infinity;
+        let minCor = Infinity;
+        for (let i = s; i < e; i++) {
+          const x = R[of[i]!]!;
+          if (correctArr[i]) {
+            if (x < minCor) minCor = x;
+          } else if (x > maxInc) maxInc = x;
+        }
+        if (maxInc > minCor + 1e-12) incAbove++;
+      }
       // σ > 0 exactly when the group's rewards are not all equal
       if (hi > lo) {
         informative++;
@@ -398,11 +419,29 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
             kept = refTie[k] ? x === y : x < y;
           }
           if (!kept) {
+            // sort the group by reward (insertion sort: groups are small), then each rollout's
+            // rank is the number of members strictly above it
+            const size = e - s;
+            if (buf.length < size) buf = new Int32Array(size * 2);
             for (let i = s; i < e; i++) {
-              let c = 0;
-              const ri = R[of[i]!]!;
-              for (let j = s; j < e; j++) if (R[of[j]!]! > ri) c++;
-              if (c !== refRank[i]) changes++;
+              const x = R[of[i]!]!;
+              let k = i - s;
+              while (k > 0 && R[of[buf[k - 1]!]!]! > x) {
+                buf[k] = buf[k - 1]!;
+                k--;
+              }
+              buf[k] = i;
+            }
+            let above = 0;
+            for (let k = size - 1; k >= 0; ) {
+              const x = R[of[buf[k]!]!]!;
+              let j = k;
+              while (j >= 0 && R[of[buf[j]!]!]! === x) {
+                if (refRank[buf[j]!] !== above) changes++;
+                j--;
+              }
+              above += k - j;
+              k = j;
             }
           }
         }

@@ -102,3 +102,32 @@ describe("fast sweep (means only)", () => {
     });
   });
 });
+
+describe("rank changes", () => {
+  it("equal a brute-force count over every group, for random settings", async () => {
+    const { ts, rows } = await corpus();
+    const a = tallyArrays(ts, rows);
+    const settings = [rewardConfig({}), ...randomSettings(rewardConfig({}), { c1: [0, 0.6], c2: [0, 0.5], CS: [1, 20], CQ: [1, 30], Bv: [0, 3], floor: [0, 0.9] }, 60, 9)];
+    const res = sweep(a, settings);
+    const rankOf = (r: Float64Array) => {
+      const out = new Int32Array(a.n);
+      for (let g = 0; g + 1 < a.groupStart.length; g++)
+        for (let i = a.groupStart[g]!; i < a.groupStart[g + 1]!; i++) {
+          let c = 0;
+          for (let j = a.groupStart[g]!; j < a.groupStart[g + 1]!; j++) if (r[j]! > r[i]!) c++;
+          out[i] = c;
+        }
+      return out;
+    };
+    const ref = rankOf(replayRewards(a, settings[0]!));
+    let nonzero = 0;
+    settings.forEach((cfg, k) => {
+      const rk = rankOf(replayRewards(a, cfg));
+      let changes = 0;
+      for (let i = 0; i < a.n; i++) if (rk[i] !== ref[i]) changes++;
+      expect([k, res[k]!.rankChanges]).toEqual([k, changes]);
+      if (changes) nonzero++;
+    });
+    expect(nonzero).toBeGreaterThan(10);
+  });
+});
