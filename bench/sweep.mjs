@@ -8,7 +8,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { streamTrajectories, HeuristicLabeller, labelSync, tallyArrays, randomSettings, rewardConfig, sweep } from "../dist/index.js";
+import { availableParallelism } from "node:os";
+import { streamTrajectories, HeuristicLabeller, labelSync, tallyArrays, randomSettings, rewardConfig, sweep, sweepParallel } from "../dist/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { settings: { type: "string", default: "10000" }, trajectories: { type: "string", default: "100000" }, working: { type: "string", default: "14000" }, ranks: { type: "string", default: "true" } } });
@@ -56,6 +57,12 @@ const fastMs = performance.now() - t0;
 t0 = performance.now();
 const result = sweep(a, settings, { ranks: values.ranks !== "false" });
 const sweepMs = performance.now() - t0;
+
+const jobs = availableParallelism();
+t0 = performance.now();
+const par = await sweepParallel(a, settings, { ranks: values.ranks !== "false", jobs });
+const parMs = performance.now() - t0;
+const identical = JSON.stringify(par) === JSON.stringify(result);
 const evals = settings.length * a.n;
 const out = {
   settings: settings.length,
@@ -64,6 +71,7 @@ const out = {
   tallyExtraction: { trajectories: base.n, seconds: +(extractMs / 1000).toFixed(3), trajectoriesPerSecond: Math.round(base.n / (extractMs / 1000)) },
   meansOnly: { seconds: +(fastMs / 1000).toFixed(3), settingsTimesTrajectoriesPerSecond: Math.round(evals / (fastMs / 1000)), maxSeparationDiff: Math.max(...fast.map((f, i) => Math.abs(f.separation - result[i].separation))) },
   sweepSeconds: +(sweepMs / 1000).toFixed(2),
+  parallel: { jobs, seconds: +(parMs / 1000).toFixed(2), settingsTimesTrajectoriesPerSecond: Math.round(evals / (parMs / 1000)), identicalToSingleThread: identical },
   settingsTimesTrajectoriesPerSecond: Math.round(evals / (sweepMs / 1000)),
   baselineSeconds: +(baseMs / 1000).toFixed(2),
   ratioToBaseline: +(baseMs / sweepMs).toFixed(3),
@@ -76,5 +84,6 @@ mkdirSync(join(here, "out"), { recursive: true });
 writeFileSync(join(here, "out", "sweep.json"), JSON.stringify(out, null, 2) + "\n");
 console.log(`tally extraction: ${base.n} trajectories in ${out.tallyExtraction.seconds} s`);
 console.log(`sweep: ${settings.length} settings × ${a.n} trajectories (${out.groups} groups${out.ranks ? ", with rank changes" : ""}) in ${out.sweepSeconds} s = ${out.settingsTimesTrajectoriesPerSecond.toLocaleString("en")} settings×trajectories/s`);
+console.log(`the same on ${jobs} threads: ${out.parallel.seconds} s = ${out.parallel.settingsTimesTrajectoriesPerSecond.toLocaleString("en")} settings×trajectories/s (identical rows: ${identical})`);
 console.log(`means, separation and guardrails only (sorted prefix sums): ${out.meansOnly.seconds} s = ${out.meansOnly.settingsTimesTrajectoriesPerSecond.toLocaleString("en")} settings×trajectories/s (max |Δ separation| vs full pass ${out.meansOnly.maxSeparationDiff.toExponential(1)})`);
 console.log(`baseline sum pass: ${out.baselineSeconds} s (ratio ${out.ratioToBaseline})`);

@@ -79,3 +79,4 @@ export { sweep, replayRewards, paretoFront } from "./reward/sweep.js";
 export type { SweepRow, SweepOptions } from "./reward/sweep.js";
 export { gridSettings, randomSettings, KNOBS } from "./reward/settings.js";
 export type { Knob } from "./reward/settings.js";
+export { sweepParallel } from "./reward/sweep-parallel.js";
