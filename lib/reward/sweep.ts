@@ -233,6 +233,8 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
     nVerify: Float64Array;
     /** Rollouts of each type. */
     count: Float64Array;
+    /** Groups with more than one type (only their ranks can move). */
+    multiType: Uint8Array;
   }
   const typeCache = new Map<string, Types>();
   const typesFor = (cfg: RewardConfig): Types => {
@@ -264,7 +266,12 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
     }
     const count = new Float64Array(cor.length);
     for (let i = 0; i < a.n; i++) count[of[i]!]!++;
-    t = { of, cor: Uint8Array.from(cor), fmt: Uint8Array.from(fmt), rho: Float64Array.from(rho), dS: Float64Array.from(dS), dQ: Float64Array.from(dQ), nVerify: d.nVerify, count };
+    const multiType = new Uint8Array(a.groupStart.length - 1);
+    for (let g = 0; g + 1 < a.groupStart.length; g++) {
+      const first = of[a.groupStart[g]!]!;
+      for (let i = a.groupStart[g]! + 1; i < a.groupStart[g + 1]!; i++) if (of[i] !== first) multiType[g] = 1;
+    }
+    t = { of, cor: Uint8Array.from(cor), fmt: Uint8Array.from(fmt), rho: Float64Array.from(rho), dS: Float64Array.from(dS), dQ: Float64Array.from(dQ), nVerify: d.nVerify, count, multiType };
     typeCache.set(k, t);
     return t;
   };
@@ -295,11 +302,13 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
   let refKey = "";
   let refR = new Float64Array(0);
   let buf = new Int32Array(16);
+  let vals = new Float64Array(16);
   for (let si = 0; si < settings.length; si++) {
     const cfg = settings[si]!;
     const ty = typesFor(cfg);
     const nVerify = ty.nVerify;
     const of = ty.of;
+    const multiType = ty.multiType;
     // reward of every type
     const nt = ty.cor.length;
     const R = new Float64Array(nt);
@@ -359,25 +368,31 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
     for (let g = 0; g < nG; g++) {
       const s = gs[g]!;
       const e = gs[g + 1]!;
+      const size = e - s;
+      if (vals.length < size) {
+        vals = new Float64Array(size * 2);
+        buf = new Int32Array(size * 2);
+      }
+      // the group's rewards, gathered once into a local buffer
       let gsum = 0;
       let lo = Infinity;
       let hi = -Infinity;
-      for (let i = s; i < e; i++) {
-        const x = R[of[i]!]!;
+      for (let k = 0; k < size; k++) {
+        const x = R[of[s + k]!]!;
+        vals[k] = x;
         gsum += x;
         if (x < lo) lo = x;
         if (x > hi) hi = x;
       }
-      if (first) for (let i = s; i < e; i++) ref[i] = R[of[i]!]!;
-      const size = e - s;
+      if (first) for (let k = 0; k < size; k++) ref[s + k] = vals[k]!;
       if (size < 2) continue;
       multi++;
       if (mixed[g]) {
         let maxInc = -Infinity;
         let minCor = Infinity;
-        for (let i = s; i < e; i++) {
-          const x = R[of[i]!]!;
-          if (correctArr[i]) {
+        for (let k = 0; k < size; k++) {
+          const x = vals[k]!;
+          if (correctArr[s + k]) {
             if (x < minCor) minCor = x;
           } else if (x > maxInc) maxInc = x;
         }
@@ -387,8 +402,9 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
       if (hi > lo) {
         informative++;
         const mean = gsum / size;
-        for (let i = s; i < e; i++) {
-          if (R[of[i]!]! > mean + 1e-12) {
+        for (let k = 0; k < size; k++) {
+          if (vals[k]! > mean + 1e-12) {
+            const i = s + k;
             fav++;
             fb += breadth[i]!;
             fd += nVerify[i]!;
@@ -396,55 +412,53 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
           }
         }
       }
-      if (ranks) {
-        if (first) {
-          for (let i = s; i < e; i++) {
-            let c = 0;
-            const ri = ref[i]!;
-            for (let j = s; j < e; j++) if (ref[j]! > ri) c++;
-            refRank[i] = c;
-            let k = i;
-            while (k > s && ref[refOrder[k - 1]!]! > ri) {
-              refOrder[k] = refOrder[k - 1]!;
-              k--;
-            }
-            refOrder[k] = i;
+      if (!ranks) continue;
+      if (first) {
+        for (let k = 0; k < size; k++) {
+          const ri = vals[k]!;
+          let c = 0;
+          for (let j = 0; j < size; j++) if (vals[j]! > ri) c++;
+          refRank[s + k] = c;
+          let p = k;
+          while (p > 0 && vals[refOrder[s + p - 1]! - s]! > ri) {
+            refOrder[s + p] = refOrder[s + p - 1]!;
+            p--;
           }
-          for (let k = s + 1; k < e; k++) refTie[k] = ref[refOrder[k]!]! === ref[refOrder[k - 1]!]! ? 1 : 0;
-        } else if (!same) {
-          let kept = true;
-          for (let k = s + 1; k < e && kept; k++) {
-            const x = R[of[refOrder[k - 1]!]!]!;
-            const y = R[of[refOrder[k]!]!]!;
-            kept = refTie[k] ? x === y : x < y;
-          }
-          if (!kept) {
-            // sort the group by reward (insertion sort: groups are small), then each rollout's
-            // rank is the number of members strictly above it
-            const size = e - s;
-            if (buf.length < size) buf = new Int32Array(size * 2);
-            for (let i = s; i < e; i++) {
-              const x = R[of[i]!]!;
-              let k = i - s;
-              while (k > 0 && R[of[buf[k - 1]!]!]! > x) {
-                buf[k] = buf[k - 1]!;
-                k--;
-              }
-              buf[k] = i;
-            }
-            let above = 0;
-            for (let k = size - 1; k >= 0; ) {
-              const x = R[of[buf[k]!]!]!;
-              let j = k;
-              while (j >= 0 && R[of[buf[j]!]!]! === x) {
-                if (refRank[buf[j]!] !== above) changes++;
-                j--;
-              }
-              above += k - j;
-              k = j;
-            }
-          }
+          refOrder[s + p] = s + k;
         }
+        for (let k = 1; k < size; k++) refTie[s + k] = vals[refOrder[s + k]! - s] === vals[refOrder[s + k - 1]! - s] ? 1 : 0;
+        continue;
+      }
+      // one type for the whole group: always tied, ranks cannot move
+      if (same || !multiType[g]) continue;
+      let kept = true;
+      for (let k = 1; k < size && kept; k++) {
+        const x = vals[refOrder[s + k - 1]! - s]!;
+        const y = vals[refOrder[s + k]! - s]!;
+        kept = refTie[s + k] ? x === y : x < y;
+      }
+      if (kept) continue;
+      // sort local positions by reward (insertion sort: groups are small); a rollout's rank is the
+      // number of members strictly above it
+      for (let k = 0; k < size; k++) {
+        const x = vals[k]!;
+        let p = k;
+        while (p > 0 && vals[buf[p - 1]!]! > x) {
+          buf[p] = buf[p - 1]!;
+          p--;
+        }
+        buf[p] = k;
+      }
+      let above = 0;
+      for (let k = size - 1; k >= 0; ) {
+        const x = vals[buf[k]!]!;
+        let j = k;
+        while (j >= 0 && vals[buf[j]!] === x) {
+          if (refRank[s + buf[j]!] !== above) changes++;
+          j--;
+        }
+        above += k - j;
+        k = j;
       }
     }
     const warnings: SweepRow["warnings"] = [...rewardGuardrails(cfg)];
