@@ -188,6 +188,148 @@ function fastMeans(m: MeanParts, cfg: RewardConfig): { meanCorrect: number; mean
   };
 }
 
+/**
+ * One setting's pass over the groups (kept apart from `sweep` so the engine optimises it as a
+ * small hot function). Returns [multi, informative, incAbove, fav, fb, fd, fh, changes].
+ */
+function groupPass(
+  gs: Int32Array,
+  of: Int32Array,
+  R: Float64Array,
+  correctArr: Uint8Array,
+  mixed: Uint8Array,
+  multiType: Uint8Array,
+  breadth: Float64Array,
+  nVerify: Float64Array,
+  horizon: Float64Array,
+  ref: Float64Array,
+  refRank: Int32Array,
+  refOrder: Int32Array,
+  refTie: Uint8Array,
+  first: boolean,
+  same: boolean,
+  ranks: boolean,
+  scratch: { vals: Float64Array; buf: Int32Array; out: Float64Array },
+): Float64Array {
+  const nG = gs.length - 1;
+  let vals = scratch.vals;
+  let buf = scratch.buf;
+  let multi = 0;
+  let informative = 0;
+  let incAbove = 0;
+  let fav = 0;
+  let fb = 0;
+  let fd = 0;
+  let fh = 0;
+  let changes = 0;
+    for (let g = 0; g < nG; g++) {
+      const s = gs[g]!;
+      const e = gs[g + 1]!;
+      const size = e - s;
+      if (vals.length < size) {
+        vals = scratch.vals = new Float64Array(size * 2);
+        buf = scratch.buf = new Int32Array(size * 2);
+      }
+      // the group's rewards, gathered once into a local buffer
+      let gsum = 0;
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let k = 0; k < size; k++) {
+        const x = R[of[s + k]!]!;
+        vals[k] = x;
+        gsum += x;
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+      }
+      if (first) for (let k = 0; k < size; k++) ref[s + k] = vals[k]!;
+      if (size < 2) continue;
+      multi++;
+      if (mixed[g]) {
+        let maxInc = -Infinity;
+        let minCor = Infinity;
+        for (let k = 0; k < size; k++) {
+          const x = vals[k]!;
+          if (correctArr[s + k]) {
+            if (x < minCor) minCor = x;
+          } else if (x > maxInc) maxInc = x;
+        }
+        if (maxInc > minCor + 1e-12) incAbove++;
+      }
+      // σ > 0 exactly when the group's rewards are not all equal
+      if (hi > lo) {
+        informative++;
+        const mean = gsum / size;
+        for (let k = 0; k < size; k++) {
+          if (vals[k]! > mean + 1e-12) {
+            const i = s + k;
+            fav++;
+            fb += breadth[i]!;
+            fd += nVerify[i]!;
+            fh += horizon[i]!;
+          }
+        }
+      }
+      if (!ranks) continue;
+      if (first) {
+        for (let k = 0; k < size; k++) {
+          const ri = vals[k]!;
+          let c = 0;
+          for (let j = 0; j < size; j++) if (vals[j]! > ri) c++;
+          refRank[s + k] = c;
+          let p = k;
+          while (p > 0 && vals[refOrder[s + p - 1]! - s]! > ri) {
+            refOrder[s + p] = refOrder[s + p - 1]!;
+            p--;
+          }
+          refOrder[s + p] = s + k;
+        }
+        for (let k = 1; k < size; k++) refTie[s + k] = vals[refOrder[s + k]! - s] === vals[refOrder[s + k - 1]! - s] ? 1 : 0;
+        continue;
+      }
+      // one type for the whole group: always tied, ranks cannot move
+      if (same || !multiType[g]) continue;
+      let kept = true;
+      for (let k = 1; k < size && kept; k++) {
+        const x = vals[refOrder[s + k - 1]! - s]!;
+        const y = vals[refOrder[s + k]! - s]!;
+        kept = refTie[s + k] ? x === y : x < y;
+      }
+      if (kept) continue;
+      // sort local positions by reward (insertion sort: groups are small); a rollout's rank is the
+      // number of members strictly above it
+      for (let k = 0; k < size; k++) {
+        const x = vals[k]!;
+        let p = k;
+        while (p > 0 && vals[buf[p - 1]!]! > x) {
+          buf[p] = buf[p - 1]!;
+          p--;
+        }
+        buf[p] = k;
+      }
+      let above = 0;
+      for (let k = size - 1; k >= 0; ) {
+        const x = vals[buf[k]!]!;
+        let j = k;
+        while (j >= 0 && vals[buf[j]!] === x) {
+          if (refRank[s + buf[j]!] !== above) changes++;
+          j--;
+        }
+        above += k - j;
+        k = j;
+      }
+    }
+  const o = scratch.out;
+  o[0] = multi;
+  o[1] = informative;
+  o[2] = incAbove;
+  o[3] = fav;
+  o[4] = fb;
+  o[5] = fd;
+  o[6] = fh;
+  o[7] = changes;
+  return o;
+}
+
 /** Replay the corpus under every setting; the first setting is the reference for rank changes and no-effect. */
 export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: SweepOptions = {}): SweepRow[] {
   const ranks = opts.ranks ?? true;
@@ -301,8 +443,7 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
   }
   let refKey = "";
   let refR = new Float64Array(0);
-  let buf = new Int32Array(16);
-  let vals = new Float64Array(16);
+  const scratch = { vals: new Float64Array(16), buf: new Int32Array(16), out: new Float64Array(8) };
   for (let si = 0; si < settings.length; si++) {
     const cfg = settings[si]!;
     const ty = typesFor(cfg);
@@ -357,110 +498,15 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
         ni += ty.count[k]!;
       }
     }
-    let multi = 0;
-    let informative = 0;
-    let incAbove = 0;
-    let fav = 0;
-    let fb = 0;
-    let fd = 0;
-    let fh = 0;
-    let changes = 0;
-    for (let g = 0; g < nG; g++) {
-      const s = gs[g]!;
-      const e = gs[g + 1]!;
-      const size = e - s;
-      if (vals.length < size) {
-        vals = new Float64Array(size * 2);
-        buf = new Int32Array(size * 2);
-      }
-      // the group's rewards, gathered once into a local buffer
-      let gsum = 0;
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (let k = 0; k < size; k++) {
-        const x = R[of[s + k]!]!;
-        vals[k] = x;
-        gsum += x;
-        if (x < lo) lo = x;
-        if (x > hi) hi = x;
-      }
-      if (first) for (let k = 0; k < size; k++) ref[s + k] = vals[k]!;
-      if (size < 2) continue;
-      multi++;
-      if (mixed[g]) {
-        let maxInc = -Infinity;
-        let minCor = Infinity;
-        for (let k = 0; k < size; k++) {
-          const x = vals[k]!;
-          if (correctArr[s + k]) {
-            if (x < minCor) minCor = x;
-          } else if (x > maxInc) maxInc = x;
-        }
-        if (maxInc > minCor + 1e-12) incAbove++;
-      }
-      // σ > 0 exactly when the group's rewards are not all equal
-      if (hi > lo) {
-        informative++;
-        const mean = gsum / size;
-        for (let k = 0; k < size; k++) {
-          if (vals[k]! > mean + 1e-12) {
-            const i = s + k;
-            fav++;
-            fb += breadth[i]!;
-            fd += nVerify[i]!;
-            fh += horizon[i]!;
-          }
-        }
-      }
-      if (!ranks) continue;
-      if (first) {
-        for (let k = 0; k < size; k++) {
-          const ri = vals[k]!;
-          let c = 0;
-          for (let j = 0; j < size; j++) if (vals[j]! > ri) c++;
-          refRank[s + k] = c;
-          let p = k;
-          while (p > 0 && vals[refOrder[s + p - 1]! - s]! > ri) {
-            refOrder[s + p] = refOrder[s + p - 1]!;
-            p--;
-          }
-          refOrder[s + p] = s + k;
-        }
-        for (let k = 1; k < size; k++) refTie[s + k] = vals[refOrder[s + k]! - s] === vals[refOrder[s + k - 1]! - s] ? 1 : 0;
-        continue;
-      }
-      // one type for the whole group: always tied, ranks cannot move
-      if (same || !multiType[g]) continue;
-      let kept = true;
-      for (let k = 1; k < size && kept; k++) {
-        const x = vals[refOrder[s + k - 1]! - s]!;
-        const y = vals[refOrder[s + k]! - s]!;
-        kept = refTie[s + k] ? x === y : x < y;
-      }
-      if (kept) continue;
-      // sort local positions by reward (insertion sort: groups are small); a rollout's rank is the
-      // number of members strictly above it
-      for (let k = 0; k < size; k++) {
-        const x = vals[k]!;
-        let p = k;
-        while (p > 0 && vals[buf[p - 1]!]! > x) {
-          buf[p] = buf[p - 1]!;
-          p--;
-        }
-        buf[p] = k;
-      }
-      let above = 0;
-      for (let k = size - 1; k >= 0; ) {
-        const x = vals[buf[k]!]!;
-        let j = k;
-        while (j >= 0 && vals[buf[j]!] === x) {
-          if (refRank[s + buf[j]!] !== above) changes++;
-          j--;
-        }
-        above += k - j;
-        k = j;
-      }
-    }
+    const st = groupPass(gs, of, R, correctArr, mixed, multiType, breadth, nVerify, horizon, ref, refRank, refOrder, refTie, first, same, ranks, scratch);
+    const multi = st[0]!;
+    const informative = st[1]!;
+    const incAbove = st[2]!;
+    const fav = st[3]!;
+    const fb = st[4]!;
+    const fd = st[5]!;
+    const fh = st[6]!;
+    const changes = st[7]!;
     const warnings: SweepRow["warnings"] = [...rewardGuardrails(cfg)];
     if (incAbove) warnings.push({ code: "incorrect-above-correct", message: `in ${incAbove} group(s) of this corpus an incorrect rollout outscores a correct one` });
     if (same) warnings.push({ code: "no-effect", message: "this setting gives every rollout of the corpus the same reward as the reference" });
