@@ -16,6 +16,7 @@ import {
   rolloutReward,
   runLabeller,
   sweep,
+  sweepParallel,
   tallyArrays,
   talliesOf,
   formatValid,
@@ -36,13 +37,14 @@ formatWeight, correctWeight, floor, c1, c2, CS, CQ, Bv, clipDelta, rhoWhenNoCall
 Without --labels the calls are labelled with the deterministic labeller first.`;
 
 export const SWEEP_HELP = `usage: sounding sweep <paths…> [--labels DIR] [--config base.json]
-                     [--grid knob=v1,v2,… …] [--random N --range knob=lo:hi … --seed S] [--top N] [--json]
+                     [--grid knob=v1,v2,… …] [--random N --range knob=lo:hi … --seed S] [--top N] [--jobs N] [--json]
 
 Replay the corpus's rewards under many settings of ${KNOBS.join(", ")}: per setting the mean
 reward of correct and incorrect rollouts and their separation, the share of groups with σ > 0,
 rollouts that change rank within their group (against the base setting, listed first), and
 warnings (an incorrect rollout can outscore a correct one; a knob with no effect). The Pareto
-front of favoured breadth / depth / horizon against separation is marked.`;
+front of favoured breadth / depth / horizon against separation is marked. --jobs N spreads the
+settings over N worker threads (same results).`;
 
 export const EXPORT_HELP = `usage: sounding export verl --config reward.json --out DIR
 
@@ -146,7 +148,7 @@ function knob(name: string): Knob {
 export async function sweepCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const { values: v, positionals } = parse(
     argv,
-    { ...LOAD_ARG_OPTIONS, labels: { type: "string" }, config: { type: "string" }, grid: { type: "string", multiple: true }, random: { type: "string" }, range: { type: "string", multiple: true }, seed: { type: "string" }, top: { type: "string" }, json: { type: "boolean" } },
+    { ...LOAD_ARG_OPTIONS, labels: { type: "string" }, config: { type: "string" }, grid: { type: "string", multiple: true }, random: { type: "string" }, range: { type: "string", multiple: true }, seed: { type: "string" }, top: { type: "string" }, json: { type: "boolean" }, jobs: { type: "string" } },
     SWEEP_HELP,
   );
   if (v.help) {
@@ -176,7 +178,9 @@ export async function sweepCommand(argv: string[], out: (s: string) => void): Pr
     throw new UsageError((err as Error).message);
   }
   const { trajectories, labels } = await corpus(positionals, v);
-  const res = sweep(tallyArrays(trajectories, labels), settings);
+  const jobs = numberOption("jobs", v.jobs as string | undefined, { int: true, min: 1, max: 256 }) ?? 1;
+  const arrays = tallyArrays(trajectories, labels);
+  const res = jobs > 1 ? await sweepParallel(arrays, settings, { jobs }) : sweep(arrays, settings);
   const front = new Set(paretoFront(res).map((r) => r.setting));
   if (v.json) {
     out(JSON.stringify({ settings: res.map((r) => ({ ...r, spec: rewardSpecHash(r.config), pareto: front.has(r.setting) })) }));

@@ -33,6 +33,8 @@ describe("sounding reward / sweep / export verl", () => {
     expect(j.settings.some((s: { pareto: boolean }) => s.pareto)).toBe(true);
     const c06 = j.settings.find((s: { config: { c1: number } }) => s.config.c1 === 0.6);
     expect(c06.warnings.map((w: { code: string }) => w.code)).toContain("incorrect-can-beat-correct");
+    const args = ["sweep", VERL, "--labels", VERL, "--random", "30", "--range", "c1=0:0.5", "--range", "Bv=0:3", "--json"];
+    expect(cli([...args, "--jobs", "2"]).stdout).toBe(cli(args).stdout);
     const text = cli(["sweep", VERL, "--labels", VERL, "--grid", "c1=0.1,0.6"]);
     expect(text.stdout).toMatch(/^3 setting\(s\) over 120 trajectories/);
   });
