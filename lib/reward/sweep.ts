@@ -204,16 +204,13 @@ function groupPass(
   horizon: Float64Array,
   ref: Float64Array,
   refRank: Int32Array,
-  refOrder: Int32Array,
-  refTie: Uint8Array,
   first: boolean,
   same: boolean,
   ranks: boolean,
-  scratch: { vals: Float64Array; buf: Int32Array; out: Float64Array },
+  scratch: { vals: Float64Array; out: Float64Array },
 ): Float64Array {
   const nG = gs.length - 1;
   let vals = scratch.vals;
-  let buf = scratch.buf;
   let multi = 0;
   let informative = 0;
   let incAbove = 0;
@@ -226,10 +223,7 @@ function groupPass(
       const s = gs[g]!;
       const e = gs[g + 1]!;
       const size = e - s;
-      if (vals.length < size) {
-        vals = scratch.vals = new Float64Array(size * 2);
-        buf = scratch.buf = new Int32Array(size * 2);
-      }
+      if (vals.length < size) vals = scratch.vals = new Float64Array(size * 2);
       // the group's rewards, gathered once into a local buffer
       let gsum = 0;
       let lo = Infinity;
@@ -272,50 +266,22 @@ function groupPass(
       if (!ranks) continue;
       if (first) {
         for (let k = 0; k < size; k++) {
-          const ri = vals[k]!;
+          const x = vals[k]!;
           let c = 0;
-          for (let j = 0; j < size; j++) if (vals[j]! > ri) c++;
+          for (let j = 0; j < size; j++) c += +(vals[j]! > x);
           refRank[s + k] = c;
-          let p = k;
-          while (p > 0 && vals[refOrder[s + p - 1]! - s]! > ri) {
-            refOrder[s + p] = refOrder[s + p - 1]!;
-            p--;
-          }
-          refOrder[s + p] = s + k;
         }
-        for (let k = 1; k < size; k++) refTie[s + k] = vals[refOrder[s + k]! - s] === vals[refOrder[s + k - 1]! - s] ? 1 : 0;
         continue;
       }
       // one type for the whole group: always tied, ranks cannot move
       if (same || !multiType[g]) continue;
-      let kept = true;
-      for (let k = 1; k < size && kept; k++) {
-        const x = vals[refOrder[s + k - 1]! - s]!;
-        const y = vals[refOrder[s + k]! - s]!;
-        kept = refTie[s + k] ? x === y : x < y;
-      }
-      if (kept) continue;
-      // sort local positions by reward (insertion sort: groups are small); a rollout's rank is the
-      // number of members strictly above it
+      // rank = members strictly above; counted with boolean arithmetic, no data-dependent
+      // branches (groups are small, and branches on random rewards mispredict)
       for (let k = 0; k < size; k++) {
         const x = vals[k]!;
-        let p = k;
-        while (p > 0 && vals[buf[p - 1]!]! > x) {
-          buf[p] = buf[p - 1]!;
-          p--;
-        }
-        buf[p] = k;
-      }
-      let above = 0;
-      for (let k = size - 1; k >= 0; ) {
-        const x = vals[buf[k]!]!;
-        let j = k;
-        while (j >= 0 && vals[buf[j]!] === x) {
-          if (refRank[s + buf[j]!] !== above) changes++;
-          j--;
-        }
-        above += k - j;
-        k = j;
+        let c = 0;
+        for (let j = 0; j < size; j++) c += +(vals[j]! > x);
+        changes += +(c !== refRank[s + k]);
       }
     }
   const o = scratch.out;
@@ -420,10 +386,6 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
   const n = a.n;
   const ref = new Float64Array(n);
   const refRank = new Int32Array(n);
-  // the reference order within each group (ascending) and where it has ties: a setting that keeps
-  // this order (and these ties) keeps every rank, checked in O(group size)
-  const refOrder = new Int32Array(n);
-  const refTie = new Uint8Array(n);
   const breadth = new Float64Array(n);
   const horizon = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -443,7 +405,7 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
   }
   let refKey = "";
   let refR = new Float64Array(0);
-  const scratch = { vals: new Float64Array(16), buf: new Int32Array(16), out: new Float64Array(8) };
+  const scratch = { vals: new Float64Array(16), out: new Float64Array(8) };
   for (let si = 0; si < settings.length; si++) {
     const cfg = settings[si]!;
     const ty = typesFor(cfg);
@@ -498,7 +460,7 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
         ni += ty.count[k]!;
       }
     }
-    const st = groupPass(gs, of, R, correctArr, mixed, multiType, breadth, nVerify, horizon, ref, refRank, refOrder, refTie, first, same, ranks, scratch);
+    const st = groupPass(gs, of, R, correctArr, mixed, multiType, breadth, nVerify, horizon, ref, refRank, first, same, ranks, scratch);
     const multi = st[0]!;
     const informative = st[1]!;
     const incAbove = st[2]!;
