@@ -232,8 +232,8 @@ function groupPass(
         const x = R[of[s + k]!]!;
         vals[k] = x;
         gsum += x;
-        if (x < lo) lo = x;
-        if (x > hi) hi = x;
+        lo = Math.min(lo, x);
+        hi = Math.max(hi, x);
       }
       if (first) for (let k = 0; k < size; k++) ref[s + k] = vals[k]!;
       if (size < 2) continue;
@@ -253,14 +253,14 @@ function groupPass(
       if (hi > lo) {
         informative++;
         const mean = gsum / size;
+        const bar = mean + 1e-12;
         for (let k = 0; k < size; k++) {
-          if (vals[k]! > mean + 1e-12) {
-            const i = s + k;
-            fav++;
-            fb += breadth[i]!;
-            fd += nVerify[i]!;
-            fh += horizon[i]!;
-          }
+          const up = +(vals[k]! > bar);
+          const i = s + k;
+          fav += up;
+          fb += up * breadth[i]!;
+          fd += up * nVerify[i]!;
+          fh += up * horizon[i]!;
         }
       }
       if (!ranks) continue;
