@@ -34,3 +34,33 @@ describe("HTML views escape trace text", () => {
     expect(r.stdout).not.toContain("\u001b");
   });
 });
+
+describe("trajectory viewer", () => {
+  it("shows steps, calls with label colours and utility, collapsible responses; hostile text stays text", async () => {
+    const { trajectoryHtml, LABEL_COLOURS, HeuristicLabeller, labelSync } = await import("../../lib/index.js");
+    const evil = `<script>alert(1)</script><img src=x onerror="alert(2)">`;
+    const rec = {
+      id: "evil-1",
+      question: `Q ${evil}`,
+      answer_gt: "A",
+      judge: "correct",
+      transcript:
+        "<|im_start|>system\nsys<|im_end|>\n<|im_start|>user\nQ<|im_end|>\n" +
+        `<|im_start|>assistant\n<think>thinking ${evil}</think>\n<tool_call>\n{"name": "search_urls", "arguments": {"query": "q ${evil.replace(/"/g, '\\"')}"}}\n</tool_call>\n<tool_call>\n{"name": "query_url", "arguments": {"url": "javascript:alert(3)", "goal": "g"}}\n</tool_call>\n<tool_call>\n{"name": "query_url", "arguments": {"url": "https://ok.example/p?a=1&b=<x>", "goal": "Find it"}}\n</tool_call><|im_end|>\n` +
+        `<|im_start|>user\n<tool_response>{}\nresult: \n### 1. T ${evil}\n**URL**: https://a.example/\n\n**Snippet**: ${evil}\n</tool_response>\n<tool_response>{}\nresult: \nx\n</tool_response>\n<tool_response>{}\nresult: \ny\n</tool_response>\n<|im_end|>\n` +
+        "<|im_start|>assistant\n<think>done</think>\n\\boxed{A}<|im_end|>\n",
+    };
+    const { trajectories } = await loadTrajectories([tmpFile("evil.jsonl", JSON.stringify(rec))]);
+    const t = trajectories[0]!;
+    const html = trajectoryHtml(t, labelSync(new HeuristicLabeller(), t));
+    expect(html).not.toMatch(/<script|<img|onerror="|href="javascript:/i);
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(html).toContain(`<code>javascript:alert(3)</code>`);
+    expect(html).toContain(`<a href="https://ok.example/p?a=1&amp;b=&lt;x&gt;" target="_blank" rel="noopener noreferrer nofollow">`);
+    expect(html).toContain(LABEL_COLOURS.UNIQUESEARCH);
+    expect(html).toContain(LABEL_COLOURS.EXPLORATION);
+    expect(html).toMatch(/<details><summary>reasoning/);
+    expect(html).toMatch(/<details><summary>response \(\d+ characters, 1 results\)/);
+    expect(html).toMatch(/<b style="color:#2b8a3e">correct<\/b>/);
+  });
+});
