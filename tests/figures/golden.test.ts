@@ -1,0 +1,65 @@
+/**
+ * Golden-SVG snapshots of every figure preset on the bundled generated traces. A changed render
+ * is written beside its golden file as `<name>.actual.svg` for review; `UPDATE_GOLDEN=1` rewrites
+ * the golden files. Renders are deterministic (two renders are byte-identical) and carry their
+ * provenance; Fig. 4's μ and σ match an independent count over the raw rows.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { dataHash, fig1Accuracy, fig4SearchCalls, fig6LabelDrift, fig7ResponseLength, HeuristicLabeller, loadTrajectories, renderSvg, runLabeller, trajectoryRows, type Figure } from "../../lib/index.js";
+import { ROOT } from "../helpers.js";
+
+const GOLDEN = join(ROOT, "tests", "fixtures", "golden");
+let figures: Figure[] = [];
+
+beforeAll(async () => {
+  const { trajectories } = await loadTrajectories([join(ROOT, "traces", "generated")]);
+  const { rows } = await runLabeller(new HeuristicLabeller(), trajectories);
+  const tr = trajectoryRows(trajectories, rows, { tokens: true });
+  // Fig. 4 is about evaluation answers: the eval rows only
+  figures = [fig1Accuracy(tr), fig4SearchCalls(trajectories.filter((t) => t.provenance.format === "fathom")), fig6LabelDrift(tr), fig7ResponseLength(tr)];
+}, 120_000);
+
+describe("figure presets", () => {
+  it("match their golden SVGs", async () => {
+    for (const fig of figures) {
+      const svg = await renderSvg(fig);
+      const golden = join(GOLDEN, `${fig.name}.svg`);
+      const actual = join(GOLDEN, `${fig.name}.actual.svg`);
+      if (process.env.UPDATE_GOLDEN || !existsSync(golden)) writeFileSync(golden, svg);
+      const want = readFileSync(golden, "utf8");
+      if (svg !== want) writeFileSync(actual, svg);
+      else if (existsSync(actual)) rmSync(actual);
+      expect([fig.name, svg === want]).toEqual([fig.name, true]);
+    }
+  });
+
+  it("render byte-identically twice, with provenance in the SVG metadata", async () => {
+    for (const fig of figures) {
+      const a = await renderSvg(fig);
+      const b = await renderSvg(fig);
+      expect(a === b).toBe(true);
+      expect(a).toContain(`<metadata id="sounding-provenance">`);
+      expect(a).toContain(dataHash(fig.data));
+      expect(a).toContain(`&quot;figure&quot;:&quot;${fig.name}&quot;`);
+    }
+  });
+
+  it("Fig. 4's μ and σ equal an independent count over the raw eval rows", async () => {
+    const raw = readFileSync(join(ROOT, "traces", "generated", "fathom-eval.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { judge: string; dataset: string; tool_calls: string[]; transcript: string });
+    // count search calls per correct row from the transcript text itself
+    const by = new Map<string, number[]>();
+    for (const r of raw) {
+      if (r.judge !== "correct") continue;
+      const n = r.transcript.split('<tool_call>\n{"name": "search_urls"').length - 1;
+      by.set(r.dataset, [...(by.get(r.dataset) ?? []), n]);
+    }
+    const svg = await renderSvg(figures[1]!);
+    for (const [ds, xs] of by) {
+      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+      const std = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / xs.length);
+      expect(svg).toContain(`${ds} (μ ${mean.toFixed(2)}, σ ${std.toFixed(2)}, n ${xs.length})`);
+    }
+  });
+});
