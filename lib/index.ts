@@ -71,7 +71,7 @@ export type { RewardSpec, ExportedVerl } from "./reward/export-verl.js";
 export { formatValid } from "./metrics/format-validity.js";
 export { dumpSpecs } from "./reward/dump-specs.js";
 export { trajectoryTable, callTable, trajectoryRows, callRowsOf, aggregate, indexLabels } from "./metrics/tables.js";
-export type { TableOptions } from "./metrics/tables.js";
+export type { TableOptions, TrajectoryMetricRow } from "./metrics/tables.js";
 export { countTokens, responseTokens } from "./metrics/response-tokens.js";
 export { tallyArrays } from "./metrics/tally-arrays.js";
 export type { TallyArrays } from "./metrics/tally-arrays.js";

@@ -39,7 +39,39 @@ export interface TableOptions {
   includeToolResponses?: boolean;
 }
 
-export function trajectoryRows(trajectories: readonly Trajectory[], labels: readonly LabelRow[], opts: TableOptions = {}): Array<Record<string, string | number | boolean | null>> {
+/** One row of the per-trajectory table. */
+export interface TrajectoryMetricRow {
+  [k: string]: string | number | boolean | null;
+  key: string;
+  trajectoryId: string;
+  file: string;
+  line: number;
+  model: string | null;
+  dataset: string | null;
+  step: number | null;
+  group: string | null;
+  labelled: boolean;
+  T: number;
+  nUniqS: number;
+  nRedS: number;
+  nExplore: number;
+  nVerify: number;
+  nRedQ: number;
+  rho: number;
+  deltaS: number;
+  deltaQ: number;
+  breadth: number;
+  depth: number;
+  depthPerClaim: number;
+  horizon: number;
+  turns: number;
+  responseTokens: number | null;
+  correct: boolean;
+  verdict: string;
+  formatOk: boolean;
+}
+
+export function trajectoryRows(trajectories: readonly Trajectory[], labels: readonly LabelRow[], opts: TableOptions = {}): TrajectoryMetricRow[] {
   const rowsOf = indexLabels(labels);
   return trajectories.map((t) => {
     const rows = rowsOf(t);
