@@ -88,3 +88,4 @@ export { fig1Accuracy, fig1Points } from "./figures/fig1-accuracy.js";
 export { fig4SearchCalls, searchCallStats } from "./figures/fig4-search-calls.js";
 export { fig6LabelDrift, fig6Points } from "./figures/fig6-label-drift.js";
 export { fig7ResponseLength, fig7Points } from "./figures/fig7-response-length.js";
+export { renderPng, renderPdf, fontFiles } from "./figures/render-image.js";

@@ -5,6 +5,7 @@ import { generateCommand } from "./generate.js";
 import { labelCommand } from "./label.js";
 import { agreeCommand } from "./agree.js";
 import { exportCommand, rewardCommand, sweepCommand } from "./reward.js";
+import { figureCommand } from "./figure.js";
 import { UsageError } from "./usage-error.js";
 
 const HELP = `usage: sounding <command> [options]
@@ -17,6 +18,7 @@ commands:
   reward <paths…>    the steerable reward of every trajectory (Eq. 8) from its labels
   sweep <paths…>     replay rewards under many settings: separation, ranks, guardrails, Pareto front
   export verl        write compute_score, the reward spec and Hydra overrides for verl
+  figure <preset>    a paper figure (fig1, fig4, fig6, fig7) as SVG, PNG or PDF
 
 Run "sounding <command> --help" for a command's options.`;
 
@@ -28,6 +30,7 @@ const COMMANDS: Record<string, (argv: string[], out: (s: string) => void) => Pro
   reward: rewardCommand,
   sweep: sweepCommand,
   export: exportCommand,
+  figure: figureCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -65,6 +65,7 @@ export function fig4SearchCalls(trajectories: readonly Trajectory[], opts: { tit
               x: { field: "x0", type: "quantitative", title: "search calls per question", scale: { domain: [-0.5, max + 0.5] } },
               x2: { field: "x1" },
               y: { field: "percent", type: "quantitative", title: "% of samples" },
+              y2: { datum: 0 },
               color: { field: "series", type: "nominal", title: "dataset (μ, σ)", legend: { orient: "bottom", columns: 1 } },
             },
           },

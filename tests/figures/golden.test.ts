@@ -63,3 +63,34 @@ describe("figure presets", () => {
     }
   });
 });
+
+describe("PNG and PDF", () => {
+  it("render deterministically with the pinned fonts; the PDF embeds them", async () => {
+    const { renderPng, renderPdf } = await import("../../lib/index.js");
+    const svg = await renderSvg(figures[2]!);
+    const a = renderPng(svg);
+    expect(a.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
+    expect(renderPng(svg).equals(a)).toBe(true);
+    const p = await renderPdf(svg);
+    expect(p.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(p.includes("/FontFile2")).toBe(true); // an embedded TrueType font program
+    expect(p.includes("DejaVuSans")).toBe(true);
+    expect((await renderPdf(svg)).equals(p)).toBe(true);
+  });
+});
+
+describe("sounding figure", () => {
+  it("writes SVG (equal to the library's render), PNG and PDF; bad presets and extensions exit 2", async () => {
+    const { cli, tmpDir } = await import("../helpers.js");
+    const dir = tmpDir("fig-");
+    for (const ext of ["svg", "png", "pdf"]) {
+      const r = cli(["figure", "fig6", "traces/generated", "--out", join(dir, `f.${ext}`)]);
+      expect([ext, r.code]).toEqual([ext, 0]);
+    }
+    expect(readFileSync(join(dir, "f.svg"), "utf8")).toBe(readFileSync(join(GOLDEN, "fig6-label-drift.svg"), "utf8"));
+    expect(readFileSync(join(dir, "f.png")).subarray(1, 4).toString()).toBe("PNG");
+    expect(readFileSync(join(dir, "f.pdf")).subarray(0, 5).toString()).toBe("%PDF-");
+    expect(cli(["figure", "fig9", "traces", "--out", join(dir, "x.svg")]).code).toBe(2);
+    expect(cli(["figure", "fig6", "traces", "--out", join(dir, "x.gif")]).stderr).toMatch(/--out FILE\.svg, FILE\.png or FILE\.pdf/);
+  });
+});
