@@ -89,3 +89,7 @@ export { fig4SearchCalls, searchCallStats } from "./figures/fig4-search-calls.js
 export { fig6LabelDrift, fig6Points } from "./figures/fig6-label-drift.js";
 export { fig7ResponseLength, fig7Points } from "./figures/fig7-response-length.js";
 export { renderPng, renderPdf, fontFiles } from "./figures/render-image.js";
+export { labelComposition } from "./figures/label-composition.js";
+export { searchEcdf } from "./figures/search-ecdf.js";
+export { rewardLandscape } from "./figures/reward-landscape.js";
+export { grpoGroup } from "./figures/grpo-group.js";

@@ -44,11 +44,31 @@ const BASE_CONFIG = {
   header: { labelFont: FIGURE_FONT, titleFont: FIGURE_FONT, labelFontSize: 12 },
 };
 
+/**
+ * vega numbers gradients and clip paths with process-wide counters (`gradient_3`, `clip7`), so
+ * the same figure rendered twice in one process would differ: renumber them per SVG, in order of
+ * first appearance.
+ */
+function normaliseIds(svg: string): string {
+  const map = new Map<string, string>();
+  const counters = new Map<string, number>();
+  return svg.replace(/\b(gradient_|clip|pattern_)(\d+)\b/g, (m, prefix: string) => {
+    let v = map.get(m);
+    if (v === undefined) {
+      const n = counters.get(prefix) ?? 0;
+      counters.set(prefix, n + 1);
+      v = `${prefix}${n}`;
+      map.set(m, v);
+    }
+    return v;
+  });
+}
+
 export async function renderSvg(fig: Figure): Promise<string> {
   const spec = { ...fig.spec, config: { ...BASE_CONFIG, ...(fig.spec as { config?: object }).config } } as vl.TopLevelSpec;
   const compiled = vl.compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
-  let svg = await view.toSVG();
+  let svg = normaliseIds(await view.toSVG());
   view.finalize();
   const meta = {
     figure: fig.provenance.figure,

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { dataHash, fig1Accuracy, fig4SearchCalls, fig6LabelDrift, fig7ResponseLength, HeuristicLabeller, loadTrajectories, renderSvg, runLabeller, trajectoryRows, type Figure } from "../../lib/index.js";
+import { dataHash, fig1Accuracy, fig4SearchCalls, fig6LabelDrift, fig7ResponseLength, gridSettings, grpoGroup, HeuristicLabeller, labelComposition, loadTrajectories, renderSvg, replayRewards, rewardConfig, rewardLandscape, runLabeller, searchEcdf, sweep, tallyArrays, trajectoryRows, type Figure } from "../../lib/index.js";
 import { ROOT } from "../helpers.js";
 
 const GOLDEN = join(ROOT, "tests", "fixtures", "golden");
@@ -19,6 +19,21 @@ beforeAll(async () => {
   const tr = trajectoryRows(trajectories, rows, { tokens: true });
   // Fig. 4 is about evaluation answers: the eval rows only
   figures = [fig1Accuracy(tr), fig4SearchCalls(trajectories.filter((t) => t.provenance.format === "fathom")), fig6LabelDrift(tr), fig7ResponseLength(tr)];
+  // the other presets, on the verl dumps
+  const verl = trajectories.filter((t) => t.provenance.format === "verl");
+  const vrows = rows.filter((r) => r.source.file.includes("verl"));
+  const vtr = trajectoryRows(verl, vrows);
+  const stepOf = new Map(verl.map((t) => [`${t.provenance.source.file}::${t.id}`, `step ${t.provenance.trainingStep}`]));
+  const a = tallyArrays(verl, vrows);
+  const base = rewardConfig({});
+  const swept = sweep(a, [base, ...gridSettings(base, { c1: [0.1, 0.2, 0.3, 0.4], c2: [0.1, 0.2, 0.3, 0.4] })]).slice(1);
+  const rewardOf = new Map(a.keys.map((k, i) => [k, replayRewards(a, base)[i]!]));
+  figures.push(
+    labelComposition(vrows, (r) => stepOf.get(`${r.source.file}::${r.trajectoryId}`)!, "training step"),
+    searchEcdf(vtr, (r) => `step ${r.step}`),
+    rewardLandscape(swept, "c1", "c2"),
+    grpoGroup(vtr, vtr.map((r) => rewardOf.get(r.key)!), vtr[0]!.group!),
+  );
 }, 120_000);
 
 describe("figure presets", () => {
@@ -39,7 +54,7 @@ describe("figure presets", () => {
     for (const fig of figures) {
       const a = await renderSvg(fig);
       const b = await renderSvg(fig);
-      expect(a === b).toBe(true);
+      expect([fig.name, a === b]).toEqual([fig.name, true]);
       expect(a).toContain(`<metadata id="sounding-provenance">`);
       expect(a).toContain(dataHash(fig.data));
       expect(a).toContain(`&quot;figure&quot;:&quot;${fig.name}&quot;`);

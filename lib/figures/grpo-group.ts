@@ -1,0 +1,55 @@
+/** GRPO group view: the rollouts of one prompt, their rewards and GRPO advantages, and their label counts. */
+import type { TrajectoryMetricRow } from "../metrics/tables.js";
+import type { Figure } from "./render-svg.js";
+
+export function grpoGroup(rows: readonly TrajectoryMetricRow[], rewards: readonly number[], group: string): Figure {
+  const members = rows.map((r, i) => ({ r, reward: rewards[i]! })).filter((m) => m.r.group === group);
+  const n = members.length;
+  const mean = n ? members.reduce((s, m) => s + m.reward, 0) / n : 0;
+  const std = n ? Math.sqrt(members.reduce((s, m) => s + (m.reward - mean) ** 2, 0) / n) : 0;
+  const data = members.flatMap((m, i) => {
+    const rollout = `#${i + 1} ${m.r.correct ? "✓" : "✗"}`;
+    const adv = std > 1e-12 ? (m.reward - mean) / std : 0;
+    return [
+      { rollout, kind: "UNIQUESEARCH", n: m.r.nUniqS, reward: m.reward, advantage: adv },
+      { rollout, kind: "REDUNDANTSEARCH", n: m.r.nRedS, reward: m.reward, advantage: adv },
+      { rollout, kind: "EXPLORATION", n: m.r.nExplore, reward: m.reward, advantage: adv },
+      { rollout, kind: "VERIFICATION", n: m.r.nVerify, reward: m.reward, advantage: adv },
+      { rollout, kind: "REDUNDANTQUERY", n: m.r.nRedQ, reward: m.reward, advantage: adv },
+    ];
+  });
+  const maxReward = Math.max(0.01, ...members.map((m) => m.reward));
+  const order = ["UNIQUESEARCH", "REDUNDANTSEARCH", "EXPLORATION", "VERIFICATION", "REDUNDANTQUERY"];
+  return {
+    name: "grpo-group",
+    data,
+    provenance: { figure: "grpo-group", filters: { group } },
+    spec: {
+      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+      title: `GRPO group ${group}: rewards (μ ${mean.toFixed(3)}, σ ${std.toFixed(3)}) and labels`,
+      data: { values: data },
+      hconcat: [
+        {
+          width: 180,
+          height: { step: 24 },
+          transform: [{ filter: "datum.kind === 'UNIQUESEARCH'" }],
+          layer: [
+            { mark: "bar", encoding: { y: { field: "rollout", type: "nominal", title: null }, x: { field: "reward", type: "quantitative", title: "reward", scale: { domain: [Math.min(0, ...members.map((m) => m.reward)), maxReward * 1.25] } }, color: { field: "advantage", type: "quantitative", title: "advantage", scale: { scheme: "redblue", domainMid: 0 } } } },
+            { mark: { type: "text", align: "left", dx: 3, fontSize: 10 }, encoding: { y: { field: "rollout", type: "nominal" }, x: { field: "reward", type: "quantitative" }, text: { field: "reward", type: "quantitative", format: ".3f" } } },
+          ],
+        },
+        {
+          width: 220,
+          height: { step: 24 },
+          mark: "bar",
+          encoding: {
+            y: { field: "rollout", type: "nominal", title: null },
+            x: { field: "n", type: "quantitative", title: "calls" },
+            color: { field: "kind", type: "nominal", title: null, scale: { domain: order, range: ["#2b8a3e", "#e67700", "#1971c2", "#6741d9", "#c92a2a"] } },
+          },
+        },
+      ],
+      resolve: { scale: { color: "independent" } },
+    } as never,
+  };
+}

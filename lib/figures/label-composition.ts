@@ -1,0 +1,45 @@
+/** Label composition: the share of each behaviour label among labelled calls, per model, dataset or step. */
+import type { LabelRow } from "../trajectory/schema.js";
+import type { Figure } from "./render-svg.js";
+
+const ORDER = ["UNIQUESEARCH", "REDUNDANTSEARCH", "EXPLORATION", "VERIFICATION", "REDUNDANTQUERY"];
+const COLOURS = ["#2b8a3e", "#e67700", "#1971c2", "#6741d9", "#c92a2a"];
+
+/**
+ * `groupOf` maps a label row to its bar (e.g. the trajectory's model, dataset or step, looked up
+ * by trajectory id); rows of role answer/other are left out.
+ */
+export function labelComposition(labels: readonly LabelRow[], groupOf: (r: LabelRow) => string, by = "group"): Figure {
+  const counts = new Map<string, number>();
+  for (const r of labels) {
+    if (!r.label) continue;
+    const k = `${groupOf(r)}\u0000${r.label}`;
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  const data = [...counts.entries()]
+    .map(([k, n]) => {
+      const [group, label] = k.split("\u0000");
+      return { group: group!, label: label!, n };
+    })
+    .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : ORDER.indexOf(a.label) - ORDER.indexOf(b.label)));
+  return {
+    name: "label-composition",
+    data,
+    provenance: { figure: "label-composition", filters: { by } },
+    spec: {
+      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+      title: `Behaviour labels by ${by}`,
+      width: 420,
+      height: { step: 22 },
+      data: { values: data },
+      transform: [{ joinaggregate: [{ op: "sum", field: "n", as: "total" }], groupby: ["group"] }, { calculate: "datum.n / datum.total", as: "share" }, { calculate: `indexof(${JSON.stringify(ORDER)}, datum.label)`, as: "order" }],
+      mark: "bar",
+      encoding: {
+        y: { field: "group", type: "nominal", title: by },
+        x: { field: "share", type: "quantitative", stack: "normalize", title: "share of labelled calls", axis: { format: ".0%" } },
+        color: { field: "label", type: "nominal", title: null, scale: { domain: ORDER, range: COLOURS } },
+        order: { field: "order", type: "quantitative" },
+      },
+    },
+  };
+}
