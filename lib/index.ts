@@ -93,3 +93,7 @@ export { labelComposition } from "./figures/label-composition.js";
 export { searchEcdf } from "./figures/search-ecdf.js";
 export { rewardLandscape } from "./figures/reward-landscape.js";
 export { grpoGroup } from "./figures/grpo-group.js";
+export { plotlyScatter, PLOTLY_MIME } from "./notebook/plotly.js";
+export type { PlotlyFigure } from "./notebook/plotly.js";
+export { groupSideBySide, trajectoryDiff, alignCalls } from "./notebook/rollout-views.js";
+export type { AlignedStep } from "./notebook/rollout-views.js";
