@@ -7,6 +7,8 @@ import {
   fig4SearchCalls,
   fig6LabelDrift,
   fig7ResponseLength,
+  labelComposition,
+  searchEcdf,
   HeuristicLabeller,
   loadTrajectories,
   readLabelSet,
@@ -27,6 +29,18 @@ const PRESETS: Record<string, { about: string; make: (ts: Trajectory[], labels: 
   fig4: { about: "search calls per correctly answered question, per dataset, with μ and σ", make: (ts) => fig4SearchCalls(ts) },
   fig6: { about: "unique / redundant search and query calls per rollout per training step", make: (ts, l) => fig6LabelDrift(trajectoryRows(ts, l)) },
   fig7: { about: "mean response tokens per training step, per run", make: (ts, l) => fig7ResponseLength(trajectoryRows(ts, l, { tokens: true })) },
+  labels: {
+    about: "share of each behaviour label per training step (or per model when there are no steps)",
+    make: (ts, l) => {
+      const byKey = new Map(ts.map((t) => [`${t.provenance.source.file}::${t.id}`, t]));
+      const steps = ts.some((t) => t.provenance.trainingStep !== null);
+      return labelComposition(l, (r) => {
+        const t = byKey.get(`${r.source.file}::${r.trajectoryId}`);
+        return steps ? `step ${t?.provenance.trainingStep ?? "?"}` : (t?.provenance.model ?? "(unknown)");
+      }, steps ? "training step" : "model");
+    },
+  },
+  ecdf: { about: "ECDFs of breadth, depth and horizon per model", make: (ts, l) => searchEcdf(trajectoryRows(ts, l)) },
 };
 
 export const FIGURE_HELP = `usage: sounding figure <preset> <paths…> [--labels DIR] --out FILE.svg|.png|.pdf

@@ -18,7 +18,7 @@ commands:
   reward <paths…>    the steerable reward of every trajectory (Eq. 8) from its labels
   sweep <paths…>     replay rewards under many settings: separation, ranks, guardrails, Pareto front
   export verl        write compute_score, the reward spec and Hydra overrides for verl
-  figure <preset>    a paper figure (fig1, fig4, fig6, fig7) as SVG, PNG or PDF
+  figure <preset>    a figure (fig1, fig4, fig6, fig7, labels, ecdf) as SVG, PNG or PDF
 
 Run "sounding <command> --help" for a command's options.`;
 

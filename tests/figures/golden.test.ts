@@ -105,6 +105,9 @@ describe("sounding figure", () => {
     expect(readFileSync(join(dir, "f.svg"), "utf8")).toBe(readFileSync(join(GOLDEN, "fig6-label-drift.svg"), "utf8"));
     expect(readFileSync(join(dir, "f.png")).subarray(1, 4).toString()).toBe("PNG");
     expect(readFileSync(join(dir, "f.pdf")).subarray(0, 5).toString()).toBe("%PDF-");
+    expect(cli(["figure", "labels", "traces/generated/verl", "--out", join(dir, "l.svg")]).code).toBe(0);
+    expect(readFileSync(join(dir, "l.svg"), "utf8")).toBe(readFileSync(join(GOLDEN, "label-composition.svg"), "utf8"));
+    expect(cli(["figure", "ecdf", "traces/generated", "--out", join(dir, "e.png")]).code).toBe(0);
     expect(cli(["figure", "fig9", "traces", "--out", join(dir, "x.svg")]).code).toBe(2);
     expect(cli(["figure", "fig6", "traces", "--out", join(dir, "x.gif")]).stderr).toMatch(/--out FILE\.svg, FILE\.png or FILE\.pdf/);
   });
