@@ -4,7 +4,7 @@
  * (REDUNDANTQUERY) calls per training step.
  */
 import type { Figure } from "./render-svg.js";
-import { stepAxis } from "./step-axis.js";
+import { stepLineSpec } from "./step-axis.js";
 
 export interface StepRowLike {
   step: number | null;
@@ -41,18 +41,6 @@ export function fig6LabelDrift(rows: readonly StepRowLike[]): Figure {
     name: "fig6-label-drift",
     data,
     provenance: { figure: "fig6-label-drift", filters: { labels: "per rollout, by training step" } },
-    spec: {
-      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-      title: "Unique and redundant tool calls per rollout during training",
-      width: 420,
-      height: 240,
-      data: { values: data },
-      mark: { type: "line", point: true },
-      encoding: {
-        x: { field: "step", type: "quantitative", title: "training step", axis: stepAxis(data.map((d) => d.step)) },
-        y: { field: "mean", type: "quantitative", title: "calls per rollout (mean)" },
-        color: { field: "kind", type: "nominal", title: null, sort: ["unique_search", "redundant_search", "unique_query", "redundant_query"] },
-      },
-    },
+    spec: stepLineSpec("Unique and redundant tool calls per rollout during training", data, { field: "mean", title: "calls per rollout (mean)" }, { field: "kind", title: null, sort: ["unique_search", "redundant_search", "unique_query", "redundant_query"] }) as never,
   };
 }

@@ -1,6 +1,6 @@
 /** Paper Fig. 7: mean response length (Qwen3 tokens) per training step, one line per run or reward variant. */
 import type { Figure } from "./render-svg.js";
-import { stepAxis } from "./step-axis.js";
+import { stepLineSpec } from "./step-axis.js";
 
 export interface LengthRowLike {
   step: number | null;
@@ -31,18 +31,6 @@ export function fig7ResponseLength(rows: readonly LengthRowLike[], runOf: (r: Le
     name: "fig7-response-length",
     data,
     provenance: { figure: "fig7-response-length", filters: { tokens: "model text, Qwen3 tokenizer" } },
-    spec: {
-      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-      title: "Response length during training",
-      width: 420,
-      height: 240,
-      data: { values: data },
-      mark: { type: "line", point: true },
-      encoding: {
-        x: { field: "step", type: "quantitative", title: "training step", axis: stepAxis(data.map((d) => d.step)) },
-        y: { field: "tokens", type: "quantitative", title: "mean response length (tokens)" },
-        color: { field: "run", type: "nominal", title: "run" },
-      },
-    },
+    spec: stepLineSpec("Response length during training", data, { field: "tokens", title: "mean response length (tokens)" }, { field: "run", title: "run" }) as never,
   };
 }
