@@ -10,7 +10,6 @@ import {
   labelComposition,
   searchEcdf,
   HeuristicLabeller,
-  loadTrajectories,
   readLabelSet,
   renderPdf,
   renderPng,
@@ -21,7 +20,7 @@ import {
   type LabelRow,
   type Trajectory,
 } from "../index.js";
-import { LOAD_ARG_OPTIONS, loadOptionsFrom } from "./inspect.js";
+import { LOAD_ARG_OPTIONS, loadForCommand, loadOptionsFrom } from "./inspect.js";
 import { UsageError } from "./usage-error.js";
 
 const PRESETS: Record<string, { about: string; make: (ts: Trajectory[], labels: LabelRow[]) => Figure }> = {
@@ -72,7 +71,7 @@ export async function figureCommand(argv: string[], out: (s: string) => void): P
   const file = v.out as string | undefined;
   const ext = file ? extname(file).toLowerCase() : "";
   if (!file || ![".svg", ".png", ".pdf"].includes(ext)) throw new UsageError(`figure needs --out FILE.svg, FILE.png or FILE.pdf\n\n${FIGURE_HELP}`);
-  const { trajectories } = await loadTrajectories(paths, await loadOptionsFrom(v));
+  const trajectories = await loadForCommand(paths, await loadOptionsFrom(v));
   let labels: LabelRow[];
   if (typeof v.labels === "string") {
     try {

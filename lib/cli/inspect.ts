@@ -2,6 +2,8 @@
 import { readFile, stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import {
+  loadTrajectories,
+  type Trajectory,
   expandPaths,
   isFormatName,
   parseToolRoleMap,
@@ -56,6 +58,27 @@ export const LOAD_ARG_OPTIONS = {
   strict: { type: "boolean" },
   "max-record-mb": { type: "string" },
 } as const;
+
+/**
+ * Load traces for a command that is not `inspect`: bad records and unreadable files are summed up
+ * on stderr (first few with file and line; `sounding inspect` lists all), and a load that yields
+ * no trajectory at all is an error rather than an empty result.
+ */
+export async function loadForCommand(paths: string[], opts: LoadOptions): Promise<Trajectory[]> {
+  const { trajectories, report } = await loadTrajectories(paths, opts);
+  const errors = report.issues.filter((i) => i.severity === "error");
+  if (errors.length) {
+    process.stderr.write(`sounding: ${errors.length} bad record(s) or unreadable file(s) skipped; run "sounding inspect" for all of them\n`);
+    for (const e of errors.slice(0, 3)) process.stderr.write(printable(`sounding:   ${e.file}:${e.line}: ${e.reason}`) + "\n");
+  }
+  if (!trajectories.length) throw new LoadFailure(`no trajectory could be read from ${paths.join(", ")}`);
+  return trajectories;
+}
+
+/** Nothing usable was read: exit 1 with the reason. */
+export class LoadFailure extends Error {
+  override readonly name = "LoadFailure";
+}
 
 /** Shared option parsing for commands that load traces. */
 export async function loadOptionsFrom(values: { format?: string; "tool-roles"?: string; strict?: boolean; "max-record-mb"?: string }): Promise<LoadOptions> {

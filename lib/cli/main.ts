@@ -7,6 +7,7 @@ import { agreeCommand } from "./agree.js";
 import { exportCommand, rewardCommand, sweepCommand } from "./reward.js";
 import { figureCommand } from "./figure.js";
 import { UsageError } from "./usage-error.js";
+import { LoadFailure } from "./inspect.js";
 
 const HELP = `usage: sounding <command> [options]
 
@@ -52,6 +53,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError) {
       process.stderr.write(`sounding: ${err.message}\n`);
       return 2;
+    }
+    if (err instanceof LoadFailure) {
+      process.stderr.write(`sounding: ${err.message}\n`);
+      return 1;
     }
     const e = err as NodeJS.ErrnoException;
     if (e && typeof e.code === "string" && e.syscall) {

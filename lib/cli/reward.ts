@@ -6,7 +6,6 @@ import {
   gridSettings,
   HeuristicLabeller,
   KNOBS,
-  loadTrajectories,
   paretoFront,
   randomSettings,
   readLabelSet,
@@ -26,7 +25,7 @@ import {
   type RewardConfig,
   type Trajectory,
 } from "../index.js";
-import { LOAD_ARG_OPTIONS, loadOptionsFrom } from "./inspect.js";
+import { LOAD_ARG_OPTIONS, loadForCommand, loadOptionsFrom } from "./inspect.js";
 import { UsageError, numberOption } from "./usage-error.js";
 
 export const REWARD_HELP = `usage: sounding reward <paths…> [--labels DIR] [--config reward.json] [--json]
@@ -74,7 +73,7 @@ async function configFrom(path: string | undefined): Promise<RewardConfig> {
 }
 
 async function corpus(positionals: string[], v: Record<string, unknown>): Promise<{ trajectories: Trajectory[]; labels: LabelRow[] }> {
-  const { trajectories } = await loadTrajectories(positionals, await loadOptionsFrom(v));
+  const trajectories = await loadForCommand(positionals, await loadOptionsFrom(v));
   let labels: LabelRow[];
   if (typeof v.labels === "string") {
     try {

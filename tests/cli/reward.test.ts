@@ -50,6 +50,21 @@ describe("sounding reward / sweep / export verl", () => {
     expect(execFileSync("python3", ["check.py"], { cwd: dir, encoding: "utf8" }).trim()).toBe(hash);
   });
 
+  it("bad records are summed up on stderr; a load with nothing readable exits 1", () => {
+    const good = readFileSync("traces/generated/fathom-eval.jsonl", "utf8").split("\n").slice(0, 3).join("\n");
+    const mixed = tmpFile("mixed.jsonl", `${good}\n{"score": 0}\n<html>\n`);
+    const r = cli(["reward", mixed]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split("\n")).toHaveLength(1 + 3);
+    expect(r.stderr).toMatch(/2 bad record\(s\) or unreadable file\(s\) skipped/);
+    expect(r.stderr).toMatch(/mixed\.jsonl:4: harness placeholder/);
+    const junk = tmpFile("junk.jsonl", "<html>\n<body>\n");
+    const f = cli(["figure", "fig4", junk, "--out", join(tmpDir(), "f.svg")]);
+    expect(f.code).toBe(1);
+    expect(f.stderr).toMatch(/no trajectory could be read from .*junk\.jsonl/);
+    expect(f.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it("usage errors exit 2", () => {
     const bad = tmpFile("bad.json", JSON.stringify({ c1: "high" }));
     for (const [args, msg] of [
