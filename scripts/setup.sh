@@ -34,6 +34,9 @@ if [ ! -x .venv/bin/jupyter ] || ! cmp -s requirements-jupyter.txt .venv/.soundi
   .venv/bin/python -c "import jupyterlab, nbconvert, plotly" || { say "pip could not install the Jupyter stack (see above)"; exit 1; }
   cp requirements-jupyter.txt .venv/.sounding-req-stamp
 fi
+# JupyterLab runs small Node scripts from inside the venv; the repository's "type": "module" would
+# make them fail (its build check then warns on every start), so the venv is its own CommonJS scope
+[ -f .venv/package.json ] || echo '{ "type": "commonjs" }' > .venv/package.json
 
 # 4. the tslab kernel, registered inside the venv
 if [ ! -f .venv/share/jupyter/kernels/tslab/kernel.json ] || ! grep -q "$PWD/node_modules/.bin/tslab" .venv/share/jupyter/kernels/tslab/kernel.json; then

@@ -30,7 +30,7 @@ export function plotlyScatter(rows: readonly TrajectoryMetricRow[], x: keyof Tra
     .map(([name, rs]) => ({
       type: "scatter",
       mode: "markers",
-      name,
+      name: esc(name),
       x: rs.map((r) => r[x]),
       y: rs.map((r) => r[y]),
       text: rs.map((r) => `${esc(r.trajectoryId)}<br>${esc(r.file)}:${r.line}`),
