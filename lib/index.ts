@@ -84,7 +84,7 @@ export { trajectoryHtml, safeLink, LABEL_COLOURS } from "./notebook/trajectory-v
 export type { TrajectoryViewOptions } from "./notebook/trajectory-view.js";
 export { renderSvg, dataHash, FIGURE_FONT } from "./figures/render-svg.js";
 export type { Figure, FigureProvenance } from "./figures/render-svg.js";
-export { fig1Accuracy, fig1Points } from "./figures/fig1-accuracy.js";
+export { fig1Accuracy, fig1Points, modelKey, type Fig1Point } from "./figures/fig1-accuracy.js";
 export { fig4SearchCalls, searchCallStats } from "./figures/fig4-search-calls.js";
 export { fig6LabelDrift, fig6Points } from "./figures/fig6-label-drift.js";
 export { fig7ResponseLength, fig7Points } from "./figures/fig7-response-length.js";

@@ -7,23 +7,63 @@ import {
   fig4SearchCalls,
   fig6LabelDrift,
   fig7ResponseLength,
+  gridSettings,
+  grpoGroup,
   labelComposition,
+  replayRewards,
+  rewardLandscape,
+  rewardSpecHash,
   searchEcdf,
-  HeuristicLabeller,
-  readLabelSet,
   renderPdf,
   renderPng,
   renderSvg,
-  runLabeller,
+  sweep,
+  tallyArrays,
   trajectoryRows,
   type Figure,
+  type Knob,
   type LabelRow,
+  type RewardConfig,
   type Trajectory,
 } from "../index.js";
-import { LOAD_ARG_OPTIONS, loadForCommand, loadOptionsFrom } from "./inspect.js";
+import { LOAD_ARG_OPTIONS } from "./inspect.js";
+import { configFrom, corpus, parseGrid } from "./reward-options.js";
 import { UsageError } from "./usage-error.js";
 
-const PRESETS: Record<string, { about: string; make: (ts: Trajectory[], labels: LabelRow[]) => Figure }> = {
+const MEASURES = ["separation", "informativeGroups", "rankChanges", "meanIncorrect"] as const;
+type Measure = (typeof MEASURES)[number];
+
+/** Options of the reward presets (landscape, group). */
+interface FigureArgs {
+  config: RewardConfig;
+  grid: Partial<Record<Knob, number[]>>;
+  measure: Measure;
+  group: string | undefined;
+}
+
+function landscape(ts: Trajectory[], labels: LabelRow[], o: FigureArgs): Figure {
+  const knobs = Object.keys(o.grid) as Knob[];
+  if (knobs.length !== 2) throw new UsageError(`landscape needs exactly two --grid knobs (e.g. --grid c1=0,0.1,0.2 --grid c2=0,0.1,0.2), got ${knobs.length}`);
+  const rows = sweep(tallyArrays(ts, labels), gridSettings(o.config, o.grid));
+  return rewardLandscape(rows, knobs[0]!, knobs[1]!, o.measure, rewardSpecHash(o.config));
+}
+
+/** The rollouts of one GRPO group; by default the first group with both correct and incorrect rollouts. */
+function group(ts: Trajectory[], labels: LabelRow[], o: FigureArgs): Figure {
+  const rows = trajectoryRows(ts, labels);
+  const a = tallyArrays(ts, labels);
+  const rewards = replayRewards(a, o.config);
+  const rewardOf = new Map(a.keys.map((k, i) => [k, rewards[i]!]));
+  const groups = new Map<string, boolean[]>();
+  for (const r of rows) if (r.group !== null) (groups.get(r.group) ?? groups.set(r.group, []).get(r.group)!).push(r.correct);
+  if (!groups.size) throw new UsageError("group: these trajectories carry no GRPO group ids (verl dumps have them: uid or the prompt)");
+  let id = o.group;
+  if (id === undefined) id = [...groups].find(([, c]) => c.includes(true) && c.includes(false))?.[0] ?? [...groups.keys()][0]!;
+  else if (!groups.has(id)) throw new UsageError(`group "${id}" not found (${groups.size} groups; e.g. ${[...groups.keys()].slice(0, 3).join(", ")})`);
+  return grpoGroup(rows, rows.map((r) => rewardOf.get(r.key)!), id, rewardSpecHash(o.config));
+}
+
+const PRESETS: Record<string, { about: string; make: (ts: Trajectory[], labels: LabelRow[], o: FigureArgs) => Figure }> = {
   fig1: { about: "accuracy vs average tool calls and vs response tokens, per model", make: (ts, l) => fig1Accuracy(trajectoryRows(ts, l, { tokens: true })) },
   fig4: { about: "search calls per correctly answered question, per dataset, with μ and σ", make: (ts) => fig4SearchCalls(ts) },
   fig6: { about: "unique / redundant search and query calls per rollout per training step", make: (ts, l) => fig6LabelDrift(trajectoryRows(ts, l)) },
@@ -40,13 +80,17 @@ const PRESETS: Record<string, { about: string; make: (ts: Trajectory[], labels: 
     },
   },
   ecdf: { about: "ECDFs of breadth, depth and horizon per model", make: (ts, l) => searchEcdf(trajectoryRows(ts, l)) },
+  landscape: { about: "a sweep's separation (or --measure) over two --grid knobs; ⚠ where incorrect can beat correct", make: landscape },
+  group: { about: "one GRPO group (--group ID; default the first with correct and incorrect rollouts): rewards, advantages, labels", make: group },
 };
 
 export const FIGURE_HELP = `usage: sounding figure <preset> <paths…> [--labels DIR] --out FILE.svg|.png|.pdf
+         landscape: --grid knob=v1,v2,… --grid knob=v1,v2,… [--measure ${MEASURES.join("|")}] [--config base.json]
+         group:     [--group ID] [--config reward.json]
 
 Presets:
 ${Object.entries(PRESETS)
-  .map(([k, p]) => `  ${k.padEnd(6)} ${p.about}`)
+  .map(([k, p]) => `  ${k.padEnd(9)} ${p.about}`)
   .join("\n")}
 
 SVG is the canonical output (deterministic, provenance in its metadata); PNG (2×) and PDF (fonts
@@ -56,7 +100,7 @@ labelled with the deterministic labeller.`;
 export async function figureCommand(argv: string[], out: (s: string) => void): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...LOAD_ARG_OPTIONS, labels: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...LOAD_ARG_OPTIONS, labels: { type: "string" }, out: { type: "string" }, config: { type: "string" }, grid: { type: "string", multiple: true }, measure: { type: "string" }, group: { type: "string" }, help: { type: "boolean", short: "h" } } });
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\n\n${FIGURE_HELP}`);
   }
@@ -71,16 +115,11 @@ export async function figureCommand(argv: string[], out: (s: string) => void): P
   const file = v.out as string | undefined;
   const ext = file ? extname(file).toLowerCase() : "";
   if (!file || ![".svg", ".png", ".pdf"].includes(ext)) throw new UsageError(`figure needs --out FILE.svg, FILE.png or FILE.pdf\n\n${FIGURE_HELP}`);
-  const trajectories = await loadForCommand(paths, await loadOptionsFrom(v));
-  let labels: LabelRow[];
-  if (typeof v.labels === "string") {
-    try {
-      labels = (await readLabelSet(v.labels)).rows;
-    } catch (err) {
-      throw new UsageError(`--labels ${v.labels}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : (err as Error).message}`);
-    }
-  } else labels = (await runLabeller(new HeuristicLabeller(), trajectories)).rows;
-  const svg = await renderSvg(PRESETS[preset]!.make(trajectories, labels));
+  const measure = (v.measure as string | undefined) ?? "separation";
+  if (!(MEASURES as readonly string[]).includes(measure)) throw new UsageError(`--measure must be one of ${MEASURES.join(", ")}, got "${measure}"`);
+  const args: FigureArgs = { config: await configFrom(v.config as string | undefined), grid: parseGrid(v.grid as string[] | undefined), measure: measure as Measure, group: v.group as string | undefined };
+  const { trajectories, labels } = await corpus(paths, v);
+  const svg = await renderSvg(PRESETS[preset]!.make(trajectories, labels, args));
   const bytes = ext === ".svg" ? Buffer.from(svg) : ext === ".png" ? renderPng(svg) : await renderPdf(svg);
   await writeFile(file, bytes);
   out(`${file}  ${preset}, ${trajectories.length} trajectories, ${bytes.length} bytes`);

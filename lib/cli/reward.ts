@@ -1,19 +1,14 @@
 /** `sounding reward`, `sounding sweep` and `sounding export verl`. */
-import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import {
   exportVerl,
   gridSettings,
-  HeuristicLabeller,
   KNOBS,
   paretoFront,
   randomSettings,
-  readLabelSet,
-  rewardConfig,
   rewardGuardrails,
   rewardSpecHash,
   rolloutReward,
-  runLabeller,
   sweep,
   sweepParallel,
   tallyArrays,
@@ -21,12 +16,11 @@ import {
   formatValid,
   indexLabels,
   type Knob,
-  type LabelRow,
   type RewardConfig,
-  type Trajectory,
 } from "../index.js";
-import { LOAD_ARG_OPTIONS, loadForCommand, loadOptionsFrom } from "./inspect.js";
+import { LOAD_ARG_OPTIONS } from "./inspect.js";
 import { UsageError, numberOption } from "./usage-error.js";
+import { configFrom, corpus, knob, parseGrid } from "./reward-options.js";
 
 export const REWARD_HELP = `usage: sounding reward <paths…> [--labels DIR] [--config reward.json] [--json]
 
@@ -50,42 +44,6 @@ export const EXPORT_HELP = `usage: sounding export verl --config reward.json --o
 Write DIR/sounding_reward.py (compute_score for verl's custom_reward_function), DIR/reward_spec.json
 (the settings and their hash, which compute_score returns as reward_spec so rollout dumps carry it)
 and DIR/reward_overrides.yaml (the Hydra config / overrides).`;
-
-async function configFrom(path: string | undefined): Promise<RewardConfig> {
-  if (!path) return rewardConfig({});
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    throw new UsageError(`--config ${path}: cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`--config ${path}: not valid JSON (${(err as Error).message})`);
-  }
-  try {
-    return rewardConfig(v as Record<string, unknown>, `--config ${path}`);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
-
-async function corpus(positionals: string[], v: Record<string, unknown>): Promise<{ trajectories: Trajectory[]; labels: LabelRow[] }> {
-  const trajectories = await loadForCommand(positionals, await loadOptionsFrom(v));
-  let labels: LabelRow[];
-  if (typeof v.labels === "string") {
-    try {
-      const set = await readLabelSet(v.labels);
-      for (const i of set.issues.slice(0, 5)) process.stderr.write(`sounding: ${i.file}:${i.line}: ${i.reason} (row skipped)\n`);
-      labels = set.rows;
-    } catch (err) {
-      throw new UsageError(`--labels ${v.labels}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : (err as Error).message}`);
-    }
-  } else labels = (await runLabeller(new HeuristicLabeller(), trajectories)).rows;
-  return { trajectories, labels };
-}
 
 function parse(argv: string[], options: Record<string, { type: "string" | "boolean"; multiple?: boolean }>, help: string): { values: Record<string, unknown>; positionals: string[] } {
   try {
@@ -139,11 +97,6 @@ export async function rewardCommand(argv: string[], out: (s: string) => void): P
   return 0;
 }
 
-function knob(name: string): Knob {
-  if (!(KNOBS as readonly string[]).includes(name)) throw new UsageError(`unknown knob "${name}" (one of ${KNOBS.join(", ")})`);
-  return name as Knob;
-}
-
 export async function sweepCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const { values: v, positionals } = parse(
     argv,
@@ -156,12 +109,7 @@ export async function sweepCommand(argv: string[], out: (s: string) => void): Pr
   }
   if (!positionals.length) throw new UsageError(`sweep needs at least one path\n\n${SWEEP_HELP}`);
   const base = await configFrom(v.config as string | undefined);
-  const grid: Partial<Record<Knob, number[]>> = {};
-  for (const g of (v.grid as string[] | undefined) ?? []) {
-    const m = /^(\w+)=(.+)$/.exec(g);
-    if (!m) throw new UsageError(`--grid expects knob=v1,v2,…, got "${g}"`);
-    grid[knob(m[1]!)] = m[2]!.split(",").map((x) => numberOption(`grid ${m[1]}`, x)!);
-  }
+  const grid = parseGrid(v.grid as string[] | undefined);
   const ranges: Partial<Record<Knob, [number, number]>> = {};
   for (const r of (v.range as string[] | undefined) ?? []) {
     const m = /^(\w+)=([^:]+):(.+)$/.exec(r);

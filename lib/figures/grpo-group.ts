@@ -2,7 +2,8 @@
 import type { TrajectoryMetricRow } from "../metrics/tables.js";
 import type { Figure } from "./render-svg.js";
 
-export function grpoGroup(rows: readonly TrajectoryMetricRow[], rewards: readonly number[], group: string): Figure {
+/** `rewardSpec`: the hash of the reward setting that produced `rewards` (recorded in the SVG metadata). */
+export function grpoGroup(rows: readonly TrajectoryMetricRow[], rewards: readonly number[], group: string, rewardSpec: string | null = null): Figure {
   const members = rows.map((r, i) => ({ r, reward: rewards[i]! })).filter((m) => m.r.group === group);
   const n = members.length;
   const mean = n ? members.reduce((s, m) => s + m.reward, 0) / n : 0;
@@ -11,11 +12,11 @@ export function grpoGroup(rows: readonly TrajectoryMetricRow[], rewards: readonl
     const rollout = `#${i + 1} ${m.r.correct ? "✓" : "✗"}`;
     const adv = std > 1e-12 ? (m.reward - mean) / std : 0;
     return [
-      { rollout, kind: "UNIQUESEARCH", n: m.r.nUniqS, reward: m.reward, advantage: adv },
-      { rollout, kind: "REDUNDANTSEARCH", n: m.r.nRedS, reward: m.reward, advantage: adv },
-      { rollout, kind: "EXPLORATION", n: m.r.nExplore, reward: m.reward, advantage: adv },
-      { rollout, kind: "VERIFICATION", n: m.r.nVerify, reward: m.reward, advantage: adv },
-      { rollout, kind: "REDUNDANTQUERY", n: m.r.nRedQ, reward: m.reward, advantage: adv },
+      { rollout, kind: "UNIQUESEARCH", k: 0, n: m.r.nUniqS, reward: m.reward, advantage: adv },
+      { rollout, kind: "REDUNDANTSEARCH", k: 1, n: m.r.nRedS, reward: m.reward, advantage: adv },
+      { rollout, kind: "EXPLORATION", k: 2, n: m.r.nExplore, reward: m.reward, advantage: adv },
+      { rollout, kind: "VERIFICATION", k: 3, n: m.r.nVerify, reward: m.reward, advantage: adv },
+      { rollout, kind: "REDUNDANTQUERY", k: 4, n: m.r.nRedQ, reward: m.reward, advantage: adv },
     ];
   });
   const maxReward = Math.max(0.01, ...members.map((m) => m.reward));
@@ -23,7 +24,7 @@ export function grpoGroup(rows: readonly TrajectoryMetricRow[], rewards: readonl
   return {
     name: "grpo-group",
     data,
-    provenance: { figure: "grpo-group", filters: { group } },
+    provenance: { figure: "grpo-group", filters: { group }, rewardSpec },
     spec: {
       $schema: "https://vega.github.io/schema/vega-lite/v5.json",
       title: `GRPO group ${group}: rewards (μ ${mean.toFixed(3)}, σ ${std.toFixed(3)}) and labels`,
@@ -46,6 +47,7 @@ export function grpoGroup(rows: readonly TrajectoryMetricRow[], rewards: readonl
             y: { field: "rollout", type: "nominal", title: null },
             x: { field: "n", type: "quantitative", title: "calls" },
             color: { field: "kind", type: "nominal", title: null, scale: { domain: order, range: ["#2b8a3e", "#e67700", "#1971c2", "#6741d9", "#c92a2a"] } },
+            order: { field: "k", type: "quantitative" }, // stack in the legend's order
           },
         },
       ],

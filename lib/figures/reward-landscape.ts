@@ -2,7 +2,8 @@
 import type { SweepRow } from "../reward/sweep.js";
 import type { Figure } from "./render-svg.js";
 
-export function rewardLandscape(rows: readonly SweepRow[], x: string, y: string, measure: "separation" | "informativeGroups" | "rankChanges" | "meanIncorrect" = "separation"): Figure {
+/** `baseSpec`: the hash of the base setting the grid varies (recorded in the SVG metadata). */
+export function rewardLandscape(rows: readonly SweepRow[], x: string, y: string, measure: "separation" | "informativeGroups" | "rankChanges" | "meanIncorrect" = "separation", baseSpec: string | null = null): Figure {
   const data = rows.map((r) => ({
     x: (r.config as unknown as Record<string, number>)[x]!,
     y: (r.config as unknown as Record<string, number>)[y]!,
@@ -12,7 +13,7 @@ export function rewardLandscape(rows: readonly SweepRow[], x: string, y: string,
   return {
     name: "reward-landscape",
     data,
-    provenance: { figure: "reward-landscape", filters: { x, y, measure } },
+    provenance: { figure: "reward-landscape", filters: { x, y, measure }, rewardSpec: baseSpec },
     spec: {
       $schema: "https://vega.github.io/schema/vega-lite/v5.json",
       title: `${measure} over ${x} × ${y} (⚠: an incorrect rollout can outscore a correct one)`,
@@ -20,7 +21,7 @@ export function rewardLandscape(rows: readonly SweepRow[], x: string, y: string,
       height: 260,
       data: { values: data },
       layer: [
-        { mark: "rect", encoding: { x: { field: "x", type: "ordinal", title: x, axis: { grid: false } }, y: { field: "y", type: "ordinal", title: y, sort: "descending", axis: { grid: false } }, color: { field: "value", type: "quantitative", title: measure, scale: { scheme: "viridis" } } } },
+        { mark: "rect", encoding: { x: { field: "x", type: "ordinal", title: x, axis: { grid: false, labelAngle: 0 } }, y: { field: "y", type: "ordinal", title: y, sort: "descending", axis: { grid: false } }, color: { field: "value", type: "quantitative", title: measure, scale: { scheme: "viridis" } } } },
         { mark: { type: "text", fontSize: 11, color: "white" }, encoding: { x: { field: "x", type: "ordinal" }, y: { field: "y", type: "ordinal", sort: "descending" }, text: { field: "warning" } } },
       ],
     },

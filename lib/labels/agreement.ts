@@ -45,9 +45,14 @@ export interface Agreement {
 
 const ORDER = ["UNIQUESEARCH", "REDUNDANTSEARCH", "EXPLORATION", "VERIFICATION", "REDUNDANTQUERY", "none"];
 
-function keyer(rows: readonly LabelRow[]): (r: LabelRow) => string {
+/**
+ * Join key of a call: trajectory id + call index, prefixed by the file's base name when that id
+ * occurs in more than one file of either set (the same question in several eval files). Both sets
+ * must use one keyer, or a call would be keyed with its file in one set and without in the other.
+ */
+function keyer(...sets: ReadonlyArray<readonly LabelRow[]>): (r: LabelRow) => string {
   const files = new Map<string, Set<string>>();
-  for (const r of rows) {
+  for (const r of sets.flat()) {
     let s = files.get(r.trajectoryId);
     if (!s) files.set(r.trajectoryId, (s = new Set()));
     s.add(basename(r.source.file));
@@ -75,8 +80,8 @@ export function cohensKappa(pairs: ReadonlyArray<readonly [string, string]>): Ka
 }
 
 export function agreement(a: readonly LabelRow[], b: readonly LabelRow[]): Agreement {
-  const ka = keyer(a);
-  const kb = keyer(b);
+  const ka = keyer(a, b);
+  const kb = ka;
   const mapB = new Map(b.map((r) => [kb(r), r]));
   const used = new Set<string>();
   const pairs: Array<[LabelRow, LabelRow]> = [];

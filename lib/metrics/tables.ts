@@ -46,6 +46,8 @@ export interface TrajectoryMetricRow {
   trajectoryId: string;
   file: string;
   line: number;
+  /** The reader's format name (fathom, verl, …). */
+  format: string;
   model: string | null;
   dataset: string | null;
   step: number | null;
@@ -84,6 +86,7 @@ export function trajectoryRows(trajectories: readonly Trajectory[], labels: read
       trajectoryId: t.id,
       file: t.provenance.source.file,
       line: t.provenance.source.line,
+      format: t.provenance.format,
       model: t.provenance.model,
       dataset: t.provenance.dataset,
       step: t.provenance.trainingStep,

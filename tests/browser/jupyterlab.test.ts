@@ -17,6 +17,12 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { loadTrajectories } from "../../lib/index.js";
 import { ROOT, tmpDir } from "../helpers.js";
 
+// the callbacks given to page.evaluate / waitForFunction run in the browser; the type-check (no DOM
+// lib for the Node code) only needs their names
+declare const window: any;
+declare const document: any;
+type HTMLDetailsElement = { open: boolean };
+
 const CHROMIUM = process.env.SOUNDING_CHROMIUM ?? "/usr/bin/chromium";
 const JUPYTER = join(ROOT, ".venv", "bin", "jupyter");
 const REQUIRED = process.env.SOUNDING_REQUIRE_BROWSER === "1";
@@ -240,7 +246,7 @@ describe.skipIf(!HAVE && !REQUIRED)("JupyterLab in headless Chromium", { timeout
     expect(found.links.every((h) => /^https?:\/\//.test(h))).toBe(true);
 
     // open every collapsible part, click every link the viewer made, hover the chart's marker
-    await page.evaluate(() => document.querySelectorAll(".sounding-trajectory details").forEach((d) => ((d as HTMLDetailsElement).open = true)));
+    await page.evaluate(() => document.querySelectorAll(".sounding-trajectory details").forEach((d: HTMLDetailsElement) => ((d as HTMLDetailsElement).open = true)));
     for (const a of await viewer.locator("a[href]").all()) await a.click({ modifiers: ["Control"], force: true }).catch(() => undefined);
     await page.locator(".js-plotly-plot .scatterlayer .point").first().hover({ force: true });
     await page.waitForTimeout(500);

@@ -42,12 +42,12 @@ describe("sounding label (deterministic)", () => {
   it("writes labels.jsonl and manifest.json, prints a summary, and is byte-identical on a re-run", () => {
     const a = tmpDir();
     const b = tmpDir();
-    const r = cli(["label", "traces/generated", "--out", a, "--json"]);
+    const r = cli(["label", "traces/generated/fathom-eval.jsonl", "traces/generated/verl", "--out", a, "--json"]);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s).toMatchObject({ labeller: "heuristic", version: "1.0.0", trajectories: 170, calls: 1513, failures: [] });
     expect(s.labels).toEqual({ EXPLORATION: 304, REDUNDANTQUERY: 134, REDUNDANTSEARCH: 110, UNIQUESEARCH: 711, VERIFICATION: 254 });
-    expect(cli(["label", "traces/generated", "--out", b]).code).toBe(0);
+    expect(cli(["label", "traces/generated/fathom-eval.jsonl", "traces/generated/verl", "--out", b]).code).toBe(0);
     expect(readFileSync(join(a, "labels.jsonl")).equals(readFileSync(join(b, "labels.jsonl")))).toBe(true);
     expect(readFileSync(join(a, "manifest.json")).equals(readFileSync(join(b, "manifest.json")))).toBe(true);
     const m = JSON.parse(readFileSync(join(a, "manifest.json"), "utf8"));
@@ -75,7 +75,11 @@ describe("sounding label (deterministic)", () => {
     const j = JSON.parse(cli(["agree", "--json", "traces/generated", a]).stdout);
     expect(j.overall.kappa).toBe(1);
     expect(j.matched).toBe(511);
-    expect(j.onlyA).toBe(1513 - 511);
+    // every generated label set under traces/generated, counted line by line
+    const truth = readdirSync(join(ROOT, "traces", "generated"), { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".labels.jsonl"))
+      .reduce((n, f) => n + readFileSync(join(ROOT, "traces", "generated", f), "utf8").trim().split("\n").length, 0);
+    expect(j.onlyA).toBe(truth - 511);
   });
 
   it("usage errors exit 2 without a stack trace", () => {

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { dataHash, fig1Accuracy, fig4SearchCalls, fig6LabelDrift, fig7ResponseLength, gridSettings, grpoGroup, HeuristicLabeller, labelComposition, loadTrajectories, renderSvg, replayRewards, rewardConfig, rewardLandscape, runLabeller, searchEcdf, sweep, tallyArrays, trajectoryRows, type Figure } from "../../lib/index.js";
+import { dataHash, fig1Accuracy, fig4SearchCalls, fig6LabelDrift, fig7ResponseLength, gridSettings, grpoGroup, HeuristicLabeller, labelComposition, loadTrajectories, renderSvg, replayRewards, rewardConfig, rewardLandscape, rewardSpecHash, runLabeller, searchEcdf, sweep, tallyArrays, trajectoryRows, type Figure } from "../../lib/index.js";
 import { ROOT } from "../helpers.js";
 
 const GOLDEN = join(ROOT, "tests", "fixtures", "golden");
@@ -17,8 +17,8 @@ beforeAll(async () => {
   const { trajectories } = await loadTrajectories([join(ROOT, "traces", "generated")]);
   const { rows } = await runLabeller(new HeuristicLabeller(), trajectories);
   const tr = trajectoryRows(trajectories, rows, { tokens: true });
-  // Fig. 4 is about evaluation answers: the eval rows only
-  figures = [fig1Accuracy(tr), fig4SearchCalls(trajectories.filter((t) => t.provenance.format === "fathom")), fig6LabelDrift(tr), fig7ResponseLength(tr)];
+  // Fig. 1 has one point per model (three eval files + the verl run); Fig. 4 is one model's eval answers
+  figures = [fig1Accuracy(tr), fig4SearchCalls(trajectories.filter((t) => t.provenance.source.file.endsWith("fathom-eval.jsonl"))), fig6LabelDrift(tr), fig7ResponseLength(tr)];
   // the other presets, on the verl dumps
   const verl = trajectories.filter((t) => t.provenance.format === "verl");
   const vrows = rows.filter((r) => r.source.file.includes("verl"));
@@ -31,8 +31,8 @@ beforeAll(async () => {
   figures.push(
     labelComposition(vrows, (r) => stepOf.get(`${r.source.file}::${r.trajectoryId}`)!, "training step"),
     searchEcdf(vtr, (r) => `step ${r.step}`),
-    rewardLandscape(swept, "c1", "c2"),
-    grpoGroup(vtr, vtr.map((r) => rewardOf.get(r.key)!), vtr[0]!.group!),
+    rewardLandscape(swept, "c1", "c2", "separation", rewardSpecHash(base)),
+    grpoGroup(vtr, vtr.map((r) => rewardOf.get(r.key)!), vtr[0]!.group!, rewardSpecHash(base)),
   );
 }, 120_000);
 
@@ -79,6 +79,39 @@ describe("figure presets", () => {
   });
 });
 
+describe("Fig. 1 across models", () => {
+  it("each model's accuracy and average tool calls equal an independent count over its raw eval rows", async () => {
+    const { fig1Points } = await import("../../lib/index.js");
+    const { trajectories } = await loadTrajectories([join(ROOT, "traces", "generated")]);
+    const points = new Map(fig1Points(trajectoryRows(trajectories, [])).map((p) => [p.model, p]));
+    const files = ["fathom-eval.jsonl", "models/eval-shallow.jsonl", "models/eval-wide.jsonl"];
+    const seen = new Set<string>();
+    for (const f of files) {
+      const raw = readFileSync(join(ROOT, "traces", "generated", f), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { judge: string; agent: string; tool_calls: string[] });
+      const agent = raw[0]!.agent;
+      seen.add(agent);
+      const p = points.get(agent)!;
+      expect(p, agent).toBeDefined();
+      expect(p.n).toBe(raw.length);
+      expect(p.accuracy).toBeCloseTo(raw.filter((r) => r.judge === "correct").length / raw.length, 12);
+      expect(p.calls).toBeCloseTo(raw.reduce((s, r) => s + r.tool_calls.length, 0) / raw.length, 12);
+    }
+    expect(seen.size).toBe(3); // three distinct models, plus the verl run under [verl]
+    expect(points.has("[verl]")).toBe(true);
+    // the golden Fig. 1 draws every one of them
+    const svg = await renderSvg(figures[0]!);
+    for (const m of [...seen, "[verl]"]) expect(svg).toContain(`>${m}<`);
+  });
+
+  it("counts accuracy over judged trajectories only", async () => {
+    const { fig1Points } = await import("../../lib/index.js");
+    const row = (model: string, verdict: string) => ({ model, correct: verdict === "correct", verdict, T: 2, responseTokens: null });
+    const [p] = fig1Points([row("m", "correct"), row("m", "incorrect"), row("m", "unknown"), row("m", "unknown")]);
+    expect(p).toMatchObject({ n: 4, judged: 2, accuracy: 0.5, calls: 2 });
+    expect(fig1Points([row("u", "unknown")])[0]!.accuracy).toBeNull();
+  });
+});
+
 describe("PNG and PDF", () => {
   it("render deterministically with the pinned fonts; the PDF embeds them", async () => {
     const { renderPng, renderPdf } = await import("../../lib/index.js");
@@ -109,6 +142,21 @@ describe("sounding figure", () => {
     expect(readFileSync(join(dir, "l.svg"), "utf8")).toBe(readFileSync(join(GOLDEN, "label-composition.svg"), "utf8"));
     expect(cli(["figure", "ecdf", "traces/generated", "--out", join(dir, "e.png")]).code).toBe(0);
     expect(cli(["figure", "fig9", "traces", "--out", join(dir, "x.svg")]).code).toBe(2);
+    // the reward presets: the same sweep grid / group as the golden files
+    expect(cli(["figure", "landscape", "traces/generated/verl", "--grid", "c1=0.1,0.2,0.3,0.4", "--grid", "c2=0.1,0.2,0.3,0.4", "--out", join(dir, "land.svg")]).code).toBe(0);
+    expect(readFileSync(join(dir, "land.svg"), "utf8")).toBe(readFileSync(join(GOLDEN, "reward-landscape.svg"), "utf8"));
+    const firstGroup = figures.find((f) => f.name === "grpo-group")!.provenance.filters!.group as string;
+    expect(cli(["figure", "group", "traces/generated/verl", "--group", firstGroup, "--out", join(dir, "group.svg")]).code).toBe(0);
+    expect(readFileSync(join(dir, "group.svg"), "utf8")).toBe(readFileSync(join(GOLDEN, "grpo-group.svg"), "utf8"));
+    // default group: one with both correct and incorrect rollouts
+    expect(cli(["figure", "group", "traces/generated/verl", "--out", join(dir, "g2.svg")]).code).toBe(0);
+    expect(readFileSync(join(dir, "g2.svg"), "utf8")).toMatch(/#\d ✓/);
+    expect(readFileSync(join(dir, "g2.svg"), "utf8")).toMatch(/#\d ✗/);
+    expect(cli(["figure", "landscape", "traces/generated/verl", "--grid", "c1=0,1", "--out", join(dir, "x.svg")]).stderr).toMatch(/exactly two --grid knobs/);
+    expect(cli(["figure", "landscape", "traces/generated/verl", "--grid", "c1=0,1", "--grid", "c2=0,1", "--measure", "nope", "--out", join(dir, "x.svg")]).stderr).toMatch(/--measure must be one of/);
+    const noGroup = cli(["figure", "group", "traces/generated/fathom-eval.jsonl", "--out", join(dir, "x.svg")]);
+    expect([noGroup.code, noGroup.stderr]).toEqual([2, expect.stringMatching(/no GRPO group ids/)]);
+    expect(cli(["figure", "group", "traces/generated/verl", "--group", "nope", "--out", join(dir, "x.svg")]).stderr).toMatch(/group "nope" not found/);
     expect(cli(["figure", "fig6", "traces", "--out", join(dir, "x.gif")]).stderr).toMatch(/--out FILE\.svg, FILE\.png or FILE\.pdf/);
   });
 });

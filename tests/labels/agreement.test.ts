@@ -60,3 +60,18 @@ describe("agreement between label sets", () => {
     expect(g.overall.kappa).toBe(1);
   });
 });
+
+describe("agreement joins calls across files", () => {
+  it("matches a set covering one file against a set covering several files with the same trajectory ids", () => {
+    const at = (file: string, id: string, i: number, label: (typeof L)[number]): LabelRow => ({ ...row(id, i, label), source: { file, line: 1 } });
+    // A: the same question id in two eval files (two models); B: only the first file, from another directory
+    const a = [at("evals/model-a.jsonl", "q1", 0, "UNIQUESEARCH"), at("evals/model-a.jsonl", "q1", 1, "EXPLORATION"), at("evals/model-b.jsonl", "q1", 0, "REDUNDANTSEARCH")];
+    const b = [at("/abs/evals/model-a.jsonl", "q1", 0, "UNIQUESEARCH"), at("/abs/evals/model-a.jsonl", "q1", 1, "VERIFICATION")];
+    for (const [x, y] of [[a, b], [b, a]] as const) {
+      const g = agreement(x, y);
+      expect(g.matched).toBe(2);
+      expect(g.onlyA + g.onlyB).toBe(1);
+      expect(g.overall.agree).toBe(1);
+    }
+  });
+});
