@@ -97,3 +97,11 @@ export { plotlyScatter, PLOTLY_MIME } from "./notebook/plotly.js";
 export type { PlotlyFigure } from "./notebook/plotly.js";
 export { groupSideBySide, trajectoryDiff, alignCalls } from "./notebook/rollout-views.js";
 export type { AlignedStep } from "./notebook/rollout-views.js";
+
+// Corpus: Parquet tables for corpora larger than memory, queried with DuckDB SQL (portable SQL)
+export { convertToCorpus, readCorpusManifest, CorpusError, type ConvertOptions, type ConvertResult } from "./corpus/convert.js";
+export { Corpus, isCorpusDir } from "./corpus/corpus.js";
+export { corpusTrajectoryRows, corpusAggregate, tallyCtes, CORPUS_GROUP_KEYS, type CorpusGroupKey, type CorpusQueryOptions } from "./corpus/corpus-metrics.js";
+export { corpusSweep, type CorpusSweepOptions } from "./corpus/corpus-sweep.js";
+export { CORPUS_SCHEMA_VERSION, TRAJECTORY_COLUMNS, CALL_COLUMNS, LABEL_COLUMNS, type CorpusManifest, type Column } from "./corpus/corpus-schema.js";
+export type { EngineOptions, SqlRow } from "./corpus/duckdb.js";

@@ -273,8 +273,12 @@ function groupPass(
         }
         continue;
       }
-      // one type for the whole group: always tied, ranks cannot move
-      if (same || !multiType[g]) continue;
+      if (same) continue;
+      // one type for the whole group: all tied (rank 0), which moved only where the reference was not tied
+      if (!multiType[g]) {
+        for (let k = 0; k < size; k++) changes += +(refRank[s + k] !== 0);
+        continue;
+      }
       // rank = members strictly above; counted with boolean arithmetic, no data-dependent
       // branches (groups are small, and branches on random rewards mispredict)
       for (let k = 0; k < size; k++) {

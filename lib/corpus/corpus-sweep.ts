@@ -1,0 +1,153 @@
+/**
+ * Reward replay and sweeps on a corpus, in SQL: the same rows as `sweep` (lib/reward/sweep.ts)
+ * — means, separation, informative groups, rank changes against the first setting, groups where
+ * an incorrect rollout outscores a correct one, favoured breadth / depth / horizon, warnings —
+ * with only one row per setting coming back to JavaScript.
+ *
+ * The tallies are materialised once (one small row per trajectory); settings go into a table and
+ * are crossed with the tallies in batches, so the intermediate size is bounded. The reward
+ * expression performs the same IEEE operations in the same order as the typed-array path
+ * (`replayRewards`), so rewards, ties and ranks are the same.
+ */
+import { rewardGuardrails } from "../reward/guardrails.js";
+import type { RewardConfig } from "../reward/reward-config.js";
+import type { SweepRow } from "../reward/sweep.js";
+import type { Corpus } from "./corpus.js";
+import { tallyCtes, type CorpusQueryOptions } from "./corpus-metrics.js";
+
+export interface CorpusSweepOptions extends CorpusQueryOptions {
+  /** Settings per SQL batch (default 50). */
+  batch?: number;
+}
+
+const SETTING_COLUMNS = "setting INTEGER, vanilla INTEGER, fw DOUBLE, cw DOUBLE, c1 DOUBLE, c2 DOUBLE, floor_ DOUBLE, inv_s DOUBLE, inv_q DOUBLE, bv INTEGER, count_all INTEGER, clip INTEGER, rho0 DOUBLE";
+
+/** Rewards per (setting, rollout) for the settings in table `s`, as a SELECT over `sw_tally`. */
+function rewardSql(labelsBv: number): string {
+  return `WITH rb AS (
+  SELECT b.bv, c.key, SUM(LEAST(c.c, b.bv)) AS v, SUM(GREATEST(0, c.c - b.bv)) AS extra
+  FROM (SELECT DISTINCT bv FROM s WHERE bv <> ${labelsBv}) b CROSS JOIN sw_checks c
+  GROUP BY b.bv, c.key
+),
+d AS (
+  SELECT s.*, t.key, t.group_id AS grp, t.correct, t.fmt, t.T, t.labelled, t.n_uniq_s, t.n_red_s, t.n_explore,
+    CASE WHEN s.bv <> ${labelsBv} AND t.has_claims = 1 THEN COALESCE(rb.v, 0) ELSE t.n_verify END AS v,
+    CASE WHEN s.bv <> ${labelsBv} AND t.has_claims = 1 THEN t.n_red_q_fixed + COALESCE(rb.extra, 0) ELSE t.n_red_q END AS rq
+  FROM s CROSS JOIN sw_tally t
+  LEFT JOIN rb ON rb.bv = s.bv AND rb.key = t.key
+),
+e AS (
+  SELECT d.*, CASE WHEN count_all = 1 THEN T ELSE labelled END AS tt,
+    CASE WHEN clip = 1 AND n_uniq_s - n_red_s < 0 THEN 0 ELSE n_uniq_s - n_red_s END AS ds,
+    CASE WHEN clip = 1 AND n_explore + v - rq < 0 THEN 0 ELSE n_explore + v - rq END AS dq
+  FROM d
+),
+f AS (
+  SELECT e.*, CASE WHEN tt = 0 THEN rho0 ELSE CAST(n_red_s + rq AS DOUBLE) / tt END AS rho FROM e
+)
+SELECT setting, key, grp, correct, n_uniq_s + n_explore AS breadth, v AS depth, T AS horizon,
+  fw * fmt + CASE
+    WHEN vanilla = 1 THEN cw * correct
+    WHEN correct = 1 THEN GREATEST(1 - rho, floor_)
+    ELSE c1 * LEAST(ds * inv_s, CAST(1 AS DOUBLE)) + c2 * LEAST(dq * inv_q, CAST(1 AS DOUBLE))
+  END AS reward
+FROM f`;
+}
+
+function settingValues(i: number, c: RewardConfig): string {
+  const d = (x: number) => `CAST('${String(x)}' AS DOUBLE)`;
+  return `(${i}, ${c.stage === "vanilla" ? 1 : 0}, ${d(c.formatWeight)}, ${d(c.correctWeight)}, ${d(c.c1)}, ${d(c.c2)}, ${d(c.floor)}, ${d(1 / c.CS)}, ${d(1 / c.CQ)}, ${c.Bv}, ${c.countT === "all" ? 1 : 0}, ${c.clipDelta ? 1 : 0}, ${d(c.rhoWhenNoCalls)})`;
+}
+
+/** Replay the corpus under every setting; the first is the reference for rank changes and no-effect. */
+export async function corpusSweep(corpus: Corpus, settings: readonly RewardConfig[], opts: CorpusSweepOptions = {}): Promise<SweepRow[]> {
+  if (!settings.length) return [];
+  const ls = corpus.labelSet(opts.labelSet);
+  const batch = Math.max(1, opts.batch ?? 50);
+  await corpus.run("DROP TABLE IF EXISTS sw_tally");
+  await corpus.run("DROP TABLE IF EXISTS sw_checks");
+  await corpus.run("DROP TABLE IF EXISTS sw_ref");
+  await corpus.run(`CREATE TEMP TABLE sw_tally AS WITH ${tallyCtes(ls.name)} SELECT key, group_id, CASE WHEN correct THEN 1 ELSE 0 END AS correct, CASE WHEN format_ok THEN 1 ELSE 0 END AS fmt, T, labelled, n_uniq_s, n_red_s, n_explore, n_verify, n_red_q, n_red_q_fixed, has_claims FROM tally`);
+  await corpus.run(`CREATE TEMP TABLE sw_checks AS WITH ${tallyCtes(ls.name)} SELECT key, c FROM claim_checks`);
+  const rows: SweepRow[] = [];
+  try {
+    for (let start = 0; start < settings.length; start += batch) {
+      const idx = settings.slice(start, start + batch).map((_, k) => start + k);
+      await corpus.run("DROP TABLE IF EXISTS s");
+      await corpus.run(`CREATE TEMP TABLE s (${SETTING_COLUMNS})`);
+      await corpus.run(`INSERT INTO s VALUES ${idx.map((i) => settingValues(i, settings[i]!)).join(", ")}`);
+      await corpus.run("DROP TABLE IF EXISTS sw_r");
+      await corpus.run(`CREATE TEMP TABLE sw_r AS ${rewardSql(ls.labelsBv)}`);
+      await corpus.run("DROP TABLE IF EXISTS sw_rk");
+      // rank = members of the group with a strictly higher reward (RANK() − 1); singletons are never ranked
+      await corpus.run(`CREATE TEMP TABLE sw_rk AS SELECT setting, key, reward, RANK() OVER (PARTITION BY setting, grp ORDER BY reward DESC) - 1 AS rk, CASE WHEN grp IS NULL THEN 0 ELSE 1 END AS grouped FROM sw_r`);
+      if (start === 0) await corpus.run(`CREATE TEMP TABLE sw_ref AS SELECT key, reward, rk, grouped FROM sw_rk WHERE setting = 0`);
+      const stats = await corpus.sql(`WITH g AS (
+  SELECT setting, grp, COUNT(*) AS size, MIN(reward) AS lo, MAX(reward) AS hi, AVG(reward) AS mean,
+    MAX(CASE WHEN correct = 0 THEN reward END) AS max_inc, MIN(CASE WHEN correct = 1 THEN reward END) AS min_cor
+  FROM sw_r WHERE grp IS NOT NULL GROUP BY setting, grp
+),
+gs AS (
+  SELECT setting, SUM(CASE WHEN size >= 2 THEN 1 ELSE 0 END) AS multi,
+    SUM(CASE WHEN size >= 2 AND hi > lo THEN 1 ELSE 0 END) AS informative,
+    SUM(CASE WHEN size >= 2 AND max_inc > min_cor + CAST('1e-12' AS DOUBLE) THEN 1 ELSE 0 END) AS inc_above
+  FROM g GROUP BY setting
+),
+fav AS (
+  SELECT r.setting, COUNT(*) AS fav, SUM(r.breadth) AS fb, SUM(r.depth) AS fd, SUM(r.horizon) AS fh
+  FROM sw_r r JOIN g ON g.setting = r.setting AND g.grp = r.grp
+  WHERE g.size >= 2 AND g.hi > g.lo AND r.reward > g.mean + CAST('1e-12' AS DOUBLE)
+  GROUP BY r.setting
+),
+m AS (
+  SELECT setting, SUM(CASE WHEN correct = 1 THEN reward ELSE 0 END) AS sc, SUM(correct) AS nc,
+    SUM(CASE WHEN correct = 0 THEN reward ELSE 0 END) AS si, SUM(1 - correct) AS ni
+  FROM sw_r GROUP BY setting
+),
+ch AS (
+  SELECT a.setting, SUM(CASE WHEN a.grouped = 1 AND a.rk <> b.rk THEN 1 ELSE 0 END) AS changes,
+    SUM(CASE WHEN a.reward <> b.reward THEN 1 ELSE 0 END) AS differ
+  FROM sw_rk a JOIN sw_ref b ON b.key = a.key GROUP BY a.setting
+)
+SELECT m.setting, m.sc, m.nc, m.si, m.ni, COALESCE(gs.multi, 0) AS multi, COALESCE(gs.informative, 0) AS informative,
+  COALESCE(gs.inc_above, 0) AS inc_above, COALESCE(fav.fav, 0) AS fav, COALESCE(fav.fb, 0) AS fb, COALESCE(fav.fd, 0) AS fd,
+  COALESCE(fav.fh, 0) AS fh, COALESCE(ch.changes, 0) AS changes, COALESCE(ch.differ, 0) AS differ
+FROM m LEFT JOIN gs ON gs.setting = m.setting LEFT JOIN fav ON fav.setting = m.setting LEFT JOIN ch ON ch.setting = m.setting
+ORDER BY m.setting`);
+      for (const st of stats) {
+        const i = st.setting as number;
+        const cfg = settings[i]!;
+        const nc = st.nc as number;
+        const ni = st.ni as number;
+        const sc = st.sc as number;
+        const si = st.si as number;
+        const multi = st.multi as number;
+        const fav = st.fav as number;
+        const incAbove = st.inc_above as number;
+        const same = i > 0 && st.differ === 0;
+        const warnings: SweepRow["warnings"] = [...rewardGuardrails(cfg)];
+        if (incAbove) warnings.push({ code: "incorrect-above-correct", message: `in ${incAbove} group(s) of this corpus an incorrect rollout outscores a correct one` });
+        if (same) warnings.push({ code: "no-effect", message: "this setting gives every rollout of the corpus the same reward as the reference" });
+        rows.push({
+          setting: i,
+          config: cfg,
+          meanCorrect: nc ? sc / nc : NaN,
+          meanIncorrect: ni ? si / ni : NaN,
+          separation: nc && ni ? sc / nc - si / ni : NaN,
+          nCorrect: nc,
+          nIncorrect: ni,
+          informativeGroups: multi ? (st.informative as number) / multi : NaN,
+          rankChanges: st.changes as number,
+          groupsIncorrectAbove: incAbove,
+          favouredBreadth: fav ? (st.fb as number) / fav : NaN,
+          favouredDepth: fav ? (st.fd as number) / fav : NaN,
+          favouredHorizon: fav ? (st.fh as number) / fav : NaN,
+          warnings,
+        });
+      }
+    }
+  } finally {
+    for (const t of ["s", "sw_r", "sw_rk", "sw_ref", "sw_tally", "sw_checks"]) await corpus.run(`DROP TABLE IF EXISTS ${t}`);
+  }
+  return rows;
+}

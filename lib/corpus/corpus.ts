@@ -1,0 +1,71 @@
+/**
+ * An open corpus: a DuckDB engine with the views `trajectories`, `calls` and `labels` over the
+ * Parquet parts its manifest lists (never a glob: parts a killed convert left behind are not
+ * part of the corpus). Query it with `sql()`; keep results small (aggregate in SQL).
+ */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { Engine, lit, type EngineOptions, type SqlRow } from "./duckdb.js";
+import { createTableSql, MANIFEST_FILE, TABLES, type CorpusManifest, type TableName } from "./corpus-schema.js";
+import { CorpusError, manifestParts, readCorpusManifest } from "./convert.js";
+
+export class Corpus {
+  private constructor(
+    readonly dir: string,
+    readonly manifest: CorpusManifest,
+    private readonly db: Engine,
+  ) {}
+
+  /** Open the corpus at `dir` (made by `convertToCorpus` / `sounding convert`). */
+  static async open(dir: string, opts: EngineOptions = {}): Promise<Corpus> {
+    const manifest = await readCorpusManifest(dir);
+    if (!manifest) throw new CorpusError(`${dir}: not a sounding corpus (no ${MANIFEST_FILE}; make one with \`sounding convert <paths…> --out ${dir}\`)`);
+    const db = await Engine.open(opts);
+    try {
+      const parts = manifestParts(manifest);
+      for (const t of Object.keys(TABLES) as TableName[]) {
+        const files = parts[t].map((p) => resolve(dir, p));
+        if (files.length) await db.run(`CREATE VIEW ${t} AS SELECT ${TABLES[t].map((c) => c.name).join(", ")} FROM read_parquet([${files.map(lit).join(", ")}])`);
+        else await db.run(createTableSql(t));
+      }
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return new Corpus(dir, manifest, db);
+  }
+
+  /** Names of the label sets in the corpus. */
+  get labelSets(): string[] {
+    return Object.keys(this.manifest.labelSets).sort();
+  }
+
+  /** The label set to use: the one named, else the only one (an error when there are several or none). */
+  labelSet(name?: string): { name: string; labelsBv: number } {
+    const names = this.labelSets;
+    if (name !== undefined) {
+      const e = this.manifest.labelSets[name];
+      if (!e) throw new CorpusError(`${this.dir}: no label set "${name}" (${names.length ? `it has ${names.join(", ")}` : "it has none; convert with --label or --labels DIR"})`);
+      return { name, labelsBv: e.labelsBv };
+    }
+    if (names.length === 1) return { name: names[0]!, labelsBv: this.manifest.labelSets[names[0]!]!.labelsBv };
+    throw new CorpusError(names.length ? `${this.dir}: several label sets (${names.join(", ")}); name one` : `${this.dir}: no label set (convert with --label or --labels DIR)`);
+  }
+
+  async sql(query: string): Promise<SqlRow[]> {
+    return this.db.all(query);
+  }
+
+  async run(statement: string): Promise<void> {
+    return this.db.run(statement);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** True when `path` is a corpus directory (it holds a corpus manifest). */
+export function isCorpusDir(path: string): boolean {
+  return existsSync(join(path, MANIFEST_FILE));
+}
