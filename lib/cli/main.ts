@@ -6,6 +6,7 @@ import { labelCommand } from "./label.js";
 import { agreeCommand } from "./agree.js";
 import { exportCommand, rewardCommand, sweepCommand } from "./reward.js";
 import { figureCommand } from "./figure.js";
+import { convertCommand, metricsCommand } from "./convert.js";
 import { UsageError } from "./usage-error.js";
 import { LoadFailure } from "./inspect.js";
 
@@ -19,7 +20,9 @@ commands:
   reward <paths…>    the steerable reward of every trajectory (Eq. 8) from its labels
   sweep <paths…>     replay rewards under many settings: separation, ranks, guardrails, Pareto front
   export verl        write compute_score, the reward spec and Hydra overrides for verl
-  figure <preset>    a figure (fig1, fig4, fig6, fig7, labels, ecdf) as SVG, PNG or PDF
+  figure <preset>    a figure (fig1, fig4, fig6, fig7, labels, ecdf, landscape, group) as SVG, PNG or PDF
+  convert <paths…>   write traces (and label sets) as a Parquet corpus for corpora larger than memory
+  metrics <paths…>   breadth / depth / horizon per dataset, model, step or group (trace files or a corpus)
 
 Run "sounding <command> --help" for a command's options.`;
 
@@ -32,6 +35,8 @@ const COMMANDS: Record<string, (argv: string[], out: (s: string) => void) => Pro
   sweep: sweepCommand,
   export: exportCommand,
   figure: figureCommand,
+  convert: convertCommand,
+  metrics: metricsCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

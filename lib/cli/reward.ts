@@ -12,6 +12,11 @@ import {
   sweep,
   sweepParallel,
   tallyArrays,
+  Corpus,
+  CorpusError,
+  corpusSweep,
+  isCorpusDir,
+  type SweepRow,
   talliesOf,
   formatValid,
   indexLabels,
@@ -37,7 +42,8 @@ reward of correct and incorrect rollouts and their separation, the share of grou
 rollouts that change rank within their group (against the base setting, listed first), and
 warnings (an incorrect rollout can outscore a correct one; a knob with no effect). The Pareto
 front of favoured breadth / depth / horizon against separation is marked. --jobs N spreads the
-settings over N worker threads (same results).`;
+settings over N worker threads (same results). Given a corpus directory (sounding convert) instead of
+trace files, the sweep runs in SQL on it (--label-set NAME when it has several label sets).`;
 
 export const EXPORT_HELP = `usage: sounding export verl --config reward.json --out DIR
 
@@ -100,7 +106,7 @@ export async function rewardCommand(argv: string[], out: (s: string) => void): P
 export async function sweepCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const { values: v, positionals } = parse(
     argv,
-    { ...LOAD_ARG_OPTIONS, labels: { type: "string" }, config: { type: "string" }, grid: { type: "string", multiple: true }, random: { type: "string" }, range: { type: "string", multiple: true }, seed: { type: "string" }, top: { type: "string" }, json: { type: "boolean" }, jobs: { type: "string" } },
+    { ...LOAD_ARG_OPTIONS, labels: { type: "string" }, config: { type: "string" }, grid: { type: "string", multiple: true }, random: { type: "string" }, range: { type: "string", multiple: true }, seed: { type: "string" }, top: { type: "string" }, json: { type: "boolean" }, jobs: { type: "string" }, "label-set": { type: "string" } },
     SWEEP_HELP,
   );
   if (v.help) {
@@ -124,10 +130,28 @@ export async function sweepCommand(argv: string[], out: (s: string) => void): Pr
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const { trajectories, labels } = await corpus(positionals, v);
-  const jobs = numberOption("jobs", v.jobs as string | undefined, { int: true, min: 1, max: 256 }) ?? 1;
-  const arrays = tallyArrays(trajectories, labels);
-  const res = jobs > 1 ? await sweepParallel(arrays, settings, { jobs }) : sweep(arrays, settings);
+  let res: SweepRow[];
+  let nTrajectories: number;
+  if (positionals.length === 1 && isCorpusDir(positionals[0]!)) {
+    // a converted corpus: the sweep runs in SQL, one row per setting comes back
+    let c: Corpus | undefined;
+    try {
+      c = await Corpus.open(positionals[0]!);
+      res = await corpusSweep(c, settings, { labelSet: v["label-set"] as string | undefined });
+      nTrajectories = c.manifest.sources.reduce((n, s) => n + s.trajectories, 0);
+    } catch (err) {
+      if (err instanceof CorpusError) throw new UsageError(err.message);
+      throw err;
+    } finally {
+      c?.close();
+    }
+  } else {
+    const { trajectories, labels } = await corpus(positionals, v);
+    const jobs = numberOption("jobs", v.jobs as string | undefined, { int: true, min: 1, max: 256 }) ?? 1;
+    const arrays = tallyArrays(trajectories, labels);
+    res = jobs > 1 ? await sweepParallel(arrays, settings, { jobs }) : sweep(arrays, settings);
+    nTrajectories = trajectories.length;
+  }
   const front = new Set(paretoFront(res).map((r) => r.setting));
   if (v.json) {
     out(JSON.stringify({ settings: res.map((r) => ({ ...r, spec: rewardSpecHash(r.config), pareto: front.has(r.setting) })) }));
@@ -138,7 +162,7 @@ export async function sweepCommand(argv: string[], out: (s: string) => void): Pr
     KNOBS.filter((k) => c[k] !== base[k])
       .map((k) => `${k}=${+Number(c[k]).toFixed(4)}`)
       .join(" ") || "(base)";
-  out(`${settings.length} setting(s) over ${trajectories.length} trajectories; sorted by separation (base first)`);
+  out(`${settings.length} setting(s) over ${nTrajectories} trajectories; sorted by separation (base first)`);
   out(["#", "setting", "meanCorrect", "meanIncorrect", "separation", "informative", "rankChanges", "pareto", "warnings"].join("\t"));
   const sorted = [res[0]!, ...res.slice(1).sort((a, b) => b.separation - a.separation)].slice(0, top);
   for (const r of sorted)
