@@ -14,10 +14,11 @@ import {
   CorpusError,
   CORPUS_GROUP_KEYS,
   isCorpusDir,
+  StrictModeError,
   trajectoryTable,
   type CorpusGroupKey,
 } from "../index.js";
-import { LOAD_ARG_OPTIONS, loadOptionsFrom } from "./inspect.js";
+import { LOAD_ARG_OPTIONS, LoadFailure, loadOptionsFrom } from "./inspect.js";
 import { corpus as loadCorpus } from "./reward-options.js";
 import { ProgressBar } from "./progress.js";
 import { UsageError, numberOption } from "./usage-error.js";
@@ -84,6 +85,8 @@ export async function convertCommand(argv: string[], out: (s: string) => void): 
     res = await convertToCorpus(parsed.positionals, dir, { ...opts, label: v.label as string | undefined, labelSets, partCalls: numberOption("part-calls", v["part-calls"] as string | undefined, { int: true, min: 1 }) });
   } catch (err) {
     if (err instanceof CorpusError) throw new UsageError(err.message);
+    // strict mode: the first bad record ends the run; the corpus keeps what was committed before
+    if (err instanceof StrictModeError) throw new LoadFailure(`${err.message} (strict mode; the corpus keeps the files converted before)`);
     throw err;
   } finally {
     bar.done();

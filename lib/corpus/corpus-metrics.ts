@@ -117,7 +117,9 @@ export async function corpusAggregate(corpus: Corpus, by: readonly CorpusGroupKe
     ...keys,
     `COUNT(*) AS "n"`,
     `AVG(CASE WHEN correct THEN CAST(1 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END) AS "accuracy"`,
-    ...MEASURES.map(([name, expr]) => `AVG(CAST(${expr} AS DOUBLE)) AS "${name}"`),
+    // ρ is a ratio: summed as DECIMAL(38,18), exact and independent of the order rows arrive in
+    // (a DOUBLE sum is not: parallel or differently partitioned scans would differ in the last bits)
+    ...MEASURES.map(([name, expr]) => (name === "rho" ? `CAST(SUM(CAST(${expr} AS DECIMAL(38,18))) AS DOUBLE) / COUNT(*) AS "${name}"` : `AVG(CAST(${expr} AS DOUBLE)) AS "${name}"`)),
   ];
   const group = by.length ? ` GROUP BY ${by.map((k) => CORPUS_GROUP_KEYS[k]).join(", ")} ORDER BY ${by.map((k) => `${CORPUS_GROUP_KEYS[k]} NULLS LAST`).join(", ")}` : "";
   return (await corpus.sql(`WITH ${tallyCtes(ls.name)} SELECT ${sel.join(", ")} FROM tally${group}`)) as Array<Record<string, string | number | null>>;

@@ -4,6 +4,8 @@
  * an incorrect rollout outscores a correct one, favoured breadth / depth / horizon, warnings —
  * with only one row per setting coming back to JavaScript.
  *
+ * Sums of rewards are taken as DECIMAL(38,18): exact, so the result does not depend on the order
+ * the engine combines rows in (a DOUBLE sum would differ in the last bits between runs or layouts).
  * The tallies are materialised once (one small row per trajectory); settings go into a table and
  * are crossed with the tallies in batches, so the intermediate size is bounded. The reward
  * expression performs the same IEEE operations in the same order as the typed-array path
@@ -100,8 +102,8 @@ fav AS (
   GROUP BY r.setting
 ),
 m AS (
-  SELECT setting, SUM(CASE WHEN correct = 1 THEN reward ELSE 0 END) AS sc, SUM(correct) AS nc,
-    SUM(CASE WHEN correct = 0 THEN reward ELSE 0 END) AS si, SUM(1 - correct) AS ni
+  SELECT setting, CAST(SUM(CASE WHEN correct = 1 THEN CAST(reward AS DECIMAL(38,18)) ELSE 0 END) AS DOUBLE) AS sc, SUM(correct) AS nc,
+    CAST(SUM(CASE WHEN correct = 0 THEN CAST(reward AS DECIMAL(38,18)) ELSE 0 END) AS DOUBLE) AS si, SUM(1 - correct) AS ni
   FROM sw_r GROUP BY setting
 ),
 ch AS (

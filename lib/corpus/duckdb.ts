@@ -4,6 +4,8 @@
  * the counts here stay far below 2^53). The engine's memory is capped (default 1 GB) and spills to
  * a temp directory beyond it, so a query's footprint does not grow with the corpus.
  */
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { DuckDBConnection, DuckDBInstance, DuckDBAppender } from "@duckdb/node-api";
 
 export interface EngineOptions {
@@ -11,7 +13,7 @@ export interface EngineOptions {
   memoryLimit?: string;
   /** Worker threads (default: DuckDB's, one per core). */
   threads?: number;
-  /** Where DuckDB may spill (default: its own .tmp beside the database; in-memory databases use the OS temp dir). */
+  /** Where DuckDB may spill beyond the memory limit (default: a per-process folder in the OS temp dir). */
   tempDirectory?: string;
 }
 
@@ -28,7 +30,8 @@ export class Engine {
     const { DuckDBInstance } = await import("@duckdb/node-api");
     const config: Record<string, string> = { memory_limit: opts.memoryLimit ?? "1GB" };
     if (opts.threads) config.threads = String(opts.threads);
-    if (opts.tempDirectory) config.temp_directory = opts.tempDirectory;
+    // spill under the OS temp dir, never into the user's working directory (DuckDB's default is ./.tmp)
+    config.temp_directory = opts.tempDirectory ?? join(tmpdir(), `sounding-duckdb-${process.pid}`);
     const instance = await DuckDBInstance.create(":memory:", config);
     return new Engine(instance, await instance.connect());
   }
