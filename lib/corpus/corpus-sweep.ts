@@ -18,7 +18,7 @@ import type { Corpus } from "./corpus.js";
 import { tallyCtes, type CorpusQueryOptions } from "./corpus-metrics.js";
 
 export interface CorpusSweepOptions extends CorpusQueryOptions {
-  /** Settings per SQL batch (default 50). */
+  /** Settings per SQL batch (default 20). */
   batch?: number;
 }
 
@@ -32,7 +32,7 @@ function rewardSql(labelsBv: number): string {
   GROUP BY b.bv, c.key
 ),
 d AS (
-  SELECT s.*, t.key, t.group_id AS grp, t.correct, t.fmt, t.T, t.labelled, t.n_uniq_s, t.n_red_s, t.n_explore,
+  SELECT s.*, t.key, t.group_id AS grp, t.correct, t.fmt, t.T, t.labelled, t.n_uniq_s, t.n_red_s, t.n_explore, t.ref_reward, t.ref_rk,
     CASE WHEN s.bv <> ${labelsBv} AND t.has_claims = 1 THEN COALESCE(rb.v, 0) ELSE t.n_verify END AS v,
     CASE WHEN s.bv <> ${labelsBv} AND t.has_claims = 1 THEN t.n_red_q_fixed + COALESCE(rb.extra, 0) ELSE t.n_red_q END AS rq
   FROM s CROSS JOIN sw_tally t
@@ -47,7 +47,7 @@ e AS (
 f AS (
   SELECT e.*, CASE WHEN tt = 0 THEN rho0 ELSE CAST(n_red_s + rq AS DOUBLE) / tt END AS rho FROM e
 )
-SELECT setting, key, grp, correct, n_uniq_s + n_explore AS breadth, v AS depth, T AS horizon,
+SELECT setting, key, grp, correct, n_uniq_s + n_explore AS breadth, v AS depth, T AS horizon, ref_reward, ref_rk,
   fw * fmt + CASE
     WHEN vanilla = 1 THEN cw * correct
     WHEN correct = 1 THEN GREATEST(1 - rho, floor_)
@@ -65,25 +65,30 @@ function settingValues(i: number, c: RewardConfig): string {
 export async function corpusSweep(corpus: Corpus, settings: readonly RewardConfig[], opts: CorpusSweepOptions = {}): Promise<SweepRow[]> {
   if (!settings.length) return [];
   const ls = corpus.labelSet(opts.labelSet);
-  const batch = Math.max(1, opts.batch ?? 50);
-  await corpus.run("DROP TABLE IF EXISTS sw_tally");
-  await corpus.run("DROP TABLE IF EXISTS sw_checks");
-  await corpus.run("DROP TABLE IF EXISTS sw_ref");
-  await corpus.run(`CREATE TEMP TABLE sw_tally AS WITH ${tallyCtes(ls.name)} SELECT key, group_id, CASE WHEN correct THEN 1 ELSE 0 END AS correct, CASE WHEN format_ok THEN 1 ELSE 0 END AS fmt, T, labelled, n_uniq_s, n_red_s, n_explore, n_verify, n_red_q, n_red_q_fixed, has_claims FROM tally`);
+  const batch = Math.max(1, opts.batch ?? 20);
+  for (const t of ["s", "sw_r", "sw_ref", "sw_tally", "sw_tally0", "sw_tally2", "sw_checks"]) await corpus.run(`DROP TABLE IF EXISTS ${t}`);
+  await corpus.run(`CREATE TEMP TABLE sw_tally0 AS WITH ${tallyCtes(ls.name)} SELECT key, group_id, CASE WHEN correct THEN 1 ELSE 0 END AS correct, CASE WHEN format_ok THEN 1 ELSE 0 END AS fmt, T, labelled, n_uniq_s, n_red_s, n_explore, n_verify, n_red_q, n_red_q_fixed, has_claims, CAST(NULL AS DOUBLE) AS ref_reward, 0 AS ref_rk FROM tally`);
   await corpus.run(`CREATE TEMP TABLE sw_checks AS WITH ${tallyCtes(ls.name)} SELECT key, c FROM claim_checks`);
   const rows: SweepRow[] = [];
+  const setTable = async (idx: number[]) => {
+    await corpus.run("DROP TABLE IF EXISTS s");
+    await corpus.run(`CREATE TEMP TABLE s (${SETTING_COLUMNS})`);
+    await corpus.run(`INSERT INTO s VALUES ${idx.map((i) => settingValues(i, settings[i]!)).join(", ")}`);
+  };
   try {
+    // the reference (first) setting's rewards and ranks go beside each rollout's tallies, so the
+    // other settings compare against them without a join
+    await setTable([0]);
+    await corpus.run("ALTER TABLE sw_tally0 RENAME TO sw_tally");
+    await corpus.run(`CREATE TEMP TABLE sw_ref AS SELECT key, reward, CASE WHEN grp IS NULL THEN 0 ELSE RANK() OVER (PARTITION BY grp ORDER BY reward DESC) - 1 END AS rk FROM (${rewardSql(ls.labelsBv)}) r`);
+    await corpus.run("CREATE TEMP TABLE sw_tally2 AS SELECT t.key, t.group_id, t.correct, t.fmt, t.T, t.labelled, t.n_uniq_s, t.n_red_s, t.n_explore, t.n_verify, t.n_red_q, t.n_red_q_fixed, t.has_claims, r.reward AS ref_reward, r.rk AS ref_rk FROM sw_tally t JOIN sw_ref r ON r.key = t.key");
+    await corpus.run("DROP TABLE sw_tally");
+    await corpus.run("ALTER TABLE sw_tally2 RENAME TO sw_tally");
     for (let start = 0; start < settings.length; start += batch) {
       const idx = settings.slice(start, start + batch).map((_, k) => start + k);
-      await corpus.run("DROP TABLE IF EXISTS s");
-      await corpus.run(`CREATE TEMP TABLE s (${SETTING_COLUMNS})`);
-      await corpus.run(`INSERT INTO s VALUES ${idx.map((i) => settingValues(i, settings[i]!)).join(", ")}`);
+      await setTable(idx);
       await corpus.run("DROP TABLE IF EXISTS sw_r");
       await corpus.run(`CREATE TEMP TABLE sw_r AS ${rewardSql(ls.labelsBv)}`);
-      await corpus.run("DROP TABLE IF EXISTS sw_rk");
-      // rank = members of the group with a strictly higher reward (RANK() − 1); singletons are never ranked
-      await corpus.run(`CREATE TEMP TABLE sw_rk AS SELECT setting, key, reward, RANK() OVER (PARTITION BY setting, grp ORDER BY reward DESC) - 1 AS rk, CASE WHEN grp IS NULL THEN 0 ELSE 1 END AS grouped FROM sw_r`);
-      if (start === 0) await corpus.run(`CREATE TEMP TABLE sw_ref AS SELECT key, reward, rk, grouped FROM sw_rk WHERE setting = 0`);
       const stats = await corpus.sql(`WITH g AS (
   SELECT setting, grp, COUNT(*) AS size, MIN(reward) AS lo, MAX(reward) AS hi, AVG(reward) AS mean,
     MAX(CASE WHEN correct = 0 THEN reward END) AS max_inc, MIN(CASE WHEN correct = 1 THEN reward END) AS min_cor
@@ -103,17 +108,18 @@ fav AS (
 ),
 m AS (
   SELECT setting, CAST(SUM(CASE WHEN correct = 1 THEN CAST(reward AS DECIMAL(38,18)) ELSE 0 END) AS DOUBLE) AS sc, SUM(correct) AS nc,
-    CAST(SUM(CASE WHEN correct = 0 THEN CAST(reward AS DECIMAL(38,18)) ELSE 0 END) AS DOUBLE) AS si, SUM(1 - correct) AS ni
+    CAST(SUM(CASE WHEN correct = 0 THEN CAST(reward AS DECIMAL(38,18)) ELSE 0 END) AS DOUBLE) AS si, SUM(1 - correct) AS ni,
+    SUM(CASE WHEN reward <> ref_reward THEN 1 ELSE 0 END) AS differ
   FROM sw_r GROUP BY setting
 ),
 ch AS (
-  SELECT a.setting, SUM(CASE WHEN a.grouped = 1 AND a.rk <> b.rk THEN 1 ELSE 0 END) AS changes,
-    SUM(CASE WHEN a.reward <> b.reward THEN 1 ELSE 0 END) AS differ
-  FROM sw_rk a JOIN sw_ref b ON b.key = a.key GROUP BY a.setting
+  SELECT setting, SUM(CASE WHEN rk <> ref_rk THEN 1 ELSE 0 END) AS changes
+  FROM (SELECT setting, ref_rk, RANK() OVER (PARTITION BY setting, grp ORDER BY reward DESC) - 1 AS rk FROM sw_r WHERE grp IS NOT NULL) x
+  GROUP BY setting
 )
 SELECT m.setting, m.sc, m.nc, m.si, m.ni, COALESCE(gs.multi, 0) AS multi, COALESCE(gs.informative, 0) AS informative,
   COALESCE(gs.inc_above, 0) AS inc_above, COALESCE(fav.fav, 0) AS fav, COALESCE(fav.fb, 0) AS fb, COALESCE(fav.fd, 0) AS fd,
-  COALESCE(fav.fh, 0) AS fh, COALESCE(ch.changes, 0) AS changes, COALESCE(ch.differ, 0) AS differ
+  COALESCE(fav.fh, 0) AS fh, COALESCE(ch.changes, 0) AS changes, m.differ
 FROM m LEFT JOIN gs ON gs.setting = m.setting LEFT JOIN fav ON fav.setting = m.setting LEFT JOIN ch ON ch.setting = m.setting
 ORDER BY m.setting`);
       for (const st of stats) {
@@ -149,7 +155,7 @@ ORDER BY m.setting`);
       }
     }
   } finally {
-    for (const t of ["s", "sw_r", "sw_rk", "sw_ref", "sw_tally", "sw_checks"]) await corpus.run(`DROP TABLE IF EXISTS ${t}`);
+    for (const t of ["s", "sw_r", "sw_ref", "sw_tally", "sw_tally0", "sw_tally2", "sw_checks"]) await corpus.run(`DROP TABLE IF EXISTS ${t}`);
   }
   return rows;
 }
