@@ -20,6 +20,12 @@ import {
   sweep,
   tallyArrays,
   trajectoryRows,
+  Corpus,
+  CorpusError,
+  corpusSweep,
+  corpusTrajectoryRows,
+  isCorpusDir,
+  type TrajectoryMetricRow,
   type Figure,
   type Knob,
   type LabelRow,
@@ -63,6 +69,30 @@ function group(ts: Trajectory[], labels: LabelRow[], o: FigureArgs): Figure {
   return grpoGroup(rows, rows.map((r) => rewardOf.get(r.key)!), id, rewardSpecHash(o.config));
 }
 
+/** Presets drawn from a corpus directory: per-trajectory rows or a sweep come from SQL. */
+const CORPUS_PRESETS = ["fig6", "ecdf", "landscape"];
+
+async function corpusFigure(preset: string, dir: string, o: FigureArgs, labelSet: string | undefined): Promise<Figure> {
+  if (!CORPUS_PRESETS.includes(preset)) throw new UsageError(`figure ${preset} reads trace files; from a corpus directory: ${CORPUS_PRESETS.join(", ")}`);
+  let c: Corpus | undefined;
+  try {
+    c = await Corpus.open(dir);
+    if (preset === "landscape") {
+      const knobs = Object.keys(o.grid) as Knob[];
+      if (knobs.length !== 2) throw new UsageError(`landscape needs exactly two --grid knobs (e.g. --grid c1=0,0.1,0.2 --grid c2=0,0.1,0.2), got ${knobs.length}`);
+      const rows = await corpusSweep(c, gridSettings(o.config, o.grid), { labelSet });
+      return rewardLandscape(rows, knobs[0]!, knobs[1]!, o.measure, rewardSpecHash(o.config));
+    }
+    const rows = (await corpusTrajectoryRows(c, { labelSet })) as unknown as TrajectoryMetricRow[];
+    return preset === "fig6" ? fig6LabelDrift(rows) : searchEcdf(rows);
+  } catch (err) {
+    if (err instanceof CorpusError) throw new UsageError(err.message);
+    throw err;
+  } finally {
+    c?.close();
+  }
+}
+
 const PRESETS: Record<string, { about: string; make: (ts: Trajectory[], labels: LabelRow[], o: FigureArgs) => Figure }> = {
   fig1: { about: "accuracy vs average tool calls and vs response tokens, per model", make: (ts, l) => fig1Accuracy(trajectoryRows(ts, l, { tokens: true })) },
   fig4: { about: "search calls per correctly answered question, per dataset, with μ and σ", make: (ts) => fig4SearchCalls(ts) },
@@ -95,7 +125,8 @@ ${Object.entries(PRESETS)
 
 SVG is the canonical output (deterministic, provenance in its metadata); PNG (2×) and PDF (fonts
 embedded) are rendered from it with the pinned DejaVu Sans fonts. Without --labels the calls are
-labelled with the deterministic labeller.`;
+labelled with the deterministic labeller. Given a corpus directory (sounding convert), fig6, ecdf and
+landscape are drawn from it with SQL (--label-set NAME when it has several label sets).`;
 
 export async function figureCommand(argv: string[], out: (s: string) => void): Promise<number> {
   let parsed;
@@ -118,10 +149,15 @@ export async function figureCommand(argv: string[], out: (s: string) => void): P
   const measure = (v.measure as string | undefined) ?? "separation";
   if (!(MEASURES as readonly string[]).includes(measure)) throw new UsageError(`--measure must be one of ${MEASURES.join(", ")}, got "${measure}"`);
   const args: FigureArgs = { config: await configFrom(v.config as string | undefined), grid: parseGrid(v.grid as string[] | undefined), measure: measure as Measure, group: v.group as string | undefined };
-  const { trajectories, labels } = await corpus(paths, v);
-  const svg = await renderSvg(PRESETS[preset]!.make(trajectories, labels, args));
+  let fig: Figure;
+  if (paths.length === 1 && isCorpusDir(paths[0]!)) fig = await corpusFigure(preset, paths[0]!, args, v["label-set"] as string | undefined);
+  else {
+    const { trajectories, labels } = await corpus(paths, v);
+    fig = PRESETS[preset]!.make(trajectories, labels, args);
+  }
+  const svg = await renderSvg(fig);
   const bytes = ext === ".svg" ? Buffer.from(svg) : ext === ".png" ? renderPng(svg) : await renderPdf(svg);
   await writeFile(file, bytes);
-  out(`${file}  ${preset}, ${trajectories.length} trajectories, ${bytes.length} bytes`);
+  out(`${file}  ${preset}, ${bytes.length} bytes`);
   return 0;
 }

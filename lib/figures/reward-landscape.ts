@@ -7,7 +7,9 @@ export function rewardLandscape(rows: readonly SweepRow[], x: string, y: string,
   const data = rows.map((r) => ({
     x: (r.config as unknown as Record<string, number>)[x]!,
     y: (r.config as unknown as Record<string, number>)[y]!,
-    value: r[measure],
+    // 12 significant digits: the same figure whichever engine summed the rewards (SQL and
+    // JavaScript sums differ in the last bits)
+    value: Number.isFinite(r[measure]) ? +r[measure].toPrecision(12) : r[measure],
     warning: r.warnings.some((w) => w.code === "incorrect-can-beat-correct" || w.code === "incorrect-above-correct") ? "⚠" : "",
   }));
   return {

@@ -138,6 +138,35 @@ describe("corpus on the bundled traces (every format)", () => {
   });
 });
 
+describe("the CLI on a corpus directory", () => {
+  it("metrics, sweep and figures (fig6, ecdf, landscape) equal their trace-file versions", async () => {
+    const base = tmpDir("clic-");
+    const dir = join(base, "corpus");
+    const src = join(TRACES, "generated", "verl");
+    expect(cli(["convert", src, "--out", dir, "--label", "heuristic"]).code).toBe(0);
+    const parse = (r: { code: number; stdout: string; stderr: string }) => {
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout);
+    };
+    const mFiles = parse(cli(["metrics", src, "--by", "step", "--json"]));
+    const mCorpus = parse(cli(["metrics", dir, "--by", "step", "--json"]));
+    expectRowsEqual(mCorpus, mFiles, "step");
+    const grid = ["--grid", "c1=0.1,0.3", "--grid", "Bv=0,2"];
+    const sFiles = parse(cli(["sweep", src, ...grid, "--json"])).settings;
+    const sCorpus = parse(cli(["sweep", dir, ...grid, "--json"])).settings;
+    expectSweepEqual(sCorpus, sFiles);
+    for (const [preset, extra] of [["fig6", []], ["ecdf", []], ["landscape", ["--grid", "c1=0.1,0.2,0.3", "--grid", "c2=0.1,0.2"]]] as const) {
+      const a = join(base, `${preset}-files.svg`);
+      const b = join(base, `${preset}-corpus.svg`);
+      expect(cli(["figure", preset, src, ...extra, "--out", a]).code).toBe(0);
+      expect(cli(["figure", preset, dir, ...extra, "--out", b]).code).toBe(0);
+      expect([preset, readFileSync(b, "utf8") === readFileSync(a, "utf8")]).toEqual([preset, true]);
+    }
+    const r = cli(["figure", "fig4", dir, "--out", join(base, "x.svg")]);
+    expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(/reads trace files/)]);
+  }, 120_000);
+});
+
 describe("corpus on generated rollouts (property)", () => {
   it("metrics and sweeps equal the in-memory path for random generator seeds and knobs", async () => {
     await fc.assert(
