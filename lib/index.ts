@@ -75,7 +75,7 @@ export type { TableOptions, TrajectoryMetricRow } from "./metrics/tables.js";
 export { countTokens, responseTokens } from "./metrics/response-tokens.js";
 export { tallyArrays } from "./metrics/tally-arrays.js";
 export type { TallyArrays } from "./metrics/tally-arrays.js";
-export { sweep, replayRewards, paretoFront } from "./reward/sweep.js";
+export { sweep, sweepRowFrom, replayRewards, paretoFront } from "./reward/sweep.js";
 export type { SweepRow, SweepOptions } from "./reward/sweep.js";
 export { gridSettings, randomSettings, KNOBS } from "./reward/settings.js";
 export type { Knob } from "./reward/settings.js";

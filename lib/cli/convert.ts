@@ -9,7 +9,6 @@ import { parseArgs } from "node:util";
 import {
   aggregate,
   convertToCorpus,
-  Corpus,
   corpusAggregate,
   CorpusError,
   CORPUS_GROUP_KEYS,
@@ -19,7 +18,7 @@ import {
   type CorpusGroupKey,
 } from "../index.js";
 import { LOAD_ARG_OPTIONS, LoadFailure, loadOptionsFrom } from "./inspect.js";
-import { corpus as loadCorpus } from "./reward-options.js";
+import { corpus as loadCorpus, withCorpus } from "./reward-options.js";
 import { ProgressBar } from "./progress.js";
 import { UsageError, numberOption } from "./usage-error.js";
 
@@ -121,16 +120,7 @@ export async function metricsCommand(argv: string[], out: (s: string) => void): 
   for (const k of by) if (!(k in CORPUS_GROUP_KEYS)) throw new UsageError(`--by: cannot group by "${k}" (one of ${Object.keys(CORPUS_GROUP_KEYS).join(", ")})`);
   let rows: Array<Record<string, unknown>>;
   if (parsed.positionals.length === 1 && isCorpusDir(parsed.positionals[0]!)) {
-    let c: Corpus | undefined;
-    try {
-      c = await Corpus.open(parsed.positionals[0]!);
-      rows = await corpusAggregate(c, by as CorpusGroupKey[], { labelSet: v["label-set"] as string | undefined });
-    } catch (err) {
-      if (err instanceof CorpusError) throw new UsageError(err.message);
-      throw err;
-    } finally {
-      c?.close();
-    }
+    rows = await withCorpus(parsed.positionals[0]!, (c) => corpusAggregate(c, by as CorpusGroupKey[], { labelSet: v["label-set"] as string | undefined }));
   } else {
     const { trajectories, labels } = await loadCorpus(parsed.positionals, v);
     rows = aggregate(trajectoryTable(trajectories, labels), by).objects() as Array<Record<string, unknown>>;

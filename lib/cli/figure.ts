@@ -20,8 +20,6 @@ import {
   sweep,
   tallyArrays,
   trajectoryRows,
-  Corpus,
-  CorpusError,
   corpusSweep,
   corpusTrajectoryRows,
   isCorpusDir,
@@ -33,7 +31,7 @@ import {
   type Trajectory,
 } from "../index.js";
 import { LOAD_ARG_OPTIONS } from "./inspect.js";
-import { configFrom, corpus, parseGrid } from "./reward-options.js";
+import { configFrom, corpus, parseGrid, withCorpus } from "./reward-options.js";
 import { UsageError } from "./usage-error.js";
 
 const MEASURES = ["separation", "informativeGroups", "rankChanges", "meanIncorrect"] as const;
@@ -74,9 +72,7 @@ const CORPUS_PRESETS = ["fig6", "ecdf", "landscape"];
 
 async function corpusFigure(preset: string, dir: string, o: FigureArgs, labelSet: string | undefined): Promise<Figure> {
   if (!CORPUS_PRESETS.includes(preset)) throw new UsageError(`figure ${preset} reads trace files; from a corpus directory: ${CORPUS_PRESETS.join(", ")}`);
-  let c: Corpus | undefined;
-  try {
-    c = await Corpus.open(dir);
+  return withCorpus(dir, async (c) => {
     if (preset === "landscape") {
       const knobs = Object.keys(o.grid) as Knob[];
       if (knobs.length !== 2) throw new UsageError(`landscape needs exactly two --grid knobs (e.g. --grid c1=0,0.1,0.2 --grid c2=0,0.1,0.2), got ${knobs.length}`);
@@ -85,12 +81,7 @@ async function corpusFigure(preset: string, dir: string, o: FigureArgs, labelSet
     }
     const rows = (await corpusTrajectoryRows(c, { labelSet })) as unknown as TrajectoryMetricRow[];
     return preset === "fig6" ? fig6LabelDrift(rows) : searchEcdf(rows);
-  } catch (err) {
-    if (err instanceof CorpusError) throw new UsageError(err.message);
-    throw err;
-  } finally {
-    c?.close();
-  }
+  });
 }
 
 const PRESETS: Record<string, { about: string; make: (ts: Trajectory[], labels: LabelRow[], o: FigureArgs) => Figure }> = {

@@ -4,7 +4,7 @@
  * (--labels DIR, else the deterministic labeller).
  */
 import { readFile } from "node:fs/promises";
-import { HeuristicLabeller, KNOBS, readLabelSet, rewardConfig, runLabeller, type Knob, type LabelRow, type RewardConfig, type Trajectory } from "../index.js";
+import { Corpus, CorpusError, HeuristicLabeller, KNOBS, readLabelSet, rewardConfig, runLabeller, type Knob, type LabelRow, type RewardConfig, type Trajectory } from "../index.js";
 import { loadForCommand, loadOptionsFrom } from "./inspect.js";
 import { UsageError, numberOption } from "./usage-error.js";
 
@@ -60,4 +60,18 @@ export async function corpus(positionals: string[], v: Record<string, unknown>):
     }
   } else labels = (await runLabeller(new HeuristicLabeller(), trajectories)).rows;
   return { trajectories, labels };
+}
+
+/** Open a corpus directory for a command, run `fn`, close it; a corpus problem is the user's (exit 2). */
+export async function withCorpus<T>(dir: string, fn: (c: Corpus) => Promise<T>): Promise<T> {
+  let c: Corpus | undefined;
+  try {
+    c = await Corpus.open(dir);
+    return await fn(c);
+  } catch (err) {
+    if (err instanceof CorpusError) throw new UsageError(err.message);
+    throw err;
+  } finally {
+    c?.close();
+  }
 }

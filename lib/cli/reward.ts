@@ -12,8 +12,6 @@ import {
   sweep,
   sweepParallel,
   tallyArrays,
-  Corpus,
-  CorpusError,
   corpusSweep,
   isCorpusDir,
   type SweepRow,
@@ -25,7 +23,7 @@ import {
 } from "../index.js";
 import { LOAD_ARG_OPTIONS } from "./inspect.js";
 import { UsageError, numberOption } from "./usage-error.js";
-import { configFrom, corpus, knob, parseGrid } from "./reward-options.js";
+import { configFrom, corpus, knob, parseGrid, withCorpus } from "./reward-options.js";
 
 export const REWARD_HELP = `usage: sounding reward <paths…> [--labels DIR] [--config reward.json] [--json]
 
@@ -134,17 +132,10 @@ export async function sweepCommand(argv: string[], out: (s: string) => void): Pr
   let nTrajectories: number;
   if (positionals.length === 1 && isCorpusDir(positionals[0]!)) {
     // a converted corpus: the sweep runs in SQL, one row per setting comes back
-    let c: Corpus | undefined;
-    try {
-      c = await Corpus.open(positionals[0]!);
-      res = await corpusSweep(c, settings, { labelSet: v["label-set"] as string | undefined });
-      nTrajectories = c.manifest.sources.reduce((n, s) => n + s.trajectories, 0);
-    } catch (err) {
-      if (err instanceof CorpusError) throw new UsageError(err.message);
-      throw err;
-    } finally {
-      c?.close();
-    }
+    ({ res, nTrajectories } = await withCorpus(positionals[0]!, async (c) => ({
+      res: await corpusSweep(c, settings, { labelSet: v["label-set"] as string | undefined }),
+      nTrajectories: c.manifest.sources.reduce((n, s) => n + s.trajectories, 0),
+    })));
   } else {
     const { trajectories, labels } = await corpus(positionals, v);
     const jobs = numberOption("jobs", v.jobs as string | undefined, { int: true, min: 1, max: 256 }) ?? 1;

@@ -11,9 +11,8 @@
  * expression performs the same IEEE operations in the same order as the typed-array path
  * (`replayRewards`), so rewards, ties and ranks are the same.
  */
-import { rewardGuardrails } from "../reward/guardrails.js";
 import type { RewardConfig } from "../reward/reward-config.js";
-import type { SweepRow } from "../reward/sweep.js";
+import { sweepRowFrom, type SweepRow } from "../reward/sweep.js";
 import type { Corpus } from "./corpus.js";
 import { tallyCtes, type CorpusQueryOptions } from "./corpus-metrics.js";
 
@@ -124,34 +123,8 @@ FROM m LEFT JOIN gs ON gs.setting = m.setting LEFT JOIN fav ON fav.setting = m.s
 ORDER BY m.setting`);
       for (const st of stats) {
         const i = st.setting as number;
-        const cfg = settings[i]!;
-        const nc = st.nc as number;
-        const ni = st.ni as number;
-        const sc = st.sc as number;
-        const si = st.si as number;
-        const multi = st.multi as number;
-        const fav = st.fav as number;
-        const incAbove = st.inc_above as number;
-        const same = i > 0 && st.differ === 0;
-        const warnings: SweepRow["warnings"] = [...rewardGuardrails(cfg)];
-        if (incAbove) warnings.push({ code: "incorrect-above-correct", message: `in ${incAbove} group(s) of this corpus an incorrect rollout outscores a correct one` });
-        if (same) warnings.push({ code: "no-effect", message: "this setting gives every rollout of the corpus the same reward as the reference" });
-        rows.push({
-          setting: i,
-          config: cfg,
-          meanCorrect: nc ? sc / nc : NaN,
-          meanIncorrect: ni ? si / ni : NaN,
-          separation: nc && ni ? sc / nc - si / ni : NaN,
-          nCorrect: nc,
-          nIncorrect: ni,
-          informativeGroups: multi ? (st.informative as number) / multi : NaN,
-          rankChanges: st.changes as number,
-          groupsIncorrectAbove: incAbove,
-          favouredBreadth: fav ? (st.fb as number) / fav : NaN,
-          favouredDepth: fav ? (st.fd as number) / fav : NaN,
-          favouredHorizon: fav ? (st.fh as number) / fav : NaN,
-          warnings,
-        });
+        const n = (k: string) => st[k] as number;
+        rows.push(sweepRowFrom({ setting: i, config: settings[i]!, sc: n("sc"), sInc: n("si"), nc: n("nc"), ni: n("ni"), multi: n("multi"), informative: n("informative"), incAbove: n("inc_above"), fav: n("fav"), fb: n("fb"), fd: n("fd"), fh: n("fh"), changes: n("changes"), same: i > 0 && st.differ === 0 }));
       }
     }
   } finally {

@@ -473,27 +473,55 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
     const fd = st[5]!;
     const fh = st[6]!;
     const changes = st[7]!;
-    const warnings: SweepRow["warnings"] = [...rewardGuardrails(cfg)];
-    if (incAbove) warnings.push({ code: "incorrect-above-correct", message: `in ${incAbove} group(s) of this corpus an incorrect rollout outscores a correct one` });
-    if (same) warnings.push({ code: "no-effect", message: "this setting gives every rollout of the corpus the same reward as the reference" });
-    rows.push({
-      setting: si,
-      config: cfg,
-      meanCorrect: nc ? sc / nc : NaN,
-      meanIncorrect: ni ? sInc / ni : NaN,
-      separation: nc && ni ? sc / nc - sInc / ni : NaN,
-      nCorrect: nc,
-      nIncorrect: ni,
-      informativeGroups: multi ? informative / multi : NaN,
-      rankChanges: changes,
-      groupsIncorrectAbove: incAbove,
-      favouredBreadth: fav ? fb / fav : NaN,
-      favouredDepth: fav ? fd / fav : NaN,
-      favouredHorizon: fav ? fh / fav : NaN,
-      warnings,
-    });
+    rows.push(sweepRowFrom({ setting: si, config: cfg, sc, sInc, nc, ni, multi, informative, incAbove, fav, fb, fd, fh, changes, same }));
   }
   return rows;
+}
+
+/** The sums one pass (typed arrays or SQL) gathers for a setting. */
+export interface SweepSums {
+  setting: number;
+  config: RewardConfig;
+  /** Σ rewards and counts of correct / incorrect rollouts. */
+  sc: number;
+  sInc: number;
+  nc: number;
+  ni: number;
+  /** Groups with ≥ 2 rollouts, those with σ > 0, those with an incorrect above a correct. */
+  multi: number;
+  informative: number;
+  incAbove: number;
+  /** Favoured rollouts and their Σ breadth, depth, horizon. */
+  fav: number;
+  fb: number;
+  fd: number;
+  fh: number;
+  changes: number;
+  /** Every rollout gets the reference's reward. */
+  same: boolean;
+}
+
+/** A sweep row (means, shares, warnings) from a setting's sums; shared by `sweep` and `corpusSweep`. */
+export function sweepRowFrom(x: SweepSums): SweepRow {
+  const warnings: SweepRow["warnings"] = [...rewardGuardrails(x.config)];
+  if (x.incAbove) warnings.push({ code: "incorrect-above-correct", message: `in ${x.incAbove} group(s) of this corpus an incorrect rollout outscores a correct one` });
+  if (x.same) warnings.push({ code: "no-effect", message: "this setting gives every rollout of the corpus the same reward as the reference" });
+  return {
+    setting: x.setting,
+    config: x.config,
+    meanCorrect: x.nc ? x.sc / x.nc : NaN,
+    meanIncorrect: x.ni ? x.sInc / x.ni : NaN,
+    separation: x.nc && x.ni ? x.sc / x.nc - x.sInc / x.ni : NaN,
+    nCorrect: x.nc,
+    nIncorrect: x.ni,
+    informativeGroups: x.multi ? x.informative / x.multi : NaN,
+    rankChanges: x.changes,
+    groupsIncorrectAbove: x.incAbove,
+    favouredBreadth: x.fav ? x.fb / x.fav : NaN,
+    favouredDepth: x.fav ? x.fd / x.fav : NaN,
+    favouredHorizon: x.fav ? x.fh / x.fav : NaN,
+    warnings,
+  };
 }
 
 /**
