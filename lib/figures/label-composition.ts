@@ -1,6 +1,7 @@
 /** Label composition: the share of each behaviour label among labelled calls, per model, dataset or step. */
 import type { LabelRow } from "../trajectory/schema.js";
 import type { Figure } from "./render-svg.js";
+import { figureSize, fitTitle, type FigureSizeInput } from "./figure-size.js";
 
 const ORDER = ["UNIQUESEARCH", "REDUNDANTSEARCH", "EXPLORATION", "VERIFICATION", "REDUNDANTQUERY"];
 const COLOURS = ["#2b8a3e", "#e67700", "#1971c2", "#6741d9", "#c92a2a"];
@@ -9,7 +10,13 @@ const COLOURS = ["#2b8a3e", "#e67700", "#1971c2", "#6741d9", "#c92a2a"];
  * `groupOf` maps a label row to its bar (e.g. the trajectory's model, dataset or step, looked up
  * by trajectory id); rows of role answer/other are left out.
  */
-export function labelComposition(labels: readonly LabelRow[], groupOf: (r: LabelRow) => string, by = "group"): Figure {
+export function labelComposition(
+  labels: readonly LabelRow[],
+  groupOf: (r: LabelRow) => string,
+  by = "group",
+  opts: FigureSizeInput = {},
+): Figure {
+  const size = figureSize(opts, "column");
   const counts = new Map<string, number>();
   for (const r of labels) {
     if (!r.label) continue;
@@ -22,24 +29,34 @@ export function labelComposition(labels: readonly LabelRow[], groupOf: (r: Label
       return { group: group!, label: label!, n };
     })
     .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : ORDER.indexOf(a.label) - ORDER.indexOf(b.label)));
-  return {
-    name: "label-composition",
-    data,
-    provenance: { figure: "label-composition", filters: { by } },
-    spec: {
+  const layout = (w: number) =>
+    ({
       $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-      title: `Behaviour labels by ${by}`,
-      width: 420,
-      height: { step: 22 },
+      title: fitTitle(`Behaviour labels by ${by}`, size),
+      width: w,
+      height: { step: Math.round(size.fontPt * 2) },
       data: { values: data },
       transform: [{ joinaggregate: [{ op: "sum", field: "n", as: "total" }], groupby: ["group"] }, { calculate: "datum.n / datum.total", as: "share" }, { calculate: `indexof(${JSON.stringify(ORDER)}, datum.label)`, as: "order" }],
       mark: "bar",
       encoding: {
         y: { field: "group", type: "nominal", title: by },
         x: { field: "share", type: "quantitative", stack: "normalize", title: "share of labelled calls", axis: { format: ".0%" } },
-        color: { field: "label", type: "nominal", title: null, scale: { domain: ORDER, range: COLOURS } },
+        color: {
+          field: "label",
+          type: "nominal",
+          title: null,
+          scale: { domain: ORDER, range: COLOURS },
+          legend: { orient: "bottom", columns: size.widthPt < 400 ? 2 : 5, columnPadding: size.fontPt },
+        },
         order: { field: "order", type: "quantitative" },
       },
-    },
+    }) as never;
+  return {
+    name: "label-composition",
+    data,
+    size,
+    layout,
+    provenance: { figure: "label-composition", filters: { by } },
+    spec: layout(160),
   };
 }

@@ -1,8 +1,14 @@
 /** ECDFs of breadth, depth and horizon per trajectory, one line per model (or any grouping). */
 import type { TrajectoryMetricRow } from "../metrics/tables.js";
 import type { Figure } from "./render-svg.js";
+import { figureSize, fitTitle, type FigureSizeInput } from "./figure-size.js";
 
-export function searchEcdf(rows: readonly TrajectoryMetricRow[], groupOf: (r: TrajectoryMetricRow) => string = (r) => r.model ?? "(unknown)"): Figure {
+export function searchEcdf(
+  rows: readonly TrajectoryMetricRow[],
+  groupOf: (r: TrajectoryMetricRow) => string = (r) => r.model ?? "(unknown)",
+  opts: FigureSizeInput = {},
+): Figure {
+  const size = figureSize(opts, "page");
   const data: Array<{ measure: string; group: string; value: number; p: number }> = [];
   for (const measure of ["breadth", "depth", "horizon"] as const) {
     const by = new Map<string, number[]>();
@@ -20,26 +26,32 @@ export function searchEcdf(rows: readonly TrajectoryMetricRow[], groupOf: (r: Tr
       });
     }
   }
+  const layout = (w: number) =>
+    ({
+      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+      title: fitTitle("Breadth, depth and horizon (empirical CDF)", size),
+      data: { values: data },
+      facet: { field: "measure", type: "nominal", title: null, sort: ["breadth", "depth", "horizon"] },
+      // three panels in a row at page width, one above the other in a column
+      columns: size.widthPt < 400 ? 1 : 3,
+      resolve: { scale: { x: "independent" } },
+      spec: {
+        width: w,
+        height: Math.round(w * (size.widthPt < 400 ? 0.4 : 0.8)),
+        mark: { type: "line", interpolate: "step-after", point: { size: size.fontPt * 2 } },
+        encoding: {
+          x: { field: "value", type: "quantitative", title: "calls", axis: { tickMinStep: 1, format: "d" } },
+          y: { field: "p", type: "quantitative", title: "share ≤ x", axis: { format: ".0%" } },
+          color: { field: "group", type: "nominal", title: null, legend: { orient: "bottom", columns: 4 } },
+        },
+      },
+    }) as never;
   return {
     name: "search-ecdf",
     data,
+    size,
+    layout,
     provenance: { figure: "search-ecdf", filters: { breadth: "n_uniqS + n_explore", depth: "n_verify", horizon: "T" } },
-    spec: {
-      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-      title: "Breadth, depth and horizon (empirical CDF)",
-      data: { values: data },
-      facet: { column: { field: "measure", type: "nominal", title: null, sort: ["breadth", "depth", "horizon"] } },
-      resolve: { scale: { x: "independent" } },
-      spec: {
-        width: 200,
-        height: 170,
-        mark: { type: "line", interpolate: "step-after", point: true },
-        encoding: {
-          x: { field: "value", type: "quantitative", title: "calls", axis: { tickMinStep: 1, format: "d" } },
-          y: { field: "p", type: "quantitative", title: "share of trajectories ≤ x", axis: { format: ".0%" } },
-          color: { field: "group", type: "nominal", title: null },
-        },
-      },
-    },
+    spec: layout(160),
   };
 }
