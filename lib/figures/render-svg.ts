@@ -43,8 +43,11 @@ export function dataHash(data: unknown): string {
   return "sha256:" + createHash("sha256").update(canonicalJson(data)).digest("hex").slice(0, 16);
 }
 
-/** Fonts and strokes for a base font size `f` (points at print size); nothing below MIN_FONT_PT. */
-function baseConfig(f: number): Record<string, unknown> {
+/**
+ * Fonts and strokes for a base font size `f` (points at print size); nothing below MIN_FONT_PT.
+ * Axis labels longer than `labelLimit` points end in an ellipsis (long group names and paths).
+ */
+function baseConfig(f: number, labelLimit = 0): Record<string, unknown> {
   const small = Math.max(MIN_FONT_PT, f - 1);
   return {
     font: FIGURE_FONT,
@@ -59,6 +62,7 @@ function baseConfig(f: number): Record<string, unknown> {
       titleFontWeight: "normal",
       titlePadding: 3,
       labelPadding: 2,
+      labelLimit,
       tickSize: 3,
       grid: true,
       gridColor: "#e8e8e8",
@@ -133,7 +137,7 @@ async function draw(spec: vl.TopLevelSpec, config: Record<string, unknown>): Pro
  * drawn size, a scale within a fraction of a percent).
  */
 async function drawSized(fig: Figure & { size: FigureSize; layout: (w: number) => vl.TopLevelSpec }): Promise<string> {
-  const config = baseConfig(fig.size.fontPt);
+  const config = baseConfig(fig.size.fontPt, Math.round(fig.size.widthPt * 0.3));
   const target = fig.size.widthPt;
   // secant steps on panel width → figure width (affine except where a title or legend is the
   // widest part); a few renders at most
@@ -147,7 +151,9 @@ async function drawSized(fig: Figure & { size: FigureSize; layout: (w: number) =
     if (Math.abs(w1 - target) < best.miss) best = { svg: s1, miss: Math.abs(w1 - target) };
     if (best.miss <= 0.5) break;
     const slope = (w1 - w0) / (p1 - p0);
-    const next = slope > 1e-6 ? p1 + (target - w1) / slope : p1 * 0.8;
+    // where a legend or title is the widest part the width does not move with the panel: step
+    // the panel toward the target until the panels are the widest part again
+    const next = slope > 0.05 ? p1 + (target - w1) / slope : w1 < target ? p1 + (target - w1) : p1 * 0.8;
     [p0, w0] = [p1, w1];
     p1 = Math.max(20, Math.round(next * 100) / 100);
     if (p1 === p0) break;
