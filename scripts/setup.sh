@@ -20,8 +20,15 @@ if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_m
 fi
 
 # 2. build the library (dist/) and link node_modules/sounding -> . so notebooks import "sounding"
-say "building the library"
-npx --no-install tsc -p tsconfig.build.json
+# (skipped when no source under lib/, no tsconfig and no package file changed since the last build)
+src_stamp=$( { find lib -type f \( -name '*.ts' -o -name '*.py' -o -name '*.json' \) -print0 | sort -z | xargs -0 sha1sum; sha1sum tsconfig.json tsconfig.build.json package.json package-lock.json; } | sha1sum | cut -d' ' -f1)
+if [ -f dist/cli/main.js ] && [ "$(cat dist/.sounding-src-stamp 2>/dev/null)" = "$src_stamp" ]; then
+  say "library build is up to date (sources unchanged)"
+else
+  say "building the library"
+  npx --no-install tsc -p tsconfig.build.json
+  echo "$src_stamp" > dist/.sounding-src-stamp
+fi
 chmod +x dist/cli/main.js
 ln -sfn .. node_modules/sounding
 ln -sfn ../../dist/cli/main.js node_modules/.bin/sounding   # so `npx sounding …` runs this checkout
