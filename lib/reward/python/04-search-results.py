@@ -1,0 +1,96 @@
+# --- hit lists out of search responses (port of lib/formats/search-results.ts). A hit is a
+# (url, title, snippet) tuple.
+
+
+def _str(v):
+    return v if isinstance(v, str) else ""
+
+
+def _first_present(x, keys):
+    # JavaScript's `a ?? b ?? c`: the first key that is present and not null
+    for k in keys:
+        if k in x and x[k] is not None:
+            return x[k]
+    return None
+
+
+def _from_json_value(v, depth=0):
+    if depth > 6:
+        return None
+    if isinstance(v, str):
+        t = js_trim(v)
+        if t.startswith("{") or t.startswith("["):
+            try:
+                return _from_json_value(json_parse(t), depth + 1)
+            except ValueError:
+                return None
+        return None
+    if isinstance(v, list):
+        out = []
+        for x in v:
+            if not isinstance(x, dict):
+                continue
+            url = _str(_first_present(x, ("url", "link", "href")))
+            if not url:
+                continue
+            out.append(
+                (
+                    url,
+                    _str(_first_present(x, ("title", "name"))),
+                    _str(_first_present(x, ("snippet", "content", "description", "text"))),
+                )
+            )
+        return out if out or len(v) == 0 else None
+    if isinstance(v, dict):
+        for k in ("items", "organic", "results", "search_results", "organic_results", "web"):
+            if k in v:
+                r = _from_json_value(v[k], depth + 1)
+                if r is not None:
+                    return r
+    return None
+
+
+_FATHOM_BLOCK = re.compile(
+    r"###" + S + r"*[0-9]+\." + S + r"*([^\n]*)\n\*\*URL\*\*:" + S + "*(" + NS + r"*)[^\n]*\n(?:\n?\*\*Snippet\*\*:"
+    + S + r"*([\s\S]*?))?(?=\n---\n|\n###" + S + r"*[0-9]+\.|\Z)"
+)
+_MD_ITEM = re.compile(
+    r"^" + S + r"*[0-9]+\." + S + r"*\[([^\]\n]*)\]\((" + NS + r"+?)\)[^\n]*\n([\s\S]*?)(?=^" + S + r"*[0-9]+\." + S
+    + r"*\[|</?tool_response>|\Z)",
+    re.M,
+)
+_R1_DOC = re.compile(r"^\(([0-9]+)\)([^\n]*)$", re.M)
+_SR1_DOC = re.compile(r"Doc [0-9]+" + S + r"*\(Title:" + S + r"*([^)]*)\)" + S + r"*([^\n]*)")
+_R1_FIRST = re.compile(r"^\(1\)", re.M)
+_THREE_SPACES = re.compile(S + "{3}")
+
+
+def parse_search_results(text):
+    t = js_trim_start(text)
+    if t.startswith("{") or t.startswith("["):
+        r = _from_json_value(t)
+        if r is not None:
+            return r
+    if "**URL**:" in text:
+        out = [(js_trim(m.group(2) or ""), js_trim(m.group(1) or ""), js_trim(m.group(3) or "")) for m in _FATHOM_BLOCK.finditer(text)]
+        if out:
+            return out
+    if "](" in text:
+        out = [(js_trim(m.group(2) or ""), js_trim(m.group(1) or ""), js_trim(m.group(3) or "")) for m in _MD_ITEM.finditer(text)]
+        if out:
+            return out
+    if "Doc 1" in text:
+        out = [("", js_trim(m.group(1) or ""), js_trim(m.group(2) or "")) for m in _SR1_DOC.finditer(text)]
+        if out:
+            return out
+    if _R1_FIRST.search(text):
+        out = []
+        for m in _R1_DOC.finditer(text):
+            body = js_trim(m.group(2) or "")
+            g = _THREE_SPACES.search(body)
+            if g is None:
+                out.append(("", "", body))
+            else:
+                out.append(("", js_trim(body[: g.start()]), js_trim(body[g.start() :])))
+        return out
+    return []
