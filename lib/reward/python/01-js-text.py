@@ -21,8 +21,11 @@ def js_is_space(c):
     return c in _JS_WS
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
 def _astral(s):
-    return any(ord(c) > 0xFFFF for c in s)
+    return not s.isascii() and _ASTRAL.search(s) is not None
 
 
 def utf16_len(s):
@@ -105,6 +108,9 @@ def _no_constants(name):
     raise ValueError("%s is not JSON" % name)
 
 
+_JSON = json.JSONDecoder(parse_constant=_no_constants)
+
+
 def json_parse(text):
     """JSON.parse: rejects NaN / Infinity (Python's json accepts them)."""
-    return json.loads(text, parse_constant=_no_constants)
+    return _JSON.decode(text)

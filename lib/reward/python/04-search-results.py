@@ -1,5 +1,6 @@
 # --- hit lists out of search responses (port of lib/formats/search-results.ts). A hit is a
-# (url, title, snippet) tuple.
+# (url, title, snippet) tuple; the url is trimmed, title and snippet may still carry the spaces
+# that TypeScript trims (hit_title / hit_snippet trim them: most hits have a URL and never need it).
 
 
 def _str(v):
@@ -50,9 +51,13 @@ def _from_json_value(v, depth=0):
     return None
 
 
+# The TypeScript snippet group is lazy, `([\s\S]*?)` up to the lookahead; terminators start with a
+# newline, so "non-newline runs and newlines that start no terminator", possessive, ends at the
+# same place (the match can no longer fail once the snippet starts) and is many times faster.
+_FATHOM_END = r"\n---\n|\n###" + S + r"*[0-9]+\."
 _FATHOM_BLOCK = re.compile(
     r"###" + S + r"*[0-9]+\." + S + r"*([^\n]*)\n\*\*URL\*\*:" + S + "*(" + NS + r"*)[^\n]*\n(?:\n?\*\*Snippet\*\*:"
-    + S + r"*([\s\S]*?))?(?=\n---\n|\n###" + S + r"*[0-9]+\.|\Z)"
+    + S + r"*((?:[^\n]++|\n(?!" + _FATHOM_END[2:].replace("|\\n", "|") + r"))*+))?(?=" + _FATHOM_END + r"|\Z)"
 )
 _MD_ITEM = re.compile(
     r"^" + S + r"*[0-9]+\." + S + r"*\[([^\]\n]*)\]\((" + NS + r"+?)\)[^\n]*\n([\s\S]*?)(?=^" + S + r"*[0-9]+\." + S
@@ -65,6 +70,14 @@ _R1_FIRST = re.compile(r"^\(1\)", re.M)
 _THREE_SPACES = re.compile(S + "{3}")
 
 
+def hit_title(hit):
+    return js_trim(hit[1])
+
+
+def hit_snippet(hit):
+    return js_trim(hit[2])
+
+
 def parse_search_results(text):
     t = js_trim_start(text)
     if t.startswith("{") or t.startswith("["):
@@ -72,11 +85,11 @@ def parse_search_results(text):
         if r is not None:
             return r
     if "**URL**:" in text:
-        out = [(js_trim(m.group(2) or ""), js_trim(m.group(1) or ""), js_trim(m.group(3) or "")) for m in _FATHOM_BLOCK.finditer(text)]
+        out = [(js_trim(m.group(2) or ""), m.group(1) or "", m.group(3) or "") for m in _FATHOM_BLOCK.finditer(text)]
         if out:
             return out
     if "](" in text:
-        out = [(js_trim(m.group(2) or ""), js_trim(m.group(1) or ""), js_trim(m.group(3) or "")) for m in _MD_ITEM.finditer(text)]
+        out = [(js_trim(m.group(2) or ""), m.group(1) or "", m.group(3) or "") for m in _MD_ITEM.finditer(text)]
         if out:
             return out
     if "Doc 1" in text:

@@ -118,8 +118,10 @@ def call_targets(args):
 class Rollout:
     """The parts of a trajectory the labeller, the reward and the judge prompt use (TrajectoryBuilder)."""
 
-    def __init__(self, roles):
+    def __init__(self, roles, detail=False):
         self.roles = roles
+        # tool failures only matter to the judge's prompt (labels and R_format never read them)
+        self.detail = detail
         self.steps = []
         self.calls = []
         self.final_answer = None
@@ -169,7 +171,16 @@ class Rollout:
 
 
 def _attach(r, c, text):
-    r.respond(c, text, parse_search_results(text) if c["role"] == "search" else [], tool_failure(text))
+    r.respond(c, text, parse_search_results(text) if c["role"] == "search" else [], tool_failure(text) if r.detail else None)
+
+
+def call_arguments(c):
+    """The call's raw argument text (JSON.stringify of parsed arguments), made when first needed."""
+    a = c["arguments"]
+    if isinstance(a, str):
+        return a
+    c["arguments"] = a = js_stringify(a[0])
+    return a
 
 
 _NAME_RE = re.compile(r'"name"' + S + r'*:' + S + r'*"((?:[^"\\]|\\' + DOT + r')*)"')
@@ -219,7 +230,7 @@ def add_tagged_call(r, block):
         except ValueError:
             args = None
     else:
-        arg_text = js_stringify(args)
+        arg_text = (args,)  # JSON.stringify(args), made by call_arguments when needed
     obj = args if isinstance(args, dict) else None
     return r.call(parsed["name"], arg_text, obj, None, None if obj is not None else 'call "arguments" is not a JSON object')
 
@@ -343,14 +354,14 @@ def read_inline_search(r, text, markers):
             return
         r.step(text[cursor : qe + len(q_close)])
         q = js_trim(text[qs + len(q_open) : qe])
-        c = r.call("search", js_stringify({"query": q}), {"query": q}, None, None if q else "empty query")
+        c = r.call("search", ({"query": q},), {"query": q}, None, None if q else "empty query")
         cursor = qe + len(q_close)
         next_q = text.find(q_open, cursor)
         limit = len(text) if next_q == -1 else next_q
         d = _next_docs(text, cursor, limit, docs)
         if d is not None:
             body = _EDGE_NEWLINES.sub("", d[1])
-            r.respond(c, body, parse_search_results(body), tool_failure(body))
+            r.respond(c, body, parse_search_results(body), tool_failure(body) if r.detail else None)
             cursor = d[2]
     rest = text[cursor:]
     if js_trim(rest) or not r.steps:
@@ -360,9 +371,9 @@ def read_inline_search(r, text, markers):
         r.final_answer = last_boxed(text)
 
 
-def read_solution(text, roles=None):
+def read_solution(text, roles=None, detail=False):
     """Read one verl solution_str (the dump's `output`) the way sounding's verl reader does."""
-    r = Rollout(roles if roles is not None else TOOL_ROLES)
+    r = Rollout(roles if roles is not None else TOOL_ROLES, detail)
     if "<tool_call>" in text:
         tag = "result" if "<tool_response>" not in text and "<result>" in text else "tool_response"
         read_tagged_turns(r, stripped_turns(text, tag), True, tag)

@@ -14,10 +14,9 @@ _PAGE_RANK = {"EXPLORATION": 0, "VERIFICATION": 1, "REDUNDANTQUERY": 2}
 
 
 def result_key(hit):
-    url, title, snippet = hit
-    if url:
-        return canonical_url(url)
-    return "doc:%s|%s" % (normalise_text(title), utf16_slice(normalise_text(snippet), 0, 80))
+    if hit[0]:
+        return canonical_url(hit[0])
+    return "doc:%s|%s" % (normalise_text(hit_title(hit)), utf16_slice(normalise_text(hit_snippet(hit)), 0, 80))
 
 
 def _per_query_results(call, all_keys):
@@ -111,7 +110,7 @@ def heuristic_labels(rollout, options=None):
                         best_sim = s
                         if s >= goal_t:
                             claim = cid
-            targets = call["urls"] if call["urls"] else ["%s:%s" % (call["name"], goal if goal is not None else call["arguments"])]
+            targets = call["urls"] if call["urls"] else ["%s:%s" % (call["name"], goal if goal is not None else call_arguments(call))]
             best_label = None
             best_check = False
             for raw in targets:

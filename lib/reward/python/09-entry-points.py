@@ -127,9 +127,10 @@ def _result(settings, t, labels, labeller, labels_bv, correct, format_ok):
 class _Case:
     """One rollout on its way to a score: parsed, with the labels extra_info gives, if any."""
 
-    def __init__(self, solution_str, ground_truth, extra_info):
+    def __init__(self, solution_str, ground_truth, extra_info, detail=False):
         info = _info(extra_info)
-        self.rollout = read_solution(solution_str if isinstance(solution_str, str) else str(solution_str))
+        text = solution_str if isinstance(solution_str, str) else str(solution_str)
+        self.rollout = read_solution(text, None, detail)
         q = info.get("question")
         if isinstance(q, str):
             self.rollout.question = q
@@ -160,7 +161,7 @@ class _Case:
 
 def compute_score(data_source, solution_str, ground_truth, extra_info=None, **reward_kwargs):
     settings = _settings_for(reward_kwargs)
-    case = _Case(solution_str, ground_truth, extra_info)
+    case = _Case(solution_str, ground_truth, extra_info, settings.mode == "llm")
     if case.given is not None:
         return case.from_given(settings)
     if settings.mode == "llm":
@@ -172,7 +173,8 @@ def compute_score_batch(data_sources, solution_strs, ground_truths, extra_infos=
     settings = _settings_for(reward_kwargs)
     n = len(solution_strs)
     infos = list(extra_infos) if extra_infos is not None else [None] * n
-    cases = [_Case(solution_strs[i], ground_truths[i], infos[i]) for i in range(n)]
+    detail = settings.mode == "llm"
+    cases = [_Case(solution_strs[i], ground_truths[i], infos[i], detail) for i in range(n)]
     out = [None] * n
     todo = []
     for i, case in enumerate(cases):
