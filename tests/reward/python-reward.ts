@@ -2,7 +2,7 @@
  * Test helpers for the exported Python reward: export it, run it once over a JSONL batch of
  * cases in one python3 subprocess, and the TypeScript reference for the same rollouts.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -29,11 +29,7 @@ export interface PyCase {
   kwargs?: Record<string, unknown>;
 }
 
-/** Runs `compute_score` (or `compute_score_batch` with `batch`) of `dir/sounding_reward.py` over the cases. */
-export function runPython(dir: string, cases: readonly PyCase[], mode: "single" | "batch" = "single"): Array<Record<string, unknown>> {
-  const input = join(dir, `cases-${mode}.jsonl`);
-  writeFileSync(input, cases.map((c) => JSON.stringify(c)).join("\n") + "\n");
-  const script = `
+const script = (dir: string) => `
 import json, sys
 sys.path.insert(0, ${JSON.stringify(dir)})
 import sounding_reward as m
@@ -43,12 +39,48 @@ if sys.argv[2] == "batch":
 else:
     out = [m.compute_score("x", c["solution"], c.get("gt"), c.get("extra_info"), **(c.get("kwargs") or {})) for c in cases]
 sys.stdout.write("\\n".join(json.dumps(r) for r in out) + "\\n")
+sys.stderr.write(json.dumps(dict(m.JUDGE.usage, last_error=m.JUDGE.last_error)) + "\\n")
 `;
-  const text = execFileSync("python3", ["-c", script, input, mode], { encoding: "utf8", maxBuffer: 1 << 30 });
-  return text
+
+function writeCases(dir: string, cases: readonly PyCase[], mode: string): string {
+  const input = join(dir, `cases-${mode}.jsonl`);
+  writeFileSync(input, cases.map((c) => JSON.stringify(c)).join("\n") + "\n");
+  return input;
+}
+
+const parseLines = (text: string) =>
+  text
     .split("\n")
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+/** Runs `compute_score` (or `compute_score_batch` with `batch`) of `dir/sounding_reward.py` over the cases. */
+export function runPython(dir: string, cases: readonly PyCase[], mode: "single" | "batch" = "single"): Array<Record<string, unknown>> {
+  const input = writeCases(dir, cases, mode);
+  return parseLines(execFileSync("python3", ["-c", script(dir), input, mode], { encoding: "utf8", maxBuffer: 1 << 30 }));
+}
+
+/**
+ * `runPython` without blocking the event loop (a test's HTTP server must keep answering), with
+ * extra environment variables; also returns the judge's usage counters.
+ */
+export async function runPythonAsync(
+  dir: string,
+  cases: readonly PyCase[],
+  mode: "single" | "batch",
+  env: Record<string, string>,
+): Promise<{ out: Array<Record<string, unknown>>; usage: Record<string, unknown>; ms: number }> {
+  const input = writeCases(dir, cases, mode);
+  const t0 = performance.now();
+  const child = spawn("python3", ["-c", script(dir), input, mode], { env: { ...process.env, ...env } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+  const code = await new Promise<number | null>((r) => child.on("close", r));
+  if (code !== 0) throw new Error(`python3 exited with ${code}: ${stderr.slice(-2000)}`);
+  const last = stderr.trim().split("\n").pop() ?? "{}";
+  return { out: parseLines(stdout), usage: JSON.parse(last) as Record<string, unknown>, ms: performance.now() - t0 };
 }
 
 const LETTER: Record<string, string> = { UNIQUESEARCH: "U", REDUNDANTSEARCH: "S", EXPLORATION: "E", VERIFICATION: "V", REDUNDANTQUERY: "Q" };
