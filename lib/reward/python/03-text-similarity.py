@@ -11,12 +11,17 @@ _DIGIT = re.compile(r"[0-9]")
 
 def normalise_text(s):
     """NFKD, strip combining marks U+0300-U+036F, lower case, non-letters/digits to one space, trim."""
-    t = _COMBINING.sub("", unicodedata.normalize("NFKD", s)).lower()
+    t = s.lower() if s.isascii() else _COMBINING.sub("", unicodedata.normalize("NFKD", s)).lower()
     return _NOT_LN.sub(" ", t).strip(" ")
 
 
 def content_tokens(s, extra_stop=None, normalised=False):
-    words = [w for w in (s if normalised else normalise_text(s)).split(" ") if utf16_len(w) > 1 or _DIGIT.search(w)]
+    # JavaScript's w.length > 1: one astral character is two UTF-16 units
+    words = [
+        w
+        for w in (s if normalised else normalise_text(s)).split(" ")
+        if len(w) > 1 or (w and (ord(w) > 0xFFFF or "0" <= w <= "9"))
+    ]
     kept = [w for w in words if w not in _STOP and not (extra_stop and w in extra_stop)]
     return kept if kept else words
 
@@ -24,6 +29,8 @@ def content_tokens(s, extra_stop=None, normalised=False):
 def jaccard(a, b):
     if not a and not b:
         return 1
+    if a.isdisjoint(b):
+        return 0.0
     inter = len(a & b)
     return inter / (len(a) + len(b) - inter)
 
@@ -35,5 +42,10 @@ def overlap_coefficient(a, b):
 
 
 def trigrams(s, normalised=False):
-    u = utf16_units(" " + (s if normalised else normalise_text(s)) + " ")
+    """The set of character trigrams (UTF-16 units, as TypeScript counts them) of the padded text."""
+    t = " " + (s if normalised else normalise_text(s)) + " "
+    if not _astral(t):
+        # one character per UTF-16 unit: the set of 3-character substrings has the same sizes and overlaps
+        return {t[i : i + 3] for i in range(len(t) - 2)}
+    u = utf16_units(t)
     return {u[i] * 4294967296 + u[i + 1] * 65536 + u[i + 2] for i in range(len(u) - 2)}

@@ -131,12 +131,10 @@ class Rollout:
     def step(self, text):
         self.steps.append({"text": text, "calls": 0})
 
-    def call(self, name, arguments, parsed, targets=None, malformed=None):
+    def call(self, name, arguments, parsed, targets, malformed=None):
         if not self.steps:
             self.step("")
-        queries, urls, goal = call_targets(parsed)
-        if targets is not None:
-            queries, urls, goal = targets
+        queries, urls, goal = targets
         c = {
             "index": len(self.calls),
             "name": name,
@@ -148,6 +146,7 @@ class Rollout:
             "parsed": parsed is not None,
             "response": None,
             "results": [],
+            "keys": [],
             "error": malformed is not None,
             "error_reason": malformed,
         }
@@ -155,9 +154,9 @@ class Rollout:
         self.steps[-1]["calls"] += 1
         return c
 
-    def respond(self, c, text, results, failure):
+    def respond(self, c, text, hits, failure):
         c["response"] = text
-        c["results"] = results
+        c["results"], c["keys"] = hits
         if failure and not c["error"]:
             c["error"] = True
             c["error_reason"] = failure
@@ -170,8 +169,35 @@ class Rollout:
         return self
 
 
+_NO_HITS = ([], [])
+
+
+class _Memo(dict):
+    """A bounded memo: rollouts of one GRPO group repeat calls, responses and queries."""
+
+    def put(self, k, v):
+        if len(self) > 50000:
+            self.clear()
+        self[k] = v
+        return v
+
+
+_hits_memo = _Memo()
+_call_memo = _Memo()
+_json_ok_memo = _Memo()
+
+
+def search_hits(text):
+    """(hits, result keys) of a search response, memoised by its text."""
+    v = _hits_memo.get(text)
+    if v is None:
+        hits = parse_search_results(text)
+        v = _hits_memo.put(text, (hits, [result_key(h) for h in hits]))
+    return v
+
+
 def _attach(r, c, text):
-    r.respond(c, text, parse_search_results(text) if c["role"] == "search" else [], tool_failure(text) if r.detail else None)
+    r.respond(c, text, search_hits(text) if c["role"] == "search" else _NO_HITS, tool_failure(text) if r.detail else None)
 
 
 def call_arguments(c):
@@ -207,6 +233,14 @@ def _js_error(err):
 
 def add_tagged_call(r, block):
     raw = js_trim(block)
+    v = _call_memo.get(raw)
+    if v is None:
+        v = _call_memo.put(raw, _read_call(raw))
+    return r.call(*v)
+
+
+def _read_call(raw):
+    """(name, arguments, parsed arguments, targets, malformed reason) of a <tool_call> block (addTaggedCall)."""
     try:
         parsed = json_parse(raw)
     except ValueError as err:
@@ -217,9 +251,9 @@ def add_tagged_call(r, block):
             [_unescape(m.group(1) or "") for m in _URL_RE.finditer(raw)],
             goal[0] if goal else None,
         )
-        return r.call(_unescape(name.group(1) or "") if name else "", raw, None, targets, "call is not valid JSON (%s)" % _js_error(err))
+        return (_unescape(name.group(1) or "") if name else "", raw, None, targets, "call is not valid JSON (%s)" % _js_error(err))
     if not isinstance(parsed, dict) or not isinstance(parsed.get("name"), str):
-        return r.call("", raw, None, None, 'call JSON has no string "name"')
+        return ("", raw, None, call_targets(None), 'call JSON has no string "name"')
     args = _first_present(parsed, ("arguments", "parameters"))
     if args is None:
         args = {}
@@ -232,7 +266,7 @@ def add_tagged_call(r, block):
     else:
         arg_text = (args,)  # JSON.stringify(args), made by call_arguments when needed
     obj = args if isinstance(args, dict) else None
-    return r.call(parsed["name"], arg_text, obj, None, None if obj is not None else 'call "arguments" is not a JSON object')
+    return (parsed["name"], arg_text, obj, call_targets(obj), None if obj is not None else 'call "arguments" is not a JSON object')
 
 
 def add_tagged_response(r, c, block):
@@ -241,17 +275,23 @@ def add_tagged_response(r, c, block):
         nl = text.find("\n")
         first = text if nl == -1 else text[:nl]
         if '"name"' in first:
-            try:
-                json_parse(first)
+            ok = _json_ok_memo.get(first)
+            if ok is None:
+                try:
+                    json_parse(first)
+                    ok = True
+                except ValueError:
+                    ok = False
+                _json_ok_memo.put(first, ok)
+            if ok:
                 text = "" if nl == -1 else text[nl + 1 :]
-            except ValueError:
-                pass
     text = _executor_result(text)
     if text.endswith("\n"):
         text = text[:-1]
     _attach(r, c, text)
 
 
+_SPACES = re.compile(S + "*")
 _ROLE_HEAD = re.compile(r"^" + S + r"*assistant[ \t]*\n")
 _ROLE_TAIL = re.compile(r"\n[ \t]*(user|tool)[ \t]*\n?" + S + r"*\Z")
 
@@ -274,9 +314,7 @@ def stripped_turns(text, tag="tool_response"):
                 end = len(text)
                 break
             end = e + len(cl)
-            k = end
-            while k < len(text) and js_is_space(text[k]):
-                k += 1
+            k = _SPACES.match(text, end).end()
             if not text.startswith(op, k):
                 break
             end = k
@@ -354,14 +392,14 @@ def read_inline_search(r, text, markers):
             return
         r.step(text[cursor : qe + len(q_close)])
         q = js_trim(text[qs + len(q_open) : qe])
-        c = r.call("search", ({"query": q},), {"query": q}, None, None if q else "empty query")
+        c = r.call("search", ({"query": q},), {"query": q}, ([q] if q else [], [], None), None if q else "empty query")
         cursor = qe + len(q_close)
         next_q = text.find(q_open, cursor)
         limit = len(text) if next_q == -1 else next_q
         d = _next_docs(text, cursor, limit, docs)
         if d is not None:
             body = _EDGE_NEWLINES.sub("", d[1])
-            r.respond(c, body, parse_search_results(body), tool_failure(body) if r.detail else None)
+            r.respond(c, body, search_hits(body), tool_failure(body) if r.detail else None)
             cursor = d[2]
     rest = text[cursor:]
     if js_trim(rest) or not r.steps:

@@ -39,6 +39,26 @@ def _per_query_results(call, all_keys):
     return out
 
 
+_query_memo = _Memo()
+_goal_memo = _Memo()
+
+
+def _query_features(q):
+    """(content tokens, trigrams) of a query, memoised (the sets are never modified)."""
+    v = _query_memo.get(q)
+    if v is None:
+        norm = normalise_text(q)
+        v = _query_memo.put(q, (frozenset(content_tokens(norm, None, True)), frozenset(trigrams(norm, True))))
+    return v
+
+
+def _goal_tokens(goal):
+    v = _goal_memo.get(goal)
+    if v is None:
+        v = _goal_memo.put(goal, frozenset(content_tokens(goal, _GOAL_VERBS)))
+    return v
+
+
 def _distinct(keys):
     seen = set()
     out = []
@@ -65,14 +85,11 @@ def heuristic_labels(rollout, options=None):
     for call in rollout.calls:
         role = call["role"]
         if role == "search":
-            hit_keys = [result_key(h) for h in call["results"]]
-            per_query = _per_query_results(call, hit_keys)
+            per_query = _per_query_results(call, call["keys"])
             unique = 0
             n = 0
             for k, q in enumerate(call["queries"]):
-                norm = normalise_text(q)
-                tokens = set(content_tokens(norm, None, True))
-                grams = trigrams(norm, True)
+                tokens, grams = _query_features(q)
                 best_tok = best_ch = None
                 best_max = -1.0
                 for s_tokens, s_grams in seen_queries:
@@ -99,7 +116,7 @@ def heuristic_labels(rollout, options=None):
                 out.append(("UNIQUESEARCH" if ok else "REDUNDANTSEARCH", None, None))
         elif role == "page":
             goal = call["goal"]
-            goal_tokens = set(content_tokens(goal, _GOAL_VERBS)) if goal else None
+            goal_tokens = _goal_tokens(goal) if goal else None
             has_goal = bool(goal_tokens)
             claim = None
             if has_goal:

@@ -338,6 +338,12 @@ class Judge:
                 earlier[e["call"]] = e["label"]
         return labels, self.name(model)
 
+    def executor(self, n):
+        """A thread pool for judging n rollouts (checks the settings first: a missing one is an error)."""
+        self._model()
+        self._endpoints()
+        return ThreadPoolExecutor(max_workers=max(1, min(self.spec["concurrency"], n)))
+
     def label_many(self, rollouts):
         """label() for a batch, `concurrency` rollouts at a time; results in order."""
         self._model()

@@ -173,21 +173,23 @@ def compute_score_batch(data_sources, solution_strs, ground_truths, extra_infos=
     settings = _settings_for(reward_kwargs)
     n = len(solution_strs)
     infos = list(extra_infos) if extra_infos is not None else [None] * n
-    detail = settings.mode == "llm"
-    cases = [_Case(solution_strs[i], ground_truths[i], infos[i], detail) for i in range(n)]
     out = [None] * n
-    todo = []
-    for i, case in enumerate(cases):
-        if case.given is not None:
-            out[i] = case.from_given(settings)
-        elif settings.mode == "llm":
-            todo.append(i)
-        else:
-            out[i] = case.heuristic(settings)
-    if todo:
-        judged = JUDGE.label_many([cases[i].rollout for i in todo])
-        for i, j in zip(todo, judged):
-            out[i] = cases[i].from_judge(settings, j)
+    if settings.mode != "llm":
+        for i in range(n):
+            case = _Case(solution_strs[i], ground_truths[i], infos[i])
+            out[i] = case.from_given(settings) if case.given is not None else case.heuristic(settings)
+        return out
+    # the judge: each rollout's requests start as soon as it is read, while the next ones are read
+    pending = []
+    with JUDGE.executor(n) as pool:
+        for i in range(n):
+            case = _Case(solution_strs[i], ground_truths[i], infos[i], True)
+            if case.given is not None:
+                out[i] = case.from_given(settings)
+            else:
+                pending.append((i, case, pool.submit(JUDGE.label, case.rollout)))
+        for i, case, future in pending:
+            out[i] = case.from_judge(settings, future.result())
     return out
 
 
@@ -259,3 +261,9 @@ def trl_reward(completions, **kwargs):
         log_extra("sounding_labels", [r["labels"] for r in out])
         log_extra("sounding_labeller", [r["labeller"] for r in out])
     return [r["score"] for r in out]
+
+
+def clear_memos():
+    """Forget the memoised parses (URLs, calls, responses, queries); results never depend on them."""
+    for memo in (_url_cache, _hits_memo, _call_memo, _json_ok_memo, _query_memo, _goal_memo):
+        memo.clear()
