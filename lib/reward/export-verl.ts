@@ -34,6 +34,7 @@ import { HEURISTIC_VERSION, HeuristicLabeller, type HeuristicOptions } from "../
 import { CHUNK_ANSWER_JSON_SCHEMA, PROMPT_VERSION, SYSTEM_PROMPT_TEMPLATE } from "../labels/llm/prompt.js";
 import { DEFAULT_LLM } from "../labels/llm/llm-labeller.js";
 import { DEFAULT_TOOL_ROLES, type ToolRoleMap } from "../trajectory/tool-roles.js";
+import { LABEL_LETTERS, NO_LABEL_LETTER } from "./dump-labels.js";
 
 /** How the exported module labels calls at training time. */
 export interface ExportLabeller {
@@ -136,6 +137,8 @@ export function exportedPython(spec: ExportSpec): string {
     __JUDGE_PROMPT__: lit(SYSTEM_PROMPT_TEMPLATE),
     __JUDGE_SCHEMA__: lit(CHUNK_ANSWER_JSON_SCHEMA),
     __TOOL_ROLES__: lit(DEFAULT_TOOL_ROLES),
+    __LABEL_LETTERS__: lit(LABEL_LETTERS),
+    __NO_LABEL_LETTER__: lit(NO_LABEL_LETTER),
   };
   const src = parts.map((f) => readFileSync(join(dir, f), "utf8")).join("\n\n");
   return src.replace(/__[A-Z_]+__/g, (m) => fill[m] ?? m);

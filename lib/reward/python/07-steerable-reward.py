@@ -8,25 +8,17 @@ _TALLY_KEY = {
     "VERIFICATION": "n_verify",
     "REDUNDANTQUERY": "n_red_q",
 }
-# the compact label column: one letter per tool call, "." for a call without a behaviour label
-LABEL_LETTER = {
-    "UNIQUESEARCH": "U",
-    "REDUNDANTSEARCH": "S",
-    "EXPLORATION": "E",
-    "VERIFICATION": "V",
-    "REDUNDANTQUERY": "Q",
-}
 LETTER_LABEL = {v: k for k, v in LABEL_LETTER.items()}
 
 
 def compact_labels(labels):
-    return "".join("." if label is None else LABEL_LETTER[label] for label in labels)
+    return "".join(NO_LABEL_LETTER if label is None else LABEL_LETTER[label] for label in labels)
 
 
 def labels_from_compact(s):
     out = []
     for ch in s:
-        if ch == ".":
+        if ch == NO_LABEL_LETTER:
             out.append(None)
         elif ch in LETTER_LABEL:
             out.append(LETTER_LABEL[ch])
