@@ -7,8 +7,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { dumpSpecs, emptyTallies, exportVerl, formatValid, generateTraces, loadTrajectories, rewardConfig, rolloutReward, talliesOf, type LabelRow, type RewardConfig, type Tallies } from "../../lib/index.js";
-import { tmpDir } from "../helpers.js";
+import { dumpSpecs, emptyTallies, exportedPython, exportSpec, exportVerl, formatValid, generateTraces, HEURISTIC_VERSION, loadTrajectories, pythonPartsDir, rewardConfig, rolloutReward, systemPrompt, talliesOf, type LabelRow, type RewardConfig, type Tallies } from "../../lib/index.js";
+import { SYSTEM_PROMPT_TEMPLATE } from "../../lib/labels/llm/prompt.js";
+import { ROOT, tmpDir } from "../helpers.js";
 
 const py = (dir: string, script: string, input: string): string => execFileSync("python3", ["-c", script], { cwd: dir, input, encoding: "utf8", maxBuffer: 256 << 20 });
 
@@ -38,6 +39,18 @@ describe("verl export", () => {
     expect(y).toContain("name: compute_score");
     expect(y).toContain("+custom_reward_function.reward_kwargs.c1=0.25");
     expect(readFileSync(e.python, "utf8")).toContain(`Reward spec ${e.hash}`);
+  });
+
+  it("ships the Python parts with the package and fills every placeholder of the exported module", async () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { files: string[] };
+    expect(pkg.files).toContain("lib/reward/python");
+    expect(pythonPartsDir()).toBe(join(ROOT, "lib", "reward", "python"));
+    const src = exportedPython(exportSpec(rewardConfig({})));
+    expect(src.match(/__[A-Z_]+__/g)).toBeNull();
+    expect(src).toContain(`HEURISTIC_VERSION = "${HEURISTIC_VERSION}"`);
+    // the judge's prompt is the TypeScript one, embedded
+    expect(src).toContain(JSON.stringify(JSON.stringify(SYSTEM_PROMPT_TEMPLATE)));
+    expect(systemPrompt(2)).toBe(SYSTEM_PROMPT_TEMPLATE.replace("{{verifyBudget}}", "2"));
   });
 
   it("agrees with the TypeScript reward on 10,000 random tallies and configurations", async () => {
