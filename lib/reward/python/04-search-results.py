@@ -85,7 +85,9 @@ def parse_search_results(text):
         if r is not None:
             return r
     if "**URL**:" in text:
-        out = [(js_trim(m.group(2) or ""), m.group(1) or "", m.group(3) or "") for m in _FATHOM_BLOCK.finditer(text)]
+        # findall gives "" for a group that did not take part (TypeScript's `?? ""`); the URL group is
+        # `\S*`, which holds no whitespace to trim
+        out = [(u, t, sn) for t, u, sn in _FATHOM_BLOCK.findall(text)]
         if out:
             return out
     if "](" in text:

@@ -276,6 +276,10 @@ def add_tagged_response(r, c, block):
         first = text if nl == -1 else text[:nl]
         if '"name"' in first:
             ok = _json_ok_memo.get(first)
+            if ok is None and first in _call_memo:
+                # Fathom echoes the call exactly: it parsed unless it was read as invalid JSON
+                reason = _call_memo[first][4]
+                ok = reason is None or not reason.startswith("call is not valid JSON")
             if ok is None:
                 try:
                     json_parse(first)

@@ -59,16 +59,6 @@ def _goal_tokens(goal):
     return v
 
 
-def _distinct(keys):
-    seen = set()
-    out = []
-    for k in keys:
-        if k not in seen:
-            seen.add(k)
-            out.append(k)
-    return out
-
-
 def heuristic_labels(rollout, options=None):
     """[(label or None, claim or None, check or None)] for every call of a rollout, in order."""
     o = HEURISTIC_OPTIONS if options is None else options
@@ -93,13 +83,23 @@ def heuristic_labels(rollout, options=None):
                 best_tok = best_ch = None
                 best_max = -1.0
                 for s_tokens, s_grams in seen_queries:
-                    tok = jaccard(tokens, s_tokens)
-                    ch = jaccard(grams, s_grams)
+                    # jaccard(), inlined: this loop is the labeller's hot path
+                    if tokens.isdisjoint(s_tokens):
+                        tok = 0.0 if tokens or s_tokens else 1
+                    else:
+                        i = len(tokens & s_tokens)
+                        tok = i / (len(tokens) + len(s_tokens) - i)
+                    if grams.isdisjoint(s_grams):
+                        ch = 0.0 if grams or s_grams else 1
+                    else:
+                        i = len(grams & s_grams)
+                        ch = i / (len(grams) + len(s_grams) - i)
                     m = tok if tok > ch else ch
                     if best_tok is None or m > best_max:
                         best_tok, best_ch, best_max = tok, ch, m
-                distinct = _distinct(per_query[k] if k < len(per_query) else [])
-                overlap = sum(1 for u in distinct if u in seen_results) / len(distinct) if distinct else 0
+                # distinct keys in first-seen order; the share already seen
+                distinct = list(dict.fromkeys(per_query[k])) if k < len(per_query) else []
+                overlap = len(seen_results.intersection(distinct)) / len(distinct) if distinct else 0
                 if best_tok is not None and (best_tok >= tok_t or best_ch >= ch_t):
                     pass
                 elif len(distinct) >= min_results and overlap >= overlap_t:
