@@ -12,17 +12,36 @@ import { createServer } from "node:http";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { setTimeout } from "node:timers";
 import { parseArgs } from "node:util";
 import { exportVerl, generateTraces, rewardConfig } from "../dist/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { rollouts: { type: "string", default: "2000" }, judge: { type: "string", default: "160" }, concurrency: { type: "string", default: "32" }, latency: { type: "string", default: "100" } } });
+const { values } = parseArgs({
+  options: {
+    rollouts: { type: "string", default: "2000" },
+    judge: { type: "string", default: "160" },
+    concurrency: { type: "string", default: "32" },
+    latency: { type: "string", default: "100" },
+  },
+});
 const out = join(here, "out", "reward-python");
 mkdirSync(out, { recursive: true });
 
 // ≈ 20 calls per rollout: broader search and deeper verification than the defaults
 const prompts = Math.ceil(Number(values.rollouts) / 10);
-const files = await generateTraces(join(out, "rollouts"), { format: "verl", seed: 2026, prompts, groupSize: 5, steps: 2, breadth: 3.2, verification: 2.2, redundancy: 0.2, horizon: 40, labels: false });
+const files = await generateTraces(join(out, "rollouts"), {
+  format: "verl",
+  seed: 2026,
+  prompts,
+  groupSize: 5,
+  steps: 2,
+  breadth: 3.2,
+  verification: 2.2,
+  redundancy: 0.2,
+  horizon: 40,
+  labels: false,
+});
 const rows = files.flatMap((f) => readFileSync(f.path, "utf8").trim().split("\n"));
 const calls = files.reduce((n, f) => n + f.calls, 0);
 const rowsFile = join(out, "rows.jsonl");
@@ -31,7 +50,10 @@ writeFileSync(rowsFile, rows.join("\n") + "\n");
 const det = join(out, "heuristic");
 await exportVerl(rewardConfig({}), det);
 const judge = join(out, "judge");
-await exportVerl(rewardConfig({}), judge, { labeller: { name: "llm" }, judge: { concurrency: Number(values.concurrency), chunkSize: 64, cacheDir: "" } });
+await exportVerl(rewardConfig({}), judge, {
+  labeller: { name: "llm" },
+  judge: { concurrency: Number(values.concurrency), chunkSize: 64, cacheDir: "" },
+});
 
 function python(script, args, env = {}) {
   return new Promise((resolve, reject) => {
@@ -76,10 +98,21 @@ const server = createServer((req, res) => {
     maxInFlight = Math.max(maxInFlight, inFlight);
     const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
     const user = body.messages[1].content.split("\nCalls to label:\n")[1] ?? "";
-    const labels = [...user.matchAll(/^\[(\d+)\] role=(search|page)/gm)].map((m) => ({ call: Number(m[1]), label: m[2] === "search" ? "UNIQUESEARCH" : "EXPLORATION", utility: 0.5, evidence: "bench" }));
+    const labels = [...user.matchAll(/^\[(\d+)\] role=(search|page)/gm)].map((m) => ({
+      call: Number(m[1]),
+      label: m[2] === "search" ? "UNIQUESEARCH" : "EXPLORATION",
+      utility: 0.5,
+      evidence: "bench",
+    }));
     setTimeout(() => {
       inFlight--;
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ choices: [{ index: 0, message: { role: "assistant", content: JSON.stringify({ labels }) } }] }));
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(
+          JSON.stringify({
+            choices: [{ index: 0, message: { role: "assistant", content: JSON.stringify({ labels }) } }],
+          }),
+        );
     }, latency);
   });
 });
@@ -97,14 +130,36 @@ wall, cpu = time.perf_counter() - w0, time.process_time() - c0
 print(json.dumps({"rollouts": len(rows), "wall": wall, "cpu": cpu, "labellers": sorted(set(r["labeller"] for r in out)), "usage": m.JUDGE.usage}))
 `;
 const n = Math.min(Number(values.judge), rows.length);
-const j = await python(JUDGE, [judge, rowsFile, String(n)], { SOUNDING_JUDGE_BASE_URL: url, SOUNDING_JUDGE_MODEL: "bench" });
+const j = await python(JUDGE, [judge, rowsFile, String(n)], {
+  SOUNDING_JUDGE_BASE_URL: url,
+  SOUNDING_JUDGE_MODEL: "bench",
+});
 server.close();
 const conc = Number(values.concurrency);
 const ideal = (Math.ceil(n / conc) * latency) / 1000;
 
 const report = {
-  deterministic: { rollouts: d.rollouts, callsPerRollout: +(calls / rows.length).toFixed(1), cpuSeconds: +d.cpu.toFixed(3), rolloutsPerSecond: Math.round(perS), step160Seconds: +(160 / perS).toFixed(4), bar: "≥ 2000/s" },
-  judge: { rollouts: n, concurrency: conc, latencyMs: latency, wallSeconds: +j.wall.toFixed(3), pythonCpuSeconds: +j.cpu.toFixed(3), idealSeconds: ideal, efficiency: +(ideal / j.wall).toFixed(3), maxInFlight, labellers: j.labellers, requests: j.usage.requests, bar: "≥ 0.80" },
+  deterministic: {
+    rollouts: d.rollouts,
+    callsPerRollout: +(calls / rows.length).toFixed(1),
+    cpuSeconds: +d.cpu.toFixed(3),
+    rolloutsPerSecond: Math.round(perS),
+    step160Seconds: +(160 / perS).toFixed(4),
+    bar: "≥ 2000/s",
+  },
+  judge: {
+    rollouts: n,
+    concurrency: conc,
+    latencyMs: latency,
+    wallSeconds: +j.wall.toFixed(3),
+    pythonCpuSeconds: +j.cpu.toFixed(3),
+    idealSeconds: ideal,
+    efficiency: +(ideal / j.wall).toFixed(3),
+    maxInFlight,
+    labellers: j.labellers,
+    requests: j.usage.requests,
+    bar: "≥ 0.80",
+  },
 };
 console.log(JSON.stringify(report, null, 2));
 writeFileSync(join(out, "report.json"), JSON.stringify(report, null, 2) + "\n");

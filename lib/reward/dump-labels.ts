@@ -32,7 +32,10 @@ export function parseCompactLabels(s: string): Array<BehaviourLabel | null> {
   return [...s].map((ch, i) => {
     if (ch === NO_LABEL_LETTER) return null;
     const l = BY_LETTER.get(ch);
-    if (!l) throw new Error(`letter ${i + 1} is ${JSON.stringify(ch)}, not one of ${[...BY_LETTER.keys()].join(" ")} ${NO_LABEL_LETTER}`);
+    if (!l)
+      throw new Error(
+        `letter ${i + 1} is ${JSON.stringify(ch)}, not one of ${[...BY_LETTER.keys()].join(" ")} ${NO_LABEL_LETTER}`,
+      );
     return l;
   });
 }
@@ -73,12 +76,18 @@ export function labelsFromDump(trajectories: readonly Trajectory[]): DumpLabels 
       continue;
     }
     if (labels.length !== t.calls.length) {
-      problems.push({ ...where, reason: `"labels" column has ${labels.length} letters but ${t.calls.length} tool calls were read` });
+      problems.push({
+        ...where,
+        reason: `"labels" column has ${labels.length} letters but ${t.calls.length} tool calls were read`,
+      });
       continue;
     }
     const wrong = t.calls.find((c, i) => labels[i] !== null && !LABELS_BY_ROLE[c.role].includes(labels[i]!));
     if (wrong) {
-      problems.push({ ...where, reason: `call ${wrong.index} is a ${wrong.role} call but the dump labels it ${labels[wrong.index]}` });
+      problems.push({
+        ...where,
+        reason: `call ${wrong.index} is a ${wrong.role} call but the dump labels it ${labels[wrong.index]}`,
+      });
       continue;
     }
     const labeller = typeof t.extra.labeller === "string" ? t.extra.labeller : "dump";
@@ -112,7 +121,10 @@ export interface LabelMismatch {
 }
 
 /** Calls whose dump label differs from a fresh relabelling (rows of any labeller, e.g. `runLabeller`). */
-export function dumpLabelMismatches(dump: readonly LabelRow[], fresh: readonly LabelRow[]): { calls: number; agree: number; mismatches: LabelMismatch[] } {
+export function dumpLabelMismatches(
+  dump: readonly LabelRow[],
+  fresh: readonly LabelRow[],
+): { calls: number; agree: number; mismatches: LabelMismatch[] } {
   const key = (r: LabelRow) => `${r.trajectoryId}\u0000${r.callIndex}`;
   const byKey = new Map(fresh.map((r) => [key(r), r]));
   const mismatches: LabelMismatch[] = [];
@@ -122,7 +134,15 @@ export function dumpLabelMismatches(dump: readonly LabelRow[], fresh: readonly L
     if (!f) continue;
     calls++;
     if (f.label !== d.label) {
-      mismatches.push({ file: d.source.file, line: d.source.line, trajectoryId: d.trajectoryId, callIndex: d.callIndex, tool: d.tool, dump: d.label, fresh: f.label });
+      mismatches.push({
+        file: d.source.file,
+        line: d.source.line,
+        trajectoryId: d.trajectoryId,
+        callIndex: d.callIndex,
+        tool: d.tool,
+        dump: d.label,
+        fresh: f.label,
+      });
     }
   }
   return { calls, agree: calls - mismatches.length, mismatches };

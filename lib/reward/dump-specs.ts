@@ -27,6 +27,11 @@ export function dumpSpecs(trajectories: readonly Trajectory[]): DumpSpec[] {
     if (typeof t.extra.labeller === "string") e.labellers.add(t.extra.labeller);
   }
   return [...by.entries()]
-    .map(([spec, e]) => ({ spec, rows: e.rows, steps: [...e.steps].sort((a, b) => a - b), labellers: [...e.labellers].sort() }))
+    .map(([spec, e]) => ({
+      spec,
+      rows: e.rows,
+      steps: [...e.steps].sort((a, b) => a - b),
+      labellers: [...e.labellers].sort(),
+    }))
     .sort((a, b) => b.rows - a.rows);
 }

@@ -158,7 +158,11 @@ export function exportSpec(cfg: RewardConfig, opts: ExportOptions = {}): ExportS
 }
 
 /** Write `sounding_reward.py`, `reward_spec.json` and `reward_overrides.yaml` into `outDir`. */
-export async function exportVerl(cfg: RewardConfig, outDir: string, opts: ExportOptions = {}): Promise<ExportedVerl & { hash: string }> {
+export async function exportVerl(
+  cfg: RewardConfig,
+  outDir: string,
+  opts: ExportOptions = {},
+): Promise<ExportedVerl & { hash: string }> {
   const spec = exportSpec(cfg, opts);
   await mkdir(outDir, { recursive: true });
   const python = join(outDir, "sounding_reward.py");
@@ -196,4 +200,3 @@ ${kw}
   );
   return { python, spec: specPath, overrides, hash: spec.hash };
 }
-

@@ -30,7 +30,14 @@ import { hasPython, jsonl, runPython } from "./python-reward.js";
 const PY = hasPython();
 if (!PY) console.log("dump-round-trip: skipped, python3 >= 3.9 is not on PATH");
 
-const LABELS: Array<BehaviourLabel | null> = ["UNIQUESEARCH", "REDUNDANTSEARCH", "EXPLORATION", "VERIFICATION", "REDUNDANTQUERY", null];
+const LABELS: Array<BehaviourLabel | null> = [
+  "UNIQUESEARCH",
+  "REDUNDANTSEARCH",
+  "EXPLORATION",
+  "VERIFICATION",
+  "REDUNDANTQUERY",
+  null,
+];
 
 describe("compact labels column", () => {
   it("round-trips any label sequence and names an unknown letter", () => {
@@ -48,8 +55,17 @@ describe("compact labels column", () => {
 async function trainStep(dir: string, files: string[], kwargs: Record<string, unknown> = {}): Promise<void> {
   for (const f of files) {
     const rows = jsonl(f);
-    const out = runPython(dir, rows.map((r) => ({ solution: String(r.output), gt: r.gts, extra_info: {}, kwargs })), "batch");
-    writeFileSync(f, rows.map((r, i) => JSON.stringify({ input: r.input, output: r.output, gts: r.gts, step: r.step, ...out[i] })).join("\n") + "\n");
+    const out = runPython(
+      dir,
+      rows.map((r) => ({ solution: String(r.output), gt: r.gts, extra_info: {}, kwargs })),
+      "batch",
+    );
+    writeFileSync(
+      f,
+      rows
+        .map((r, i) => JSON.stringify({ input: r.input, output: r.output, gts: r.gts, step: r.step, ...out[i] }))
+        .join("\n") + "\n",
+    );
   }
 }
 
@@ -57,7 +73,9 @@ describe.skipIf(!PY)("verl dump round trip", () => {
   it("reads the dump's labels back (no relabelling), names the spec, and draws Fig. 6 from them", async () => {
     const dir = tmpDir("roundtrip-");
     const e = await exportVerl(rewardConfig({ c1: 0.25 }), dir);
-    const files = (await generateTraces(tmpDir("gen-"), { format: "verl", seed: 21, prompts: 8, steps: 3, labels: false })).map((f) => f.path);
+    const files = (
+      await generateTraces(tmpDir("gen-"), { format: "verl", seed: 21, prompts: 8, steps: 3, labels: false })
+    ).map((f) => f.path);
     await trainStep(dir, files);
     const { trajectories } = await loadTrajectories(files, { format: "verl" });
     const dump = labelsFromDump(trajectories);
@@ -65,7 +83,9 @@ describe.skipIf(!PY)("verl dump round trip", () => {
     expect(dump.labellers).toEqual({ "heuristic@1.0.0": trajectories.length });
     expect(dump.rows).toHaveLength(trajectories.reduce((n, t) => n + t.calls.length, 0));
     expect(new Set(dump.rows.map((r) => `${r.labeller}@${r.version}`))).toEqual(new Set(["heuristic@1.0.0"]));
-    expect(dumpSpecs(trajectories)).toEqual([{ spec: e.hash, rows: trajectories.length, steps: [1, 2, 3], labellers: ["heuristic@1.0.0"] }]);
+    expect(dumpSpecs(trajectories)).toEqual([
+      { spec: e.hash, rows: trajectories.length, steps: [1, 2, 3], labellers: ["heuristic@1.0.0"] },
+    ]);
     const fresh = (await runLabeller(new HeuristicLabeller(), trajectories)).rows;
     const cmp = dumpLabelMismatches(dump.rows, fresh);
     expect(cmp).toEqual({ calls: fresh.length, agree: fresh.length, mismatches: [] });
@@ -77,8 +97,19 @@ describe.skipIf(!PY)("verl dump round trip", () => {
   it("reports, call by call, where the dump's labels and a fresh relabelling disagree", async () => {
     const dir = tmpDir("roundtrip-");
     // the loop ran with a stricter similarity threshold than the notebook's labeller
-    await exportVerl(rewardConfig({}), dir, { labeller: { name: "heuristic", options: { tokenThreshold: 0.95, charThreshold: 0.95 } } });
-    const files = (await generateTraces(tmpDir("gen-"), { format: "verl", seed: 4, prompts: 8, steps: 1, redundancy: 0.5, labels: false })).map((f) => f.path);
+    await exportVerl(rewardConfig({}), dir, {
+      labeller: { name: "heuristic", options: { tokenThreshold: 0.95, charThreshold: 0.95 } },
+    });
+    const files = (
+      await generateTraces(tmpDir("gen-"), {
+        format: "verl",
+        seed: 4,
+        prompts: 8,
+        steps: 1,
+        redundancy: 0.5,
+        labels: false,
+      })
+    ).map((f) => f.path);
     await trainStep(dir, files);
     // and one dump row was damaged: a labels column that does not fit the calls read
     const rows = readFileSync(files[0]!, "utf8").trim().split("\n");
@@ -87,7 +118,14 @@ describe.skipIf(!PY)("verl dump round trip", () => {
     writeFileSync(files[0]!, rows.join("\n") + "\n");
     const { trajectories } = await loadTrajectories(files, { format: "verl" });
     const dump = labelsFromDump(trajectories);
-    expect(dump.problems).toEqual([{ file: files[0], line: 1, trajectoryId: trajectories[0]!.id, reason: expect.stringMatching(/"labels" column has \d+ letters but \d+ tool calls were read/) }]);
+    expect(dump.problems).toEqual([
+      {
+        file: files[0],
+        line: 1,
+        trajectoryId: trajectories[0]!.id,
+        reason: expect.stringMatching(/"labels" column has \d+ letters but \d+ tool calls were read/),
+      },
+    ]);
     expect(Object.keys(dump.labellers)).toEqual([expect.stringMatching(/^heuristic@1\.0\.0#[0-9a-f]{16}$/)]);
     const fresh = (await runLabeller(new HeuristicLabeller(), trajectories)).rows;
     const cmp = dumpLabelMismatches(dump.rows, fresh);
@@ -96,7 +134,9 @@ describe.skipIf(!PY)("verl dump round trip", () => {
     for (const m of cmp.mismatches) {
       // a stricter threshold only turns similar-query REDUNDANTSEARCH into UNIQUESEARCH
       expect([m.dump, m.fresh]).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
-      expect(formatMismatch(m)).toMatch(new RegExp(`^.+:\\d+ call ${m.callIndex} \\(search_urls\\): dump UNIQUESEARCH, relabelled REDUNDANTSEARCH$`));
+      expect(formatMismatch(m)).toMatch(
+        new RegExp(`^.+:\\d+ call ${m.callIndex} \\(search_urls\\): dump UNIQUESEARCH, relabelled REDUNDANTSEARCH$`),
+      );
     }
   }, 120_000);
 });

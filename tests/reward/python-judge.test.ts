@@ -8,7 +8,18 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { exportVerl, generateTraces, LlmLabeller, loadTrajectories, rewardConfig, rolloutReward, formatValid, runLabeller, talliesOf, type Trajectory } from "../../lib/index.js";
+import {
+  exportVerl,
+  generateTraces,
+  LlmLabeller,
+  loadTrajectories,
+  rewardConfig,
+  rolloutReward,
+  formatValid,
+  runLabeller,
+  talliesOf,
+  type Trajectory,
+} from "../../lib/index.js";
 import { tmpDir } from "../helpers.js";
 import { startFakeOpenAI, type FakeOpenAI, type FakeOptions } from "../labels/llm/openai-server.js";
 import { compactLabels, hasPython, jsonl, reference, runPythonAsync, type PyCase } from "./python-reward.js";
@@ -39,13 +50,21 @@ beforeAll(async () => {
   if (!PY) return;
   dir = tmpDir("judge-");
   await exportVerl(rewardConfig({}), dir, { labeller: { name: "llm" }, judge: JUDGE });
-  const files = await generateTraces(join(dir, "gen"), { format: "verl", seed: 5, prompts: 6, groupSize: 2, steps: 1, labels: false });
+  const files = await generateTraces(join(dir, "gen"), {
+    format: "verl",
+    seed: 5,
+    prompts: 6,
+    groupSize: 2,
+    steps: 1,
+    labels: false,
+  });
   rows = jsonl(files[0]!.path);
   trajectories = (await loadTrajectories([files[0]!.path], { format: "verl" })).trajectories;
   expect(trajectories).toHaveLength(rows.length);
 });
 
-const cases = (): PyCase[] => rows.map((r) => ({ solution: String(r.output), gt: r.gts, extra_info: { prompt: r.input, acc: r.acc } }));
+const cases = (): PyCase[] =>
+  rows.map((r) => ({ solution: String(r.output), gt: r.gts, extra_info: { prompt: r.input, acc: r.acc } }));
 
 function env(s: FakeOpenAI, cacheDir = ""): Record<string, string> {
   return {
@@ -63,12 +82,20 @@ describe.skipIf(!PY)("training-time LLM judge (Python)", () => {
     const py = await server();
     const cacheA = join(tmpDir("cache-"), "cache");
     process.env.SOUNDING_TEST_JUDGE_KEY = KEY;
-    const l = new LlmLabeller({ endpoints: [{ baseURL: ts.url }], model: MODEL, apiKeyEnv: "SOUNDING_TEST_JUDGE_KEY", cacheDir: cacheA, chunkSize: 4, backoffMs: 5 });
+    const l = new LlmLabeller({
+      endpoints: [{ baseURL: ts.url }],
+      model: MODEL,
+      apiKeyEnv: "SOUNDING_TEST_JUDGE_KEY",
+      cacheDir: cacheA,
+      chunkSize: 4,
+      backoffMs: 5,
+    });
     const run = await runLabeller(l, trajectories);
     expect(run.failures).toEqual([]);
     const { out } = await runPythonAsync(dir, cases(), "batch", env(py, join(tmpDir("cache-"), "cache")));
     // the same requests: system prompt, request text, model, temperature, seed, JSON schema
-    const key = (r: FakeOpenAI["requests"][number]) => JSON.stringify([r.body.messages, r.body.model, r.body.temperature, r.body.response_format]);
+    const key = (r: FakeOpenAI["requests"][number]) =>
+      JSON.stringify([r.body.messages, r.body.model, r.body.temperature, r.body.response_format]);
     expect(py.requests.map(key).sort()).toEqual(ts.requests.map(key).sort());
     expect(py.requests.length).toBeGreaterThan(trajectories.length); // chunks of 4 calls
     expect(new Set(py.requests.map((r) => r.auth))).toEqual(new Set([`Bearer ${KEY}`]));
@@ -76,7 +103,12 @@ describe.skipIf(!PY)("training-time LLM judge (Python)", () => {
       const mine = run.rows.filter((r) => r.trajectoryId === t.id);
       expect(out[i]!.labeller).toBe(`llm@behaviour-v1:${MODEL}`);
       expect(out[i]!.labels).toBe(compactLabels(mine, t.calls.length));
-      const want = rolloutReward(talliesOf(mine, t.calls.length), t.verdict === "correct", formatValid(t), rewardConfig({}));
+      const want = rolloutReward(
+        talliesOf(mine, t.calls.length),
+        t.verdict === "correct",
+        formatValid(t),
+        rewardConfig({}),
+      );
       expect(Math.abs((out[i]!.score as number) - want.reward)).toBeLessThanOrEqual(1e-12);
     });
     // the TypeScript labeller's cache answers the Python judge: zero requests
@@ -88,13 +120,29 @@ describe.skipIf(!PY)("training-time LLM judge (Python)", () => {
   }, 120_000);
 
   it("retries 429 (honouring Retry-After), 500 and a hang past the timeout, re-asks after invalid JSON and schema violations", async () => {
-    const faults = [{ kind: "429", retryAfterS: 1 }, { kind: "500" }, { kind: "hang" }, { kind: "invalid-json" }, { kind: "schema" }] as const;
+    const faults = [
+      { kind: "429", retryAfterS: 1 },
+      { kind: "500" },
+      { kind: "hang" },
+      { kind: "invalid-json" },
+      { kind: "schema" },
+    ] as const;
     const s = await server({ fault: (r) => (r.n < faults.length ? faults[r.n]! : null) });
     const exported = tmpDir("judge-");
-    await exportVerl(rewardConfig({}), exported, { labeller: { name: "llm" }, judge: { ...JUDGE, timeoutMs: 400, concurrency: 1, chunkSize: 64 } });
+    await exportVerl(rewardConfig({}), exported, {
+      labeller: { name: "llm" },
+      judge: { ...JUDGE, timeoutMs: 400, concurrency: 1, chunkSize: 64 },
+    });
     const one = cases().slice(0, 1);
     const { out, usage, ms } = await runPythonAsync(exported, one, "batch", env(s));
-    expect(s.requests.map((r) => r.fault?.kind ?? "ok")).toEqual(["429", "500", "hang", "invalid-json", "schema", "ok"]);
+    expect(s.requests.map((r) => r.fault?.kind ?? "ok")).toEqual([
+      "429",
+      "500",
+      "hang",
+      "invalid-json",
+      "schema",
+      "ok",
+    ]);
     expect(out[0]!.labeller).toBe(`llm@behaviour-v1:${MODEL}`);
     expect(usage).toMatchObject({ retries: 3, invalid_answers: 2, failures: 0 });
     expect(ms).toBeGreaterThanOrEqual(1000 + 400); // the Retry-After second and the timeout were waited out
@@ -102,7 +150,10 @@ describe.skipIf(!PY)("training-time LLM judge (Python)", () => {
 
   it("falls back to the deterministic labels, saying so, when the judge never complies or refuses", async () => {
     const q0 = trajectories[0]!.question.slice(0, 40);
-    const s = await server({ fault: (r) => (r.user.includes(q0) ? { kind: "schema" } : r.n % 7 === 3 ? { kind: "echo-auth", status: 401 } : null) });
+    const s = await server({
+      fault: (r) =>
+        r.user.includes(q0) ? { kind: "schema" } : r.n % 7 === 3 ? { kind: "echo-auth", status: 401 } : null,
+    });
     const { out, usage } = await runPythonAsync(dir, cases(), "batch", env(s));
     const cfg = rewardConfig({});
     trajectories.forEach((t, i) => {
@@ -124,7 +175,10 @@ describe.skipIf(!PY)("training-time LLM judge (Python)", () => {
     const arrivals: number[] = [];
     const s = await server({ latencyMs: 100, fault: () => (arrivals.push(performance.now()), null) });
     const exported = tmpDir("judge-");
-    await exportVerl(rewardConfig({}), exported, { labeller: { name: "llm" }, judge: { ...JUDGE, concurrency: 12, chunkSize: 64 } });
+    await exportVerl(rewardConfig({}), exported, {
+      labeller: { name: "llm" },
+      judge: { ...JUDGE, concurrency: 12, chunkSize: 64 },
+    });
     await runPythonAsync(exported, cases(), "batch", env(s));
     expect(arrivals).toHaveLength(rows.length);
     // each request is answered 100 ms after it arrives: count the requests in flight together

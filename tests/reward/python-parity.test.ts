@@ -10,7 +10,14 @@ import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { exportVerl, generateTraces, loadTrajectories, rewardConfig, type RewardConfig, type Trajectory } from "../../lib/index.js";
+import {
+  exportVerl,
+  generateTraces,
+  loadTrajectories,
+  rewardConfig,
+  type RewardConfig,
+  type Trajectory,
+} from "../../lib/index.js";
 import { SHARED_DATA, tmpDir } from "../helpers.js";
 import { fuzzOutput } from "./fuzz-rollouts.js";
 import { hasPython, jsonl, mismatches, reference, runPython, type PyCase } from "./python-reward.js";
@@ -19,7 +26,10 @@ const PY = hasPython();
 const VERL_DIR = join(SHARED_DATA, "harness", "verl");
 const HARNESS = existsSync(VERL_DIR);
 if (!PY) console.log("python-parity: skipped, python3 >= 3.9 is not on PATH");
-if (!HARNESS) console.log(`python-parity: harness dumps skipped, ${VERL_DIR} is absent (../shared/data sits beside the repository)`);
+if (!HARNESS)
+  console.log(
+    `python-parity: harness dumps skipped, ${VERL_DIR} is absent (../shared/data sits beside the repository)`,
+  );
 
 const CONFIGS: RewardConfig[] = [
   rewardConfig({}),
@@ -37,7 +47,11 @@ async function checkRows(dir: string, name: string, rows: ReadonlyArray<Record<s
   return checkTrajectories(dir, trajectories, (t) => rows[t.provenance.source.line - 1]!);
 }
 
-async function checkTrajectories(dir: string, ts: readonly Trajectory[], rowOf: (t: Trajectory) => Record<string, unknown>): Promise<number> {
+async function checkTrajectories(
+  dir: string,
+  ts: readonly Trajectory[],
+  rowOf: (t: Trajectory) => Record<string, unknown>,
+): Promise<number> {
   const what: string[] = [];
   const cases: PyCase[] = [];
   const want = [];
@@ -73,7 +87,14 @@ describe.skipIf(!PY)("Python labeller and reward = TypeScript", () => {
     ];
     let n = 0;
     for (const [i, knobs] of knobSets.entries()) {
-      const files = await generateTraces(join(dir, `gen-${i}`), { format: "verl", prompts: 50, groupSize: 5, steps: 5, labels: false, ...knobs });
+      const files = await generateTraces(join(dir, `gen-${i}`), {
+        format: "verl",
+        prompts: 50,
+        groupSize: 5,
+        steps: 5,
+        labels: false,
+        ...knobs,
+      });
       const rows = files.flatMap((f) => jsonl(f.path));
       n += await checkRows(dir, `gen-${i}`, rows);
     }
@@ -86,7 +107,14 @@ describe.skipIf(!PY)("Python labeller and reward = TypeScript", () => {
     const seeds = fc.sample(fc.integer({ min: 1, max: 2 ** 31 - 1 }), { numRuns: 3000, seed: 11 });
     const rows = seeds.map((s, i) => {
       const f = fuzzOutput(s);
-      return { input: "user\nq\nassistant\n", output: f.output, gts: [f.answer], score: 0, step: 1 + (i % 3), acc: i % 3 === 0 ? 1 : 0 };
+      return {
+        input: "user\nq\nassistant\n",
+        output: f.output,
+        gts: [f.answer],
+        score: 0,
+        step: 1 + (i % 3),
+        acc: i % 3 === 0 ? 1 : 0,
+      };
     });
     const n = await checkRows(dir, "fuzz", rows);
     expect(n).toBe(rows.length);
@@ -100,7 +128,11 @@ describe.skipIf(!PY)("Python labeller and reward = TypeScript", () => {
       .map((f) => join(VERL_DIR, f));
     const { trajectories } = await loadTrajectories(files, { format: "verl" });
     const rows = new Map(files.map((f) => [f, jsonl(f)]));
-    const n = await checkTrajectories(dir, trajectories, (t) => rows.get(t.provenance.source.file)![t.provenance.source.line - 1]!);
+    const n = await checkTrajectories(
+      dir,
+      trajectories,
+      (t) => rows.get(t.provenance.source.file)![t.provenance.source.line - 1]!,
+    );
     expect(n).toBe(120);
   });
 

@@ -55,9 +55,15 @@ const parseLines = (text: string) =>
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 /** Runs `compute_score` (or `compute_score_batch` with `batch`) of `dir/sounding_reward.py` over the cases. */
-export function runPython(dir: string, cases: readonly PyCase[], mode: "single" | "batch" = "single"): Array<Record<string, unknown>> {
+export function runPython(
+  dir: string,
+  cases: readonly PyCase[],
+  mode: "single" | "batch" = "single",
+): Array<Record<string, unknown>> {
   const input = writeCases(dir, cases, mode);
-  return parseLines(execFileSync("python3", ["-c", script(dir), input, mode], { encoding: "utf8", maxBuffer: 1 << 30 }));
+  return parseLines(
+    execFileSync("python3", ["-c", script(dir), input, mode], { encoding: "utf8", maxBuffer: 1 << 30 }),
+  );
 }
 
 /**
@@ -83,7 +89,13 @@ export async function runPythonAsync(
   return { out: parseLines(stdout), usage: JSON.parse(last) as Record<string, unknown>, ms: performance.now() - t0 };
 }
 
-const LETTER: Record<string, string> = { UNIQUESEARCH: "U", REDUNDANTSEARCH: "S", EXPLORATION: "E", VERIFICATION: "V", REDUNDANTQUERY: "Q" };
+const LETTER: Record<string, string> = {
+  UNIQUESEARCH: "U",
+  REDUNDANTSEARCH: "S",
+  EXPLORATION: "E",
+  VERIFICATION: "V",
+  REDUNDANTQUERY: "Q",
+};
 
 /** The compact labels column for label rows (one letter per call, "." unlabelled). */
 export function compactLabels(rows: readonly LabelRow[], calls: number): string {
@@ -127,7 +139,11 @@ export function reference(t: Trajectory, cfg: RewardConfig): Reference {
 }
 
 /** Differences between the Python results and the references, one line each (empty when they agree). */
-export function mismatches(what: readonly string[], want: readonly Reference[], got: ReadonlyArray<Record<string, unknown>>): string[] {
+export function mismatches(
+  what: readonly string[],
+  want: readonly Reference[],
+  got: ReadonlyArray<Record<string, unknown>>,
+): string[] {
   const out: string[] = [];
   if (want.length !== got.length) return [`${want.length} references but ${got.length} Python results`];
   want.forEach((w, i) => {

@@ -25,7 +25,8 @@ const PY = hasPython();
 const VERL_DIR = join(SHARED_DATA, "harness", "verl");
 const HARNESS = existsSync(VERL_DIR);
 if (!PY) console.log("verl-loading: skipped, python3 >= 3.9 is not on PATH");
-else if (!HARNESS) console.log(`verl-loading: skipped, ${VERL_DIR} is absent (../shared/data sits beside the repository)`);
+else if (!HARNESS)
+  console.log(`verl-loading: skipped, ${VERL_DIR} is absent (../shared/data sits beside the repository)`);
 
 const LOADER = String.raw`
 import asyncio, importlib.util, inspect, json, os, sys
@@ -100,7 +101,18 @@ function trlMessages(t: Trajectory): Array<Record<string, unknown>> {
   for (const s of t.steps) {
     const calls = s.calls.map((i) => t.calls[i]!);
     const content = s.text.replace(/<tool_call>[\s\S]*?<\/tool_call>/g, "").trim();
-    msgs.push({ role: "assistant", content, ...(calls.length ? { tool_calls: calls.map((c) => ({ type: "function", function: { name: c.name, arguments: c.parsedArguments ?? {} } })) } : {}) });
+    msgs.push({
+      role: "assistant",
+      content,
+      ...(calls.length
+        ? {
+            tool_calls: calls.map((c) => ({
+              type: "function",
+              function: { name: c.name, arguments: c.parsedArguments ?? {} },
+            })),
+          }
+        : {}),
+    });
     for (const c of calls) if (c.response !== null) msgs.push({ role: "tool", name: c.name, content: c.response });
   }
   return msgs;
@@ -121,12 +133,22 @@ describe.skipIf(!PY || !HARNESS)("the exported module, loaded as verl and TRL lo
     const toolsFile = join(dir, "trl-tools.json");
     // only rollouts whose every call parsed can be written as TRL tool calls
     const clean = trajectories.map((t) => t.calls.every((c) => c.parsedArguments !== null));
-    writeFileSync(toolsFile, JSON.stringify(trajectories.map((t, i) => (clean[i] ? trlMessages(t) : [{ role: "assistant", content: rows[i]!.output }]))));
+    writeFileSync(
+      toolsFile,
+      JSON.stringify(
+        trajectories.map((t, i) => (clean[i] ? trlMessages(t) : [{ role: "assistant", content: rows[i]!.output }])),
+      ),
+    );
     const kwargs = { c1: 0.3, Bv: 2 };
     const cfg = rewardConfig(kwargs);
     const script = join(dir, "loader.py");
     writeFileSync(script, LOADER);
-    const out = JSON.parse(execFileSync("python3", [script, e.python, rowsFile, JSON.stringify(kwargs), toolsFile], { encoding: "utf8", maxBuffer: 1 << 28 })) as Record<string, unknown[]>;
+    const out = JSON.parse(
+      execFileSync("python3", [script, e.python, rowsFile, JSON.stringify(kwargs), toolsFile], {
+        encoding: "utf8",
+        maxBuffer: 1 << 28,
+      }),
+    ) as Record<string, unknown[]>;
     const want = trajectories.map((t) => reference(t, cfg));
     for (const conv of ["naive", "batch", "async"]) {
       const got = out[conv] as Array<Record<string, unknown>>;
@@ -141,7 +163,23 @@ describe.skipIf(!PY || !HARNESS)("the exported module, loaded as verl and TRL lo
           reward_spec: `${e.hash}+Bv=2+c1=0.3`,
           labeller: "heuristic@1.0.0",
         });
-        expect(Object.keys(g)).toEqual(["score", "reward_spec", "labeller", "T", "n_uniq_s", "n_red_s", "n_explore", "n_verify", "n_red_q", "rho", "delta_s", "delta_q", "correct", "format_ok", "labels"]);
+        expect(Object.keys(g)).toEqual([
+          "score",
+          "reward_spec",
+          "labeller",
+          "T",
+          "n_uniq_s",
+          "n_red_s",
+          "n_explore",
+          "n_verify",
+          "n_red_q",
+          "rho",
+          "delta_s",
+          "delta_q",
+          "correct",
+          "format_ok",
+          "labels",
+        ]);
       });
     }
     for (const conv of ["trl_strings", "trl_messages"]) {

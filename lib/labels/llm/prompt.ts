@@ -113,7 +113,12 @@ export interface ChunkPrompt {
  * (arguments, top result URLs, the label already given) and the calls to label with their
  * responses clipped to `responseChars`.
  */
-export function chunkPrompt(t: Trajectory, chunk: readonly number[], earlier: ReadonlyMap<number, string>, responseChars: number): ChunkPrompt {
+export function chunkPrompt(
+  t: Trajectory,
+  chunk: readonly number[],
+  earlier: ReadonlyMap<number, string>,
+  responseChars: number,
+): ChunkPrompt {
   const first = chunk[0] ?? 0;
   const lines: string[] = [`Question: ${clip(t.question, 2000)}`, ""];
   const before = t.calls.filter((c) => c.index < first);

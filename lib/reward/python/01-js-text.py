@@ -1,7 +1,10 @@
 # --- JavaScript string semantics, so that the port matches the TypeScript reference exactly:
 # JS `\s` / `trim()` whitespace, UTF-16 lengths and slices, and JSON.stringify.
 
-_JS_WS = "\t\n\x0b\x0c\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_JS_WS = (
+    "\t\n\x0b\x0c\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
 # regex character classes equal to JavaScript's \s and \S
 S = "[" + "".join("\\x%02x" % ord(c) if ord(c) < 0x100 else "\\u%04x" % ord(c) for c in _JS_WS) + "]"
 NS = "[^" + S[1:]

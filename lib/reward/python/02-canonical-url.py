@@ -4,7 +4,8 @@
 # dot segments, path percent-encoding, URLSearchParams parsing and serialisation).
 
 _TRACKING = re.compile(
-    r"(utm_[a-z]+|gclid|fbclid|msclkid|dclid|yclid|mc_[a-z]+|_ga|_gl|ref|ref_src|ref_url|source|igshid|si|spm|share|via)",
+    r"(utm_[a-z]+|gclid|fbclid|msclkid|dclid|yclid|mc_[a-z]+|_ga|_gl|ref|ref_src|ref_url|source|igshid|si|spm"
+    r"|share|via)",
     re.I,
 )
 _SIMPLE = re.compile(r"https?://([A-Za-z0-9.-]+)(?::([0-9]+))?(/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*)?")

@@ -52,12 +52,12 @@ def _from_json_value(v, depth=0):
 
 
 # The TypeScript snippet group is lazy, `([\s\S]*?)` up to the lookahead; terminators start with a
-# newline, so "non-newline runs and newlines that start no terminator", possessive, ends at the
-# same place (the match can no longer fail once the snippet starts) and is many times faster.
+# newline, so "non-newline runs and newlines that start no terminator", greedy, ends at the same
+# place (it stops where the lookahead holds, so it never backtracks) and is many times faster.
 _FATHOM_END = r"\n---\n|\n###" + S + r"*[0-9]+\."
 _FATHOM_BLOCK = re.compile(
     r"###" + S + r"*[0-9]+\." + S + r"*([^\n]*)\n\*\*URL\*\*:" + S + "*(" + NS + r"*)[^\n]*\n(?:\n?\*\*Snippet\*\*:"
-    + S + r"*((?:[^\n]++|\n(?!" + _FATHOM_END[2:].replace("|\\n", "|") + r"))*+))?(?=" + _FATHOM_END + r"|\Z)"
+    + S + r"*((?:[^\n]+|\n(?!" + _FATHOM_END[2:].replace("|\\n", "|") + r"))*))?(?=" + _FATHOM_END + r"|\Z)"
 )
 _MD_ITEM = re.compile(
     r"^" + S + r"*[0-9]+\." + S + r"*\[([^\]\n]*)\]\((" + NS + r"+?)\)[^\n]*\n([\s\S]*?)(?=^" + S + r"*[0-9]+\." + S

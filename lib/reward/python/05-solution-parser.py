@@ -197,7 +197,8 @@ def search_hits(text):
 
 
 def _attach(r, c, text):
-    r.respond(c, text, search_hits(text) if c["role"] == "search" else _NO_HITS, tool_failure(text) if r.detail else None)
+    hits = search_hits(text) if c["role"] == "search" else _NO_HITS
+    r.respond(c, text, hits, tool_failure(text) if r.detail else None)
 
 
 def call_arguments(c):
@@ -251,7 +252,8 @@ def _read_call(raw):
             [_unescape(m.group(1) or "") for m in _URL_RE.finditer(raw)],
             goal[0] if goal else None,
         )
-        return (_unescape(name.group(1) or "") if name else "", raw, None, targets, "call is not valid JSON (%s)" % _js_error(err))
+        reason = "call is not valid JSON (%s)" % _js_error(err)
+        return (_unescape(name.group(1) or "") if name else "", raw, None, targets, reason)
     if not isinstance(parsed, dict) or not isinstance(parsed.get("name"), str):
         return ("", raw, None, call_targets(None), 'call JSON has no string "name"')
     args = _first_present(parsed, ("arguments", "parameters"))
@@ -266,7 +268,8 @@ def _read_call(raw):
     else:
         arg_text = (args,)  # JSON.stringify(args), made by call_arguments when needed
     obj = args if isinstance(args, dict) else None
-    return (parsed["name"], arg_text, obj, call_targets(obj), None if obj is not None else 'call "arguments" is not a JSON object')
+    reason = None if obj is not None else 'call "arguments" is not a JSON object'
+    return (parsed["name"], arg_text, obj, call_targets(obj), reason)
 
 
 def add_tagged_response(r, c, block):
@@ -438,7 +441,8 @@ def format_valid(r):
     if not r.steps or "\\boxed{" not in r.steps[-1]["text"]:
         return False
     for c in r.calls:
-        if not c["parsed"] and c["role"] != "other" and c["error_reason"] is not None and _FORMAT_REASON.search(c["error_reason"]):
+        reason = c["error_reason"]
+        if not c["parsed"] and c["role"] != "other" and reason is not None and _FORMAT_REASON.search(reason):
             return False
     for s in r.steps:
         op, cl = s["text"].count("<think>"), s["text"].count("</think>")

@@ -127,7 +127,10 @@ def heuristic_labels(rollout, options=None):
                         best_sim = s
                         if s >= goal_t:
                             claim = cid
-            targets = call["urls"] if call["urls"] else ["%s:%s" % (call["name"], goal if goal is not None else call_arguments(call))]
+            if call["urls"]:
+                targets = call["urls"]
+            else:
+                targets = ["%s:%s" % (call["name"], goal if goal is not None else call_arguments(call))]
             best_label = None
             best_check = False
             for raw in targets:

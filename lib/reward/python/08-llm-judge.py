@@ -50,9 +50,8 @@ def chunk_prompt(rollout, chunk, earlier, response_chars):
         lines.append("Earlier calls (already labelled):")
         for c in before:
             top = [t for t in (h[0] or hit_title(h) for h in c["results"][:5]) if t]
-            lines.append(
-                _describe(c) + (" top_results=" + js_stringify(top) if top else "") + " -> " + earlier.get(c["index"], "(not labelled)")
-            )
+            shown = " top_results=" + js_stringify(top) if top else ""
+            lines.append(_describe(c) + shown + " -> " + earlier.get(c["index"], "(not labelled)"))
         lines.append("")
     lines.append("Calls to label:")
     for i in chunk:
@@ -109,7 +108,9 @@ def check_answer(rollout, content, chunk):
             return where + ".utility: expected a number from 0 to 1"
         if not isinstance(e.get("evidence"), str):
             return where + ".evidence: expected a string"
-        out.append({"call": int(e["call"]), "label": e["label"], "utility": e["utility"], "evidence": e["evidence"][:500]})
+        out.append(
+            {"call": int(e["call"]), "label": e["label"], "utility": e["utility"], "evidence": e["evidence"][:500]}
+        )
     got = [e["call"] for e in out]
     if got != list(chunk):
         return "expected one entry for each of calls [%s] in order, got [%s]" % (
@@ -117,7 +118,8 @@ def check_answer(rollout, content, chunk):
     for e in out:
         role = rollout.calls[e["call"]]["role"]
         if e["label"] not in LABELS_BY_ROLE[role]:
-            return "call %d is a %s call and cannot be %s (allowed: %s)" % (e["call"], role, e["label"], ", ".join(LABELS_BY_ROLE[role]))
+            allowed = ", ".join(LABELS_BY_ROLE[role])
+            return "call %d is a %s call and cannot be %s (allowed: %s)" % (e["call"], role, e["label"], allowed)
     return out
 
 
@@ -155,7 +157,9 @@ class Judge:
         raw = self.environ.get("SOUNDING_JUDGE_BASE_URL", "")
         urls = [u.strip().rstrip("/") for u in raw.split(",") if u.strip()]
         if not urls:
-            raise JudgeError("the LLM judge needs SOUNDING_JUDGE_BASE_URL (an OpenAI-compatible endpoint, e.g. http://host:8000/v1)")
+            raise JudgeError(
+                "the LLM judge needs SOUNDING_JUDGE_BASE_URL (an OpenAI-compatible endpoint, e.g. http://host:8000/v1)"
+            )
         return urls
 
     def _model(self):
@@ -296,11 +300,10 @@ class Judge:
             with self._lock:
                 self.usage["invalid_answers"] += 1
             problem = r
-            messages = messages + [
-                {"role": "assistant", "content": content[:4000]},
-                {"role": "user", "content": "Your answer was invalid: %s. Answer again with only the JSON object described above." % r},
-            ]
-        raise JudgeError("the model gave no valid answer after %d attempt(s): %s" % (self.spec["maxInvalidRetries"] + 1, problem))
+            again = "Your answer was invalid: %s. Answer again with only the JSON object described above." % r
+            messages = messages + [{"role": "assistant", "content": content[:4000]}, {"role": "user", "content": again}]
+        attempts = self.spec["maxInvalidRetries"] + 1
+        raise JudgeError("the model gave no valid answer after %d attempt(s): %s" % (attempts, problem))
 
     def label(self, rollout):
         """(labels per call, labeller name), or None when the judge failed (the reason in last_error)."""

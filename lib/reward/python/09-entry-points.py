@@ -156,7 +156,8 @@ class _Case:
         if judged is None:
             return self.heuristic(settings, "heuristic-fallback")
         labels, label_name = judged
-        return _result(settings, tallies_from_labels(labels), labels, label_name, JUDGE.verify_budget, self.correct, self.format_ok)
+        t = tallies_from_labels(labels)
+        return _result(settings, t, labels, label_name, JUDGE.verify_budget, self.correct, self.format_ok)
 
 
 def compute_score(data_source, solution_str, ground_truth, extra_info=None, **reward_kwargs):
@@ -220,7 +221,8 @@ def _completion_text(completion):
                     args = json_parse(args)
                 except ValueError:
                     pass
-            text += "\n<tool_call>\n%s\n</tool_call>" % json.dumps({"name": fn.get("name", ""), "arguments": args}, ensure_ascii=False)
+            call = json.dumps({"name": fn.get("name", ""), "arguments": args}, ensure_ascii=False)
+            text += "\n<tool_call>\n%s\n</tool_call>" % call
         parts.append(text)
     return "\n".join(parts)
 
@@ -236,7 +238,9 @@ def trl_reward(completions, **kwargs):
     gold_column = SPEC.get("trl", {}).get("goldColumn", "answer")
     golds = kwargs.get(gold_column)
     if golds is None:
-        raise ValueError("trl_reward: the dataset has no %r column (SPEC trl.goldColumn) for the gold answers" % gold_column)
+        raise ValueError(
+            "trl_reward: the dataset has no %r column (SPEC trl.goldColumn) for the gold answers" % gold_column
+        )
     skip = {"prompts", "completion_ids", "trainer_state", "log_extra", "log_metric", "environments", gold_column}
     reward_kwargs = {k: v for k, v in kwargs.items() if k not in skip and not isinstance(v, list)}
     prompts = kwargs.get("prompts")
