@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
+  HeuristicLabeller,
+  LABEL_LETTERS,
   dumpSpecs,
   emptyTallies,
   exportedPython,
@@ -183,6 +185,39 @@ describe("verl export", () => {
       expect(out[i]!.reward_spec).toBe(i % 2 ? `${e.hash}+c1=0.3` : e.hash);
     });
     expect(trajectories.some((t) => !formatValid(t))).toBe(true); // truncated rollouts exercise the format rule
+  });
+
+  it("reward_kwargs override labeller options too: the labeller column names the options by their TypeScript hash", async () => {
+    const dir = tmpDir("verl-");
+    const e = await exportVerl(rewardConfig({}), dir);
+    const gen = tmpDir("gen-");
+    const files = await generateTraces(gen, {
+      format: "verl",
+      seed: 2,
+      prompts: 4,
+      steps: 1,
+      redundancy: 0.6,
+      labels: false,
+    });
+    const rows = readFileSync(files[0]!.path, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    const kwargs = { tokenThreshold: 0.95, charThreshold: 0.95 };
+    const out = JSON.parse(
+      py(dir, RUNNER, rows.map((r) => JSON.stringify({ solution: r.output, gt: r.gts, kwargs })).join("\n") + "\n"),
+    ) as Array<Record<string, unknown>>;
+    const l = new HeuristicLabeller(kwargs);
+    const { trajectories } = await loadTrajectories([files[0]!.path]);
+    trajectories.forEach((t, i) => {
+      expect(out[i]!.labeller).toBe(`heuristic@${HEURISTIC_VERSION}#${l.info.configHash}`);
+      expect(out[i]!.reward_spec).toBe(`${e.hash}+charThreshold=0.95+tokenThreshold=0.95`);
+      const want = l
+        .label(t)
+        .map((c) => (c.label === null ? "." : LABEL_LETTERS[c.label]))
+        .join("");
+      expect([i, out[i]!.labels]).toEqual([i, want]);
+    });
   });
 
   it("a reward spec survives export → verl dump → import with its hash", async () => {
