@@ -13,7 +13,8 @@ _FAILURES = [
 ]
 _ERROR_HEAD = re.compile(r"^error:" + S + r"*\n")
 _ERROR_BODY = re.compile(r"\n(result|output):" + S + r"*\n" + S + "*" + NS)
-_RESULT_LABEL = re.compile(r"^" + S + r"*result:[ \t]*\n")
+# anchored patterns are applied with .match: .search would try every position of long texts
+_RESULT_LABEL = re.compile(S + r"*result:[ \t]*\n")
 
 
 def tool_failure(text):
@@ -28,7 +29,7 @@ def tool_failure(text):
 
 
 def _executor_result(text):
-    m = _RESULT_LABEL.search(text)
+    m = _RESULT_LABEL.match(text)
     return text[m.end() :] if m else text
 
 
@@ -299,8 +300,21 @@ def add_tagged_response(r, c, block):
 
 
 _SPACES = re.compile(S + "*")
-_ROLE_HEAD = re.compile(r"^" + S + r"*assistant[ \t]*\n")
-_ROLE_TAIL = re.compile(r"\n[ \t]*(user|tool)[ \t]*\n?" + S + r"*\Z")
+_ROLE_HEAD = re.compile(S + r"*assistant[ \t]*\n")
+
+
+def _strip_role_tail(head):
+    """head.replace(/\n[ \t]*(user|tool)[ \t]*\n?\s*$/, "\n") without scanning the whole head: the match
+    can only start at the newline before a last word `user` or `tool` that only whitespace follows."""
+    t = head.rstrip(_JS_WS)
+    if not (t.endswith("user") or t.endswith("tool")):
+        return head
+    k = len(t) - 4
+    while k > 0 and head[k - 1] in " \t":
+        k -= 1
+    if k > 0 and head[k - 1] == "\n":
+        return head[: k - 1] + "\n"
+    return head
 
 
 def stripped_turns(text, tag="tool_response"):
@@ -310,7 +324,8 @@ def stripped_turns(text, tag="tool_response"):
     while True:
         r = text.find(op, pos)
         head = text[pos : len(text) if r == -1 else r]
-        head = _ROLE_TAIL.sub("\n", _ROLE_HEAD.sub("", head, count=1), count=1)
+        m = _ROLE_HEAD.match(head)
+        head = _strip_role_tail(head[m.end() :] if m else head)
         turns.append(("assistant", head))
         if r == -1:
             break
