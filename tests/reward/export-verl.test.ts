@@ -7,10 +7,32 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { dumpSpecs, emptyTallies, exportVerl, formatValid, generateTraces, loadTrajectories, rewardConfig, rolloutReward, talliesOf, type LabelRow, type RewardConfig, type Tallies } from "../../lib/index.js";
-import { tmpDir } from "../helpers.js";
+import {
+  HeuristicLabeller,
+  LABEL_LETTERS,
+  dumpSpecs,
+  emptyTallies,
+  exportedPython,
+  exportSpec,
+  exportVerl,
+  formatValid,
+  generateTraces,
+  HEURISTIC_VERSION,
+  loadTrajectories,
+  pythonPartsDir,
+  rewardConfig,
+  rolloutReward,
+  systemPrompt,
+  talliesOf,
+  type LabelRow,
+  type RewardConfig,
+  type Tallies,
+} from "../../lib/index.js";
+import { SYSTEM_PROMPT_TEMPLATE } from "../../lib/labels/llm/prompt.js";
+import { ROOT, tmpDir } from "../helpers.js";
 
-const py = (dir: string, script: string, input: string): string => execFileSync("python3", ["-c", script], { cwd: dir, input, encoding: "utf8", maxBuffer: 256 << 20 });
+const py = (dir: string, script: string, input: string): string =>
+  execFileSync("python3", ["-c", script], { cwd: dir, input, encoding: "utf8", maxBuffer: 256 << 20 });
 
 const RUNNER = `
 import json, sys
@@ -24,7 +46,17 @@ for line in sys.stdin:
 print(json.dumps(out))
 `;
 
-const snake = (t: Tallies) => ({ T: t.T, labelled: t.labelled, n_uniq_s: t.nUniqS, n_red_s: t.nRedS, n_explore: t.nExplore, n_verify: t.nVerify, n_red_q: t.nRedQ, n_red_q_fixed: t.nRedQFixed, claim_checks: t.claimChecks });
+const snake = (t: Tallies) => ({
+  T: t.T,
+  labelled: t.labelled,
+  n_uniq_s: t.nUniqS,
+  n_red_s: t.nRedS,
+  n_explore: t.nExplore,
+  n_verify: t.nVerify,
+  n_red_q: t.nRedQ,
+  n_red_q_fixed: t.nRedQFixed,
+  claim_checks: t.claimChecks,
+});
 
 describe("verl export", () => {
   it("writes the Python reward, the spec JSON and the Hydra overrides", async () => {
@@ -40,12 +72,31 @@ describe("verl export", () => {
     expect(readFileSync(e.python, "utf8")).toContain(`Reward spec ${e.hash}`);
   });
 
+  it("ships the Python parts with the package and fills every placeholder of the exported module", async () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { files: string[] };
+    expect(pkg.files).toContain("lib/reward/python");
+    expect(pythonPartsDir()).toBe(join(ROOT, "lib", "reward", "python"));
+    const src = exportedPython(exportSpec(rewardConfig({})));
+    expect(src.match(/__[A-Z_]+__/g)).toBeNull();
+    expect(src).toContain(`HEURISTIC_VERSION = "${HEURISTIC_VERSION}"`);
+    // the judge's prompt is the TypeScript one, embedded
+    expect(src).toContain(JSON.stringify(JSON.stringify(SYSTEM_PROMPT_TEMPLATE)));
+    expect(systemPrompt(2)).toBe(SYSTEM_PROMPT_TEMPLATE.replace("{{verifyBudget}}", "2"));
+  });
+
   it("agrees with the TypeScript reward on 10,000 random tallies and configurations", async () => {
     const dir = tmpDir("verl-");
     const base = rewardConfig({});
     await exportVerl(base, dir);
     const arb = fc.record({
-      t: fc.record({ nUniqS: fc.nat(25), nRedS: fc.nat(25), nExplore: fc.nat(25), nRedQFixed: fc.nat(5), other: fc.nat(4), checks: fc.option(fc.array(fc.nat(4), { maxLength: 5 }), { nil: null }) }),
+      t: fc.record({
+        nUniqS: fc.nat(25),
+        nRedS: fc.nat(25),
+        nExplore: fc.nat(25),
+        nRedQFixed: fc.nat(5),
+        other: fc.nat(4),
+        checks: fc.option(fc.array(fc.nat(4), { maxLength: 5 }), { nil: null }),
+      }),
       cfg: fc.record({
         stage: fc.constantFrom("steerable", "vanilla"),
         formatWeight: fc.double({ min: 0, max: 0.5, noNaN: true }),
@@ -68,7 +119,14 @@ describe("verl export", () => {
     const ts: number[] = [];
     const lines: string[] = [];
     for (const c of cases) {
-      const t: Tallies = { ...emptyTallies(), nUniqS: c.t.nUniqS, nRedS: c.t.nRedS, nExplore: c.t.nExplore, nRedQFixed: c.t.nRedQFixed, claimChecks: c.t.checks };
+      const t: Tallies = {
+        ...emptyTallies(),
+        nUniqS: c.t.nUniqS,
+        nRedS: c.t.nRedS,
+        nExplore: c.t.nExplore,
+        nRedQFixed: c.t.nRedQFixed,
+        claimChecks: c.t.checks,
+      };
       // labels consistent with the checks under the labels' own B_v
       const checks = c.t.checks ?? [];
       t.nVerify = checks.reduce((a, n) => a + Math.min(n, c.labelsBv), 0);
@@ -77,7 +135,12 @@ describe("verl export", () => {
       t.T = t.labelled + c.t.other;
       const cfg = rewardConfig(c.cfg as Partial<RewardConfig>);
       ts.push(rolloutReward(t, c.correct, c.fmt, cfg, c.labelsBv).reward);
-      lines.push(JSON.stringify({ extra_info: { tallies: snake(t), correct: c.correct, format_ok: c.fmt, labels_bv: c.labelsBv }, kwargs: cfg }));
+      lines.push(
+        JSON.stringify({
+          extra_info: { tallies: snake(t), correct: c.correct, format_ok: c.fmt, labels_bv: c.labelsBv },
+          kwargs: cfg,
+        }),
+      );
     }
     const out = JSON.parse(py(dir, RUNNER, lines.join("\n") + "\n")) as Array<{ score: number }>;
     expect(out).toHaveLength(10_000);
@@ -92,23 +155,69 @@ describe("verl export", () => {
     const e = await exportVerl(cfg, dir);
     const gen = tmpDir("gen-");
     const files = await generateTraces(gen, { format: "verl", seed: 9, prompts: 6, steps: 1, truncationRate: 0.3 });
-    const rows = readFileSync(files[0]!.path, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const rows = readFileSync(files[0]!.path, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const { trajectories } = await loadTrajectories([files[0]!.path]);
-    const labels = readFileSync(files[0]!.labelsPath!, "utf8").trim().split("\n").map((l) => JSON.parse(l) as LabelRow);
+    const labels = readFileSync(files[0]!.labelsPath!, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as LabelRow);
     const cases = rows.map((r, i) => {
       const mine = labels.filter((l) => l.source.line === i + 1).sort((a, b) => a.callIndex - b.callIndex);
-      return { solution: r.output, gt: r.gts, extra_info: { labels: mine.map((l) => l.label) }, kwargs: i % 2 ? { c1: 0.3 } : {} };
+      return {
+        solution: r.output,
+        gt: r.gts,
+        extra_info: { labels: mine.map((l) => l.label) },
+        kwargs: i % 2 ? { c1: 0.3 } : {},
+      };
     });
-    const out = JSON.parse(py(dir, RUNNER, cases.map((c) => JSON.stringify(c)).join("\n") + "\n")) as Array<Record<string, number | string>>;
+    const out = JSON.parse(py(dir, RUNNER, cases.map((c) => JSON.stringify(c)).join("\n") + "\n")) as Array<
+      Record<string, number | string>
+    >;
     trajectories.forEach((t, i) => {
       const mine = labels.filter((l) => l.source.line === i + 1);
       const c = i % 2 ? rewardConfig({ c1: 0.3 }) : cfg;
       const want = rolloutReward(talliesOf(mine, t.calls.length), t.verdict === "correct", formatValid(t), c);
-      expect([i, out[i]!.acc]).toEqual([i, t.verdict === "correct" ? 1 : 0]);
+      expect([i, out[i]!.correct]).toEqual([i, t.verdict === "correct" ? 1 : 0]);
       expect(out[i]!.score as number).toBeCloseTo(want.reward, 12);
       expect(out[i]!.reward_spec).toBe(i % 2 ? `${e.hash}+c1=0.3` : e.hash);
     });
     expect(trajectories.some((t) => !formatValid(t))).toBe(true); // truncated rollouts exercise the format rule
+  });
+
+  it("reward_kwargs override labeller options too: the labeller column names the options by their TypeScript hash", async () => {
+    const dir = tmpDir("verl-");
+    const e = await exportVerl(rewardConfig({}), dir);
+    const gen = tmpDir("gen-");
+    const files = await generateTraces(gen, {
+      format: "verl",
+      seed: 2,
+      prompts: 4,
+      steps: 1,
+      redundancy: 0.6,
+      labels: false,
+    });
+    const rows = readFileSync(files[0]!.path, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    const kwargs = { tokenThreshold: 0.95, charThreshold: 0.95 };
+    const out = JSON.parse(
+      py(dir, RUNNER, rows.map((r) => JSON.stringify({ solution: r.output, gt: r.gts, kwargs })).join("\n") + "\n"),
+    ) as Array<Record<string, unknown>>;
+    const l = new HeuristicLabeller(kwargs);
+    const { trajectories } = await loadTrajectories([files[0]!.path]);
+    trajectories.forEach((t, i) => {
+      expect(out[i]!.labeller).toBe(`heuristic@${HEURISTIC_VERSION}#${l.info.configHash}`);
+      expect(out[i]!.reward_spec).toBe(`${e.hash}+charThreshold=0.95+tokenThreshold=0.95`);
+      const want = l
+        .label(t)
+        .map((c) => (c.label === null ? "." : LABEL_LETTERS[c.label]))
+        .join("");
+      expect([i, out[i]!.labels]).toEqual([i, want]);
+    });
   });
 
   it("a reward spec survives export → verl dump → import with its hash", async () => {
@@ -118,13 +227,28 @@ describe("verl export", () => {
     const files = await generateTraces(gen, { format: "verl", seed: 3, prompts: 4, steps: 2, labels: false });
     // what verl does: call compute_score per row and write its extra keys as dump columns
     for (const f of files) {
-      const rows = readFileSync(f.path, "utf8").trim().split("\n").map((l) => JSON.parse(l));
-      const out = JSON.parse(py(dir, RUNNER, rows.map((r) => JSON.stringify({ solution: r.output, gt: r.gts })).join("\n") + "\n")) as Array<Record<string, unknown>>;
-      writeFileSync(f.path, rows.map((r, i) => JSON.stringify({ ...r, score: out[i]!.score, ...out[i] })).join("\n") + "\n");
+      const rows = readFileSync(f.path, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+      const out = JSON.parse(
+        py(dir, RUNNER, rows.map((r) => JSON.stringify({ solution: r.output, gt: r.gts })).join("\n") + "\n"),
+      ) as Array<Record<string, unknown>>;
+      writeFileSync(
+        f.path,
+        rows.map((r, i) => JSON.stringify({ ...r, score: out[i]!.score, ...out[i] })).join("\n") + "\n",
+      );
     }
     const { trajectories } = await loadTrajectories(files.map((f) => f.path));
-    expect(dumpSpecs(trajectories)).toEqual([{ spec: e.hash, rows: trajectories.length, steps: [1, 2] }]);
-    expect(trajectories.every((t) => t.extra.labels_missing === 1)).toBe(true);
+    expect(dumpSpecs(trajectories)).toEqual([
+      { spec: e.hash, rows: trajectories.length, steps: [1, 2], labellers: ["heuristic@1.0.0"] },
+    ]);
+    // the module labelled every call itself (issue 11): the labels column has one letter per call
+    expect(
+      trajectories.every(
+        (t) => t.extra.labeller === "heuristic@1.0.0" && String(t.extra.labels).length === t.calls.length,
+      ),
+    ).toBe(true);
     expect(join(dir, "reward_spec.json")).toBe(e.spec);
   });
 });

@@ -11,8 +11,14 @@ import { BehaviourLabelSchema, type ToolCall, type Trajectory } from "../../traj
 
 export const PROMPT_VERSION = "behaviour-v1";
 
-export function systemPrompt(verifyBudget: number): string {
-  return `You label the tool calls of one rollout of a web-search agent with the cognitive-behaviour taxonomy of Fathom-DeepResearch (section 2.5).
+/** Where the verification budget goes in `SYSTEM_PROMPT_TEMPLATE`. */
+export const VERIFY_BUDGET_SLOT = "{{verifyBudget}}";
+
+/**
+ * The system prompt with `VERIFY_BUDGET_SLOT` for B_v: the one definition, read by `systemPrompt`
+ * and embedded by `exportVerl` into the exported Python judge.
+ */
+export const SYSTEM_PROMPT_TEMPLATE = `You label the tool calls of one rollout of a web-search agent with the cognitive-behaviour taxonomy of Fathom-DeepResearch (section 2.5).
 
 Tools have roles. A search call sends a query and gets a list of results. A page call sends a URL (and usually a goal) and gets evidence from that page.
 
@@ -22,7 +28,7 @@ Labels for search calls:
 
 Labels for page calls:
 - EXPLORATION: the first query of a new URL for a fact no earlier page call pursued.
-- VERIFICATION: a cross-source check: a new URL for a fact that an earlier page call already pursued. At most B_v = ${verifyBudget} verification(s) are credited per fact.
+- VERIFICATION: a cross-source check: a new URL for a fact that an earlier page call already pursued. At most B_v = ${VERIFY_BUDGET_SLOT} verification(s) are credited per fact.
 - REDUNDANTQUERY: further checks of a fact on new URLs beyond B_v, or the same URL read again for the same goal.
 
 Rules:
@@ -36,6 +42,9 @@ Rules:
 Answer with only a JSON object, no other text:
 {"labels": [{"call": <call number>, "label": "<LABEL>", "utility": <number>, "evidence": "<reason>"}]}
 with exactly one entry for each call listed under "Calls to label", in the same order.`;
+
+export function systemPrompt(verifyBudget: number): string {
+  return SYSTEM_PROMPT_TEMPLATE.split(VERIFY_BUDGET_SLOT).join(String(verifyBudget));
 }
 
 /** The model's answer for one chunk. */
@@ -104,7 +113,12 @@ export interface ChunkPrompt {
  * (arguments, top result URLs, the label already given) and the calls to label with their
  * responses clipped to `responseChars`.
  */
-export function chunkPrompt(t: Trajectory, chunk: readonly number[], earlier: ReadonlyMap<number, string>, responseChars: number): ChunkPrompt {
+export function chunkPrompt(
+  t: Trajectory,
+  chunk: readonly number[],
+  earlier: ReadonlyMap<number, string>,
+  responseChars: number,
+): ChunkPrompt {
   const first = chunk[0] ?? 0;
   const lines: string[] = [`Question: ${clip(t.question, 2000)}`, ""];
   const before = t.calls.filter((c) => c.index < first);

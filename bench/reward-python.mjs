@@ -1,0 +1,165 @@
+// Benchmark of the exported Python reward (issue 11), two numbers:
+// 1. Deterministic path: Python labelling + reward (compute_score_batch) over generated verl
+//    rollouts of the paper's size (≈ 20 tool calls each), CPU time of one Python process (one
+//    core), in rollouts/s; bar ≥ 2,000/s, i.e. a 160-rollout step adds < 0.1 s.
+// 2. Judge path: compute_score_batch with the LLM judge against a local OpenAI-compatible server
+//    that answers every request after 100 ms; efficiency = ideal time (ceil(n / concurrency)
+//    rounds of 100 ms) / measured time; bar ≥ 80 %.
+//
+//   npm run build && node bench/reward-python.mjs [--rollouts 2000] [--judge 160] [--concurrency 32]
+import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { setTimeout } from "node:timers";
+import { parseArgs } from "node:util";
+import { exportVerl, generateTraces, rewardConfig } from "../dist/index.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({
+  options: {
+    rollouts: { type: "string", default: "2000" },
+    judge: { type: "string", default: "160" },
+    concurrency: { type: "string", default: "32" },
+    latency: { type: "string", default: "100" },
+  },
+});
+const out = join(here, "out", "reward-python");
+mkdirSync(out, { recursive: true });
+
+// ≈ 20 calls per rollout: broader search and deeper verification than the defaults
+const prompts = Math.ceil(Number(values.rollouts) / 10);
+const files = await generateTraces(join(out, "rollouts"), {
+  format: "verl",
+  seed: 2026,
+  prompts,
+  groupSize: 5,
+  steps: 2,
+  breadth: 3.2,
+  verification: 2.2,
+  redundancy: 0.2,
+  horizon: 40,
+  labels: false,
+});
+const rows = files.flatMap((f) => readFileSync(f.path, "utf8").trim().split("\n"));
+const calls = files.reduce((n, f) => n + f.calls, 0);
+const rowsFile = join(out, "rows.jsonl");
+writeFileSync(rowsFile, rows.join("\n") + "\n");
+
+const det = join(out, "heuristic");
+await exportVerl(rewardConfig({}), det);
+const judge = join(out, "judge");
+await exportVerl(rewardConfig({}), judge, {
+  labeller: { name: "llm" },
+  judge: { concurrency: Number(values.concurrency), chunkSize: 64, cacheDir: "" },
+});
+
+function python(script, args, env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn("python3", ["-c", script, ...args], { env: { ...process.env, ...env } });
+    let so = "";
+    let se = "";
+    child.stdout.on("data", (d) => (so += d));
+    child.stderr.on("data", (d) => (se += d));
+    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(so)) : reject(new Error(se))));
+  });
+}
+
+const DET = `
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+import sounding_reward as m
+rows = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+args = ([r.get("data_source") for r in rows], [r["output"] for r in rows], [r["gts"] for r in rows], [{} for r in rows])
+m.compute_score_batch(*[a[:50] for a in args])  # warm up
+passes, cpu, wall = 0, 0.0, 0.0
+while cpu < 3.0:
+    m.clear_memos()
+    c0, w0 = time.process_time(), time.perf_counter()
+    m.compute_score_batch(*args)
+    cpu += time.process_time() - c0
+    wall += time.perf_counter() - w0
+    passes += 1
+print(json.dumps({"rollouts": len(rows) * passes, "cpu": cpu, "wall": wall}))
+`;
+const d = await python(DET, [det, rowsFile]);
+const perS = d.rollouts / d.cpu;
+
+// the judge path: a local server answering after `latency` ms with valid labels
+const latency = Number(values.latency);
+let inFlight = 0;
+let maxInFlight = 0;
+const server = createServer((req, res) => {
+  const chunks = [];
+  req.on("data", (c) => chunks.push(c));
+  req.on("end", () => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    const user = body.messages[1].content.split("\nCalls to label:\n")[1] ?? "";
+    const labels = [...user.matchAll(/^\[(\d+)\] role=(search|page)/gm)].map((m) => ({
+      call: Number(m[1]),
+      label: m[2] === "search" ? "UNIQUESEARCH" : "EXPLORATION",
+      utility: 0.5,
+      evidence: "bench",
+    }));
+    setTimeout(() => {
+      inFlight--;
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(
+          JSON.stringify({
+            choices: [{ index: 0, message: { role: "assistant", content: JSON.stringify({ labels }) } }],
+          }),
+        );
+    }, latency);
+  });
+});
+await new Promise((r) => server.listen(0, "127.0.0.1", r));
+const url = `http://127.0.0.1:${server.address().port}/v1`;
+const JUDGE = `
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+import sounding_reward as m
+rows = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")][: int(sys.argv[3])]
+args = ([r.get("data_source") for r in rows], [r["output"] for r in rows], [r["gts"] for r in rows], [{} for r in rows])
+w0, c0 = time.perf_counter(), time.process_time()
+out = m.compute_score_batch(*args)
+wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+print(json.dumps({"rollouts": len(rows), "wall": wall, "cpu": cpu, "labellers": sorted(set(r["labeller"] for r in out)), "usage": m.JUDGE.usage}))
+`;
+const n = Math.min(Number(values.judge), rows.length);
+const j = await python(JUDGE, [judge, rowsFile, String(n)], {
+  SOUNDING_JUDGE_BASE_URL: url,
+  SOUNDING_JUDGE_MODEL: "bench",
+});
+server.close();
+const conc = Number(values.concurrency);
+const ideal = (Math.ceil(n / conc) * latency) / 1000;
+
+const report = {
+  deterministic: {
+    rollouts: d.rollouts,
+    callsPerRollout: +(calls / rows.length).toFixed(1),
+    cpuSeconds: +d.cpu.toFixed(3),
+    rolloutsPerSecond: Math.round(perS),
+    step160Seconds: +(160 / perS).toFixed(4),
+    bar: "≥ 2000/s",
+  },
+  judge: {
+    rollouts: n,
+    concurrency: conc,
+    latencyMs: latency,
+    wallSeconds: +j.wall.toFixed(3),
+    pythonCpuSeconds: +j.cpu.toFixed(3),
+    idealSeconds: ideal,
+    efficiency: +(ideal / j.wall).toFixed(3),
+    maxInFlight,
+    labellers: j.labellers,
+    requests: j.usage.requests,
+    bar: "≥ 0.80",
+  },
+};
+console.log(JSON.stringify(report, null, 2));
+writeFileSync(join(out, "report.json"), JSON.stringify(report, null, 2) + "\n");

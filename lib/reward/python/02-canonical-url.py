@@ -1,0 +1,180 @@
+# --- canonical URLs (port of lib/labels/canonical-url.ts). The common http(s) shape takes the
+# fast path, exactly as in TypeScript; anything else goes through a port of the WHATWG URL
+# parser's steps that canonicalUrl depends on (host lower-casing and IDNA, default ports,
+# dot segments, path percent-encoding, URLSearchParams parsing and serialisation).
+
+_TRACKING = re.compile(
+    r"(utm_[a-z]+|gclid|fbclid|msclkid|dclid|yclid|mc_[a-z]+|_ga|_gl|ref|ref_src|ref_url|source|igshid|si|spm"
+    r"|share|via)",
+    re.I,
+)
+_SIMPLE = re.compile(r"https?://([A-Za-z0-9.-]+)(?::([0-9]+))?(/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*)?")
+_DOTS = re.compile(r"/\.\.?(/|$)|//")
+_WWW = re.compile(r"^www[0-9]*\.")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+_DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": "21"}
+_url_cache = {}
+
+
+def canonical_url(raw):
+    c = _url_cache.get(raw)
+    if c is None:
+        c = _canonical_url(raw)
+        if len(_url_cache) > 200000:
+            _url_cache.clear()
+        _url_cache[raw] = c
+    return c
+
+
+def _canonical_url(raw):
+    m = _SIMPLE.fullmatch(raw)
+    port_num = int(m.group(2)) if m and m.group(2) is not None else None
+    if (
+        m
+        and not m.group(1).startswith(".")
+        and "." in m.group(1)
+        and (port_num is None or port_num <= 65535)
+        and not _DOTS.search(m.group(3) or "")
+    ):
+        host = _WWW.sub("", m.group(1).lower(), count=1)
+        https = raw[4] == "s"
+        port = ""
+        if port_num is not None and not (not https and port_num == 80) and not (https and port_num == 443):
+            port = ":%d" % port_num
+        path = (m.group(3) or "").rstrip("/")
+        return host + port + path
+    return _canonicalise(raw)
+
+
+class _BadUrl(Exception):
+    pass
+
+
+_C0_SPACE = "".join(chr(i) for i in range(0x21))
+_PATH_ENCODE = set(' "#<>?`{}')
+_FORM_SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789*-._")
+_FORBIDDEN_HOST = set("\x00\t\n\r #/:<>?@[\\]^|%")
+
+
+def _pct(s, keep):
+    out = []
+    for ch in s:
+        if ord(ch) < 0x21 or ord(ch) > 0x7E or ch in keep:
+            out.append("".join("%%%02X" % b for b in ch.encode("utf-8", "surrogatepass")))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _parse_url(s):
+    """(scheme, hostname, port, pathname, query) as new URL(s) gives them, or _BadUrl."""
+    s = s.strip(_C0_SPACE)
+    s = s.replace("\t", "").replace("\n", "").replace("\r", "")
+    m = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", s)
+    if not m:
+        raise _BadUrl()
+    scheme = m.group(1).lower()
+    rest = s[m.end() :]
+    special = scheme in _DEFAULT_PORTS or scheme == "file"
+    if special:
+        rest = rest.replace("\\", "/")
+    if not rest.startswith("//"):
+        raise _BadUrl()
+    rest = rest.lstrip("/") if special else rest[2:]
+    end = len(rest)
+    for sep in "/?#":
+        i = rest.find(sep)
+        if i != -1 and i < end:
+            end = i
+    authority, tail = rest[:end], rest[end:]
+    if "@" in authority:
+        authority = authority[authority.rfind("@") + 1 :]
+    port = ""
+    host = authority
+    pm = re.search(r":([0-9]*)$", authority)
+    if pm and not authority.startswith("["):
+        host = authority[: pm.start()]
+        port = pm.group(1)
+        if port:
+            if int(port) > 65535:
+                raise _BadUrl()
+            port = str(int(port))
+            if _DEFAULT_PORTS.get(scheme) == port:
+                port = ""
+    elif ":" in authority and not authority.startswith("["):
+        raise _BadUrl()
+    host = urllib.parse.unquote(host, errors="strict")
+    if special:
+        if host == "" and scheme != "file":
+            raise _BadUrl()
+        if any(c in _FORBIDDEN_HOST for c in host):
+            raise _BadUrl()
+        try:
+            host = host.encode("idna").decode("ascii").lower() if any(ord(c) > 0x7F for c in host) else host.lower()
+        except UnicodeError:
+            raise _BadUrl()
+    frag = tail.find("#")
+    if frag != -1:
+        tail = tail[:frag]
+    q = tail.find("?")
+    path, query = (tail, "") if q == -1 else (tail[:q], tail[q + 1 :])
+    segments = []
+    parts = path.split("/")[1:] if path.startswith("/") else ([path] if path else [])
+    for i, seg in enumerate(parts):
+        low = seg.lower()
+        last = i == len(parts) - 1
+        if low in ("..", ".%2e", "%2e.", "%2e%2e"):
+            if segments:
+                segments.pop()
+            if last:
+                segments.append("")
+        elif low in (".", "%2e"):
+            if last:
+                segments.append("")
+        else:
+            segments.append(_pct(seg, _PATH_ENCODE))
+    pathname = "/" + "/".join(segments) if special or path else ""
+    return scheme, host, port, pathname, query
+
+
+def _form_decode(s):
+    return urllib.parse.unquote(s.replace("+", " "), errors="replace")
+
+
+def _form_encode(s):
+    out = []
+    for ch in s:
+        if ch in _FORM_SAFE:
+            out.append(ch)
+        elif ch == " ":
+            out.append("+")
+        else:
+            out.append("".join("%%%02X" % b for b in ch.encode("utf-8", "surrogatepass")))
+    return "".join(out)
+
+
+def _canonicalise(raw):
+    s = js_trim(raw)
+    has_scheme = _SCHEME.match(s) is not None
+    try:
+        scheme, hostname, port, pathname, query = _parse_url(s if has_scheme else "http://" + s)
+    except (_BadUrl, ValueError, UnicodeError):
+        return s.lower()
+    if "." not in hostname and not has_scheme:
+        return s.lower()
+    host = _WWW.sub("", hostname.lower(), count=1)
+    if port and not ((scheme == "http" and port == "80") or (scheme == "https" and port == "443")):
+        port = ":" + port
+    else:
+        port = ""
+    path = pathname.rstrip("/")
+    params = []
+    for part in query.split("&") if query else []:
+        if not part:
+            continue
+        k, _, v = part.partition("=")
+        params.append((_form_decode(k), _form_decode(v)))
+    params = [p for p in params if not _TRACKING.fullmatch(p[0])]
+    params.sort(key=lambda p: (utf16_units(p[0]), utf16_units(p[1])))
+    q = "?" + "&".join(_form_encode(k) + "=" + _form_encode(v) for k, v in params) if params else ""
+    return host + port + path + q

@@ -1,0 +1,360 @@
+# --- the LLM judge at training time (port of lib/labels/llm/llm-labeller.ts and prompt.ts):
+# the same versioned prompt (embedded from TypeScript), the same request body, the same answer
+# validation, the same cache layout and keys (<cacheDir>/<k0k1>/<key>.json, SHA-256 over the
+# prompt version, the labelling configuration, the system prompt and the request text), so a
+# cache filled by `sounding label --llm` answers here too. Endpoint and model come from the
+# environment: SOUNDING_JUDGE_BASE_URL (comma-separated for round-robin), SOUNDING_JUDGE_MODEL;
+# the API key from the variable named by SOUNDING_JUDGE_API_KEY_ENV or the spec's apiKeyEnv. The
+# key is only ever sent as the Authorization header: never cached, logged or returned.
+# Rollouts of a batch are judged concurrently (threads; chunks of one rollout in order); a
+# rollout the judge cannot label gets the deterministic labels (`labeller: heuristic-fallback`).
+
+_TOOL_RESPONSE_TAG = re.compile(r"</?tool_response>", re.I | re.A)
+_FENCED = re.compile(r"^```(?:json)?" + S + "*|" + S + "*```\\Z")
+
+
+def judge_system_prompt(verify_budget):
+    return JUDGE_SYSTEM_PROMPT_TEMPLATE.replace("{{verifyBudget}}", js_number(verify_budget))
+
+
+def _clip(s, n):
+    length = utf16_len(s)
+    return "%s …[%d more characters]" % (utf16_slice(s, 0, n), length - n) if length > n else s
+
+
+def _fence(text):
+    return _TOOL_RESPONSE_TAG.sub(lambda m: m.group(0).replace("<", "&lt;", 1), text)
+
+
+def _describe(c):
+    parts = ["[%d] role=%s tool=%s" % (c["index"], c["role"], c["name"])]
+    if c["queries"]:
+        parts.append("queries=" + js_stringify(c["queries"]))
+    if c["urls"]:
+        parts.append("urls=" + js_stringify(c["urls"]))
+    if c["goal"]:
+        parts.append("goal=" + js_stringify(c["goal"]))
+    if not c["queries"] and not c["urls"]:
+        parts.append("arguments=" + _clip(call_arguments(c), 300))
+    if c["error"]:
+        parts.append("FAILED (%s)" % (c["error_reason"] or "error"))
+    return " ".join(parts)
+
+
+def chunk_prompt(rollout, chunk, earlier, response_chars):
+    """The user message for the calls `chunk` (chunkPrompt of prompt.ts)."""
+    first = chunk[0] if chunk else 0
+    lines = ["Question: " + _clip(rollout.question, 2000), ""]
+    before = [c for c in rollout.calls if c["index"] < first]
+    if before:
+        lines.append("Earlier calls (already labelled):")
+        for c in before:
+            top = [t for t in (h[0] or hit_title(h) for h in c["results"][:5]) if t]
+            shown = " top_results=" + js_stringify(top) if top else ""
+            lines.append(_describe(c) + shown + " -> " + earlier.get(c["index"], "(not labelled)"))
+        lines.append("")
+    lines.append("Calls to label:")
+    for i in chunk:
+        c = rollout.calls[i]
+        lines.append(_describe(c))
+        response = c["response"] if c["response"] is not None else "(no response)"
+        lines.append("<tool_response>\n" + _fence(_clip(response, response_chars)) + "\n</tool_response>")
+    return "\n".join(lines)
+
+
+def cache_key(config, system, user):
+    """SHA-256 of prompt version, canonical configuration, system prompt and request text, NUL-separated."""
+    text = "\x00".join((PROMPT_VERSION, config, system, user))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class JudgeError(Exception):
+    pass
+
+
+class _Retryable(Exception):
+    def __init__(self, message, wait):
+        Exception.__init__(self, message)
+        self.wait = wait
+
+
+def _is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool) or isinstance(v, float) and v.is_integer()
+
+
+def _is_number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def check_answer(rollout, content, chunk):
+    """The validated labels of an answer, or the reason it is invalid (a string)."""
+    text = _FENCED.sub("", js_trim(content))
+    try:
+        v = json_parse(text)
+    except ValueError as err:
+        return "the answer is not valid JSON (%s)" % _js_error(err)
+    if not isinstance(v, dict) or not isinstance(v.get("labels"), list):
+        return "the answer does not match the schema at labels: expected an array"
+    out = []
+    for k, e in enumerate(v["labels"]):
+        where = "the answer does not match the schema at labels.%d" % k
+        if not isinstance(e, dict):
+            return where + ": expected an object"
+        if not _is_int(e.get("call")) or e["call"] < 0:
+            return where + ".call: expected a non-negative integer"
+        if e.get("label") not in LABELS:
+            return where + ".label: expected one of " + "|".join(LABELS)
+        if not _is_number(e.get("utility")) or not 0 <= e["utility"] <= 1:
+            return where + ".utility: expected a number from 0 to 1"
+        if not isinstance(e.get("evidence"), str):
+            return where + ".evidence: expected a string"
+        out.append(
+            {"call": int(e["call"]), "label": e["label"], "utility": e["utility"], "evidence": e["evidence"][:500]}
+        )
+    got = [e["call"] for e in out]
+    if got != list(chunk):
+        return "expected one entry for each of calls [%s] in order, got [%s]" % (
+            ", ".join(str(c) for c in chunk), ", ".join(str(c) for c in got))
+    for e in out:
+        role = rollout.calls[e["call"]]["role"]
+        if e["label"] not in LABELS_BY_ROLE[role]:
+            allowed = ", ".join(LABELS_BY_ROLE[role])
+            return "call %d is a %s call and cannot be %s (allowed: %s)" % (e["call"], role, e["label"], allowed)
+    return out
+
+
+def _retry_after(headers):
+    v = headers.get("retry-after") if headers is not None else None
+    if not v:
+        return None
+    try:
+        return max(0.0, float(v))
+    except ValueError:
+        pass
+    try:
+        from email.utils import parsedate_to_datetime
+
+        return max(0.0, parsedate_to_datetime(v).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+class Judge:
+    """The training-time LLM labeller. Settings: SPEC["judge"], endpoint and model from the environment."""
+
+    def __init__(self, spec, environ=None):
+        self.spec = dict(spec)
+        self.environ = os.environ if environ is None else environ
+        self.verify_budget = self.spec["verifyBudget"]
+        self._lock = threading.Lock()
+        self._rr = 0
+        self._jitter = (self.spec["seed"] * 2654435761) & 0xFFFFFFFF or 1
+        self.usage = {"requests": 0, "retries": 0, "invalid_answers": 0, "cached_chunks": 0, "failures": 0}
+        self.last_error = None
+
+    # settings read at call time, so a trainer can set the environment after import
+    def _endpoints(self):
+        raw = self.environ.get("SOUNDING_JUDGE_BASE_URL", "")
+        urls = [u.strip().rstrip("/") for u in raw.split(",") if u.strip()]
+        if not urls:
+            raise JudgeError(
+                "the LLM judge needs SOUNDING_JUDGE_BASE_URL (an OpenAI-compatible endpoint, e.g. http://host:8000/v1)"
+            )
+        return urls
+
+    def _model(self):
+        model = self.environ.get("SOUNDING_JUDGE_MODEL", "")
+        if not model:
+            raise JudgeError("the LLM judge needs SOUNDING_JUDGE_MODEL (the model name the endpoint serves)")
+        return model
+
+    def _key(self):
+        name = self.environ.get("SOUNDING_JUDGE_API_KEY_ENV") or self.spec["apiKeyEnv"]
+        return self.environ.get(name, "")
+
+    def config(self, model):
+        """The labelling configuration in the cache key: LlmLabeller's info.config."""
+        s = self.spec
+        return {
+            "model": model,
+            "endpointModels": [model],
+            "chunkSize": s["chunkSize"],
+            "responseChars": s["responseChars"],
+            "temperature": s["temperature"],
+            "seed": s["seed"],
+            "verifyBudget": s["verifyBudget"],
+            "responseFormat": s["responseFormat"],
+        }
+
+    def name(self, model):
+        return "llm@%s:%s" % (PROMPT_VERSION, model)
+
+    def _clean(self, text, key):
+        return text.replace(key, "[redacted]") if key and len(key) >= 4 else text
+
+    def _next_jitter(self):
+        with self._lock:
+            x = self._jitter
+            x ^= (x << 13) & 0xFFFFFFFF
+            x ^= x >> 17
+            x ^= (x << 5) & 0xFFFFFFFF
+            self._jitter = x & 0xFFFFFFFF
+            return self._jitter / 4294967296
+
+    def _cache_dir(self):
+        d = self.environ.get("SOUNDING_JUDGE_CACHE_DIR")
+        return self.spec["cacheDir"] if d is None else d
+
+    def _cache_get(self, key):
+        d = self._cache_dir()
+        if not d:
+            return None
+        try:
+            with open(os.path.join(d, key[:2], key + ".json"), encoding="utf-8") as f:
+                v = json.load(f)
+            if v.get("key") != key or not isinstance(v.get("labels"), list):
+                return None
+            return v
+        except (OSError, ValueError, AttributeError):
+            return None
+
+    def _cache_put(self, entry):
+        d = self._cache_dir()
+        if not d:
+            return
+        sub = os.path.join(d, entry["key"][:2])
+        os.makedirs(sub, exist_ok=True)
+        path = os.path.join(sub, entry["key"] + ".json")
+        tmp = "%s.tmp-%d-%d" % (path, os.getpid(), threading.get_ident())
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+        os.replace(tmp, path)
+
+    def _request(self, messages, model, key):
+        s = self.spec
+        body = {"model": model, "messages": messages, "temperature": s["temperature"], "seed": s["seed"]}
+        if s["responseFormat"] == "json_schema":
+            body["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "call_labels", "strict": True, "schema": JUDGE_ANSWER_SCHEMA},
+            }
+        elif s["responseFormat"] == "json_object":
+            body["response_format"] = {"type": "json_object"}
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        headers = {"Content-Type": "application/json"}
+        if key:
+            headers["Authorization"] = "Bearer " + key
+        endpoints = self._endpoints()
+        last = ""
+        for attempt in range(s["maxRetries"] + 1):
+            with self._lock:
+                url = endpoints[self._rr % len(endpoints)] + "/chat/completions"
+                self._rr += 1
+                self.usage["requests"] += 1
+            try:
+                req = urllib.request.Request(url, data=data, headers=headers, method="POST")
+                with urllib.request.urlopen(req, timeout=s["timeoutMs"] / 1000) as res:
+                    payload = json.loads(res.read().decode("utf-8"))
+                content = None
+                if isinstance(payload, dict) and isinstance(payload.get("choices"), list) and payload["choices"]:
+                    msg = payload["choices"][0].get("message") if isinstance(payload["choices"][0], dict) else None
+                    content = msg.get("content") if isinstance(msg, dict) else None
+                if not isinstance(content, str):
+                    raise _Retryable("the response has no message content", None)
+                return content
+            except urllib.error.HTTPError as err:
+                status = err.code
+                msg = "HTTP %d: %s" % (status, self._clean(str(err.reason), key)[:300])
+                if status == 429:
+                    e = _Retryable(msg, _retry_after(err.headers))
+                elif status >= 500 or status == 408:
+                    e = _Retryable(msg, None)
+                else:
+                    raise JudgeError(msg)
+            except _Retryable as err:
+                e = err
+            except (urllib.error.URLError, TimeoutError, ConnectionError, OSError, ValueError) as err:
+                reason = getattr(err, "reason", err)
+                if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+                    e = _Retryable("request timed out after %d ms" % s["timeoutMs"], None)
+                else:
+                    e = _Retryable("connection failed (%s)" % self._clean(str(reason), key), None)
+            last = str(e)
+            if attempt == s["maxRetries"]:
+                raise JudgeError("gave up after %d attempt(s): %s" % (attempt + 1, last))
+            with self._lock:
+                self.usage["retries"] += 1
+            backoff = min(s["maxBackoffMs"], s["backoffMs"] * 2**attempt) * (0.5 + 0.5 * self._next_jitter()) / 1000
+            time.sleep(min(120.0, e.wait) if e.wait is not None else backoff)
+        raise JudgeError("gave up: " + last)
+
+    def _ask(self, rollout, user, chunk, model, key):
+        system = judge_system_prompt(self.verify_budget)
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+        problem = ""
+        for _ in range(self.spec["maxInvalidRetries"] + 1):
+            content = self._request(messages, model, key)
+            r = check_answer(rollout, content, chunk)
+            if not isinstance(r, str):
+                return r
+            with self._lock:
+                self.usage["invalid_answers"] += 1
+            problem = r
+            again = "Your answer was invalid: %s. Answer again with only the JSON object described above." % r
+            messages = messages + [{"role": "assistant", "content": content[:4000]}, {"role": "user", "content": again}]
+        attempts = self.spec["maxInvalidRetries"] + 1
+        raise JudgeError("the model gave no valid answer after %d attempt(s): %s" % (attempts, problem))
+
+    def label(self, rollout):
+        """(labels per call, labeller name), or None when the judge failed (the reason in last_error)."""
+        model = self._model()
+        key = self._key()
+        try:
+            return self._label(rollout, model, key)
+        except JudgeError as err:
+            with self._lock:
+                self.usage["failures"] += 1
+                self.last_error = self._clean(str(err), key)
+            return None
+
+    def _label(self, rollout, model, key):
+        s = self.spec
+        labels = [None] * len(rollout.calls)
+        todo = [c["index"] for c in rollout.calls if LABELS_BY_ROLE[c["role"]]]
+        earlier = {}
+        config = canonical_json(self.config(model))
+        system = judge_system_prompt(self.verify_budget)
+        for start in range(0, len(todo), s["chunkSize"]):
+            chunk = todo[start : start + s["chunkSize"]]
+            user = chunk_prompt(rollout, chunk, earlier, s["responseChars"])
+            ckey = cache_key(config, system, user)
+            entry = self._cache_get(ckey)
+            if entry is not None:
+                with self._lock:
+                    self.usage["cached_chunks"] += 1
+            else:
+                answer = self._ask(rollout, user, chunk, model, key)
+                entry = {"key": ckey, "promptVersion": PROMPT_VERSION, "model": model, "labels": answer}
+                self._cache_put(entry)
+            for e in entry["labels"]:
+                labels[e["call"]] = e["label"]
+                earlier[e["call"]] = e["label"]
+        return labels, self.name(model)
+
+    def executor(self, n):
+        """A thread pool for judging n rollouts (checks the settings first: a missing one is an error)."""
+        self._model()
+        self._endpoints()
+        return ThreadPoolExecutor(max_workers=max(1, min(self.spec["concurrency"], n)))
+
+    def label_many(self, rollouts):
+        """label() for a batch, `concurrency` rollouts at a time; results in order."""
+        self._model()
+        self._endpoints()
+        if len(rollouts) <= 1:
+            return [self.label(r) for r in rollouts]
+        with ThreadPoolExecutor(max_workers=max(1, min(self.spec["concurrency"], len(rollouts)))) as pool:
+            return list(pool.map(self.label, rollouts))
+
+
+JUDGE = Judge(SPEC["judge"])
