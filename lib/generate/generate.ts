@@ -1,6 +1,6 @@
 /**
- * Seeded trace generation: Fathom eval rows or verl rollout dumps from the bundled question
- * sets, with the true label of every call written beside them as a label set
+ * Seeded trace generation: Fathom eval rows or verl rollout dumps from a question bank (the
+ * bundled `data/question-bank.jsonl`, written for sounding, or a user's own file), with the true label of every call written beside them as a label set
  * (`<file>.labels.jsonl`, rows of `LabelRowSchema`, labeller "generator").
  */
 import { createWriteStream } from "node:fs";
@@ -23,8 +23,13 @@ export interface GenerateOptions extends Partial<SimulationKnobs> {
   prompts?: number;
   /** Rollouts per prompt, the GRPO group size (default 1 for fathom, 5 for verl). */
   groupSize?: number;
-  /** Datasets to draw questions from (default: all bundled). */
+  /** Datasets (styles) to draw questions from (default: all in the bank). */
   datasets?: string[];
+  /**
+   * The questions: a JSONL file or directory of them (rows with `question` and `answer`, see
+   * `loadQuestionBank`), or the questions themselves. Default: the bundled bank.
+   */
+  questions?: string | Question[];
   /** Agent name written in Fathom rows (default "fathom-search"). */
   agent?: string;
   /** verl: training steps to write (default 3), and how much breadth grows per step (default 0.5 = +50% by the last step). */
@@ -41,13 +46,21 @@ export interface GeneratedFile {
   calls: number;
 }
 
-function questionList(datasets?: string[]): Question[] {
-  const bank = loadQuestionBank();
+function bankOf(questions: string | Question[] | undefined): Map<string, Question[]> {
+  if (questions === undefined || typeof questions === "string") return loadQuestionBank(questions);
+  const bank = new Map<string, Question[]>();
+  for (const q of questions) bank.set(q.dataset, [...(bank.get(q.dataset) ?? []), q]);
+  if (bank.size === 0) throw new Error("questions: the list is empty");
+  return bank;
+}
+
+function questionList(datasets?: string[], questions?: string | Question[]): Question[] {
+  const bank = bankOf(questions);
   const names = datasets?.length ? datasets : [...bank.keys()];
   const out: Question[] = [];
   for (const n of names) {
     const qs = bank.get(n);
-    if (!qs) throw new Error(`unknown dataset "${n}" (bundled: ${[...bank.keys()].join(", ")})`);
+    if (!qs) throw new Error(`unknown dataset "${n}" (in the bank: ${[...bank.keys()].join(", ")})`);
     out.push(...qs);
   }
   // interleave datasets so small runs see all of them
@@ -60,7 +73,7 @@ function questionList(datasets?: string[]): Question[] {
 /** Simulate the rollouts of one file: `prompts` questions × `groupSize` samples. */
 export function simulateBatch(opts: GenerateOptions, salt = 0, knobOverride: Partial<SimulationKnobs> = {}): Rollout[] {
   const knobs: SimulationKnobs = { ...DEFAULT_KNOBS, ...pickKnobs(opts), ...knobOverride };
-  const qs = questionList(opts.datasets);
+  const qs = questionList(opts.datasets, opts.questions);
   const rng = new Rng((opts.seed ?? 1) * 7919 + salt);
   const prompts = opts.prompts ?? 20;
   const g = opts.groupSize ?? (opts.format === "verl" ? 5 : 1);
