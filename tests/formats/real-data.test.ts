@@ -3,9 +3,11 @@
  * second, independent way in the test (plain JSON.parse and string counting over the raw
  * file), and pinned to the number a Python count gave when the fixture was chosen.
  */
-import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
-import { load, shared } from "../helpers.js";
+import { createHash } from "node:crypto";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { expect, it } from "vitest";
+import { describeShared, load, ROOT, shared, SHARED_DATA, tmpDir } from "../helpers.js";
 
 function jsonl(path: string): any[] {
   return readFileSync(path, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
@@ -14,7 +16,7 @@ function occurrences(s: string, needle: string): number {
   return s.split(needle).length - 1;
 }
 
-describe("real files from ../shared/data", () => {
+describeShared("real files from ../shared/data", () => {
   it("WebDancer (Qwen-agent messages): 200 trajectories, 222 calls (204 search with array queries, 18 visit)", async () => {
     const path = shared("webdancer/sample_traj.jsonl");
     const raw = jsonl(path);
@@ -113,9 +115,108 @@ describe("real files from ../shared/data", () => {
     expect(lines[trajectories[1]!.provenance.source.line]!.trim()).toBe(`"task_id": ${raw[1].task_id},`);
   });
 
-  it("the bundled copies in traces/real are the same bytes as ../shared/data", async () => {
-    for (const f of ["webdancer/sample_traj.jsonl", "r1_searcher/bamboogle_qwen.jsonl", "nemo_gym/google_search__example_rollouts.jsonl", "tau_bench/gpt-4o-airline.json"]) {
-      expect(readFileSync(`traces/real/${f}`).equals(readFileSync(shared(f)))).toBe(true);
-    }
+});
+
+function walk(dir: string): string[] {
+  let names;
+  try {
+    names = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return names.flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : d.isFile() ? [join(dir, d.name)] : []));
+}
+const sha = (b: Buffer | string): string => createHash("sha256").update(b).digest("hex");
+
+/** What of ../shared/data must never be in the repository: whole files, JSONL rows, benchmark questions. */
+interface SharedIndex {
+  files: Map<string, string>;
+  rows: Map<string, string>;
+  questions: Map<string, string>;
+}
+function indexShared(): SharedIndex {
+  const idx: SharedIndex = { files: new Map(), rows: new Map(), questions: new Map() };
+  for (const f of walk(SHARED_DATA)) {
+    const bytes = readFileSync(f);
+    const rel = relative(SHARED_DATA, f);
+    idx.files.set(sha(bytes), rel);
+    if (!f.endsWith(".jsonl")) continue;
+    readFileSync(f, "utf8")
+      .split("\n")
+      .forEach((line, i) => {
+        const t = line.trim();
+        if (t.length < 32) return;
+        idx.rows.set(sha(t), `${rel}:${i + 1}`);
+        const row: unknown = JSON.parse(t);
+        if (row && typeof row === "object" && "question" in row && typeof row.question === "string")
+          idx.questions.set(row.question.trim(), `${rel}:${i + 1}`);
+      });
+  }
+  return idx;
+}
+
+function strings(v: unknown, out: string[]): string[] {
+  if (typeof v === "string") out.push(v);
+  else if (Array.isArray(v)) for (const x of v) strings(x, out);
+  else if (v && typeof v === "object") for (const x of Object.values(v)) strings(x, out);
+  return out;
+}
+
+/** Every copy of shared data under `dirs`, one line each ("path: what it copies"). */
+function copiesIn(dirs: string[], idx: SharedIndex): string[] {
+  const found: string[] = [];
+  for (const f of dirs.flatMap(walk)) {
+    const bytes = readFileSync(f);
+    const rel = relative(ROOT, f);
+    const whole = idx.files.get(sha(bytes));
+    if (whole) found.push(`${rel}: a copy of ${whole}`);
+    if (bytes.includes(0)) continue; // binary
+    bytes
+      .toString("utf8")
+      .split("\n")
+      .forEach((line, i) => {
+        const t = line.trim();
+        const row = t.length >= 32 ? idx.rows.get(sha(t)) : undefined;
+        if (row) found.push(`${rel}:${i + 1}: a copy of the row ${row}`);
+        if (!t.startsWith("{")) return;
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(t);
+        } catch {
+          return;
+        }
+        // a benchmark question anywhere in the row: a field, or a line of a transcript
+        for (const s of strings(parsed, []))
+          for (const piece of s.split(/\n|<\|im_(?:start|end)\|>/)) {
+            const q = idx.questions.get(piece.trim());
+            if (q) found.push(`${rel}:${i + 1}: carries the question of ${q}`);
+          }
+      });
+  }
+  return found;
+}
+
+describeShared("no third-party data in the repository", () => {
+  const idx = indexShared();
+  it("no file under traces/, data/ or tests/fixtures/ is a copy of a file, a JSONL row or a question of ../shared/data", () => {
+    expect(idx.files.size).toBeGreaterThan(40);
+    expect(idx.questions.size).toBeGreaterThan(8000);
+    expect(copiesIn(["traces", "data", join("tests", "fixtures")].map((d) => join(ROOT, d)), idx)).toEqual([]);
+  });
+
+  it("the check finds a copied file, a copied row and a carried question", () => {
+    const dir = tmpDir("copies-");
+    const lic = readFileSync(shared("webdancer/LICENSE"));
+    writeFileSync(join(dir, "LICENSE"), lic);
+    const row = readFileSync(shared("nemo_gym/google_search__example_rollouts.jsonl"), "utf8").split("\n")[2]!;
+    writeFileSync(join(dir, "mine.jsonl"), `{"id": 1}\n  ${row}\n`);
+    const q = JSON.parse(readFileSync(shared("questions/frames.jsonl"), "utf8").split("\n")[5]!).question as string;
+    const transcript = `<|im_start|>user\n${q}<|im_end|>\n`;
+    writeFileSync(join(dir, "gen.jsonl"), JSON.stringify({ id: "x", transcript }) + "\n");
+    const found = copiesIn([dir], idx);
+    // identical licence texts sit in several folders, so any of them may be named
+    expect(found.some((l) => l.startsWith(`${relative(ROOT, join(dir, "LICENSE"))}: a copy of `))).toBe(true);
+    expect(found).toContain(`${relative(ROOT, join(dir, "mine.jsonl"))}:2: a copy of the row nemo_gym/google_search__example_rollouts.jsonl:3`);
+    expect(found.some((l) => l.startsWith(`${relative(ROOT, join(dir, "gen.jsonl"))}:1: carries the question of questions/frames.jsonl:`))).toBe(true);
   });
 });
