@@ -43,14 +43,27 @@ type TestFn = () => unknown;
  * titled `<name>: skipped, needs ../shared/data …`.
  */
 export function describeShared(name: string, fn: SuiteFn): void {
-  if (HAVE_SHARED) describe(name, fn);
-  else describe(name, () => it.skip(`skipped: ${SHARED_SKIP_REASON}`, () => undefined));
+  if (HAVE_SHARED) {
+    describe(name, fn);
+    return;
+  }
+  sayWhy(name);
+  describe(name, () => it.skip(`skipped: ${SHARED_SKIP_REASON}`, () => undefined));
+}
+
+/** The one line a skipped suite or test prints (the reporter itself shows only a count). */
+function sayWhy(name: string): void {
+  process.stderr.write(`skipped "${name}": ${SHARED_SKIP_REASON}\n`);
 }
 
 /** `it(name, fn, timeout)` when `../shared/data` is present, else skipped with the reason in its title. */
 export function itShared(name: string, fn: TestFn, timeout?: number): void {
-  if (HAVE_SHARED) it(name, fn, timeout);
-  else it.skip(`${name} (skipped: ${SHARED_SKIP_REASON})`, () => undefined);
+  if (HAVE_SHARED) {
+    it(name, fn, timeout);
+    return;
+  }
+  sayWhy(name);
+  it.skip(`${name} (skipped: ${SHARED_SKIP_REASON})`, () => undefined);
 }
 
 export function tmpDir(prefix = "sounding-"): string {
