@@ -3,7 +3,6 @@ import { mkdtempSync, mkdirSync, writeFileSync, existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { tmpdir } from "node:os";
 import { describe, it } from "vitest";
 import { loadTrajectories, type LoadOptions, type Loaded } from "../lib/index.js";
 
@@ -84,7 +83,10 @@ export async function load(paths: string | string[], opts: LoadOptions = {}): Pr
 }
 
 /** Run the built CLI (`dist/cli/main.js`, built by `npm test`'s setup step). */
-export function cli(args: string[], opts: { cwd?: string; input?: string } = {}): { code: number; stdout: string; stderr: string } {
+export function cli(
+  args: string[],
+  opts: { cwd?: string; input?: string } = {},
+): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [join(ROOT, "dist", "cli", "main.js"), ...args], {
     cwd: opts.cwd ?? ROOT,
     encoding: "utf8",

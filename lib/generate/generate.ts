@@ -1,7 +1,8 @@
 /**
  * Seeded trace generation: Fathom eval rows or verl rollout dumps from a question bank (the
- * bundled `data/question-bank.jsonl`, written for sounding, or a user's own file), with the true label of every call written beside them as a label set
- * (`<file>.labels.jsonl`, rows of `LabelRowSchema`, labeller "generator").
+ * bundled `data/question-bank.jsonl`, written for sounding, or a user's own file), with the true
+ * label of every call written beside them as a label set (`<file>.labels.jsonl`, rows of
+ * `LabelRowSchema`, labeller "generator").
  */
 import { createWriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
@@ -32,7 +33,10 @@ export interface GenerateOptions extends Partial<SimulationKnobs> {
   questions?: string | Question[];
   /** Agent name written in Fathom rows (default "fathom-search"). */
   agent?: string;
-  /** verl: training steps to write (default 3), and how much breadth grows per step (default 0.5 = +50% by the last step). */
+  /**
+   * verl: training steps to write (default 3), and how much breadth grows per step
+   * (default 0.5 = +50% by the last step).
+   */
   steps?: number;
   drift?: number;
   /** Write the true-label sidecar files (default true). */
@@ -83,14 +87,16 @@ export function simulateBatch(opts: GenerateOptions, salt = 0, knobOverride: Par
     const cycle = Math.floor(p / qs.length);
     const q = cycle === 0 ? base : { ...base, id: `${base.id}~${cycle}` };
     const wrong = qs[(p + 7) % qs.length]!.answer;
-    for (let s = 0; s < g; s++) out.push(simulateRollout(q, s, knobs, rng, wrong === q.answer ? `not ${wrong}` : wrong));
+    for (let s = 0; s < g; s++)
+      out.push(simulateRollout(q, s, knobs, rng, wrong === q.answer ? `not ${wrong}` : wrong));
   }
   return out;
 }
 
 function pickKnobs(o: GenerateOptions): Partial<SimulationKnobs> {
   const k: Partial<SimulationKnobs> = {};
-  for (const key of Object.keys(DEFAULT_KNOBS) as Array<keyof SimulationKnobs>) if (o[key] !== undefined) k[key] = o[key];
+  for (const key of Object.keys(DEFAULT_KNOBS) as Array<keyof SimulationKnobs>)
+    if (o[key] !== undefined) k[key] = o[key];
   return k;
 }
 
@@ -105,16 +111,23 @@ async function writeLines(path: string, lines: Iterable<string>): Promise<void> 
 /** Read a written file back: the loader's id and call count per line. */
 async function readBack(path: string, format: "fathom" | "verl"): Promise<Map<number, { id: string; calls: number }>> {
   const out = new Map<number, { id: string; calls: number }>();
-  for await (const t of streamTrajectories(path, { format })) out.set(t.provenance.source.line, { id: t.id, calls: t.calls.length });
+  for await (const t of streamTrajectories(path, { format }))
+    out.set(t.provenance.source.line, { id: t.id, calls: t.calls.length });
   return out;
 }
 
-async function writeLabels(path: string, labelsPath: string, format: "fathom" | "verl", rollouts: Rollout[]): Promise<void> {
+async function writeLabels(
+  path: string,
+  labelsPath: string,
+  format: "fathom" | "verl",
+  rollouts: Rollout[],
+): Promise<void> {
   const back = await readBack(path, format);
   const rows = rollouts.map((r, i) => {
     const b = back.get(i + 1);
     const planned = r.turns.reduce((m, t) => m + t.calls.length, 0);
-    if (!b || b.calls !== planned) throw new Error(`generator/reader mismatch at ${path}:${i + 1}: planned ${planned} calls, read ${b?.calls}`);
+    if (!b || b.calls !== planned)
+      throw new Error(`generator/reader mismatch at ${path}:${i + 1}: planned ${planned} calls, read ${b?.calls}`);
     return { id: b.id, rollout: r };
   });
   await writeLines(labelsPath, labelRows(path, rows));
@@ -149,13 +162,20 @@ function labelRows(file: string, rows: Array<{ id: string; rollout: Rollout }>):
  * Label rows carry the ids the loader assigns: the written file is read back, which also
  * checks that every planned call is read (a mismatch is a bug and throws).
  */
-export async function generateTraces(outDir: string, opts: GenerateOptions = {}, name = "fathom-eval"): Promise<GeneratedFile[]> {
+export async function generateTraces(
+  outDir: string,
+  opts: GenerateOptions = {},
+  name = "fathom-eval",
+): Promise<GeneratedFile[]> {
   const format = opts.format ?? "fathom";
   const files: GeneratedFile[] = [];
   if (format === "fathom") {
     const rollouts = simulateBatch(opts);
     const path = join(outDir, `${name}.jsonl`);
-    await writeLines(path, rollouts.map((r) => JSON.stringify(fathomRow(r, opts.agent ?? "fathom-search"))));
+    await writeLines(
+      path,
+      rollouts.map((r) => JSON.stringify(fathomRow(r, opts.agent ?? "fathom-search"))),
+    );
     const labelsPath = opts.labels === false ? null : join(outDir, `${name}.labels.jsonl`);
     if (labelsPath) await writeLabels(path, labelsPath, "fathom", rollouts);
     files.push({ path, labelsPath, rows: rollouts.length, calls: countCalls(rollouts) });
@@ -169,7 +189,12 @@ export async function generateTraces(outDir: string, opts: GenerateOptions = {},
     const rollouts = simulateBatch(opts, step, { breadth });
     const g = opts.groupSize ?? 5;
     const path = join(outDir, `${step}.jsonl`);
-    await writeLines(path, rollouts.map((r, i) => JSON.stringify(verlRow(r, step, `${(opts.seed ?? 1).toString(16)}-${step}-${Math.floor(i / g)}`))));
+    await writeLines(
+      path,
+      rollouts.map((r, i) =>
+        JSON.stringify(verlRow(r, step, `${(opts.seed ?? 1).toString(16)}-${step}-${Math.floor(i / g)}`)),
+      ),
+    );
     const labelsPath = opts.labels === false ? null : join(outDir, `${step}.labels.jsonl`);
     if (labelsPath) await writeLabels(path, labelsPath, "verl", rollouts);
     files.push({ path, labelsPath, rows: rollouts.length, calls: countCalls(rollouts) });

@@ -58,16 +58,25 @@ function readQuestionFile(path: string, out: Map<string, Question[]>): void {
     try {
       raw = JSON.parse(line);
     } catch {
-      throw new QuestionFileError(`${where}: not a JSON object (question files are JSONL: one {question, answer} a line)`);
+      throw new QuestionFileError(
+        `${where}: not a JSON object (question files are JSONL: one {question, answer} a line)`,
+      );
     }
     const r = RowSchema.safeParse(raw);
     if (!r.success) {
       const issue = r.error.issues[0];
       const field = issue?.path.join(".") || "row";
-      throw new QuestionFileError(`${where}: ${field} ${issue?.message ?? "is invalid"} (a row needs question and answer)`);
+      throw new QuestionFileError(
+        `${where}: ${field} ${issue?.message ?? "is invalid"} (a row needs question and answer)`,
+      );
     }
     const dataset = r.data.style ?? r.data.dataset ?? stem;
-    const q: Question = { id: r.data.id ?? `${stem}-${i + 1}`, dataset, question: r.data.question, answer: r.data.answer };
+    const q: Question = {
+      id: r.data.id ?? `${stem}-${i + 1}`,
+      dataset,
+      question: r.data.question,
+      answer: r.data.answer,
+    };
     if (r.data.aliases?.length) q.aliases = r.data.aliases;
     const list = out.get(dataset) ?? [];
     list.push(q);
@@ -93,6 +102,7 @@ export function loadQuestionBank(source = questionBankPath()): Map<string, Quest
   }
   const out = new Map<string, Question[]>();
   for (const f of files) readQuestionFile(f, out);
-  if (out.size === 0) throw new QuestionFileError(`${source}: no questions (expected JSONL rows with question and answer)`);
+  if (out.size === 0)
+    throw new QuestionFileError(`${source}: no questions (expected JSONL rows with question and answer)`);
   return out;
 }

@@ -10,7 +10,10 @@ import { expect, it } from "vitest";
 import { describeShared, load, ROOT, shared, SHARED_DATA, tmpDir } from "../helpers.js";
 
 function jsonl(path: string): any[] {
-  return readFileSync(path, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
 }
 function occurrences(s: string, needle: string): number {
   return s.split(needle).length - 1;
@@ -41,7 +44,12 @@ describeShared("real files from ../shared/data", () => {
     expect(report.toolCalls).toBe(calls);
     expect(report.files[0]!.byRole).toEqual({ search: names.search, page: names.visit, answer: 0, other: 0 });
     // batched queries are kept one by one
-    expect(trajectories.flatMap((t) => t.calls).filter((c) => c.role === "search").reduce((n, c) => n + c.queries.length, 0)).toBe(queries);
+    expect(
+      trajectories
+        .flatMap((t) => t.calls)
+        .filter((c) => c.role === "search")
+        .reduce((n, c) => n + c.queries.length, 0),
+    ).toBe(queries);
     // every call got its response; the question is the text after "User:"
     expect(trajectories.flatMap((t) => t.calls).every((c) => c.response !== null)).toBe(true);
     expect(trajectories[0]!.question.startsWith("In a prestigious British equestrian event")).toBe(true);
@@ -84,8 +92,12 @@ describeShared("real files from ../shared/data", () => {
     expect(report.issues).toEqual([]);
     expect(trajectories.map((t) => t.calls.length)).toEqual(fc);
     const roles = trajectories.flatMap((t) => t.calls.map((c) => c.role));
-    expect(roles.filter((r) => r === "search")).toHaveLength(raw.reduce((n, r) => n + r.response.output.filter((i: any) => i.name === "search").length, 0));
-    expect(roles.filter((r) => r === "page")).toHaveLength(raw.reduce((n, r) => n + r.response.output.filter((i: any) => i.name === "browse").length, 0));
+    expect(roles.filter((r) => r === "search")).toHaveLength(
+      raw.reduce((n, r) => n + r.response.output.filter((i: any) => i.name === "search").length, 0),
+    );
+    expect(roles.filter((r) => r === "page")).toHaveLength(
+      raw.reduce((n, r) => n + r.response.output.filter((i: any) => i.name === "browse").length, 0),
+    );
     expect(trajectories.map((t) => t.verdict)).toEqual(raw.map((r) => (r.reward === 1 ? "correct" : "incorrect")));
     const s = trajectories[1]!.calls[0]!;
     expect(s.results.length).toBe(10);
@@ -114,7 +126,6 @@ describeShared("real files from ../shared/data", () => {
     for (const t of trajectories.slice(0, 20)) expect(lines[t.provenance.source.line - 1]!.trim()).toBe("{");
     expect(lines[trajectories[1]!.provenance.source.line]!.trim()).toBe(`"task_id": ${raw[1].task_id},`);
   });
-
 });
 
 function walk(dir: string): string[] {
@@ -201,7 +212,12 @@ describeShared("no third-party data in the repository", () => {
   it("no file under traces/, data/ or tests/fixtures/ is a copy of a file, a JSONL row or a question of ../shared/data", () => {
     expect(idx.files.size).toBeGreaterThan(40);
     expect(idx.questions.size).toBeGreaterThan(8000);
-    expect(copiesIn(["traces", "data", join("tests", "fixtures")].map((d) => join(ROOT, d)), idx)).toEqual([]);
+    expect(
+      copiesIn(
+        ["traces", "data", join("tests", "fixtures")].map((d) => join(ROOT, d)),
+        idx,
+      ),
+    ).toEqual([]);
   });
 
   it("the check finds a copied file, a copied row and a carried question", () => {
@@ -216,7 +232,13 @@ describeShared("no third-party data in the repository", () => {
     const found = copiesIn([dir], idx);
     // identical licence texts sit in several folders, so any of them may be named
     expect(found.some((l) => l.startsWith(`${relative(ROOT, join(dir, "LICENSE"))}: a copy of `))).toBe(true);
-    expect(found).toContain(`${relative(ROOT, join(dir, "mine.jsonl"))}:2: a copy of the row nemo_gym/google_search__example_rollouts.jsonl:3`);
-    expect(found.some((l) => l.startsWith(`${relative(ROOT, join(dir, "gen.jsonl"))}:1: carries the question of questions/frames.jsonl:`))).toBe(true);
+    expect(found).toContain(
+      `${relative(ROOT, join(dir, "mine.jsonl"))}:2: a copy of the row nemo_gym/google_search__example_rollouts.jsonl:3`,
+    );
+    expect(
+      found.some((l) =>
+        l.startsWith(`${relative(ROOT, join(dir, "gen.jsonl"))}:1: carries the question of questions/frames.jsonl:`),
+      ),
+    ).toBe(true);
   });
 });

@@ -6,7 +6,14 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { generateTraces, loadQuestionBank, loadTrajectories, questionBankPath, QuestionFileError, type Question } from "../../lib/index.js";
+import {
+  generateTraces,
+  loadQuestionBank,
+  loadTrajectories,
+  questionBankPath,
+  QuestionFileError,
+  type Question,
+} from "../../lib/index.js";
 import { cli, ROOT, tmpDir, tmpFile } from "../helpers.js";
 
 const STYLES = ["simpleqa", "frames", "musique", "webwalker", "seal0"];
@@ -14,7 +21,10 @@ const STYLES = ["simpleqa", "frames", "musique", "webwalker", "seal0"];
 describe("the bundled question bank", () => {
   it("is data/question-bank.jsonl: ≥ 200 questions in five styles, unique ids and questions, every answer given", () => {
     expect(questionBankPath()).toBe(join(ROOT, "data", "question-bank.jsonl"));
-    const raw = readFileSync(questionBankPath(), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const raw = readFileSync(questionBankPath(), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const bank = loadQuestionBank();
     const all = [...bank.values()].flat();
     expect(all).toHaveLength(raw.length);
@@ -50,8 +60,14 @@ describe("the bundled question bank", () => {
 describe("a user's own questions", () => {
   it("load from JSONL with defaults: id <stem>-<line>, style from the row or the file name; a directory of files", () => {
     const dir = tmpDir("qs-");
-    writeFileSync(join(dir, "mine.jsonl"), '{"question": "Q one?", "answer": 1}\n\n{"id": "x", "question": "Q two?", "answer": "b", "style": "hard"}\n');
-    writeFileSync(join(dir, "frames.jsonl"), '{"id": "frames-0", "question": "F?", "answer": "f", "aliases": ["ef"]}\n');
+    writeFileSync(
+      join(dir, "mine.jsonl"),
+      '{"question": "Q one?", "answer": 1}\n\n{"id": "x", "question": "Q two?", "answer": "b", "style": "hard"}\n',
+    );
+    writeFileSync(
+      join(dir, "frames.jsonl"),
+      '{"id": "frames-0", "question": "F?", "answer": "f", "aliases": ["ef"]}\n',
+    );
     writeFileSync(join(dir, "notes.txt"), "not questions");
     const one = loadQuestionBank(join(dir, "mine.jsonl"));
     expect([...one.entries()]).toEqual([
@@ -60,16 +76,24 @@ describe("a user's own questions", () => {
     ]);
     const all = loadQuestionBank(dir);
     expect([...all.keys()]).toEqual(["frames", "mine", "hard"]);
-    expect(all.get("frames")).toEqual([{ id: "frames-0", dataset: "frames", question: "F?", answer: "f", aliases: ["ef"] }]);
+    expect(all.get("frames")).toEqual([
+      { id: "frames-0", dataset: "frames", question: "F?", answer: "f", aliases: ["ef"] },
+    ]);
   });
 
   it("any question and answer text round-trips through a question file", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ question: fc.string({ minLength: 1 }).filter((s) => s.trim().length > 0), answer: fc.string().filter((s) => s.trim().length > 0) }), {
-          minLength: 1,
-          maxLength: 8,
-        }),
+        fc.array(
+          fc.record({
+            question: fc.string({ minLength: 1 }).filter((s) => s.trim().length > 0),
+            answer: fc.string().filter((s) => s.trim().length > 0),
+          }),
+          {
+            minLength: 1,
+            maxLength: 8,
+          },
+        ),
         (rows) => {
           const p = tmpFile("q.jsonl", rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
           const got = loadQuestionBank(p).get("q")!;
@@ -93,7 +117,9 @@ describe("a user's own questions", () => {
       return "no error";
     };
     const a = bad('{"question": "ok?", "answer": "y"}\n{"question": "no answer?"}\n');
-    expect(msg(a)).toMatch(new RegExp(`^${a.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:2: answer .* \\(a row needs question and answer\\)$`));
+    expect(msg(a)).toMatch(
+      new RegExp(`^${a.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:2: answer .* \\(a row needs question and answer\\)$`),
+    );
     const b = bad('{"question": "ok?", "answer": "y"}\nnot json\n');
     expect(msg(b)).toBe(`${b}:2: not a JSON object (question files are JSONL: one {question, answer} a line)`);
     const c = bad('{"question": "  ", "answer": "y"}\n');
@@ -122,7 +148,9 @@ describe("a user's own questions", () => {
     await generateTraces(dir2, { questions: p, prompts: 2, seed: 5, datasets: ["garden"] });
     const t2 = (await loadTrajectories([join(dir2, "fathom-eval.jsonl")])).trajectories;
     expect(t2.map((t) => t.id)).toEqual(["garden-1", "garden-1~1"]);
-    await expect(generateTraces(tmpDir(), { questions: mine, datasets: ["frames"] })).rejects.toThrow(/unknown dataset "frames" \(in the bank: house, garden\)/);
+    await expect(generateTraces(tmpDir(), { questions: mine, datasets: ["frames"] })).rejects.toThrow(
+      /unknown dataset "frames" \(in the bank: house, garden\)/,
+    );
   });
 });
 
@@ -132,7 +160,10 @@ describe("sounding generate --questions", () => {
     const out = tmpDir("cli-q-");
     const r = cli(["generate", "--out", out, "--questions", p, "--prompts", "2", "--seed", "3"]);
     expect(r.code, r.stderr).toBe(0);
-    const rows = readFileSync(join(out, "fathom-eval.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { id: string; question: string; answer_gt: string; dataset: string });
+    const rows = readFileSync(join(out, "fathom-eval.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { id: string; question: string; answer_gt: string; dataset: string });
     expect(rows.map((x) => [x.id, x.question, x.answer_gt, x.dataset])).toEqual([
       ["q-a", "What is the name of our cat?", "Miso", "qs"],
       ["q-a~1", "What is the name of our cat?", "Miso", "qs"],

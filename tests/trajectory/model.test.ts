@@ -6,7 +6,7 @@ import { HAVE_SHARED, shared } from "../helpers.js";
 describe("the canonical model", () => {
   it("every trajectory a reader produces validates against the zod schema", async () => {
     const { trajectories } = await loadTrajectories([
-      // the real samples when ../shared/data is beside the repository (a user's clone has only the generated traces)
+      // the real samples when ../shared/data is beside the repository (a user's clone has only generated ones)
       ...(HAVE_SHARED ? [shared("webdancer/sample_traj.jsonl"), shared("nemo_gym/google_search__example_rollouts.jsonl")] : []),
       "traces/generated",
     ]);
