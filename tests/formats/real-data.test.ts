@@ -158,7 +158,12 @@ function indexShared(): SharedIndex {
         const t = line.trim();
         if (t.length < 32) return;
         idx.rows.set(sha(t), `${rel}:${i + 1}`);
-        const row: unknown = JSON.parse(t);
+        let row: unknown;
+        try {
+          row = JSON.parse(t);
+        } catch {
+          return; // a line that is not JSON still counts as a row (above), it has no question field
+        }
         if (row && typeof row === "object" && "question" in row && typeof row.question === "string")
           idx.questions.set(row.question.trim(), `${rel}:${i + 1}`);
       });
