@@ -38,8 +38,8 @@ type TestFn = () => unknown;
 
 /**
  * `describe(name, fn)` when `../shared/data` is present. Without it the suite body is not run
- * (so `shared()` calls at collection time are safe) and one skipped test stands in for it,
- * titled `<name>: skipped, needs ../shared/data …`.
+ * (so `shared()` calls at collection time are safe), one line `skipped "<name>": needs …` goes to
+ * stderr, and one skipped test titled `skipped: needs ../shared/data …` stands in for the suite.
  */
 export function describeShared(name: string, fn: SuiteFn): void {
   if (HAVE_SHARED) {
