@@ -7,14 +7,30 @@ import { createHash } from "node:crypto";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { expect, it } from "vitest";
+import { z } from "zod";
 import { describeShared, load, ROOT, shared, SHARED_DATA, tmpDir } from "../helpers.js";
 
-function jsonl(path: string): any[] {
+/** Each line parsed with JSON.parse, then checked against the few raw fields the counts use. */
+function jsonl<T>(path: string, schema: z.ZodType<T>): T[] {
   return readFileSync(path, "utf8")
     .split("\n")
     .filter((l) => l.trim())
-    .map((l) => JSON.parse(l));
+    .map((l) => schema.parse(JSON.parse(l)));
 }
+// the raw layouts, as far as the independent counts read them (PROVENANCE.md describes the rest)
+const WebDancerRow = z.object({ messages: z.array(z.object({ role: z.string(), content: z.string() })) });
+const QwenCall = z.object({ name: z.string(), arguments: z.object({ query: z.array(z.string()).optional() }) });
+const R1Row = z.object({ gen_text_store: z.string(), gpt4o_output: z.unknown() });
+const NemoRow = z.object({
+  reward: z.number(),
+  response: z.object({ output: z.array(z.object({ type: z.string(), name: z.string().optional() })) }),
+});
+const TauRows = z.array(
+  z.object({
+    task_id: z.union([z.number(), z.string()]),
+    traj: z.array(z.object({ role: z.string(), tool_calls: z.array(z.unknown()).nullish() })),
+  }),
+);
 function occurrences(s: string, needle: string): number {
   return s.split(needle).length - 1;
 }
@@ -22,7 +38,7 @@ function occurrences(s: string, needle: string): number {
 describeShared("real files from ../shared/data", () => {
   it("WebDancer (Qwen-agent messages): 200 trajectories, 222 calls (204 search with array queries, 18 visit)", async () => {
     const path = shared("webdancer/sample_traj.jsonl");
-    const raw = jsonl(path);
+    const raw = jsonl(path, WebDancerRow);
     let calls = 0;
     const names: Record<string, number> = {};
     let queries = 0;
@@ -31,9 +47,9 @@ describeShared("real files from ../shared/data", () => {
         if (m.role === "assistant")
           for (const part of m.content.split("<tool_call>").slice(1)) {
             calls++;
-            const j = JSON.parse(part.split("</tool_call>")[0]);
+            const j = QwenCall.parse(JSON.parse(part.split("</tool_call>")[0]!));
             names[j.name] = (names[j.name] ?? 0) + 1;
-            if (j.name === "search") queries += j.arguments.query.length;
+            if (j.name === "search") queries += j.arguments.query?.length ?? 0;
           }
     expect([raw.length, calls, names.search, names.visit]).toEqual([200, 222, 204, 18]);
 
@@ -64,7 +80,7 @@ describeShared("real files from ../shared/data", () => {
 
   it("R1-Searcher: 125 trajectories, 248 queries paired with their documents, verdicts from gpt4o_output", async () => {
     const path = shared("r1_searcher/bamboogle_qwen.jsonl");
-    const raw = jsonl(path);
+    const raw = jsonl(path, R1Row);
     const q = raw.reduce((n, r) => n + occurrences(r.gen_text_store, "<|begin_of_query|>"), 0);
     const trueN = raw.filter((r) => r.gpt4o_output === "True").length;
     expect([raw.length, q, trueN]).toEqual([125, 248, 68]);
@@ -84,8 +100,8 @@ describeShared("real files from ../shared/data", () => {
 
   it("NeMo Gym (OpenAI Responses items): 5 rollouts, calls paired by call_id, search results from Google JSON", async () => {
     const path = shared("nemo_gym/google_search__example_rollouts.jsonl");
-    const raw = jsonl(path);
-    const fc = raw.map((r) => r.response.output.filter((i: any) => i.type === "function_call").length);
+    const raw = jsonl(path, NemoRow);
+    const fc = raw.map((r) => r.response.output.filter((i) => i.type === "function_call").length);
     expect(fc).toEqual([0, 2, 0, 2, 1]);
     const { trajectories, report } = await load(path);
     expect(report.files[0]!.format).toBe("openai-responses");
@@ -93,10 +109,10 @@ describeShared("real files from ../shared/data", () => {
     expect(trajectories.map((t) => t.calls.length)).toEqual(fc);
     const roles = trajectories.flatMap((t) => t.calls.map((c) => c.role));
     expect(roles.filter((r) => r === "search")).toHaveLength(
-      raw.reduce((n, r) => n + r.response.output.filter((i: any) => i.name === "search").length, 0),
+      raw.reduce((n, r) => n + r.response.output.filter((i) => i.name === "search").length, 0),
     );
     expect(roles.filter((r) => r === "page")).toHaveLength(
-      raw.reduce((n, r) => n + r.response.output.filter((i: any) => i.name === "browse").length, 0),
+      raw.reduce((n, r) => n + r.response.output.filter((i) => i.name === "browse").length, 0),
     );
     expect(trajectories.map((t) => t.verdict)).toEqual(raw.map((r) => (r.reward === 1 ? "correct" : "incorrect")));
     const s = trajectories[1]!.calls[0]!;
@@ -108,9 +124,9 @@ describeShared("real files from ../shared/data", () => {
 
   it("tau-bench (OpenAI Chat, JSON array): 200 trajectories, 1164 calls of non-search tools kept as 'other'", async () => {
     const path = shared("tau_bench/gpt-4o-airline.json");
-    const raw = JSON.parse(readFileSync(path, "utf8")) as any[];
-    const calls = raw.reduce((n, r) => n + r.traj.reduce((m: number, x: any) => m + (x.tool_calls?.length ?? 0), 0), 0);
-    const replies = raw.reduce((n, r) => n + r.traj.filter((x: any) => x.role === "tool").length, 0);
+    const raw = TauRows.parse(JSON.parse(readFileSync(path, "utf8")));
+    const calls = raw.reduce((n, r) => n + r.traj.reduce((m, x) => m + (x.tool_calls?.length ?? 0), 0), 0);
+    const replies = raw.reduce((n, r) => n + r.traj.filter((x) => x.role === "tool").length, 0);
     expect([raw.length, calls, replies]).toEqual([200, 1164, 1164]);
     const { trajectories, report } = await load(path);
     expect(report.files[0]!.format).toBe("openai-chat");
@@ -124,7 +140,7 @@ describeShared("real files from ../shared/data", () => {
     // each element's line is where it starts in the pretty-printed array
     const lines = readFileSync(path, "utf8").split("\n");
     for (const t of trajectories.slice(0, 20)) expect(lines[t.provenance.source.line - 1]!.trim()).toBe("{");
-    expect(lines[trajectories[1]!.provenance.source.line]!.trim()).toBe(`"task_id": ${raw[1].task_id},`);
+    expect(lines[trajectories[1]!.provenance.source.line]!.trim()).toBe(`"task_id": ${raw[1]!.task_id},`);
   });
 });
 
