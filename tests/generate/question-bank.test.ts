@@ -2,7 +2,8 @@
  * The question bank that seeds the generator: the bundled one (written for sounding), a user's own
  * file through `questions` / `--questions`, and clear one-line errors for bad files.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
@@ -176,5 +177,25 @@ describe("sounding generate --questions", () => {
     const bad = cli(["generate", "--out", tmpDir(), "--questions", badFile]);
     expect([bad.code, bad.stderr.trim().split("\n").length]).toEqual([2, 1]);
     expect(bad.stderr).toContain(`${badFile}:1: answer`);
+  });
+});
+
+describe("the bundled generated traces", () => {
+  it("are what scripts/generate-bundled.sh writes from the bank, byte for byte", () => {
+    const out = tmpDir("bundled-");
+    const r = spawnSync("bash", [join(ROOT, "scripts", "generate-bundled.sh"), out], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const bundled = join(ROOT, "traces", "generated");
+    const files = (d: string) =>
+      readdirSync(d, { recursive: true, encoding: "utf8" })
+        .filter((f) => f.endsWith(".jsonl"))
+        .sort();
+    expect(files(out)).toEqual(files(bundled));
+    expect(files(out)).toHaveLength(12);
+    // label rows name the trace file as given on the command line: the only difference allowed
+    for (const f of files(out)) {
+      const mine = readFileSync(join(out, f), "utf8").replaceAll(`"file":"${out}/`, `"file":"traces/generated/`);
+      expect([f, mine === readFileSync(join(bundled, f), "utf8")]).toEqual([f, true]);
+    }
   });
 });
