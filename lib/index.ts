@@ -30,6 +30,7 @@ export type { SimulationKnobs, Rollout, PlannedCall, PlannedTurn } from "./gener
 export { fathomRow, verlRow, fathomTranscript, FATHOM_SYSTEM_PROMPT } from "./generate/render.js";
 export { loadQuestionBank } from "./generate/question-bank.js";
 export type { Question } from "./generate/question-bank.js";
+export { questionBankPath, QuestionFileError } from "./generate/question-bank.js";
 export { Rng } from "./generate/rng.js";
 export { escapeHtml, htmlTable } from "./notebook/html.js";
 export type { Cell } from "./notebook/html.js";

@@ -1,12 +1,12 @@
 /** `sounding generate`: seeded synthetic traces with their true labels. */
 import { parseArgs } from "node:util";
-import { generateTraces, type GenerateOptions } from "../index.js";
+import { generateTraces, QuestionFileError, type GenerateOptions } from "../index.js";
 import { UsageError, numberOption } from "./usage-error.js";
 
 export const GENERATE_HELP = `usage: sounding generate --out DIR [options]
 
 Write realistic Fathom eval rows (DIR/NAME.jsonl) or verl rollout dumps (DIR/<step>.jsonl),
-seeded from the bundled benchmark questions, with the true behaviour label of every call in
+seeded from the bundled question bank (or --questions FILE), with the true behaviour label of every call in
 a label set beside each file (*.labels.jsonl).
 
   --out DIR             output directory (created)
@@ -15,7 +15,10 @@ a label set beside each file (*.labels.jsonl).
   --seed N              random seed (default 1); same seed, same bytes
   --prompts N           questions per file / per step (default 20)
   --group-size N        rollouts per question (default 1 fathom, 5 verl)
-  --datasets a,b        bundled sets to draw from (frames, musique, seal0, simpleqa, webwalker)
+  --questions FILE      JSONL file (or directory) of {question, answer[, id, style]} rows to use
+                        instead of the bundled bank (data/question-bank.jsonl)
+  --datasets a,b        styles to draw from (bundled: frames, musique, seal0, simpleqa, webwalker;
+                        a --questions file: its style/dataset values, else its file name)
   --agent NAME          agent written in Fathom rows (default fathom-search)
   --breadth X           mean unique searches per claim (default 1.5)
   --redundancy P        probability of a redundant repeat after a call (default 0.15)
@@ -43,6 +46,7 @@ export async function generateCommand(argv: string[], out: (s: string) => void):
         seed: { type: "string" },
         prompts: { type: "string" },
         "group-size": { type: "string" },
+        questions: { type: "string" },
         datasets: { type: "string" },
         agent: { type: "string" },
         breadth: { type: "string" },
@@ -76,6 +80,7 @@ export async function generateCommand(argv: string[], out: (s: string) => void):
     seed: numberOption("seed", v.seed, { int: true, min: 0 }),
     prompts: numberOption("prompts", v.prompts, { int: true, min: 1 }),
     groupSize: numberOption("group-size", v["group-size"], { int: true, min: 1 }),
+    questions: v.questions,
     datasets: v.datasets ? v.datasets.split(",").map((s) => s.trim()).filter(Boolean) : undefined,
     agent: v.agent,
     breadth: numberOption("breadth", v.breadth, { min: 0 }),
@@ -97,6 +102,7 @@ export async function generateCommand(argv: string[], out: (s: string) => void):
     files = await generateTraces(v.out, opts, v.name ?? "fathom-eval");
   } catch (err) {
     if (/unknown dataset/.test((err as Error).message)) throw new UsageError(`--datasets: ${(err as Error).message}`);
+    if (err instanceof QuestionFileError) throw new UsageError(`--questions: ${err.message}`);
     throw err;
   }
   for (const f of files) out(`${f.path}  ${f.rows} rollouts, ${f.calls} tool calls${f.labelsPath ? `  (labels: ${f.labelsPath})` : ""}`);

@@ -80,10 +80,43 @@ export interface Rollout {
   cutTurn: string | null;
 }
 
-const STOP = new Set("the a an of in on at to for by with and or is was were are be been who what which when where how why did does do that this from as its it his her their into than then whose whom has have had not".split(" "));
-const ASPECTS = ["history", "biography", "official record", "timeline", "list", "founded", "award winners", "population", "date", "origin", "career", "wikipedia", "facts", "location", "members"];
+const STOP = new Set(
+  "the a an of in on at to for by with and or is was were are be been who what which when where how why did does do that this from as its it his her their into than then whose whom has have had not".split(
+    " ",
+  ),
+);
+const ASPECTS = [
+  "history",
+  "biography",
+  "official record",
+  "timeline",
+  "list",
+  "founded",
+  "award winners",
+  "population",
+  "date",
+  "origin",
+  "career",
+  "wikipedia",
+  "facts",
+  "location",
+  "members",
+];
 const FILLERS = ["the", "about", "information on", "details of", "what is"];
-const DOMAINS = ["en.wikipedia.org/wiki", "www.britannica.com/topic", "www.nytimes.com", "www.bbc.co.uk/news", "www.imdb.com/title", "www.theguardian.com", "archive.org/details", "www.jstor.org/stable", "www.reuters.com/article", "www.nationalgeographic.com", "scholar.harvard.edu", "www.loc.gov/item"];
+const DOMAINS = [
+  "en.wikipedia.org/wiki",
+  "www.britannica.com/topic",
+  "www.nytimes.com",
+  "www.bbc.co.uk/news",
+  "www.imdb.com/title",
+  "www.theguardian.com",
+  "archive.org/details",
+  "www.jstor.org/stable",
+  "www.reuters.com/article",
+  "www.nationalgeographic.com",
+  "scholar.harvard.edu",
+  "www.loc.gov/item",
+];
 const PHRASES = [
   "I should pin down each part of the question before answering.",
   "The results so far point in one direction but I need a second source.",
@@ -94,7 +127,10 @@ const PHRASES = [
 ];
 
 function keywords(q: string): string[] {
-  const words = q.replace(/[^\p{L}\p{N}\s'-]/gu, " ").split(/\s+/).filter((w) => w.length > 2 && !STOP.has(w.toLowerCase()));
+  const words = q
+    .replace(/[^\p{L}\p{N}\s'-]/gu, " ")
+    .split(/\s+/)
+    .filter((w) => w.length > 2 && !STOP.has(w.toLowerCase()));
   const seen = new Set<string>();
   const out: string[] = [];
   for (const w of words) {
@@ -108,7 +144,12 @@ function keywords(q: string): string[] {
 }
 
 function slug(s: string): string {
-  return s.replace(/[^\p{L}\p{N}]+/gu, "_").replace(/^_|_$/g, "").slice(0, 60) || "page";
+  return (
+    s
+      .replace(/[^\p{L}\p{N}]+/gu, "_")
+      .replace(/^_|_$/g, "")
+      .slice(0, 60) || "page"
+  );
 }
 
 function claimsOf(q: Question, rng: Rng): string[][] {
@@ -124,7 +165,9 @@ function claimsOf(q: Question, rng: Rng): string[][] {
 }
 
 function searchResult(urls: string[], titles: string[], snippets: string[]): string {
-  return urls.map((u, i) => `### ${i + 1}. ${titles[i]}\n**URL**: ${u}\n\n**Snippet**: ${snippets[i]}\n`).join("\n---\n\n");
+  return urls
+    .map((u, i) => `### ${i + 1}. ${titles[i]}\n**URL**: ${u}\n\n**Snippet**: ${snippets[i]}\n`)
+    .join("\n---\n\n");
 }
 
 function pageResult(url: string, goal: string, evidence: string, summary: string): string {
@@ -132,7 +175,13 @@ function pageResult(url: string, goal: string, evidence: string, summary: string
 }
 
 /** Simulate one rollout. Deterministic in (question, sample, knobs, rng state). */
-export function simulateRollout(question: Question, sample: number, knobs: SimulationKnobs, rng: Rng, wrongAnswer: string): Rollout {
+export function simulateRollout(
+  question: Question,
+  sample: number,
+  knobs: SimulationKnobs,
+  rng: Rng,
+  wrongAnswer: string,
+): Rollout {
   const claims = claimsOf(question, rng);
   const correct = rng.chance(knobs.accuracy);
   const calls: PlannedCall[] = [];
@@ -148,7 +197,8 @@ export function simulateRollout(question: Question, sample: number, knobs: Simul
     }
     return out;
   };
-  const goldIn = (p: number): string => (correct && rng.chance(p) ? ` The record states the answer is ${question.answer}.` : "");
+  const goldIn = (p: number): string =>
+    correct && rng.chance(p) ? ` The record states the answer is ${question.answer}.` : "";
 
   claims.forEach((words, ci) => {
     const claimText = words.join(" ");
@@ -158,20 +208,39 @@ export function simulateRollout(question: Question, sample: number, knobs: Simul
       let aspect = rng.pick(ASPECTS);
       for (let tries = 0; usedAspects.has(aspect) && tries < 20; tries++) aspect = rng.pick(ASPECTS);
       usedAspects.add(aspect);
-      const query = u === 0 ? `${claimText} ${aspect}` : `${words.slice(0, 2).join(" ")} ${aspect} ${rng.int(1900, 2024)}`;
+      const query =
+        u === 0 ? `${claimText} ${aspect}` : `${words.slice(0, 2).join(" ")} ${aspect} ${rng.int(1900, 2024)}`;
       const urls = freshUrls(words, rng.int(5, 8));
       pool.push(...urls);
       issued.push({ query, urls });
       const titles = urls.map((_, i) => `${words.slice(0, 3).join(" ")} — ${aspect} (${i + 1})`);
       const snippets = urls.map(() => `${claimText} ${aspect}: ${rng.pick(PHRASES)}${goldIn(0.15)}`);
-      calls.push({ name: "search_urls", arguments: { query, top_k: 10 }, label: "UNIQUESEARCH", result: searchResult(urls, titles, snippets), failed: false, claim: ci });
+      calls.push({
+        name: "search_urls",
+        arguments: { query, top_k: 10 },
+        label: "UNIQUESEARCH",
+        result: searchResult(urls, titles, snippets),
+        failed: false,
+        claim: ci,
+      });
       if (rng.chance(knobs.redundancy)) {
         const prev = rng.pick(issued);
         const toks = prev.query.split(" ");
         const reworded = `${rng.pick(FILLERS)} ${[...toks.slice(1), toks[0]].join(" ")}`;
         const urls2 = [...prev.urls].reverse();
         const titles2 = urls2.map((_, i) => `${prev.query} (${i + 1})`);
-        calls.push({ name: "search_urls", arguments: { query: reworded, top_k: 10 }, label: "REDUNDANTSEARCH", result: searchResult(urls2, titles2, urls2.map(() => rng.pick(PHRASES))), failed: false, claim: ci });
+        calls.push({
+          name: "search_urls",
+          arguments: { query: reworded, top_k: 10 },
+          label: "REDUNDANTSEARCH",
+          result: searchResult(
+            urls2,
+            titles2,
+            urls2.map(() => rng.pick(PHRASES)),
+          ),
+          failed: false,
+          claim: ci,
+        });
       }
     }
     // exploration, then verification on further new URLs
@@ -181,7 +250,19 @@ export function simulateRollout(question: Question, sample: number, knobs: Simul
     const explore = unread.shift();
     if (explore) {
       read.set(explore, new Set([findGoal]));
-      calls.push({ name: "query_url", arguments: { url: explore, goal: findGoal }, label: "EXPLORATION", result: pageResult(explore, findGoal, `${claimText}: ${rng.pick(PHRASES)}${goldIn(0.5)}`, `The page covers ${claimText}.`), failed: false, claim: ci });
+      calls.push({
+        name: "query_url",
+        arguments: { url: explore, goal: findGoal },
+        label: "EXPLORATION",
+        result: pageResult(
+          explore,
+          findGoal,
+          `${claimText}: ${rng.pick(PHRASES)}${goldIn(0.5)}`,
+          `The page covers ${claimText}.`,
+        ),
+        failed: false,
+        claim: ci,
+      });
       const nVerify = rng.count(knobs.verification, 5);
       let credited = 0;
       for (let v = 0; v < nVerify && unread.length; v++) {
@@ -189,10 +270,34 @@ export function simulateRollout(question: Question, sample: number, knobs: Simul
         read.set(url, new Set([verifyGoal]));
         const label: BehaviourLabel = credited < knobs.verifyBudget ? "VERIFICATION" : "REDUNDANTQUERY";
         if (label === "VERIFICATION") credited++;
-        calls.push({ name: "query_url", arguments: { url, goal: verifyGoal }, label, result: pageResult(url, verifyGoal, `Confirms ${claimText}.${goldIn(0.5)}`, `Consistent with earlier sources on ${claimText}.`), failed: false, claim: ci });
+        calls.push({
+          name: "query_url",
+          arguments: { url, goal: verifyGoal },
+          label,
+          result: pageResult(
+            url,
+            verifyGoal,
+            `Confirms ${claimText}.${goldIn(0.5)}`,
+            `Consistent with earlier sources on ${claimText}.`,
+          ),
+          failed: false,
+          claim: ci,
+        });
       }
       if (rng.chance(knobs.redundancy)) {
-        calls.push({ name: "query_url", arguments: { url: explore, goal: findGoal }, label: "REDUNDANTQUERY", result: pageResult(explore, findGoal, `${claimText}: same passage as before.`, `Nothing new on ${claimText}.`), failed: false, claim: ci });
+        calls.push({
+          name: "query_url",
+          arguments: { url: explore, goal: findGoal },
+          label: "REDUNDANTQUERY",
+          result: pageResult(
+            explore,
+            findGoal,
+            `${claimText}: same passage as before.`,
+            `Nothing new on ${claimText}.`,
+          ),
+          failed: false,
+          claim: ci,
+        });
       }
     }
   });
@@ -201,14 +306,18 @@ export function simulateRollout(question: Question, sample: number, knobs: Simul
   for (const c of kept) {
     if (rng.chance(knobs.failureRate)) {
       c.failed = true;
-      c.result = c.name === "query_url" ? "[failed to retrieve content from URL]" : "error: \nerror: execution timed out";
+      c.result =
+        c.name === "query_url" ? "[failed to retrieve content from URL]" : "error: \nerror: execution timed out";
     }
   }
   const turns: PlannedTurn[] = [];
-  for (let i = 0; i < kept.length; ) {
+  for (let i = 0; i < kept.length;) {
     const n = rng.chance(knobs.parallel) ? rng.int(2, 3) : 1;
     const batch = kept.slice(i, i + n);
-    turns.push({ reasoning: `${rng.pick(PHRASES)} ${batch.map((c) => ("query" in c.arguments ? `Searching for "${c.arguments.query}".` : `Reading ${c.arguments.url}.`)).join(" ")}`, calls: batch });
+    turns.push({
+      reasoning: `${rng.pick(PHRASES)} ${batch.map((c) => ("query" in c.arguments ? `Searching for "${c.arguments.query}".` : `Reading ${c.arguments.url}.`)).join(" ")}`,
+      calls: batch,
+    });
     i += batch.length;
   }
   const truncated = rng.chance(knobs.truncationRate);
@@ -217,10 +326,14 @@ export function simulateRollout(question: Question, sample: number, knobs: Simul
     question,
     sample,
     turns,
-    finalReasoning: truncated ? "" : `Putting the sources together, the answer to "${question.question.slice(0, 80)}" is clear.`,
+    finalReasoning: truncated
+      ? ""
+      : `Putting the sources together, the answer to "${question.question.slice(0, 80)}" is clear.`,
     answer,
     correct: correct && !truncated,
     truncated,
-    cutTurn: truncated ? `I will check one more source.\n</think>\n<tool_call>\n{"name": "search_urls", "arguments": {"query": "${claims[0]!.join(" ")} confirm` : null,
+    cutTurn: truncated
+      ? `I will check one more source.\n</think>\n<tool_call>\n{"name": "search_urls", "arguments": {"query": "${claims[0]!.join(" ")} confirm`
+      : null,
   };
 }

@@ -3,12 +3,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ProgressBar } from "../../lib/cli/progress.js";
-import { cli, load, shared, tmpDir, tmpFile } from "../helpers.js";
+import { cli, itShared, load, shared, tmpDir, tmpFile } from "../helpers.js";
 
 const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
 describe("sounding inspect", () => {
-  it("prints per-file format, trajectories, calls by role and verdicts", () => {
+  itShared("prints per-file format, trajectories, calls by role and verdicts", () => {
     const r = cli(["inspect", shared("r1_searcher/bamboogle_qwen.jsonl"), shared("webdancer/sample_traj.jsonl")]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
@@ -18,7 +18,7 @@ describe("sounding inspect", () => {
     expect(r.stdout).toContain("total: 2 file(s), 325 trajectories, 470 tool calls, 0 bad record(s), 0 warning(s)");
   });
 
-  it("--json prints one object with the documented shape, matching the library", async () => {
+  itShared("--json prints one object with the documented shape, matching the library", async () => {
     const f = shared("tau_bench/gpt-4o-airline.json");
     const r = cli(["inspect", "--json", f]);
     expect(r.code).toBe(0);
@@ -50,7 +50,7 @@ describe("sounding inspect", () => {
     noStack(s.stderr);
   });
 
-  it("exits 1 on an unreadable file but still reports the others", () => {
+  itShared("exits 1 on an unreadable file but still reports the others", () => {
     const ok = shared("nemo_gym/google_search__example_rollouts.jsonl");
     const r = cli(["inspect", "--json", join(tmpDir(), "missing.jsonl"), ok]);
     expect(r.code).toBe(1);
@@ -59,7 +59,7 @@ describe("sounding inspect", () => {
     expect(j.errors[0].reason).toBe("cannot read file: no such file");
   });
 
-  it("exits 2 with a one-line reason on usage errors", () => {
+  itShared("exits 2 with a one-line reason on usage errors", () => {
     const f = shared("nemo_gym/google_search__example_rollouts.jsonl");
     const badJson = tmpFile("roles.json", "{oops");
     const badRole = tmpFile("roles2.json", JSON.stringify({ search_direct_flight: "searching" }));
@@ -79,13 +79,13 @@ describe("sounding inspect", () => {
     }
   });
 
-  it("--tool-roles re-maps tools: tau-bench's flight search becomes a search", () => {
+  itShared("--tool-roles re-maps tools: tau-bench's flight search becomes a search", () => {
     const roles = tmpFile("roles.json", JSON.stringify({ search_direct_flight: "search", search_onestop_flight: "search" }));
     const r = cli(["inspect", "--json", "--tool-roles", roles, shared("tau_bench/gpt-4o-airline.json")]);
     expect(JSON.parse(r.stdout).files[0].byRole).toEqual({ search: 141 + 38, page: 0, answer: 0, other: 1164 - 179 });
   });
 
-  it("--format overrides detection", () => {
+  itShared("--format overrides detection", () => {
     const r = cli(["inspect", "--json", "--format", "fathom", shared("r1_searcher/bamboogle_qwen.jsonl")]);
     const j = JSON.parse(r.stdout);
     expect(j.files[0].format).toBe("fathom");

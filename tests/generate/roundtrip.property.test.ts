@@ -7,7 +7,15 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { generateTraces, simulateBatch, loadTrajectories, LabelRowSchema, type GenerateOptions, type Rollout, type Trajectory } from "../../lib/index.js";
+import {
+  generateTraces,
+  simulateBatch,
+  loadTrajectories,
+  LabelRowSchema,
+  type GenerateOptions,
+  type Rollout,
+  type Trajectory,
+} from "../../lib/index.js";
 import { tmpDir } from "../helpers.js";
 
 const knobs = fc.record({
@@ -39,17 +47,36 @@ function plannedCalls(r: Rollout) {
 }
 
 function readCalls(t: Trajectory) {
-  return t.calls.map((c) => ({ step: c.step, name: c.name, queries: c.queries, urls: c.urls, goal: c.goal, error: c.error }));
+  return t.calls.map((c) => ({
+    step: c.step,
+    name: c.name,
+    queries: c.queries,
+    urls: c.urls,
+    goal: c.goal,
+    error: c.error,
+  }));
 }
 
 async function check(opts: GenerateOptions): Promise<void> {
   const dir = tmpDir("gen-");
   const files = await generateTraces(dir, opts);
-  const plan: Rollout[] = opts.format === "verl" ? files.flatMap((_, i) => simulateBatch(opts, i + 1, { breadth: (opts.breadth ?? 1.5) * (1 + ((opts.steps ?? 3) > 1 ? (0.5 * i) / ((opts.steps ?? 3) - 1) : 0)) })) : simulateBatch(opts);
+  const plan: Rollout[] =
+    opts.format === "verl"
+      ? files.flatMap((_, i) =>
+          simulateBatch(opts, i + 1, {
+            breadth: (opts.breadth ?? 1.5) * (1 + ((opts.steps ?? 3) > 1 ? (0.5 * i) / ((opts.steps ?? 3) - 1) : 0)),
+          }),
+        )
+      : simulateBatch(opts);
   const { trajectories, report } = await loadTrajectories(files.map((f) => f.path));
   expect(report.issues.filter((i) => i.severity === "error")).toEqual([]);
   expect(trajectories).toHaveLength(plan.length);
-  const labels = files.flatMap((f) => readFileSync(f.labelsPath!, "utf8").split("\n").filter(Boolean).map((l) => LabelRowSchema.parse(JSON.parse(l))));
+  const labels = files.flatMap((f) =>
+    readFileSync(f.labelsPath!, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => LabelRowSchema.parse(JSON.parse(l))),
+  );
   const byKey = new Map(labels.map((l) => [`${l.source.file}\u0000${l.trajectoryId}\u0000${l.callIndex}`, l]));
   expect(byKey.size).toBe(labels.length);
   trajectories.forEach((t, i) => {
@@ -69,7 +96,10 @@ async function check(opts: GenerateOptions): Promise<void> {
 
 describe("generator round trip", () => {
   it("Fathom eval rows read back exactly, labels by construction included", async () => {
-    await fc.assert(fc.asyncProperty(knobs, (k) => check({ ...k, format: "fathom" })), { numRuns: 25 });
+    await fc.assert(
+      fc.asyncProperty(knobs, (k) => check({ ...k, format: "fathom" })),
+      { numRuns: 25 },
+    );
   });
 
   it("verl dumps read back exactly, per step, groups intact", async () => {
@@ -90,15 +120,24 @@ describe("generator round trip", () => {
   });
 
   it("knobs move what they name: breadth, redundancy, verification, horizon, accuracy", () => {
-    const count = (o: GenerateOptions, label: string) => simulateBatch({ seed: 3, prompts: 60, ...o }).reduce((n, r) => n + r.turns.flatMap((t) => t.calls).filter((c) => c.label === label).length, 0);
+    const count = (o: GenerateOptions, label: string) =>
+      simulateBatch({ seed: 3, prompts: 60, ...o }).reduce(
+        (n, r) => n + r.turns.flatMap((t) => t.calls).filter((c) => c.label === label).length,
+        0,
+      );
     expect(count({ breadth: 4 }, "UNIQUESEARCH")).toBeGreaterThan(1.5 * count({ breadth: 1 }, "UNIQUESEARCH"));
     expect(count({ redundancy: 0 }, "REDUNDANTSEARCH")).toBe(0);
     expect(count({ redundancy: 0.8 }, "REDUNDANTSEARCH")).toBeGreaterThan(20);
     expect(count({ verification: 0 }, "VERIFICATION")).toBe(0);
     expect(count({ verification: 3, verifyBudget: 1, redundancy: 0 }, "REDUNDANTQUERY")).toBeGreaterThan(0);
-    const maxCalls = Math.max(...simulateBatch({ seed: 3, prompts: 60, horizon: 4, breadth: 4 }).map((r) => r.turns.flatMap((t) => t.calls).length));
+    const maxCalls = Math.max(
+      ...simulateBatch({ seed: 3, prompts: 60, horizon: 4, breadth: 4 }).map(
+        (r) => r.turns.flatMap((t) => t.calls).length,
+      ),
+    );
     expect(maxCalls).toBe(4);
-    const acc = simulateBatch({ seed: 3, prompts: 200, accuracy: 0.8, truncationRate: 0 }).filter((r) => r.correct).length / 200;
+    const acc =
+      simulateBatch({ seed: 3, prompts: 200, accuracy: 0.8, truncationRate: 0 }).filter((r) => r.correct).length / 200;
     expect(acc).toBeGreaterThan(0.7);
     expect(acc).toBeLessThan(0.9);
   });

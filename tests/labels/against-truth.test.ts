@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { agreement, cohensKappa, generateTraces, HeuristicLabeller, loadTrajectories, readLabelSet, runLabeller } from "../../lib/index.js";
-import { ROOT, shared, tmpDir } from "../helpers.js";
+import { describeShared, ROOT, shared, tmpDir } from "../helpers.js";
 import { join } from "node:path";
 
 describe("agreement with the generator's labels by construction", () => {
@@ -48,7 +48,7 @@ describe("agreement with the generator's labels by construction", () => {
   });
 });
 
-describe("agreement with hand labels of real calls", () => {
+describeShared("agreement with hand labels of real calls", () => {
   it("is reported per role, on calls and on the items of batched calls", async () => {
     const hand = (await readLabelSet(join(ROOT, "tests", "fixtures", "hand-labels", "hand-labels.jsonl"))).rows;
     expect(hand).toHaveLength(158);
@@ -76,5 +76,26 @@ describe("agreement with hand labels of real calls", () => {
     expect(g.byRole.page!.accuracy).toBe(1);
     expect(report.items.page.kappa).toBeGreaterThanOrEqual(0.7);
     expect(report.items.search.kappa).toBeGreaterThanOrEqual(0.4);
+  });
+
+  it("the fixture keeps keys, labels and our reasoning only: no query or URL of the calls it labels", async () => {
+    const hand = (await readLabelSet(join(ROOT, "tests", "fixtures", "hand-labels", "hand-labels.jsonl"))).rows;
+    const files = [...new Set(hand.map((r) => r.source.file))].map(shared);
+    const { trajectories } = await loadTrajectories(files);
+    const byKey = new Map(trajectories.flatMap((t) => t.calls.map((c, k) => [`${t.id}/${k}`, c] as const)));
+    let checked = 0;
+    const quoted: string[] = [];
+    for (const h of hand) {
+      const call = byKey.get(`${h.trajectoryId}/${h.callIndex}`);
+      expect(call, `${h.trajectoryId}/${h.callIndex}`).toBeDefined();
+      const text = JSON.stringify(h);
+      for (const s of [...call!.queries, ...call!.urls].filter((x) => x.length >= 12)) {
+        checked++;
+        if (text.includes(s)) quoted.push(`${h.source.file}:${h.source.line} call ${h.callIndex} quotes "${s}"`);
+      }
+      if (h.items) expect(h.items.map((x) => x.target)).toEqual(h.items.map((_, k) => `${h.role === "search" ? "query" : "url"} ${k + 1}`));
+    }
+    expect(quoted).toEqual([]);
+    expect(checked).toBeGreaterThan(150);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { HeuristicLabeller, loadTrajectories, type CallLabel } from "../../lib/index.js";
 import { traj } from "./build.js";
-import { shared } from "../helpers.js";
+import { describeShared, shared } from "../helpers.js";
 
 const labels = (ls: CallLabel[]) => ls.map((l) => l.label);
 const H = new HeuristicLabeller();
@@ -132,7 +132,7 @@ describe("utility", () => {
   });
 });
 
-describe("on real trajectories", () => {
+describeShared("on real trajectories", () => {
   it("labels every search and page call of the WebDancer and R1-Searcher samples, deterministically", async () => {
     const { trajectories } = await loadTrajectories([shared("webdancer/sample_traj.jsonl"), shared("r1_searcher/bamboogle_qwen.jsonl")]);
     const a = trajectories.map((t) => H.label(t));

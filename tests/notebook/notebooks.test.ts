@@ -53,9 +53,9 @@ describe("notebooks", () => {
   it("01-tour shows the inspect summary of the bundled traces", async () => {
     const { cells } = run("01-tour.ipynb");
     const all = cells.flatMap((c) => c.outputs ?? []).map(text).join("\n");
-    const { report } = await loadTrajectories([join(ROOT, "traces")]);
+    const { report } = await loadTrajectories([join(ROOT, "traces", "generated")]);
     expect(all).toContain(`${report.files.length} files, ${report.trajectories} trajectories, ${report.toolCalls} tool calls`);
     expect(all).toContain('<table class="sounding-table">');
-    for (const f of ["qwen-agent", "r1-searcher", "openai-responses", "openai-chat", "fathom", "verl"]) expect(all).toContain(`<td style="text-align:left">${f}</td>`);
+    for (const f of ["fathom", "verl"]) expect(all).toContain(`<td style="text-align:left">${f}</td>`);
   });
 });
