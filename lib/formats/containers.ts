@@ -12,6 +12,11 @@
  *   `{"<question id>": {reward, em, f1, gt, pred, prompt, traj, traj_by_line}, …}`) gives one
  *   member per value; the key is the member's id when the value has none of its own.
  *
+ * - A **SWE-agent RetryAgent file saved without choosing** (SWE-agent/SWE-agent@3ea751c,
+ *   `sweagent/agent/agents.py` `RetryAgent.get_trajectory_data`): `{attempts[{history,
+ *   trajectory, info}], …}` with no top-level `history` gives one member per attempt (with a
+ *   chosen attempt, its fields are at the top and the file is one rollout).
+ *
  * A file whose records are chat messages (`{role, content}`: mini-swe-agent 1.x
  * `local.traj.json`, SWE-agent/mini-swe-agent@a83fcae `tests/test_data/`) or agent events
  * (OpenHands `{id, source, action|observation}`, All-Hands-AI/OpenHands@156d068
@@ -37,7 +42,7 @@ export interface Member {
 export interface Expansion {
   members: Member[];
   /** Set when the record was a container: what kind, for the load report. */
-  container: "inspect-log" | "keyed-object" | null;
+  container: "inspect-log" | "keyed-object" | "attempts" | null;
 }
 
 /** True for an Inspect AI log object (`version` number, `eval` spec object). */
@@ -62,6 +67,17 @@ function inspectMembers(log: Json, line: number): Member[] {
     ...(model !== undefined ? { model } : {}),
     ...(dataset !== undefined ? { dataset } : {}),
   }));
+}
+
+/** True for a SWE-agent RetryAgent file whose attempts were not chosen (no top-level history). */
+export function isAttempts(v: unknown): v is Json & { attempts: unknown[] } {
+  return (
+    isObject(v) &&
+    Array.isArray(v.attempts) &&
+    v.history === undefined &&
+    v.attempts.length > 0 &&
+    v.attempts.every((a) => isObject(a) && (Array.isArray(a.history) || Array.isArray(a.trajectory)))
+  );
 }
 
 /**
@@ -96,6 +112,10 @@ export function isKeyedObject(v: unknown, recognised: (v: unknown) => boolean): 
  */
 export function expandContainer(value: unknown, line: number, recognised: (v: unknown) => boolean): Expansion {
   if (isInspectLog(value)) return { members: inspectMembers(value, line), container: "inspect-log" };
+  if (isAttempts(value)) {
+    const members = value.attempts.map((v) => ({ line, value: v }));
+    return { members, container: "attempts" };
+  }
   if (isKeyedObject(value, recognised)) {
     const members = Object.entries(value).map(([key, v]) => ({ line, value: v, key }));
     return { members, container: "keyed-object" };

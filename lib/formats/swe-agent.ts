@@ -12,14 +12,17 @@
  *   observation comes back as the next `user` turn. Each action is one call named by its
  *   first word (`curl`, `create`, `submit`); its arguments are the rest of the text, its URLs
  *   the `http(s)://` addresses in it.
+ * - Files with `trajectory[]` and no `history` (the oldest writers): each step `{thought |
+ *   response, action, observation}` is read as an assistant turn with that text action and
+ *   its observation as the reply.
  * - History entries with `is_demo: true` are demonstrations, not this run: skipped.
  * - `info.submission` is the final answer; `info.exit_status` an `exit_cost` /
  *   `exit_context` / `exit_format` / time-limit status marks the run truncated. No verdict.
  */
-import { chatReader } from "./chat-reader.js";
+import { readChat, type ChatDialect } from "./chat-reader.js";
 import type { ChatCall, ChatTurn } from "./chat-messages.js";
 import type { FormatReader } from "./format-reader.js";
-import { isObject, pickString } from "./record-fields.js";
+import { asRecord, isObject, pickString, type Json } from "./record-fields.js";
 
 const KNOWN = new Set(["history", "trajectory", "attempts"]);
 const LIMIT_EXIT = /exit_(cost|context|format|total_execution_time|command_timeout|api_calls)/;
@@ -37,14 +40,32 @@ export function sweTextAction(turn: ChatTurn): ChatCall[] | null {
   return [{ id: null, name, argText: rest, args: null, malformed: null, targets: { urls } }];
 }
 
-export const sweAgentReader: FormatReader = chatReader({
+function isStep(x: unknown): boolean {
+  return isObject(x) && typeof x.action === "string" && "observation" in x;
+}
+
+/** The history of a file that has only `trajectory[]` steps. */
+function historyOfSteps(steps: readonly unknown[]): Json[] {
+  const out: Json[] = [];
+  for (const s of steps) {
+    if (!isObject(s)) continue;
+    const thought = typeof s.response === "string" ? s.response : typeof s.thought === "string" ? s.thought : "";
+    out.push({ role: "assistant", content: thought, action: s.action });
+    out.push({ role: "user", content: typeof s.observation === "string" ? s.observation : "" });
+  }
+  return out;
+}
+
+const dialect: ChatDialect = {
   name: "swe-agent",
   description: "SWE-agent .traj: history with tool_calls + tool_call_ids, or text actions (thought + action)",
   known: KNOWN,
 
   detect(value) {
-    if (!isObject(value) || !Array.isArray(value.history)) return 0;
-    return Array.isArray(value.trajectory) || isObject(value.info) ? 0.99 : 0;
+    if (!isObject(value)) return 0;
+    if (Array.isArray(value.history)) return Array.isArray(value.trajectory) || isObject(value.info) ? 0.99 : 0;
+    const steps = value.trajectory;
+    return Array.isArray(steps) && steps.length > 0 && steps.every(isStep) && isObject(value.info) ? 0.99 : 0;
   },
 
   textActions: sweTextAction,
@@ -60,4 +81,15 @@ export const sweAgentReader: FormatReader = chatReader({
     const sub = pickString(info, "submission");
     if (sub !== null && sub.trim()) b.finalAnswer = sub.trim();
   },
-});
+};
+
+export const sweAgentReader: FormatReader = {
+  name: dialect.name,
+  description: dialect.description,
+  detect: (v) => dialect.detect(v),
+  read(value, ctx) {
+    const o = asRecord(value);
+    if (Array.isArray(o.history) || !Array.isArray(o.trajectory)) return readChat(o, ctx, dialect);
+    return readChat({ ...o, history: historyOfSteps(o.trajectory) }, ctx, dialect);
+  },
+};
