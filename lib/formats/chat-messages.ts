@@ -162,6 +162,12 @@ export interface Conversation {
   messages: unknown[];
   /** The object holding them (the record itself; empty for a bare array). */
   holder: Json;
+  /**
+   * How many leading messages are the prompt the policy was given (verifiers `prompt`):
+   * their user turn is the question, but their assistant turns (few-shot examples) are not
+   * the rollout's steps.
+   */
+  context: number;
 }
 
 /** Keys that hold a whole conversation, in the order they are tried. */
@@ -173,17 +179,17 @@ export const MESSAGE_KEYS = ["messages", "history", "traj", "conversation"] as c
  * `messages`, `history`, `traj` or `conversation`.
  */
 export function conversationOf(v: unknown): Conversation | null {
-  if (Array.isArray(v)) return { messages: v, holder: {} };
+  if (Array.isArray(v)) return { messages: v, holder: {}, context: 0 };
   if (!isObject(v)) return null;
   if (Array.isArray(v.completion) && (Array.isArray(v.prompt) || typeof v.prompt === "string")) {
     const prompt = typeof v.prompt === "string" ? [{ role: "user", content: v.prompt }] : (v.prompt as unknown[]);
-    return { messages: [...prompt, ...v.completion], holder: v };
+    return { messages: [...prompt, ...v.completion], holder: v, context: prompt.length };
   }
   for (const k of MESSAGE_KEYS) {
     const x = v[k];
-    if (Array.isArray(x) && x.some((m) => isObject(m) && typeof m.role === "string")) return { messages: x, holder: v };
+    if (Array.isArray(x) && x.some((m) => isObject(m) && typeof m.role === "string")) return { messages: x, holder: v, context: 0 };
   }
-  for (const k of MESSAGE_KEYS) if (Array.isArray(v[k])) return { messages: v[k] as unknown[], holder: v };
+  for (const k of MESSAGE_KEYS) if (Array.isArray(v[k])) return { messages: v[k] as unknown[], holder: v, context: 0 };
   return null;
 }
 

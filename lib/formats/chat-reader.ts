@@ -50,8 +50,10 @@ export interface ChatState {
 
 const IDENTITY: Resolve = (s) => s;
 
-function question(turns: readonly ChatTurn[]): string {
-  const u = turns.find((t) => t.role === "user");
+/** The question: the first user turn of the rollout, or the last one of its prompt (after few-shot examples). */
+function question(turns: readonly ChatTurn[], fromPrompt: boolean): string {
+  const users = turns.filter((t) => t.role === "user");
+  const u = fromPrompt ? users[users.length - 1] : users[0];
   return u ? u.text.trim() : "";
 }
 
@@ -66,13 +68,15 @@ export function readChat(value: unknown, ctx: ReadContext, dialect: ChatDialect)
   const exitRoles = new Set(dialect.exitRoles ?? []);
 
   const turns: ChatTurn[] = [];
+  const context: ChatTurn[] = [];
   let skipped = 0;
-  for (const m of conv.messages) {
-    if (m !== null && typeof m === "object" && !Array.isArray(m) && (m as Json).is_demo === true) continue;
+  conv.messages.forEach((m, k) => {
+    if (m !== null && typeof m === "object" && !Array.isArray(m) && (m as Json).is_demo === true) return;
     const t = chatTurn(m, resolve);
-    if (t) turns.push(t);
-    else skipped++;
-  }
+    if (!t) skipped++;
+    else if (k < conv.context) context.push(t);
+    else turns.push(t);
+  });
   if (skipped) b.anomalies.push(`${skipped} message${skipped > 1 ? "s" : ""} without a string role skipped`);
 
   const byId = new Map<string, ToolCall>();
@@ -156,7 +160,7 @@ export function readChat(value: unknown, ctx: ReadContext, dialect: ChatDialect)
   if (unmatched > 3) b.anomalies.push(`${unmatched} tool replies in all match no call`);
   state.endsUnanswered = open.length > 0 && turns.length > 0 && turns[turns.length - 1]!.role === "assistant";
 
-  b.question = question(turns);
+  b.question = context.length ? question(context, true) : question(turns, false);
   if (state.lastAnswerText !== null) {
     b.finalAnswer = lastBoxed(state.lastAnswerText) ?? (state.lastAnswerText.trim() || null);
   }

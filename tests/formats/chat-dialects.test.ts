@@ -238,6 +238,21 @@ describe("chat dialects on inputs built from the writers' schemas", () => {
     expect([a!.id, b!.id, a!.provenance.groupId, b!.provenance.groupId]).toEqual(["0", "0#2", "0", "0"]);
   });
 
+  it("verifiers: few-shot turns in the prompt are context, not steps; the question is the prompt's last user turn", async () => {
+    const shot = { role: "assistant", content: "", tool_calls: [JSON.stringify({ id: "x", function: { name: "search", arguments: "{}" } })] };
+    const row = {
+      example_id: 3,
+      prompt: [{ role: "system", content: "sys" }, { role: "user", content: "example q" }, shot, { role: "user", content: "real q" }],
+      completion: [{ role: "assistant", content: "answer" }],
+      reward: 0,
+    };
+    const { trajectories } = await load(tmpFile("fewshot.jsonl", JSON.stringify(row)));
+    expect(trajectories[0]!.calls).toHaveLength(0);
+    expect(trajectories[0]!.steps).toHaveLength(1);
+    expect(trajectories[0]!.question).toBe("real q");
+    expect(trajectories[0]!.finalAnswer).toBe("answer");
+  });
+
   it("Inspect JSON log: samples × epochs → trajectories grouped by sample id; scores → verdicts; attachments resolved", async () => {
     const sample = (id: string, epoch: number, value: unknown) => ({
       id,

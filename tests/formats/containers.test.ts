@@ -19,7 +19,7 @@ const rollout = (q: string) => ({
 const never = (): boolean => false;
 
 async function* from(recs: RawRecord[]): AsyncGenerator<RawRecord> {
-  yield* recs;
+  for (const r of recs) yield r;
 }
 async function collect(g: AsyncIterable<RawRecord>): Promise<RawRecord[]> {
   const out: RawRecord[] = [];
