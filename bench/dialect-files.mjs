@@ -12,7 +12,8 @@ function rng(seed) {
   };
 }
 
-const WORDS = "the river city council museum founded author novel election bridge century painter orbit protein coast".split(" ");
+const WORDS =
+  "the river city council museum founded author novel election bridge century painter orbit protein coast".split(" ");
 function words(r, n) {
   const out = [];
   for (let i = 0; i < n; i++) out.push(WORDS[Math.floor(r() * WORDS.length)]);
@@ -20,19 +21,41 @@ function words(r, n) {
 }
 function hits(r) {
   const xs = [];
-  for (let k = 0; k < 5; k++) xs.push(`{'title': '${words(r, 5)}', 'url': 'https://example.org/${k}/${Math.floor(r() * 1e6)}', 'highlights': '${words(r, 60)}'}`);
+  for (let k = 0; k < 5; k++)
+    xs.push(
+      `{'title': '${words(r, 5)}', 'url': 'https://example.org/${k}/${Math.floor(r() * 1e6)}', 'highlights': '${words(r, 60)}'}`,
+    );
   return `[${xs.join(", ")}]`;
 }
 
 function verifiersRow(r, i) {
   const completion = [];
   for (let c = 0; c < 10; c++) {
-    const call = { id: `call_${i}_${c}`, type: "function", function: { name: c % 4 === 3 ? "ask_about_webpage" : "exa_search", arguments: JSON.stringify({ query: words(r, 8), num_results: 5 }) } };
+    const call = {
+      id: `call_${i}_${c}`,
+      type: "function",
+      function: {
+        name: c % 4 === 3 ? "ask_about_webpage" : "exa_search",
+        arguments: JSON.stringify({ query: words(r, 8), num_results: 5 }),
+      },
+    };
     completion.push({ content: "", role: "assistant", tool_calls: [JSON.stringify(call)] });
     completion.push({ content: hits(r), role: "tool", tool_calls: null });
   }
-  completion.push({ content: `Explanation: ${words(r, 40)}\nExact Answer: ${words(r, 2)}`, role: "assistant", tool_calls: null });
-  return { id: i % 50, prompt: [{ content: words(r, 60), role: "user" }], completion, task: "bench", info: { oai_tools: [] }, answer: words(r, 2), reward: r() < 0.3 ? 1 : 0 };
+  completion.push({
+    content: `Explanation: ${words(r, 40)}\nExact Answer: ${words(r, 2)}`,
+    role: "assistant",
+    tool_calls: null,
+  });
+  return {
+    id: i % 50,
+    prompt: [{ content: words(r, 60), role: "user" }],
+    completion,
+    task: "bench",
+    info: { oai_tools: [] },
+    answer: words(r, 2),
+    reward: r() < 0.3 ? 1 : 0,
+  };
 }
 
 function inspectSample(r, i) {
@@ -40,13 +63,34 @@ function inspectSample(r, i) {
   const events = [];
   for (let c = 0; c < 8; c++) {
     const args = { query: words(r, 8) };
-    messages.push({ id: `a${i}_${c}`, role: "assistant", content: words(r, 20), tool_calls: [{ id: `t${i}_${c}`, function: "web_search", arguments: args, view: null }] });
+    messages.push({
+      id: `a${i}_${c}`,
+      role: "assistant",
+      content: words(r, 20),
+      tool_calls: [{ id: `t${i}_${c}`, function: "web_search", arguments: args, view: null }],
+    });
     const result = hits(r);
-    messages.push({ id: `r${i}_${c}`, role: "tool", content: result, tool_call_id: `t${i}_${c}`, function: "web_search" });
+    messages.push({
+      id: `r${i}_${c}`,
+      role: "tool",
+      content: result,
+      tool_call_id: `t${i}_${c}`,
+      function: "web_search",
+    });
     events.push({ event: "tool", type: "function", id: `t${i}_${c}`, function: "web_search", arguments: args, result });
   }
   messages.push({ id: `f${i}`, role: "assistant", content: words(r, 30) });
-  return { id: i % 100, epoch: Math.floor(i / 100) + 1, input: messages[0].content, target: words(r, 2), messages, output: { model: "bench/model", completion: "x" }, scores: { match: { value: r() < 0.5 ? "C" : "I", answer: "x" } }, metadata: {}, events };
+  return {
+    id: i % 100,
+    epoch: Math.floor(i / 100) + 1,
+    input: messages[0].content,
+    target: words(r, 2),
+    messages,
+    output: { model: "bench/model", completion: "x" },
+    scores: { match: { value: r() < 0.5 ? "C" : "I", answer: "x" } },
+    metadata: {},
+    events,
+  };
 }
 
 function sweTraj(r, i) {
@@ -59,12 +103,39 @@ function sweTraj(r, i) {
     const cmd = c % 3 === 0 ? "open" : c % 3 === 1 ? "edit" : "bash";
     const args = JSON.stringify({ command: words(r, 6) });
     const thought = words(r, 30);
-    history.push({ role: "assistant", content: thought, thought, action: `${cmd} ${words(r, 3)}`, agent: "main", tool_calls: [{ id: `c${i}_${c}`, type: "function", function: { name: cmd, arguments: args } }], message_type: "action" });
+    history.push({
+      role: "assistant",
+      content: thought,
+      thought,
+      action: `${cmd} ${words(r, 3)}`,
+      agent: "main",
+      tool_calls: [{ id: `c${i}_${c}`, type: "function", function: { name: cmd, arguments: args } }],
+      message_type: "action",
+    });
     const obs = words(r, 200);
-    history.push({ role: "tool", content: obs, agent: "main", message_type: "observation", tool_call_ids: [`c${i}_${c}`] });
-    trajectory.push({ action: `${cmd} ${words(r, 3)}`, observation: obs, response: thought, thought, execution_time: 0.1, state: { open_file: "a.py" } });
+    history.push({
+      role: "tool",
+      content: obs,
+      agent: "main",
+      message_type: "observation",
+      tool_call_ids: [`c${i}_${c}`],
+    });
+    trajectory.push({
+      action: `${cmd} ${words(r, 3)}`,
+      observation: obs,
+      response: thought,
+      thought,
+      execution_time: 0.1,
+      state: { open_file: "a.py" },
+    });
   }
-  return { environment: "swe_main", trajectory, history, info: { exit_status: "submitted", submission: words(r, 40) }, replay_config: "{}" };
+  return {
+    environment: "swe_main",
+    trajectory,
+    history,
+    info: { exit_status: "submitted", submission: words(r, 40) },
+    replay_config: "{}",
+  };
 }
 
 function miniTraj(r, i) {
@@ -74,11 +145,37 @@ function miniTraj(r, i) {
   ];
   for (let c = 0; c < 15; c++) {
     const command = words(r, 6);
-    messages.push({ role: "assistant", content: words(r, 30), tool_calls: [{ index: 0, id: `c${i}_${c}`, type: "function", function: { name: "bash", arguments: JSON.stringify({ command }) } }], extra: { actions: [{ command, tool_call_id: `c${i}_${c}` }] } });
-    messages.push({ role: "tool", tool_call_id: `c${i}_${c}`, content: `<returncode>0</returncode>\n<output>\n${words(r, 150)}\n</output>` });
+    messages.push({
+      role: "assistant",
+      content: words(r, 30),
+      tool_calls: [
+        {
+          index: 0,
+          id: `c${i}_${c}`,
+          type: "function",
+          function: { name: "bash", arguments: JSON.stringify({ command }) },
+        },
+      ],
+      extra: { actions: [{ command, tool_call_id: `c${i}_${c}` }] },
+    });
+    messages.push({
+      role: "tool",
+      tool_call_id: `c${i}_${c}`,
+      content: `<returncode>0</returncode>\n<output>\n${words(r, 150)}\n</output>`,
+    });
   }
   messages.push({ role: "exit", content: "patch", extra: { exit_status: "Submitted", submission: "patch" } });
-  return { info: { mini_version: "2.2.7", exit_status: "Submitted", submission: "patch", config: { model: { model_name: "bench/model" } } }, messages, trajectory_format: "mini-swe-agent-1.1", instance_id: `bench-${i}` };
+  return {
+    info: {
+      mini_version: "2.2.7",
+      exit_status: "Submitted",
+      submission: "patch",
+      config: { model: { model_name: "bench/model" } },
+    },
+    messages,
+    trajectory_format: "mini-swe-agent-1.1",
+    instance_id: `bench-${i}`,
+  };
 }
 
 function writeLines(file, mb, make) {
@@ -115,7 +212,15 @@ export function dialectFiles(dir, mb) {
       bytes += JSON.stringify(s).length;
       samples.push(s);
     }
-    const log = { version: 2, status: "success", eval: { task: "bench", model: "bench/model", dataset: { name: "bench" } }, plan: {}, results: {}, stats: {}, samples };
+    const log = {
+      version: 2,
+      status: "success",
+      eval: { task: "bench", model: "bench/model", dataset: { name: "bench" } },
+      plan: {},
+      results: {},
+      stats: {},
+      samples,
+    };
     writeFileSync(files.inspect, JSON.stringify(log, null, 2) + "\n");
   }
   return files;

@@ -105,7 +105,13 @@ if (!values["dialects-only"]) {
   const summary = {};
   for (const m of modes) {
     const ms = median(runs[m].map((r) => r.ms));
-    summary[m] = { mbPerS: +(mb / (ms / 1000)).toFixed(1), medianMs: +ms.toFixed(0), peakRssMB: +Math.max(...runs[m].map((r) => r.maxRssMB)).toFixed(0), rows: runs[m][0].rows, calls: runs[m][0].calls };
+    summary[m] = {
+      mbPerS: +(mb / (ms / 1000)).toFixed(1),
+      medianMs: +ms.toFixed(0),
+      peakRssMB: +Math.max(...runs[m].map((r) => r.maxRssMB)).toFixed(0),
+      rows: runs[m][0].rows,
+      calls: runs[m][0].calls,
+    };
   }
   const result = {
     file,

@@ -153,7 +153,9 @@ export function chatTurn(m: unknown, resolve: Resolve): ChatTurn | null {
   const { text, reasoning: inline } = contentText(m.content, resolve);
   const reasoning = typeof m.reasoning_content === "string" ? m.reasoning_content : inline;
   const list = Array.isArray(m.tool_calls) ? m.tool_calls : isObject(m.function_call) ? [m.function_call] : [];
-  const calls = list.map((tc) => (tc === m.function_call ? chatCall({ function: tc }, resolve) : chatCall(tc, resolve)));
+  const calls = list.map((tc) =>
+    tc === m.function_call ? chatCall({ function: tc }, resolve) : chatCall(tc, resolve),
+  );
   return { role: m.role, text, reasoning, calls, replyTo: idList(m), error: errorOf(m.error), raw: m };
 }
 
@@ -187,7 +189,8 @@ export function conversationOf(v: unknown): Conversation | null {
   }
   for (const k of MESSAGE_KEYS) {
     const x = v[k];
-    if (Array.isArray(x) && x.some((m) => isObject(m) && typeof m.role === "string")) return { messages: x, holder: v, context: 0 };
+    if (Array.isArray(x) && x.some((m) => isObject(m) && typeof m.role === "string"))
+      return { messages: x, holder: v, context: 0 };
   }
   for (const k of MESSAGE_KEYS) if (Array.isArray(v[k])) return { messages: v[k] as unknown[], holder: v, context: 0 };
   return null;

@@ -12,7 +12,14 @@
 import { TrajectoryBuilder } from "../trajectory/builder.js";
 import type { FormatName, ToolCall, Trajectory } from "../trajectory/schema.js";
 import { attachResponse } from "./attach-response.js";
-import { chatTurn, conversationOf, type ChatCall, type ChatTurn, type Conversation, type Resolve } from "./chat-messages.js";
+import {
+  chatTurn,
+  conversationOf,
+  type ChatCall,
+  type ChatTurn,
+  type Conversation,
+  type Resolve,
+} from "./chat-messages.js";
 import { RecordError, type FormatReader, type ReadContext } from "./format-reader.js";
 import { extraFields, lastBoxed, type Json } from "./record-fields.js";
 

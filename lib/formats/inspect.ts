@@ -74,7 +74,10 @@ export const inspectReader: FormatReader = chatReader({
     if (!isObject(value) || !Array.isArray(value.messages)) return 0;
     const sampleShape = typeof value.epoch === "number" || "scores" in value || ("input" in value && "target" in value);
     const stringFunction = value.messages.some(
-      (m) => isObject(m) && Array.isArray(m.tool_calls) && m.tool_calls.some((c) => isObject(c) && typeof c.function === "string"),
+      (m) =>
+        isObject(m) &&
+        Array.isArray(m.tool_calls) &&
+        m.tool_calls.some((c) => isObject(c) && typeof c.function === "string"),
     );
     return sampleShape || stringFunction ? 0.99 : 0;
   },
@@ -97,7 +100,8 @@ export const inspectReader: FormatReader = chatReader({
     }
     if (isObject(o.limit)) b.truncated = true;
     if (o.error !== undefined && o.error !== null) {
-      const e = isObject(o.error) && typeof o.error.message === "string" ? o.error.message : "an error halted the sample";
+      const e =
+        isObject(o.error) && typeof o.error.message === "string" ? o.error.message : "an error halted the sample";
       b.anomalies.push(`sample error: ${e.split("\n")[0]}`);
     }
   },

@@ -106,7 +106,9 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
       continue;
     }
     const walk = async (dir: string): Promise<void> => {
-      const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+        a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+      );
       for (const e of entries) {
         const full = join(dir, e.name);
         if (e.isDirectory()) await walk(full);
@@ -230,7 +232,12 @@ async function* members(f: FileLoad, records: AsyncIterable<RawRecord>): AsyncGe
     f.records++;
     const { members: ms, container } = expandContainer(rec.value, rec.line, recognised);
     if (container === "inspect-log" && ms.length === 0) {
-      f.issue({ line: rec.line, reason: "an Inspect log without samples (header only): no rollouts", excerpt: "", severity: "warning" });
+      f.issue({
+        line: rec.line,
+        reason: "an Inspect log without samples (header only): no rollouts",
+        excerpt: "",
+        severity: "warning",
+      });
     }
     for (const m of ms) yield { kind: "member", ...m };
   }
@@ -284,11 +291,13 @@ async function* sniffThenReplay(
     for (const h of held.splice(0)) yield { item: h, reader };
   }
   if (reader || !held.length) {
-    if (f.records === 0 && !forced) f.issue({ line: 0, reason: "no records (only blank lines)", excerpt: "", severity: "warning" });
+    if (f.records === 0 && !forced)
+      f.issue({ line: 0, reason: "no records (only blank lines)", excerpt: "", severity: "warning" });
     return;
   }
   if (sampled === 0) {
-    for (const h of held) if (h.kind === "bad") f.issue({ line: h.line, reason: h.reason, excerpt: h.excerpt, severity: "error" });
+    for (const h of held)
+      if (h.kind === "bad") f.issue({ line: h.line, reason: h.reason, excerpt: h.excerpt, severity: "error" });
     return;
   }
   reader = decide();
@@ -303,7 +312,12 @@ function readMember(f: FileLoad, item: Item, r: FormatReader, ids: IdAssigner): 
   }
   let t: Trajectory;
   try {
-    t = r.read(item.value, { file: f.path, line: item.line, roles: f.roles, ...(item.key !== undefined ? { key: item.key } : {}) });
+    t = r.read(item.value, {
+      file: f.path,
+      line: item.line,
+      roles: f.roles,
+      ...(item.key !== undefined ? { key: item.key } : {}),
+    });
   } catch (err) {
     if (err instanceof RecordError) {
       const text = JSON.stringify(item.value) ?? "";
@@ -314,7 +328,12 @@ function readMember(f: FileLoad, item: Item, r: FormatReader, ids: IdAssigner): 
     if (err instanceof StrictModeError) throw err;
     // a reader bug must not lose the rest of the file: report it as this record's problem
     const msg = err instanceof Error ? err.message : String(err);
-    f.issue({ line: item.line, reason: `internal reader error (please report): ${msg}`, excerpt: "", severity: "error" });
+    f.issue({
+      line: item.line,
+      reason: `internal reader error (please report): ${msg}`,
+      excerpt: "",
+      severity: "error",
+    });
     return null;
   }
   const p = t.provenance;
@@ -328,7 +347,8 @@ function readMember(f: FileLoad, item: Item, r: FormatReader, ids: IdAssigner): 
   fr.verdicts[t.verdict]++;
   if (t.finalAnswer !== null) fr.withAnswer++;
   if (t.truncated) fr.truncated++;
-  if (t.anomalies.length) f.issue({ line: item.line, reason: t.anomalies.join("; "), excerpt: "", severity: "warning" });
+  if (t.anomalies.length)
+    f.issue({ line: item.line, reason: t.anomalies.join("; "), excerpt: "", severity: "warning" });
   return t;
 }
 

@@ -58,7 +58,9 @@ export function miniTextActions(turn: ChatTurn): ChatCall[] | null {
 function looksMini(msgs: readonly Json[]): boolean {
   return msgs.some(
     (m) =>
-      (m.role === "assistant" && typeof m.content === "string" && /```mswea_bash_command|<mswea_bash_command>/.test(m.content)) ||
+      (m.role === "assistant" &&
+        typeof m.content === "string" &&
+        /```mswea_bash_command|<mswea_bash_command>/.test(m.content)) ||
       (m.role === "user" && typeof m.content === "string" && m.content.startsWith("<returncode>")) ||
       m.role === "exit",
   );
@@ -76,7 +78,8 @@ export const miniSweAgentReader: FormatReader = chatReader({
   detect(value) {
     if (Array.isArray(value)) return looksMini(messageObjects(value)) ? 0.99 : 0;
     if (!isObject(value) || !Array.isArray(value.messages)) return 0;
-    if (typeof value.trajectory_format === "string" && value.trajectory_format.startsWith("mini-swe-agent")) return 0.99;
+    if (typeof value.trajectory_format === "string" && value.trajectory_format.startsWith("mini-swe-agent"))
+      return 0.99;
     if (isObject(value.info) && "mini_version" in value.info) return 0.99;
     return 0;
   },

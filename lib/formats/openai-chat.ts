@@ -10,11 +10,23 @@ import { conversationOf, messageObjects } from "./chat-messages.js";
 import type { FormatReader } from "./format-reader.js";
 import { goldList, isObject, pickNumber, pickString, verdictOf } from "./record-fields.js";
 
-const KNOWN = new Set(["messages", "traj", "conversation", "id", "task_id", "trial", "reward", "question", "answer", "model", "dataset"]);
+const KNOWN = new Set([
+  "messages",
+  "traj",
+  "conversation",
+  "id",
+  "task_id",
+  "trial",
+  "reward",
+  "question",
+  "answer",
+  "model",
+  "dataset",
+]);
 
 export const openaiChatReader: FormatReader = chatReader({
   name: "openai-chat",
-  description: "OpenAI Chat Completions messages with tool_calls and role:\"tool\" replies (tau-bench traj too)",
+  description: 'OpenAI Chat Completions messages with tool_calls and role:"tool" replies (tau-bench traj too)',
   known: KNOWN,
 
   detect(value) {

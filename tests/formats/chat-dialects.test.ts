@@ -11,10 +11,14 @@ import { detectFormat } from "../../lib/formats/detect.js";
 import { inspectScore } from "../../lib/formats/inspect.js";
 
 const HAVE_DATA = existsSync(join(SHARED_DATA, "PROVENANCE.md"));
-if (!HAVE_DATA) console.log(`chat-dialects: real-file tests skipped: ${SHARED_DATA} is absent (a fresh clone has no ../shared)`);
+if (!HAVE_DATA)
+  console.log(`chat-dialects: real-file tests skipped: ${SHARED_DATA} is absent (a fresh clone has no ../shared)`);
 
-type Msg = Record<string, any>;
-const jsonl = (p: string): any[] =>
+// raw third-party JSON, walked as the writers laid it out
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Raw = any;
+type Msg = Record<string, Raw>;
+const jsonl = (p: string): Raw[] =>
   readFileSync(p, "utf8")
     .split("\n")
     .filter((l) => l.trim())
@@ -57,11 +61,14 @@ describe.skipIf(!HAVE_DATA)("chat dialects on the real files (needs ../shared/da
       const path = shared(file);
       const raw = jsonl(path);
       const comp = raw.map((r) => r.completion as Msg[]);
-      const names = comp.flatMap((c) => c.flatMap((m) => (m.tool_calls ?? []).map((s: string) => JSON.parse(s).function.name)));
+      const names = comp.flatMap((c) =>
+        c.flatMap((m) => (m.tool_calls ?? []).map((s: string) => JSON.parse(s).function.name)),
+      );
       const replies = comp.reduce((n, c) => n + c.filter((m) => m.role === "tool").length, 0);
       const endOnCall = comp.filter((c) => (c[c.length - 1]!.tool_calls ?? []).length > 0).length;
       expect({ rows: raw.length, calls: names.length, replies }).toEqual(expected);
-      if (raw[0].total_tool_calls !== undefined) expect(names.length).toBe(raw.reduce((n, r) => n + r.total_tool_calls, 0));
+      if (raw[0].total_tool_calls !== undefined)
+        expect(names.length).toBe(raw.reduce((n, r) => n + r.total_tool_calls, 0));
 
       const { trajectories, report } = await load(path);
       const fr = report.files[0]!;
@@ -70,12 +77,16 @@ describe.skipIf(!HAVE_DATA)("chat dialects on the real files (needs ../shared/da
       expect(trajectories).toHaveLength(raw.length);
       expect(tally(trajectories.flatMap((t) => t.calls.map((c) => c.name)))).toEqual(tally(names));
       expect(trajectories.flatMap((t) => t.calls).filter((c) => c.response !== null)).toHaveLength(replies);
-      expect(trajectories.map((t) => t.calls.length)).toEqual(comp.map((c) => c.reduce((n, m) => n + (m.tool_calls ?? []).length, 0)));
+      expect(trajectories.map((t) => t.calls.length)).toEqual(
+        comp.map((c) => c.reduce((n, m) => n + (m.tool_calls ?? []).length, 0)),
+      );
       expect(fr.truncated).toBe(endOnCall);
       expect(trajectories.map((t) => t.verdict)).toEqual(raw.map((r) => (r.reward === 1 ? "correct" : "incorrect")));
       expect(trajectories.map((t) => t.provenance.dataset)).toEqual(raw.map((r) => r.task));
       // the first reply of each row is the text of the first role:"tool" message
-      trajectories.forEach((t, k) => expect(t.calls[0]?.response).toBe(comp[k]!.find((m) => m.role === "tool")?.content));
+      trajectories.forEach((t, k) =>
+        expect(t.calls[0]?.response).toBe(comp[k]!.find((m) => m.role === "tool")?.content),
+      );
       // rollouts of one example share a group; ids stay unique in the file
       expect(new Set(trajectories.map((t) => t.id)).size).toBe(raw.length);
       expect(trajectories.map((t) => t.provenance.groupId)).toEqual(raw.map((r) => String(r.example_id ?? r.id)));
@@ -85,7 +96,7 @@ describe.skipIf(!HAVE_DATA)("chat dialects on the real files (needs ../shared/da
   it("Inspect JSON log: its sample, replies with no call are one warning, 0 calls", async () => {
     const path = shared("inspect/log_tool_call_error.json");
     const raw = JSON.parse(readFileSync(path, "utf8"));
-    const msgs: Msg[] = raw.samples.flatMap((s: any) => s.messages);
+    const msgs: Msg[] = raw.samples.flatMap((s: Raw) => s.messages);
     const calls = msgs.reduce((n, m) => n + (m.tool_calls ?? []).length, 0);
     expect([raw.samples.length, calls, msgs.filter((m) => m.role === "tool").length]).toEqual([1, 0, 11]);
     const { trajectories, report } = await load(path);
@@ -106,7 +117,7 @@ describe.skipIf(!HAVE_DATA)("chat dialects on the real files (needs ../shared/da
     const path = shared("inspect/log_message_deduplication.eval");
     const sample = JSON.parse(zipMember(path, "samples/0_epoch_1.json").toString("utf8"));
     const msgs: Msg[] = sample.messages;
-    const names = msgs.flatMap((m) => (m.tool_calls ?? []).map((c: any) => c.function));
+    const names = msgs.flatMap((m) => (m.tool_calls ?? []).map((c: Raw) => c.function));
     const replies = msgs.filter((m) => m.role === "tool");
     expect([names.length, replies.length]).toEqual([5, 5]);
     const { trajectories, report } = await load(tmpFile("sample.json", JSON.stringify(sample)));
@@ -114,7 +125,9 @@ describe.skipIf(!HAVE_DATA)("chat dialects on the real files (needs ../shared/da
     expect(report.issues).toEqual([]);
     const t = trajectories[0]!;
     expect(t.calls.map((c) => c.name)).toEqual(names);
-    expect(t.calls.map((c) => c.parsedArguments)).toEqual(msgs.flatMap((m) => (m.tool_calls ?? []).map((c: any) => c.arguments)));
+    expect(t.calls.map((c) => c.parsedArguments)).toEqual(
+      msgs.flatMap((m) => (m.tool_calls ?? []).map((c: Raw) => c.arguments)),
+    );
     expect(t.calls.map((c) => c.response)).toEqual(replies.map((m) => m.content));
     expect(t.question).toBe(sample.input);
     expect(t.goldAnswers).toEqual([sample.target]);
@@ -128,7 +141,7 @@ describe.skipIf(!HAVE_DATA)("chat dialects on the real files (needs ../shared/da
     const path = shared("swe_agent/marshmallow-1867__function_calling_replace.traj");
     const raw = JSON.parse(readFileSync(path, "utf8"));
     const h: Msg[] = raw.history.filter((m: Msg) => !m.is_demo);
-    const names = h.flatMap((m) => (m.tool_calls ?? []).map((c: any) => c.function.name));
+    const names = h.flatMap((m) => (m.tool_calls ?? []).map((c: Raw) => c.function.name));
     const replyIds = h.filter((m) => m.role === "tool").flatMap((m) => m.tool_call_ids);
     expect([names.length, replyIds.length, raw.trajectory.length]).toEqual([11, 11, 11]);
     const { trajectories, report } = await load(path);
@@ -155,7 +168,9 @@ describe.skipIf(!HAVE_DATA)("chat dialects on the real files (needs ../shared/da
     const t = trajectories[0]!;
     expect(t.calls.map((c) => c.name)).toEqual(words);
     expect(t.calls.filter((c) => c.response !== null)).toHaveLength(answered);
-    expect(t.calls.filter((c) => c.name === "curl").every((c) => c.urls.length > 0 && /^https?:\/\//.test(c.urls[0]!))).toBe(true);
+    expect(
+      t.calls.filter((c) => c.name === "curl").every((c) => c.urls.length > 0 && /^https?:\/\//.test(c.urls[0]!)),
+    ).toBe(true);
     expect(t.finalAnswer).toBe(raw.info.submission.trim());
   });
 
@@ -171,7 +186,9 @@ describe.skipIf(!HAVE_DATA)("chat dialects on the real files (needs ../shared/da
     const t = trajectories[0]!;
     expect(t.calls).toHaveLength(calls.length);
     expect(t.calls.filter((c) => c.response !== null)).toHaveLength(replies.length);
-    expect(t.calls.map((c) => c.parsedArguments?.command)).toEqual(calls.map((c) => JSON.parse(c.function.arguments).command));
+    expect(t.calls.map((c) => c.parsedArguments?.command)).toEqual(
+      calls.map((c) => JSON.parse(c.function.arguments).command),
+    );
     expect(t.id).toBe(raw.instance_id);
     expect(t.finalAnswer).toBe(raw.info.submission.trim());
     expect(t.provenance.model).toBe(raw.info.config.model.model_name);
@@ -180,7 +197,9 @@ describe.skipIf(!HAVE_DATA)("chat dialects on the real files (needs ../shared/da
   it("mini-swe-agent 1.x bare array: one record, fenced commands, outputs in user turns", async () => {
     const path = shared("mini_swe_agent/local.traj.json");
     const raw: Msg[] = JSON.parse(readFileSync(path, "utf8"));
-    const blocks = raw.filter((x) => x.role === "assistant").map((x) => x.content.split("```mswea_bash_command").length - 1);
+    const blocks = raw
+      .filter((x) => x.role === "assistant")
+      .map((x) => x.content.split("```mswea_bash_command").length - 1);
     expect(blocks).toEqual([1, 1]);
     const { trajectories, report } = await load(path);
     expect(report.files[0]!.format).toBe("mini-swe-agent");
@@ -206,21 +225,44 @@ describe.skipIf(!HAVE_DATA)("chat dialects on the real files (needs ../shared/da
 
 describe("chat dialects on inputs built from the writers' schemas", () => {
   it("verifiers: tool calls as objects (nested or flat) paired by tool_call_id, or in order without ids", async () => {
-    const row = (id: number, completion: Msg[]) => ({ example_id: id, prompt: [{ role: "user", content: `q${id}` }], completion, reward: 1, info: {} });
+    const row = (id: number, completion: Msg[]) => ({
+      example_id: id,
+      prompt: [{ role: "user", content: `q${id}` }],
+      completion,
+      reward: 1,
+      info: {},
+    });
     const rows = [
       row(0, [
-        { role: "assistant", content: "", tool_calls: [{ id: "a", type: "function", function: { name: "search", arguments: '{"query":"x"}' } }, { id: "b", name: "open_url", arguments: '{"url":"http://u"}' }] },
+        {
+          role: "assistant",
+          content: "",
+          tool_calls: [
+            { id: "a", type: "function", function: { name: "search", arguments: '{"query":"x"}' } },
+            { id: "b", name: "open_url", arguments: '{"url":"http://u"}' },
+          ],
+        },
         { role: "tool", tool_call_id: "b", content: "page" },
         { role: "tool", tool_call_id: "a", content: "hits" },
         { role: "assistant", content: "done" },
       ]),
       row(0, [
-        { role: "assistant", content: "", tool_calls: [JSON.stringify({ id: "c", function: { name: "search", arguments: '{"query":"y"}' } })] },
+        {
+          role: "assistant",
+          content: "",
+          tool_calls: [JSON.stringify({ id: "c", function: { name: "search", arguments: '{"query":"y"}' } })],
+        },
         { role: "tool", content: "r1", tool_calls: null },
-        { role: "assistant", content: "", tool_calls: [JSON.stringify({ id: "d", function: { name: "search", arguments: "{not json" } })] },
+        {
+          role: "assistant",
+          content: "",
+          tool_calls: [JSON.stringify({ id: "d", function: { name: "search", arguments: "{not json" } })],
+        },
       ]),
     ];
-    const { trajectories, report } = await load(tmpFile("results.jsonl", rows.map((r) => JSON.stringify(r)).join("\n")));
+    const { trajectories, report } = await load(
+      tmpFile("results.jsonl", rows.map((r) => JSON.stringify(r)).join("\n")),
+    );
     expect(report.files[0]!.format).toBe("verifiers");
     const [a, b] = trajectories;
     expect(a!.calls.map((c) => [c.name, c.role, c.response])).toEqual([
@@ -239,10 +281,19 @@ describe("chat dialects on inputs built from the writers' schemas", () => {
   });
 
   it("verifiers: few-shot turns in the prompt are context, not steps; the question is the prompt's last user turn", async () => {
-    const shot = { role: "assistant", content: "", tool_calls: [JSON.stringify({ id: "x", function: { name: "search", arguments: "{}" } })] };
+    const shot = {
+      role: "assistant",
+      content: "",
+      tool_calls: [JSON.stringify({ id: "x", function: { name: "search", arguments: "{}" } })],
+    };
     const row = {
       example_id: 3,
-      prompt: [{ role: "system", content: "sys" }, { role: "user", content: "example q" }, shot, { role: "user", content: "real q" }],
+      prompt: [
+        { role: "system", content: "sys" },
+        { role: "user", content: "example q" },
+        shot,
+        { role: "user", content: "real q" },
+      ],
       completion: [{ role: "assistant", content: "answer" }],
       reward: 0,
     };
@@ -261,8 +312,20 @@ describe("chat dialects on inputs built from the writers' schemas", () => {
       target: "Paris",
       messages: [
         { role: "user", content: "attachment://q1" },
-        { role: "assistant", content: [{ type: "reasoning", reasoning: "think" }, { type: "text", text: "" }], tool_calls: [{ id: "t1", function: "web_search", arguments: { query: "capital of France" } }] },
-        { role: "tool", tool_call_id: "t1", function: "web_search", content: [{ type: "text", text: "attachment://r1" }] },
+        {
+          role: "assistant",
+          content: [
+            { type: "reasoning", reasoning: "think" },
+            { type: "text", text: "" },
+          ],
+          tool_calls: [{ id: "t1", function: "web_search", arguments: { query: "capital of France" } }],
+        },
+        {
+          role: "tool",
+          tool_call_id: "t1",
+          function: "web_search",
+          content: [{ type: "text", text: "attachment://r1" }],
+        },
         { role: "assistant", content: "Paris" },
       ],
       scores: { match: { value, answer: "Paris" } },
@@ -289,7 +352,9 @@ describe("chat dialects on inputs built from the writers' schemas", () => {
     expect(t.steps[0]!.reasoning).toBe("think");
     expect(t.provenance.model).toBe("openai/gpt-4o");
     expect(t.provenance.dataset).toBe("capitals");
-    const header = await load(tmpFile("header.json", JSON.stringify({ version: 2, status: "success", eval: { task: "x", model: "m" } })));
+    const header = await load(
+      tmpFile("header.json", JSON.stringify({ version: 2, status: "success", eval: { task: "x", model: "m" } })),
+    );
     expect(header.trajectories).toHaveLength(0);
     expect(header.report.issues[0]!.reason).toMatch(/without samples/);
   });
@@ -297,8 +362,19 @@ describe("chat dialects on inputs built from the writers' schemas", () => {
   it("Inspect score values map as documented", () => {
     const v = (x: unknown) => inspectScore(x).verdict;
     expect(["C", "I", "P", "N", "CORRECT", "INCORRECT", true, false, 1, 0.5, 0.49, "0.75", {}].map(v)).toEqual([
-      "correct", "incorrect", "unknown", "incorrect", "correct", "incorrect", "correct", "incorrect", "correct", "correct",
-      "incorrect", "correct", "unknown",
+      "correct",
+      "incorrect",
+      "unknown",
+      "incorrect",
+      "correct",
+      "incorrect",
+      "correct",
+      "incorrect",
+      "correct",
+      "correct",
+      "incorrect",
+      "correct",
+      "unknown",
     ]);
   });
 
@@ -370,7 +446,11 @@ describe("chat dialects on inputs built from the writers' schemas", () => {
   it("a file of messages (JSON array or JSON Lines) is one rollout", async () => {
     const msgs = [
       { role: "user", content: "q" },
-      { role: "assistant", content: null, tool_calls: [{ id: "1", type: "function", function: { name: "search", arguments: '{"query":"q"}' } }] },
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [{ id: "1", type: "function", function: { name: "search", arguments: '{"query":"q"}' } }],
+      },
       { role: "tool", tool_call_id: "1", content: "r" },
       { role: "assistant", content: "\\boxed{a}" },
     ];
@@ -385,12 +465,24 @@ describe("chat dialects on inputs built from the writers' schemas", () => {
 
   it("detection tells the chat dialects apart without reshaping", () => {
     const cases: Array<[unknown, string]> = [
-      [{ prompt: [{ role: "user", content: "q" }], completion: [{ role: "assistant", content: "a" }], reward: 0 }, "verifiers"],
+      [
+        { prompt: [{ role: "user", content: "q" }], completion: [{ role: "assistant", content: "a" }], reward: 0 },
+        "verifiers",
+      ],
       [{ id: 1, epoch: 1, input: "q", target: "a", messages: [{ role: "user", content: "q" }] }, "inspect"],
       [{ history: [{ role: "assistant", content: "x", action: "ls" }], info: {} }, "swe-agent"],
-      [{ messages: [{ role: "user", content: "x" }], trajectory_format: "mini-swe-agent-1.1", info: {} }, "mini-swe-agent"],
+      [
+        { messages: [{ role: "user", content: "x" }], trajectory_format: "mini-swe-agent-1.1", info: {} },
+        "mini-swe-agent",
+      ],
       [[{ role: "assistant", content: "```mswea_bash_command\nls\n```" }], "mini-swe-agent"],
-      [[{ role: "assistant", content: null, tool_calls: [] }, { role: "tool", content: "" }], "openai-chat"],
+      [
+        [
+          { role: "assistant", content: null, tool_calls: [] },
+          { role: "tool", content: "" },
+        ],
+        "openai-chat",
+      ],
     ];
     for (const [v, f] of cases) expect([f, detectFormat([v]).format]).toEqual([f, f]);
   });

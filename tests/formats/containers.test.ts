@@ -8,7 +8,8 @@ import { expandContainer, gatherRollout, isAgentEvent, isChatMessage } from "../
 import type { RawRecord } from "../../lib/io/raw-record.js";
 
 const HAVE_DATA = existsSync(join(SHARED_DATA, "PROVENANCE.md"));
-if (!HAVE_DATA) console.log(`containers: real-file tests skipped: ${SHARED_DATA} is absent (a fresh clone has no ../shared)`);
+if (!HAVE_DATA)
+  console.log(`containers: real-file tests skipped: ${SHARED_DATA} is absent (a fresh clone has no ../shared)`);
 
 const rollout = (q: string) => ({
   question: q,
@@ -45,44 +46,70 @@ describe("containers", () => {
 
   it("property: a keyed object's members are its values in key order, each with its key", () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ minLength: 1 }), fc.record({ v: fc.integer(), w: fc.string() }), { minKeys: 1 }), (d) => {
-        const e = expandContainer(d, 7, never);
-        expect(e.container).toBe("keyed-object");
-        expect(e.members.map((m) => [m.key, m.value, m.line])).toEqual(Object.entries(d).map(([k, v]) => [k, v, 7]));
-      }),
+      fc.property(
+        fc.dictionary(fc.string({ minLength: 1 }), fc.record({ v: fc.integer(), w: fc.string() }), { minKeys: 1 }),
+        (d) => {
+          const e = expandContainer(d, 7, never);
+          expect(e.container).toBe("keyed-object");
+          expect(e.members.map((m) => [m.key, m.value, m.line])).toEqual(Object.entries(d).map(([k, v]) => [k, v, 7]));
+        },
+      ),
     );
   });
 
   it("property: a run of messages or events is gathered into one record; bad records pass through", async () => {
     const message = fc.record({ role: fc.constantFrom("user", "assistant", "tool"), content: fc.string() });
-    const event = fc.record({ id: fc.nat(), source: fc.constantFrom("agent", "user"), action: fc.constantFrom("run", "message") });
+    const event = fc.record({
+      id: fc.nat(),
+      source: fc.constantFrom("agent", "user"),
+      action: fc.constantFrom("run", "message"),
+    });
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.oneof(message, event), { minLength: 1, maxLength: 20 }), fc.nat(5), async (vals, badAt) => {
-        const recs: RawRecord[] = vals.map((value, i) => ({ kind: "value", line: i + 2, value, bytes: 10 }));
-        const bad: RawRecord = { kind: "bad", line: 99, reason: "invalid JSON", excerpt: "" };
-        recs.splice(Math.min(badAt, recs.length), 0, bad);
-        const out = await collect(gatherRollout(from(recs)));
-        expect(out).toEqual([bad, { kind: "value", line: 2, value: vals, bytes: 10 * vals.length }]);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.oneof(message, event), { minLength: 1, maxLength: 20 }),
+        fc.nat(5),
+        async (vals, badAt) => {
+          const recs: RawRecord[] = vals.map((value, i) => ({ kind: "value", line: i + 2, value, bytes: 10 }));
+          const bad: RawRecord = { kind: "bad", line: 99, reason: "invalid JSON", excerpt: "" };
+          recs.splice(Math.min(badAt, recs.length), 0, bad);
+          const out = await collect(gatherRollout(from(recs)));
+          expect(out).toEqual([bad, { kind: "value", line: 2, value: vals, bytes: 10 * vals.length }]);
+        },
+      ),
     );
-    const rows: RawRecord[] = [rollout("a"), rollout("b")].map((value, i) => ({ kind: "value", line: i + 1, value, bytes: 1 }));
+    const rows: RawRecord[] = [rollout("a"), rollout("b")].map((value, i) => ({
+      kind: "value",
+      line: i + 1,
+      value,
+      bytes: 1,
+    }));
     expect(await collect(gatherRollout(from(rows)))).toEqual(rows);
-    expect([isChatMessage({ role: "user", content: "x" }), isChatMessage({ role: "user", messages: [], content: "" })]).toEqual([true, false]);
-    expect([isAgentEvent({ id: 1, cause: 0, observation: "run" }), isAgentEvent({ id: 1, action: 3 })]).toEqual([true, false]);
+    expect([
+      isChatMessage({ role: "user", content: "x" }),
+      isChatMessage({ role: "user", messages: [], content: "" }),
+    ]).toEqual([true, false]);
+    expect([isAgentEvent({ id: 1, cause: 0, observation: "run" }), isAgentEvent({ id: 1, action: 3 })]).toEqual([
+      true,
+      false,
+    ]);
   });
 
   it("the format list in an undecidable file's message comes from the registry", async () => {
     const { report } = await load(tmpFile("odd.jsonl", JSON.stringify({ foo: 1 })));
     const reason = report.issues[0]!.reason;
-    for (const f of ["fathom", "openai-chat", "verifiers", "inspect", "swe-agent", "mini-swe-agent"]) expect(reason).toContain(f);
+    for (const f of ["fathom", "openai-chat", "verifiers", "inspect", "swe-agent", "mini-swe-agent"])
+      expect(reason).toContain(f);
   });
 
-  it.skipIf(!HAVE_DATA)("FireAct's keyed object (needs ../shared/data): 499 members, each keyed by its question id", () => {
-    const raw = JSON.parse(readFileSync(shared("fireact/hotpotqa_dev_0_500_llama-2-13b.json"), "utf8"));
-    const e = expandContainer(raw, 1, never);
-    expect(e.container).toBe("keyed-object");
-    expect(e.members).toHaveLength(Object.keys(raw).length);
-    expect(e.members.length).toBe(499);
-    expect(e.members.map((m) => m.key)).toEqual(Object.keys(raw));
-  });
+  it.skipIf(!HAVE_DATA)(
+    "FireAct's keyed object (needs ../shared/data): 499 members, each keyed by its question id",
+    () => {
+      const raw = JSON.parse(readFileSync(shared("fireact/hotpotqa_dev_0_500_llama-2-13b.json"), "utf8"));
+      const e = expandContainer(raw, 1, never);
+      expect(e.container).toBe("keyed-object");
+      expect(e.members).toHaveLength(Object.keys(raw).length);
+      expect(e.members.length).toBe(499);
+      expect(e.members.map((m) => m.key)).toEqual(Object.keys(raw));
+    },
+  );
 });
