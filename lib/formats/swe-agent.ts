@@ -63,7 +63,11 @@ const dialect: ChatDialect = {
 
   detect(value) {
     if (!isObject(value)) return 0;
-    if (Array.isArray(value.history)) return Array.isArray(value.trajectory) || isObject(value.info) ? 0.99 : 0;
+    if (Array.isArray(value.history)) {
+      // chat messages (OpenHands rows also have a `history`, of events without roles)
+      if (!value.history.some((m) => isObject(m) && typeof m.role === "string")) return 0;
+      return Array.isArray(value.trajectory) || isObject(value.info) ? 0.99 : 0;
+    }
     const steps = value.trajectory;
     return Array.isArray(steps) && steps.length > 0 && steps.every(isStep) && isObject(value.info) ? 0.99 : 0;
   },
