@@ -212,7 +212,7 @@ describe.skipIf(!HAVE_DATA)("chat dialects on the real files (needs ../shared/da
     expect(t.calls[0]!.response).toBe(raw[3]!.content);
   });
 
-  it("the loader picks these up from a directory (*.traj, *.eval, *.json, *.jsonl)", async () => {
+  it("the loader picks these up from a directory (*.traj, *.jsonl)", async () => {
     const { report } = await load([shared("swe_agent"), shared("verifiers")]);
     expect(report.files.map((f) => [f.path.split("/").pop(), f.format])).toEqual([
       ["ctf_web__i_got_id_demo.traj", "swe-agent"],

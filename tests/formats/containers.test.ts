@@ -1,9 +1,10 @@
 /** Containers of rollouts expanded before detection: keyed objects, Inspect logs, message and event arrays. */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { SHARED_DATA, load, shared, tmpFile } from "../helpers.js";
+import { SHARED_DATA, load, shared, tmpDir, tmpFile } from "../helpers.js";
+import { expandPaths } from "../../lib/formats/load.js";
 import { expandContainer, gatherRollout, isAgentEvent, isChatMessage } from "../../lib/formats/containers.js";
 import type { RawRecord } from "../../lib/io/raw-record.js";
 
@@ -92,6 +93,12 @@ describe("containers", () => {
       true,
       false,
     ]);
+  });
+
+  it("directories expand to trace files, Inspect *.eval logs and SWE-agent *.traj files included", async () => {
+    const dir = tmpDir();
+    for (const f of ["a.eval", "b.traj", "c.jsonl.gz", "d.labels.jsonl", "e.txt", "f.json"]) writeFileSync(join(dir, f), "{}");
+    expect((await expandPaths([dir])).map((p) => p.slice(dir.length + 1))).toEqual(["a.eval", "b.traj", "c.jsonl.gz", "f.json"]);
   });
 
   it("the format list in an undecidable file's message comes from the registry", async () => {
