@@ -64,6 +64,13 @@ function question(turns: readonly ChatTurn[], fromPrompt: boolean): string {
   return u ? u.text.trim() : "";
 }
 
+/** One anomaly for the replies that matched no call, naming the first few ids. */
+function unmatchedReplies(ids: readonly string[]): string {
+  const named = ids.filter((x) => x !== "");
+  const list = named.length ? ` (tool_call_id ${named.slice(0, 3).join(", ")}${named.length > 3 ? ", …" : ""})` : "";
+  return ids.length === 1 ? `a tool reply${list} matches no call` : `${ids.length} tool replies${list} match no call`;
+}
+
 /** Read one chat record of `dialect`. */
 export function readChat(value: unknown, ctx: ReadContext, dialect: ChatDialect): Trajectory {
   const conv: Conversation | null = conversationOf(value);
@@ -91,7 +98,7 @@ export function readChat(value: unknown, ctx: ReadContext, dialect: ChatDialect)
   let latest: ToolCall[] = []; // calls of the latest assistant turn
   let textTurn = false; // the latest assistant turn issued plain-text actions (reply: the next user turn)
   const state: ChatState = { lastAnswerText: null, exit: null, endsUnanswered: false };
-  let unmatched = 0;
+  const unmatched: string[] = []; // ids of replies that match no call ("" without an id)
   const reply = (call: ToolCall, t: ChatTurn): void => {
     attachResponse(b, call, t.text);
     if (t.error !== null && !call.error) {
@@ -142,15 +149,13 @@ export function readChat(value: unknown, ctx: ReadContext, dialect: ChatDialect)
           hit = true;
         }
         if (!hit) {
-          unmatched++;
-          if (unmatched <= 3) b.anomalies.push(`a tool reply (tool_call_id ${t.replyTo.join(", ")}) matches no call`);
+          unmatched.push(t.replyTo.join(", "));
         }
         continue;
       }
       const call = latest.find((c) => c.response === null) ?? open[0];
       if (!call) {
-        unmatched++;
-        if (unmatched <= 3) b.anomalies.push("a tool reply matches no call");
+        unmatched.push("");
         continue;
       }
       reply(call, t);
@@ -164,7 +169,7 @@ export function readChat(value: unknown, ctx: ReadContext, dialect: ChatDialect)
     }
     if (exitRoles.has(t.role)) state.exit = t.raw;
   }
-  if (unmatched > 3) b.anomalies.push(`${unmatched} tool replies in all match no call`);
+  if (unmatched.length) b.anomalies.push(unmatchedReplies(unmatched));
   state.endsUnanswered = open.length > 0 && turns.length > 0 && turns[turns.length - 1]!.role === "assistant";
 
   b.question = context.length ? question(context, true) : question(turns, false);
