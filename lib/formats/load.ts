@@ -251,7 +251,7 @@ function formatList(): string {
 /**
  * Step 4: the reader. Forced by `format`, else detected from the first `detectSample`
  * members: they are held, the reader chosen once, and then they are replayed before the
- * rest. Returns null (after reporting why) when the format cannot be told.
+ * rest. When the format cannot be told, that is reported and nothing more is read.
  */
 async function* sniffThenReplay(
   f: FileLoad,
