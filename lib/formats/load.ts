@@ -339,7 +339,10 @@ function readMember(f: FileLoad, item: Item, r: FormatReader, ids: IdAssigner): 
   const p = t.provenance;
   if (item.model !== undefined) p.model = item.model; // the container knows the run (eval.model)
   if (item.dataset !== undefined) p.dataset = item.dataset;
-  t.id = ids.assign(t, item.key);
+  // a keyed container's key is the record's id when it has none (so every id path, e.g. the parallel
+  // labeller's re-numbering from `baseId`, sees it)
+  if (p.recordId === null && item.key !== undefined) p.recordId = item.key;
+  t.id = ids.assign(t);
   const fr = f.fr;
   fr.trajectories++;
   fr.toolCalls += t.calls.length;

@@ -4,7 +4,8 @@
  * Derivation (documented in README "Trajectory ids"):
  * 1. The record's own id when it has one (Fathom `id`, a Responses `response.id`,
  *    tau-bench `task_id` + `trial`, ...); else its key in a keyed container (FireAct's
- *    object keyed by question id, `formats/containers.ts`).
+ *    object keyed by question id, `formats/containers.ts`), which the loader stores as
+ *    `provenance.recordId`.
  * 2. Otherwise `h` + the first 12 hex digits of SHA-1 over the trajectory's content
  *    (format, question, every call's name and raw arguments, final answer): the same rollout
  *    gets the same id wherever its file lives.
@@ -35,18 +36,17 @@ export function contentId(t: Trajectory): string {
   return "h" + h.digest("hex").slice(0, 12);
 }
 
-/** The id before repeats are numbered: the record's own id, else its container key, else the content hash. */
-export function baseId(t: Trajectory, key?: string): string {
-  return t.provenance.recordId ?? key ?? contentId(t);
+/** The id before repeats are numbered: the record's own id (or container key), else the content hash. */
+export function baseId(t: Trajectory): string {
+  return t.provenance.recordId ?? contentId(t);
 }
 
 /** Assigns per-file unique ids in file order. */
 export class IdAssigner {
   private readonly seen = new Map<string, number>();
 
-  /** The id of the next trajectory, `key` being its record's key in a keyed container, if any. */
-  assign(t: Trajectory, key?: string): string {
-    return this.assignBase(baseId(t, key));
+  assign(t: Trajectory): string {
+    return this.assignBase(baseId(t));
   }
 
   /** The id of the next trajectory whose base id (`baseId`) is `base`, in file order. */

@@ -443,6 +443,73 @@ describe("chat dialects on inputs built from the writers' schemas", () => {
     expect(t.truncated).toBe(true);
   });
 
+  it("mini-swe-agent 2.x text-based: commands from extra.actions, outputs in user turns; format errors are no call", async () => {
+    const obs = (out: string) => ({ role: "user", content: `<returncode>0</returncode>\n<output>\n${out}\n</output>` });
+    const v = {
+      info: { mini_version: "2.1.0", exit_status: "Submitted", submission: "the patch" },
+      trajectory_format: "mini-swe-agent-1.1",
+      messages: [
+        { role: "system", content: "sys" },
+        { role: "user", content: "task" },
+        { role: "assistant", content: "```mswea_bash_command\nls\n```", extra: { actions: [{ command: "ls" }] } },
+        obs("a.py"),
+        {
+          role: "user",
+          content: "Format error: expected exactly 1 action, found 2.",
+          extra: { interrupt_type: "FormatError" },
+        },
+        {
+          role: "assistant",
+          content: "```mswea_bash_command\ncat a.py\n```",
+          extra: { actions: [{ command: "cat a.py" }] },
+        },
+        obs("print(1)"),
+        { role: "exit", content: "the patch", extra: { exit_status: "Submitted", submission: "the patch" } },
+      ],
+    };
+    const { trajectories, report } = await load(tmpFile("t2.traj.json", JSON.stringify(v, null, 2)));
+    expect(report.files[0]!.format).toBe("mini-swe-agent");
+    const t = trajectories[0]!;
+    expect(t.calls.map((c) => [c.parsedArguments?.command, c.response])).toEqual([
+      ["ls", obs("a.py").content],
+      ["cat a.py", obs("print(1)").content],
+    ]);
+    expect([t.finalAnswer, t.truncated]).toEqual(["the patch", false]);
+  });
+
+  it("Inspect: a tool reply's error marks its call failed with the error type and message", async () => {
+    const sample = {
+      id: 7,
+      epoch: 1,
+      input: "q",
+      target: "a",
+      messages: [
+        { role: "user", content: "q" },
+        {
+          role: "assistant",
+          content: "",
+          tool_calls: [{ id: "c", function: "web_browser_go", arguments: { url: "http://x" } }],
+        },
+        {
+          role: "tool",
+          tool_call_id: "c",
+          function: "web_browser_go",
+          content: "",
+          error: { type: "timeout", message: "took 180s" },
+        },
+      ],
+      scores: {},
+    };
+    const { trajectories } = await load(tmpFile("s.json", JSON.stringify(sample)));
+    const c = trajectories[0]!.calls[0]!;
+    expect([c.name, c.urls, c.error, c.errorReason]).toEqual([
+      "web_browser_go",
+      ["http://x"],
+      true,
+      "timeout: took 180s",
+    ]);
+  });
+
   it("a file of messages (JSON array or JSON Lines) is one rollout", async () => {
     const msgs = [
       { role: "user", content: "q" },

@@ -35,6 +35,7 @@ describe("containers", () => {
     const { trajectories, report } = await load(tmpFile("keyed.json", JSON.stringify(keyed, null, 2)));
     expect(report.files[0]!.format).toBe("search-r1");
     expect(trajectories.map((t) => t.id)).toEqual(["q17", "q3", "own"]);
+    expect(trajectories.map((t) => t.provenance.recordId)).toEqual(["q17", "q3", "own"]);
     expect(trajectories.map((t) => t.calls.length)).toEqual([1, 1, 1]);
     // a record some reader reads as it is is not a container, whatever its shape
     const single = { a: { x: 1 }, b: { x: 2 } };
