@@ -11,6 +11,11 @@ export interface ReadContext {
   /** 1-based line of the record's first byte. */
   line: number;
   roles: ToolRoles;
+  /**
+   * The record's key when it came out of a keyed container (FireAct's object keyed by
+   * question id): the loader uses it as the id when the trajectory has no `recordId`.
+   */
+  key?: string;
 }
 
 export interface FormatReader {

@@ -17,7 +17,8 @@ import { readRecords, DEFAULT_MAX_RECORD_BYTES } from "../io/read-records.js";
 import type { RawRecord } from "../io/raw-record.js";
 import { RecordError, type FormatReader } from "./format-reader.js";
 import { detectFormat } from "./detect.js";
-import { readerFor } from "./registry.js";
+import { READERS, readerFor } from "./registry.js";
+import { expandContainer, gatherRollout, type Member } from "./containers.js";
 
 export interface LoadOptions {
   /** Skip detection and read every file as this format. */
@@ -81,12 +82,13 @@ export class StrictModeError extends Error {
   }
 }
 
-const TRACE_FILE = /\.(jsonl|json|ndjson)(\.gz)?$/i;
+const TRACE_FILE = /\.(jsonl|json|ndjson)(\.gz)?$|\.(eval|traj)$/i;
 const SKIP_FILE = /\.labels\.jsonl(\.gz)?$/i;
 
 /**
  * Expand directories (recursively, sorted) into trace files: `*.jsonl`, `*.json`,
- * `*.ndjson`, each optionally `.gz`; label sidecars (`*.labels.jsonl`) are skipped.
+ * `*.ndjson`, each optionally `.gz`, Inspect `*.eval` logs and SWE-agent `*.traj` files;
+ * label sidecars (`*.labels.jsonl`) are skipped.
  * Plain file paths are kept as given, whatever their extension.
  */
 export async function expandPaths(paths: readonly string[]): Promise<string[]> {
@@ -104,7 +106,9 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
       continue;
     }
     const walk = async (dir: string): Promise<void> => {
-      const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+        a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+      );
       for (const e of entries) {
         const full = join(dir, e.name);
         if (e.isDirectory()) await walk(full);
@@ -147,14 +151,20 @@ function fileError(err: unknown): string {
   }
 }
 
-/**
- * Stream the trajectories of one file. Issues go to `report.issues` and the file's counts
- * to a `FileReport` appended to `report.files` as soon as reading starts.
- */
-export async function* streamTrajectories(path: string, opts: LoadOptions = {}, report: LoadReport = emptyReport()): AsyncGenerator<Trajectory> {
+/** The per-file state the load steps share: the file's report and the issue sink. */
+interface FileLoad {
+  path: string;
+  opts: LoadOptions;
+  fr: FileReport;
+  roles: ToolRoles;
+  /** Readable records framed so far (before container expansion). */
+  records: number;
+  issue(i: Omit<LoadIssue, "file">): void;
+}
+
+function openFileLoad(path: string, opts: LoadOptions, report: LoadReport): FileLoad {
   const fr = newFileReport(path);
   report.files.push(fr);
-  const roles: ToolRoles = toolRoles(opts.toolRoles);
   const issue = (i: Omit<LoadIssue, "file">): void => {
     const full: LoadIssue = { file: path, ...i };
     report.issues.push(full);
@@ -163,117 +173,209 @@ export async function* streamTrajectories(path: string, opts: LoadOptions = {}, 
       if (opts.strict) throw new StrictModeError(full);
     } else fr.warnings++;
   };
+  return { path, opts, fr, roles: toolRoles(opts.toolRoles), records: 0, issue };
+}
 
-  let size = 0;
+/** Step 1: the file's size in bytes (the byte range's for a range read), or null when there is nothing to read. */
+async function sizeOf(f: FileLoad): Promise<number | null> {
+  let size: number;
   try {
-    const st = await stat(path);
+    const st = await stat(f.path);
     if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     size = st.size;
   } catch (err) {
-    fr.unreadable = true;
-    issue({ line: 0, reason: `cannot read file: ${fileError(err)}`, excerpt: "", severity: "error" });
-    return;
+    f.fr.unreadable = true;
+    f.issue({ line: 0, reason: `cannot read file: ${fileError(err)}`, excerpt: "", severity: "error" });
+    return null;
   }
-  if (opts.byteRange) {
-    if (!opts.format) throw new Error("byteRange needs an explicit format");
-    size = opts.byteRange.end - opts.byteRange.start;
-  } else if (size === 0) {
-    issue({ line: 0, reason: "empty file: no records", excerpt: "", severity: "warning" });
-    return;
+  if (f.opts.byteRange) {
+    if (!f.opts.format) throw new Error("byteRange needs an explicit format");
+    return f.opts.byteRange.end - f.opts.byteRange.start;
   }
+  if (size === 0) {
+    f.issue({ line: 0, reason: "empty file: no records", excerpt: "", severity: "warning" });
+    return null;
+  }
+  return size;
+}
 
-  let reader: FormatReader | null = opts.format ? readerFor(opts.format) : null;
-  fr.format = reader?.name ?? null;
-  const held: RawRecord[] = [];
-  const sampleN = opts.detectSample ?? 20;
-  let sampled = 0;
-  const ids = new IdAssigner();
+/** Step 2: the file's framed records, one at a time; a read failure ends them with a file-level error. */
+async function* framed(f: FileLoad, size: number): AsyncGenerator<RawRecord> {
+  const onProgress = f.opts.onProgress;
+  try {
+    for await (const batch of readRecords(f.path, {
+      range: f.opts.byteRange,
+      maxRecordBytes: f.opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
+      onProgress: onProgress ? (n) => onProgress(n, size, f.path) : undefined,
+    })) {
+      for (const rec of batch) yield rec;
+    }
+  } catch (err) {
+    if (err instanceof StrictModeError) throw err;
+    f.fr.unreadable = true;
+    f.issue({ line: 0, reason: `cannot read file: ${fileError(err)}`, excerpt: "", severity: "error" });
+  }
+}
 
-  const handle = function* (rec: RawRecord, r: FormatReader): Generator<Trajectory> {
+/** A readable rollout record, or a record that could not be framed. */
+type Item = ({ kind: "member" } & Member) | { kind: "bad"; line: number; reason: string; excerpt: string };
+
+const recognised = (v: unknown): boolean => READERS.some((r) => r.detect(v) > 0);
+
+/** Step 3: containers of rollouts (Inspect logs, keyed objects) expanded into their members. */
+async function* members(f: FileLoad, records: AsyncIterable<RawRecord>): AsyncGenerator<Item> {
+  for await (const rec of records) {
     if (rec.kind === "bad") {
-      issue({ line: rec.line, reason: rec.reason, excerpt: rec.excerpt, severity: "error" });
-      return;
+      yield rec;
+      continue;
     }
-    let t: Trajectory;
-    try {
-      t = r.read(rec.value, { file: path, line: rec.line, roles });
-    } catch (err) {
-      if (err instanceof RecordError) {
-        const text = JSON.stringify(rec.value) ?? "";
-        issue({ line: rec.line, reason: err.message, excerpt: text.length > 120 ? text.slice(0, 120) + "…" : text, severity: "error" });
-        return;
-      }
-      if (err instanceof StrictModeError) throw err;
-      // a reader bug must not lose the rest of the file: report it as this record's problem
-      issue({ line: rec.line, reason: `internal reader error (please report): ${(err as Error).message}`, excerpt: "", severity: "error" });
-      return;
+    f.records++;
+    const { members: ms, container } = expandContainer(rec.value, rec.line, recognised);
+    if (container === "inspect-log" && ms.length === 0) {
+      f.issue({
+        line: rec.line,
+        reason: "an Inspect log without samples (header only): no rollouts",
+        excerpt: "",
+        severity: "warning",
+      });
     }
-    t.id = ids.assign(t);
-    fr.trajectories++;
-    fr.toolCalls += t.calls.length;
-    for (const c of t.calls) fr.byRole[c.role]++;
-    fr.verdicts[t.verdict]++;
-    if (t.finalAnswer !== null) fr.withAnswer++;
-    if (t.truncated) fr.truncated++;
-    if (t.anomalies.length) issue({ line: rec.line, reason: t.anomalies.join("; "), excerpt: "", severity: "warning" });
-    yield t;
-  };
+    for (const m of ms) yield { kind: "member", ...m };
+  }
+}
 
+/** The message naming every format, from the registry. */
+function formatList(): string {
+  return READERS.map((r) => r.name).join(", ");
+}
+
+/**
+ * Step 4: the reader. Forced by `format`, else detected from the first `detectSample`
+ * members: they are held, the reader chosen once, and then they are replayed before the
+ * rest. When the format cannot be told, that is reported and nothing more is read.
+ */
+async function* sniffThenReplay(
+  f: FileLoad,
+  items: AsyncIterable<Item>,
+): AsyncGenerator<{ item: Item; reader: FormatReader }> {
+  const forced = f.opts.format ? readerFor(f.opts.format) : null;
+  let reader: FormatReader | null = forced;
+  f.fr.format = reader?.name ?? null;
+  const sampleN = f.opts.detectSample ?? 20;
+  const held: Item[] = [];
+  let sampled = 0;
   const decide = (): FormatReader | null => {
-    const d = detectFormat(held.filter((h) => h.kind === "value").map((h) => (h as { value: unknown }).value));
+    const d = detectFormat(held.flatMap((h) => (h.kind === "member" ? [h.value] : [])));
     if (!d.format) {
-      fr.unreadable = true;
-      issue({
+      f.fr.unreadable = true;
+      f.issue({
         line: 0,
-        reason: `could not tell the format from the first ${sampled} records; pass --format (one of fathom, qwen-agent, openai-chat, openai-responses, r1-searcher, search-r1, search-o1, react, verl)`,
+        reason: `could not tell the format from the first ${sampled} records; pass --format (one of ${formatList()})`,
         excerpt: "",
         severity: "error",
       });
       return null;
     }
-    fr.format = d.format;
+    f.fr.format = d.format;
     return readerFor(d.format);
   };
-
-  let undecidable = false;
-  try {
-    for await (const batch of readRecords(path, {
-      range: opts.byteRange,
-      maxRecordBytes: opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
-      onProgress: opts.onProgress ? (n) => opts.onProgress!(n, size, path) : undefined,
-    })) {
-      for (const rec of batch) {
-        if (undecidable) continue;
-        if (!reader) {
-          held.push(rec);
-          if (rec.kind === "value") sampled++;
-          if (sampled < sampleN) continue;
-          reader = decide();
-          if (!reader) {
-            undecidable = true;
-            continue;
-          }
-          for (const h of held.splice(0)) yield* handle(h, reader);
-          continue;
-        }
-        yield* handle(rec, reader);
-      }
+  for await (const item of items) {
+    if (reader) {
+      yield { item, reader };
+      continue;
     }
-  } catch (err) {
-    if (err instanceof StrictModeError) throw err;
-    fr.unreadable = true;
-    issue({ line: 0, reason: `cannot read file: ${fileError(err)}`, excerpt: "", severity: "error" });
+    held.push(item);
+    if (item.kind === "member") sampled++;
+    if (sampled < sampleN) continue;
+    reader = decide();
+    if (!reader) return; // the rest of the file is not read
+    for (const h of held.splice(0)) yield { item: h, reader };
+  }
+  if (reader || !held.length) {
+    if (f.records === 0 && !forced)
+      f.issue({ line: 0, reason: "no records (only blank lines)", excerpt: "", severity: "warning" });
     return;
   }
-  if (!reader && !undecidable && held.length) {
-    if (sampled === 0) {
-      for (const h of held) if (h.kind === "bad") issue({ line: h.line, reason: h.reason, excerpt: h.excerpt, severity: "error" });
-      return;
+  if (sampled === 0) {
+    for (const h of held)
+      if (h.kind === "bad") f.issue({ line: h.line, reason: h.reason, excerpt: h.excerpt, severity: "error" });
+    return;
+  }
+  reader = decide();
+  if (reader) for (const h of held) yield { item: h, reader };
+}
+
+/** Step 5: one member read into a trajectory, counted in the file's report; bad ones become issues. */
+function readMember(f: FileLoad, item: Item, r: FormatReader, ids: IdAssigner): Trajectory | null {
+  if (item.kind === "bad") {
+    f.issue({ line: item.line, reason: item.reason, excerpt: item.excerpt, severity: "error" });
+    return null;
+  }
+  let t: Trajectory;
+  try {
+    t = r.read(item.value, {
+      file: f.path,
+      line: item.line,
+      roles: f.roles,
+      ...(item.key !== undefined ? { key: item.key } : {}),
+    });
+  } catch (err) {
+    if (err instanceof RecordError) {
+      const text = JSON.stringify(item.value) ?? "";
+      const excerpt = text.length > 120 ? text.slice(0, 120) + "…" : text;
+      f.issue({ line: item.line, reason: err.message, excerpt, severity: "error" });
+      return null;
     }
-    reader = decide();
-    if (reader) for (const h of held.splice(0)) yield* handle(h, reader);
-  } else if (!reader && !undecidable && held.length === 0) {
-    issue({ line: 0, reason: "no records (only blank lines)", excerpt: "", severity: "warning" });
+    if (err instanceof StrictModeError) throw err;
+    // a reader bug must not lose the rest of the file: report it as this record's problem
+    const msg = err instanceof Error ? err.message : String(err);
+    f.issue({
+      line: item.line,
+      reason: `internal reader error (please report): ${msg}`,
+      excerpt: "",
+      severity: "error",
+    });
+    return null;
+  }
+  const p = t.provenance;
+  if (item.model !== undefined) p.model = item.model; // the container knows the run (eval.model)
+  if (item.dataset !== undefined) p.dataset = item.dataset;
+  // a keyed container's key is the record's id when it has none (so every id path, e.g. the parallel
+  // labeller's re-numbering from `baseId`, sees it)
+  if (p.recordId === null && item.key !== undefined) p.recordId = item.key;
+  t.id = ids.assign(t);
+  const fr = f.fr;
+  fr.trajectories++;
+  fr.toolCalls += t.calls.length;
+  for (const c of t.calls) fr.byRole[c.role]++;
+  fr.verdicts[t.verdict]++;
+  if (t.finalAnswer !== null) fr.withAnswer++;
+  if (t.truncated) fr.truncated++;
+  if (t.anomalies.length)
+    f.issue({ line: item.line, reason: t.anomalies.join("; "), excerpt: "", severity: "warning" });
+  return t;
+}
+
+/**
+ * Stream the trajectories of one file. Issues go to `report.issues` and the file's counts
+ * to a `FileReport` appended to `report.files` as soon as reading starts.
+ *
+ * Steps: the file's size → framed records (io/) → a file of messages or events gathered
+ * into one record → containers expanded into members → the reader (forced, or detected on
+ * the first members, which are then replayed) → each member read, with a per-file id.
+ */
+export async function* streamTrajectories(
+  path: string,
+  opts: LoadOptions = {},
+  report: LoadReport = emptyReport(),
+): AsyncGenerator<Trajectory> {
+  const f = openFileLoad(path, opts, report);
+  const size = await sizeOf(f);
+  if (size === null) return;
+  const ids = new IdAssigner();
+  const items = members(f, gatherRollout(framed(f, size)));
+  for await (const { item, reader } of sniffThenReplay(f, items)) {
+    const t = readMember(f, item, reader, ids);
+    if (t) yield t;
   }
 }
 

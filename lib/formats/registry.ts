@@ -11,6 +11,10 @@ import { searchR1Reader } from "./search-r1.js";
 import { searchO1Reader } from "./search-o1.js";
 import { reactReader } from "./react.js";
 import { verlReader } from "./verl.js";
+import { verifiersReader } from "./verifiers.js";
+import { inspectReader } from "./inspect.js";
+import { sweAgentReader } from "./swe-agent.js";
+import { miniSweAgentReader } from "./mini-swe-agent.js";
 
 export const READERS: readonly FormatReader[] = [
   fathomReader,
@@ -22,6 +26,10 @@ export const READERS: readonly FormatReader[] = [
   searchO1Reader,
   reactReader,
   verlReader,
+  verifiersReader,
+  inspectReader,
+  sweAgentReader,
+  miniSweAgentReader,
 ];
 
 export const FORMAT_NAMES: readonly FormatName[] = FormatNameSchema.options;

@@ -3,7 +3,9 @@
  *
  * Derivation (documented in README "Trajectory ids"):
  * 1. The record's own id when it has one (Fathom `id`, a Responses `response.id`,
- *    tau-bench `task_id` + `trial`, ...).
+ *    tau-bench `task_id` + `trial`, ...); else its key in a keyed container (FireAct's
+ *    object keyed by question id, `formats/containers.ts`), which the loader stores as
+ *    `provenance.recordId`.
  * 2. Otherwise `h` + the first 12 hex digits of SHA-1 over the trajectory's content
  *    (format, question, every call's name and raw arguments, final answer): the same rollout
  *    gets the same id wherever its file lives.
@@ -34,7 +36,7 @@ export function contentId(t: Trajectory): string {
   return "h" + h.digest("hex").slice(0, 12);
 }
 
-/** The id before repeats are numbered: the record's own id, else the content hash. */
+/** The id before repeats are numbered: the record's own id (or container key), else the content hash. */
 export function baseId(t: Trajectory): string {
   return t.provenance.recordId ?? contentId(t);
 }

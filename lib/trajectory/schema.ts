@@ -25,6 +25,10 @@ export const FormatNameSchema = z.enum([
   "search-o1",
   "react",
   "verl",
+  "verifiers",
+  "inspect",
+  "swe-agent",
+  "mini-swe-agent",
 ]);
 export type FormatName = z.infer<typeof FormatNameSchema>;
 

@@ -1,0 +1,202 @@
+/**
+ * Chat messages as the writers store them, normalised into turns: the message list found by
+ * its shape, content as a string or a list of parts, tool calls as objects or JSON strings,
+ * `function` as an object or a name, arguments as a JSON string or an object.
+ *
+ * Layouts seen (each in the writer's own code or files):
+ * - OpenAI Chat: `tool_calls[{id, type, function{name, arguments: JSON string}}]`, replies
+ *   `{role: "tool", tool_call_id}`; legacy `function_call{name, arguments}` / role `function`.
+ * - verifiers (PrimeIntellect-ai/verifiers@a60a606, `verifiers/legacy/utils/message_utils.py`
+ *   `sanitize_tool_calls`): each call is written with `json.dumps`, so `tool_calls` is a list
+ *   of JSON strings; a pydantic `ToolCall` dumps flat as `{id, name, arguments}`; replies of
+ *   older writers carry no `tool_call_id` (pair in order); `reasoning_content` beside content.
+ * - Inspect AI (UKGovernmentBEIS/inspect_ai@499e615, `src/inspect_ai/tool/_tool_call.py`,
+ *   `model/_chat_message.py`): `tool_calls[{id, function: "<name>", arguments: {object},
+ *   parse_error?, view?}]`; replies `{role: "tool", tool_call_id, function, error?{type,
+ *   message}}`; content a string or `[{type: "text", text} | {type: "reasoning", reasoning}]`;
+ *   in `.eval` logs strings may be `attachment://<hash>` references into the sample's
+ *   `attachments` (resolved here).
+ * - SWE-agent (SWE-agent/SWE-agent@3ea751c, `sweagent/agent/agents.py`): `history` turns with
+ *   `thought`, `action` and `tool_calls`; replies `{role: "tool", tool_call_ids: [id]}`;
+ *   demonstrations are in the history with `is_demo: true` (skipped: not this run's calls).
+ */
+import type { CallTargets } from "../trajectory/call-arguments.js";
+import { parseArgumentsObject } from "../trajectory/call-arguments.js";
+import { isObject, type Json } from "./record-fields.js";
+
+/** One tool call as written. */
+export interface ChatCall {
+  id: string | null;
+  name: string;
+  /** Raw argument text (a JSON object's text when the writer stored an object). */
+  argText: string;
+  args: Record<string, unknown> | null;
+  malformed: string | null;
+  targets?: Partial<CallTargets>;
+}
+
+/** One message, normalised. */
+export interface ChatTurn {
+  role: string;
+  text: string;
+  reasoning: string;
+  calls: ChatCall[];
+  /** Ids of the calls this message replies to (`tool_call_id`, SWE-agent's `tool_call_ids`). */
+  replyTo: string[];
+  /** A failure the message itself reports (Inspect's tool `error`). */
+  error: string | null;
+  /** The raw message. */
+  raw: Json;
+}
+
+/** Resolves Inspect `attachment://` references (identity elsewhere). */
+export type Resolve = (s: string) => string;
+
+const ATTACHMENT = "attachment://";
+
+/** A resolver over an Inspect sample's `attachments` map. */
+export function attachmentResolver(attachments: unknown): Resolve {
+  if (!isObject(attachments)) return (s) => s;
+  return (s) => {
+    if (!s.startsWith(ATTACHMENT)) return s;
+    const v = attachments[s.slice(ATTACHMENT.length)];
+    return typeof v === "string" ? v : s;
+  };
+}
+
+/** Text and reasoning of a content field: a string, a list of parts, or null. */
+export function contentText(c: unknown, resolve: Resolve): { text: string; reasoning: string } {
+  if (typeof c === "string") return { text: resolve(c), reasoning: "" };
+  if (!Array.isArray(c)) return { text: "", reasoning: "" };
+  let text = "";
+  let reasoning = "";
+  for (const p of c) {
+    if (typeof p === "string") text += resolve(p);
+    else if (isObject(p)) {
+      if (typeof p.text === "string") text += resolve(p.text);
+      else if (typeof p.reasoning === "string") reasoning += resolve(p.reasoning);
+    }
+  }
+  return { text, reasoning };
+}
+
+function resolveDeep(v: unknown, resolve: Resolve): unknown {
+  if (typeof v === "string") return resolve(v);
+  if (Array.isArray(v)) return v.map((x) => resolveDeep(x, resolve));
+  if (isObject(v)) {
+    const out: Json = {};
+    for (const [k, x] of Object.entries(v)) out[k] = resolveDeep(x, resolve);
+    return out;
+  }
+  return v;
+}
+
+/** One entry of a `tool_calls` list: an object or its JSON text. */
+export function chatCall(entry: unknown, resolve: Resolve): ChatCall {
+  let tc: unknown = entry;
+  if (typeof entry === "string") {
+    try {
+      tc = JSON.parse(entry);
+    } catch {
+      return { id: null, name: "", argText: entry, args: null, malformed: "tool call is not valid JSON" };
+    }
+  }
+  if (!isObject(tc)) return { id: null, name: "", argText: "", args: null, malformed: "tool call is not an object" };
+  const fn = tc.function;
+  const name = isObject(fn) ? fn.name : typeof fn === "string" ? fn : tc.name;
+  const rawArgs = isObject(fn) ? fn.arguments : tc.arguments;
+  let argText: string;
+  let args: Record<string, unknown> | null;
+  if (typeof rawArgs === "string") {
+    argText = resolve(rawArgs);
+    args = parseArgumentsObject(argText);
+  } else if (isObject(rawArgs)) {
+    const resolved = resolveDeep(rawArgs, resolve);
+    args = isObject(resolved) ? resolved : null;
+    argText = JSON.stringify(resolved);
+  } else {
+    argText = JSON.stringify(rawArgs ?? {});
+    args = rawArgs === undefined || rawArgs === null ? {} : null;
+  }
+  const id = typeof tc.id === "string" ? tc.id : null;
+  const parseError = typeof tc.parse_error === "string" && tc.parse_error ? tc.parse_error : null;
+  const malformed =
+    typeof name !== "string" || !name
+      ? "tool call has no function name"
+      : parseError !== null
+        ? `arguments could not be parsed: ${parseError}`
+        : args
+          ? null
+          : "arguments are not a JSON object";
+  return { id, name: typeof name === "string" ? name : "", argText, args, malformed };
+}
+
+function idList(m: Json): string[] {
+  if (typeof m.tool_call_id === "string") return [m.tool_call_id];
+  if (Array.isArray(m.tool_call_ids)) return m.tool_call_ids.filter((x): x is string => typeof x === "string");
+  return [];
+}
+
+function errorOf(e: unknown): string | null {
+  if (typeof e === "string" && e) return e;
+  if (!isObject(e)) return null;
+  const type = typeof e.type === "string" ? e.type : "error";
+  return typeof e.message === "string" && e.message && e.message !== "..." ? `${type}: ${e.message}` : type;
+}
+
+/**
+ * Normalise one message; null for an entry without a string role or a demonstration turn
+ * (`is_demo`). `null` entries are left to the caller to report.
+ */
+export function chatTurn(m: unknown, resolve: Resolve): ChatTurn | null {
+  if (!isObject(m) || typeof m.role !== "string") return null;
+  const { text, reasoning: inline } = contentText(m.content, resolve);
+  const reasoning = typeof m.reasoning_content === "string" ? m.reasoning_content : inline;
+  const list = Array.isArray(m.tool_calls) ? m.tool_calls : isObject(m.function_call) ? [m.function_call] : [];
+  const calls = list.map((tc) =>
+    tc === m.function_call ? chatCall({ function: tc }, resolve) : chatCall(tc, resolve),
+  );
+  return { role: m.role, text, reasoning, calls, replyTo: idList(m), error: errorOf(m.error), raw: m };
+}
+
+/** Where a record's messages were found. */
+export interface Conversation {
+  messages: unknown[];
+  /** The object holding them (the record itself; empty for a bare array). */
+  holder: Json;
+  /**
+   * How many leading messages are the prompt the policy was given (verifiers `prompt`):
+   * their user turn is the question, but their assistant turns (few-shot examples) are not
+   * the rollout's steps.
+   */
+  context: number;
+}
+
+/** Keys that hold a whole conversation, in the order they are tried. */
+export const MESSAGE_KEYS = ["messages", "history", "traj", "conversation"] as const;
+
+/**
+ * The message list of a record, found by its shape: a bare array of messages,
+ * `prompt` + `completion` (verifiers; a string prompt is the user turn), or a list under
+ * `messages`, `history`, `traj` or `conversation`.
+ */
+export function conversationOf(v: unknown): Conversation | null {
+  if (Array.isArray(v)) return { messages: v, holder: {}, context: 0 };
+  if (!isObject(v)) return null;
+  if (Array.isArray(v.completion) && (Array.isArray(v.prompt) || typeof v.prompt === "string")) {
+    const prompt = typeof v.prompt === "string" ? [{ role: "user", content: v.prompt }] : (v.prompt as unknown[]);
+    return { messages: [...prompt, ...v.completion], holder: v, context: prompt.length };
+  }
+  for (const k of MESSAGE_KEYS) {
+    const x = v[k];
+    if (Array.isArray(x) && x.some((m) => isObject(m) && typeof m.role === "string"))
+      return { messages: x, holder: v, context: 0 };
+  }
+  for (const k of MESSAGE_KEYS) if (Array.isArray(v[k])) return { messages: v[k] as unknown[], holder: v, context: 0 };
+  return null;
+}
+
+/** The role-bearing message objects of a list. */
+export function messageObjects(msgs: readonly unknown[]): Json[] {
+  return msgs.filter((m): m is Json => isObject(m) && typeof m.role === "string");
+}

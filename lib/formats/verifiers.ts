@@ -1,0 +1,50 @@
+/**
+ * verifiers / prime-rl eval `results.jsonl` (`prime eval`, `vf-eval`): one rollout a line,
+ * `{example_id | id, prompt[], completion[], task, info, answer, reward, …metrics}`.
+ *
+ * As written (PrimeIntellect-ai/verifiers@a60a606, `verifiers/legacy/utils/save_utils.py`
+ * `state_to_output` and `message_utils.py` `sanitize_tool_calls`; sample
+ * CodeAgentCN/prime-environments@101a4f5 `environments/browsecomp/outputs/evals/…/results.jsonl`):
+ * `prompt` + `completion` are chat messages; an assistant turn's `tool_calls` is a list of
+ * JSON strings (`{"id", "type", "function": {"name", "arguments"}}`, or a flat
+ * `{"id", "name", "arguments"}` from a pydantic `ToolCall`); older writers drop the replies'
+ * `tool_call_id`, so replies pair in order. Rows can end on a call that got no reply (the
+ * turn cap): that call is kept with `response: null` and the row is `truncated`, as it is
+ * when the writer's `is_truncated` is true. Rollouts of one example share `example_id`
+ * (older: `id`), which is their id (repeats numbered `#k`) and group. Verdict from `reward`
+ * when it is 0 or 1.
+ */
+import { chatReader } from "./chat-reader.js";
+import { messageObjects } from "./chat-messages.js";
+import type { FormatReader } from "./format-reader.js";
+import { goldList, isObject, pickNumber, pickString, verdictOf } from "./record-fields.js";
+
+const KNOWN = new Set(["prompt", "completion", "example_id", "id", "task", "answer", "reward", "is_truncated"]);
+
+export const verifiersReader: FormatReader = chatReader({
+  name: "verifiers",
+  description: "verifiers / prime-rl eval results.jsonl: prompt + completion messages, reward, info",
+  known: KNOWN,
+
+  detect(value) {
+    if (!isObject(value) || !Array.isArray(value.completion)) return 0;
+    if (!Array.isArray(value.prompt) && typeof value.prompt !== "string") return 0;
+    const objs = messageObjects(value.completion);
+    if (objs.length === 0 && value.completion.length > 0) return 0;
+    return "reward" in value || "example_id" in value || "info" in value ? 0.99 : 0.9;
+  },
+
+  meta(o, b) {
+    const id = pickString(o, "example_id", "id");
+    b.recordId = id;
+    b.groupId = id;
+    b.dataset = pickString(o, "task");
+    b.goldAnswers = goldList(o.answer);
+    b.score = pickNumber(o, "reward");
+    b.verdict = verdictOf(b.score === 0 || b.score === 1 ? b.score : undefined);
+  },
+
+  finish(o, b, state) {
+    if (o.is_truncated === true || (o.is_truncated === undefined && state.endsUnanswered)) b.truncated = true;
+  },
+});
