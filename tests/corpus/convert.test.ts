@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import {
   convertToCorpus,
   Corpus,
+  DEFAULT_HEURISTIC,
   formatValid,
   loadTrajectories,
   readLabelSet,
@@ -65,7 +66,7 @@ describe("convertToCorpus options", () => {
   it("never writes to its options (a deeply frozen options object converts like a fresh one)", async () => {
     const make = (): ConvertOptions => ({
       label: "h",
-      labellerOptions: { verifyBudget: 2 },
+      labellerOptions: structuredClone({ ...DEFAULT_HEURISTIC, verifyBudget: 2 }),
       partCalls: 150,
       labelSets: [{ name: "truth", path: EVAL_LABELS }],
       engine: { memoryLimit: "256MB" },
@@ -136,7 +137,9 @@ describe("corpus columns", () => {
         expect(r).toEqual(expected);
         expect(Object.keys(r)).toEqual(Object.keys(expected));
       });
-      const labels = await c.sql(`SELECT * FROM labels WHERE trajectory_id = '${t.id.replace(/'/g, "''")}' ORDER BY call_index`);
+      const labels = await c.sql(
+        `SELECT * FROM labels WHERE trajectory_id = '${t.id.replace(/'/g, "''")}' ORDER BY call_index`,
+      );
       expect(labels.map((r) => [r.label_set, r.file, r.call_index, r.tool, r.role])).toEqual(
         t.calls.map((call) => ["h", EVAL, call.index, call.name, call.role]),
       );
