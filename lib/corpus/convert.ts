@@ -10,21 +10,24 @@
  *   atomically after each source, and readers use only the parts it lists. A killed run leaves
  *   the previous corpus readable; the next run deletes unlisted files and completes the work.
  *
- * The run is a sequence of named steps (clean up → per source: plan, read + label into the stager,
- * write parts, commit the manifest → per label set: stage, write parts, commit). What the steps
- * share is one explicit `Run` object; the caller's options are only read, never written.
+ * - `jobs` > 1: worker threads read and label whole files (convert-pool.ts, convert-worker.ts) and
+ *   send their rows as column values; this thread stays the only writer, staging them in file
+ *   order, so the Parquet bytes do not depend on the number of jobs.
+ *
+ * The run is a sequence of named steps (clean up → per source: plan, read + label (here or in a
+ * worker), stage, write parts, commit the manifest → per label set: stage, write parts, commit).
+ * What the steps share is one explicit `Run` object; the caller's options are only read.
  */
 import { mkdir, stat } from "node:fs/promises";
 import type { Stats } from "node:fs";
 import { expandPaths, streamTrajectories, emptyReport, type LoadOptions, type LoadReport } from "../formats/load.js";
-import { trajectoryKey } from "../trajectory/ids.js";
-import type { Trajectory } from "../trajectory/schema.js";
 import { HeuristicLabeller, type HeuristicOptions } from "../labels/heuristic-labeller.js";
 import { labelSync } from "../labels/run-labeller.js";
 import { readLabelSet } from "../labels/label-set.js";
 import { Engine, type EngineOptions } from "./duckdb.js";
 import { CONVERT_ORIGIN, emptyManifest, type CorpusManifest, type SourceEntry } from "./corpus-schema.js";
 import {
+  CorpusError,
   readCorpusManifest,
   removeParts,
   removeUnlisted,
@@ -32,6 +35,8 @@ import {
   writeManifest,
 } from "./corpus-manifest.js";
 import { Stager, type WrittenParts } from "./stager.js";
+import { ChunkBuilder, rowValues, type RowChunk } from "./row-chunk.js";
+import { ConvertPool, type PoolTask, type SourceRows } from "./convert-pool.js";
 
 export { CorpusError, manifestParts, readCorpusManifest } from "./corpus-manifest.js";
 
@@ -44,6 +49,12 @@ export interface ConvertOptions extends LoadOptions {
   labelSets?: ReadonlyArray<{ name: string; path: string }>;
   /** Calls per Parquet part (default 250,000). */
   partCalls?: number;
+  /**
+   * Worker threads that read and label the sources (default 1: all in this thread). Each worker
+   * takes whole files; one writer stages their rows in file order, so the corpus is byte-identical
+   * whatever the number. Progress (`onProgress`) then advances a chunk at a time.
+   */
+  jobs?: number;
   engine?: EngineOptions;
 }
 
@@ -60,6 +71,9 @@ export interface ConvertResult {
 }
 
 const DEFAULT_PART_CALLS = 250_000;
+/** Rows (trajectories, calls and labels) per chunk a worker sends, and unacknowledged rows per worker. */
+const CHUNK_ROWS = 4096;
+const WINDOW_ROWS = 32 * CHUNK_ROWS;
 
 /** Labels made while converting: the set's name and its labeller. */
 interface Labelling {
@@ -102,22 +116,33 @@ export async function convertToCorpus(
   dir: string,
   opts: ConvertOptions = {},
 ): Promise<ConvertResult> {
+  const jobs = opts.jobs ?? 1;
+  if (!Number.isInteger(jobs) || jobs < 1) throw new CorpusError(`jobs must be a whole number ≥ 1 (got ${jobs})`);
   const manifest = await cleanUp(dir);
   const db = await Engine.open({ memoryLimit: "512MB", ...opts.engine });
+  let pool: { pool: ConvertPool; taskOf: Map<number, number> } | null = null;
   try {
     const run = await startRun(dir, opts, manifest, db);
-    for (const file of await expandPaths(paths)) {
+    const files = await expandPaths(paths);
+    if (jobs > 1) pool = await startPool(run, files, jobs);
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i]!;
+      const task = pool?.taskOf.get(i);
+      const pooled = pool && task !== undefined ? pool.pool.rows(task) : null;
       const src = await planSource(run, file);
       if (!src) {
         run.result.skipped.push(file);
+        if (pooled) await drain(pooled);
         continue;
       }
-      await commitSource(run, src, await readAndLabel(run, src));
+      const rows = pooled ?? readInThread(run, file);
+      await commitSource(run, src, await readAndLabel(run, src, rows, pooled !== null));
     }
     for (const ls of opts.labelSets ?? []) await importLabelSet(run, ls);
     if (run.labelling) run.result.labelSets.unshift(run.labelling.name);
     return run.result;
   } finally {
+    await pool?.pool.close();
     db.close();
   }
 }
@@ -167,9 +192,51 @@ async function planSource(run: Run, file: string): Promise<PlannedSource | null>
   return { file, stat: st, prev };
 }
 
-/** Step 2: stream the source's trajectories (and their labels) into the stager, writing parts as it fills. */
-async function readAndLabel(run: Run, src: PlannedSource): Promise<ReadSource> {
-  const { stager, labelling } = run;
+/** Step 2 in this thread: read the source's trajectories (and label them), a chunk per trajectory. */
+function readInThread(run: Run, file: string): SourceRows {
+  const report = emptyReport();
+  const { labelling } = run;
+  const chunks = async function* (): AsyncGenerator<RowChunk> {
+    const b = new ChunkBuilder();
+    for await (const t of streamTrajectories(file, run.opts, report)) {
+      b.add(t, labelling ? { set: labelling.name, rows: labelSync(labelling.labeller, t) } : null);
+      yield b.take();
+    }
+  };
+  return { chunks: chunks(), report: () => report };
+}
+
+/** Step 2 in workers: start them on every source the manifest does not already hold unchanged. */
+async function startPool(
+  run: Run,
+  files: readonly string[],
+  jobs: number,
+): Promise<{ pool: ConvertPool; taskOf: Map<number, number> }> {
+  const { format, toolRoles, strict, maxRecordBytes, detectSample } = run.opts;
+  const label = run.labelling ? { name: run.labelling.name, options: run.opts.labellerOptions } : null;
+  const tasks: PoolTask[] = [];
+  const taskOf = new Map<number, number>();
+  for (let i = 0; i < files.length; i++) {
+    // planned against the manifest as it is now; the writer plans again when it reaches the file
+    if (!(await planSource(run, files[i]!))) continue;
+    taskOf.set(i, tasks.length);
+    tasks.push({ file: files[i]!, load: { format, toolRoles, strict, maxRecordBytes, detectSample }, label });
+  }
+  return { pool: new ConvertPool(tasks, jobs, { chunkRows: CHUNK_ROWS, windowRows: WINDOW_ROWS }), taskOf };
+}
+
+/** Read and drop a worker's rows of a source the writer skips (a path given twice). */
+async function drain(rows: SourceRows): Promise<void> {
+  try {
+    for await (const chunk of rows.chunks) void chunk;
+  } catch {
+    // the source is skipped: its problems are not this run's
+  }
+}
+
+/** Steps 3 and 4: stage a source's rows, writing parts whenever `partCalls` calls are staged. */
+async function readAndLabel(run: Run, src: PlannedSource, rows: SourceRows, pooled: boolean): Promise<ReadSource> {
+  const { stager } = run;
   const entry: SourceEntry = {
     path: src.file,
     size: src.stat?.size ?? 0,
@@ -182,33 +249,25 @@ async function readAndLabel(run: Run, src: PlannedSource): Promise<ReadSource> {
     parts: { trajectories: [], calls: [] },
     labels: {},
   };
-  const read: ReadSource = { entry, labelParts: [], labelRows: 0, report: emptyReport() };
+  const labelParts: string[] = [];
+  let labelRows = 0;
   const take = (p: WrittenParts) => {
     if (p.trajectories) entry.parts.trajectories.push(p.trajectories);
     if (p.calls) entry.parts.calls.push(p.calls);
-    if (p.labels) read.labelParts.push(p.labels);
+    if (p.labels) labelParts.push(p.labels);
   };
-  for await (const t of streamTrajectories(src.file, run.opts, read.report)) {
-    stageTrajectory(stager, t);
-    entry.trajectories++;
-    entry.calls += t.calls.length;
-    if (labelling) {
-      for (const row of labelSync(labelling.labeller, t)) {
-        stager.append("labels", { set: labelling.name, row });
-        read.labelRows++;
-      }
-    }
-    if (stager.staged("calls") >= run.partCalls) take(await stager.flush(run.manifest));
+  const onProgress = pooled ? run.opts.onProgress : undefined;
+  for await (const chunk of rows.chunks) {
+    await stager.appendChunk(chunk, async (calls, labels) => {
+      entry.trajectories++;
+      entry.calls += calls;
+      labelRows += labels;
+      if (stager.staged("calls") >= run.partCalls) take(await stager.flush(run.manifest));
+    });
+    if (onProgress && chunk.bytesRead !== null) onProgress(chunk.bytesRead, entry.size, src.file);
   }
   take(await stager.flush(run.manifest));
-  return read;
-}
-
-/** Step 3: stage one trajectory's row and its calls' rows. */
-function stageTrajectory(stager: Stager, t: Trajectory): void {
-  const key = trajectoryKey(t);
-  stager.append("trajectories", { t, key });
-  for (const call of t.calls) stager.append("calls", { t, key, call });
+  return { entry, labelParts, labelRows, report: rows.report() };
 }
 
 /** Step 4: commit a read source: the new entry replaces the old one (and its labels) in one manifest write. */
@@ -274,7 +333,7 @@ async function importLabelSet(run: Run, ls: { readonly name: string; readonly pa
     if (p.labels) parts.push(p.labels);
   };
   for (const row of set.rows) {
-    stager.append("labels", { set: ls.name, row });
+    stager.append("labels", rowValues("labels", { set: ls.name, row }));
     if (stager.staged("labels") >= run.partCalls) take(await stager.flush(m));
   }
   take(await stager.flush(m));

@@ -1,44 +1,43 @@
 /**
- * Staging tables in DuckDB, one per corpus table, written out as Parquet parts. A row is appended
- * by walking its table's column list (corpus-schema.ts): each column computes its own value, so
- * nothing here knows which columns a table has or in which order.
+ * Staging tables in DuckDB, one per corpus table, written out as Parquet parts. Rows arrive as
+ * column values (row-chunk.ts: each column computed its own value), checked against the column's
+ * SQL type as they are appended; nothing here knows which columns a table has.
  */
 import { mkdir, rename } from "node:fs/promises";
 import { join } from "node:path";
 import type { DuckDBAppender } from "@duckdb/node-api";
-import { Engine, lit } from "./duckdb.js";
+import { Engine, lit, type SqlValue } from "./duckdb.js";
 import {
   createTableSql,
   TABLE_NAMES,
   TABLES,
-  type CorpusColumn,
+  type Column,
   type CorpusManifest,
   type TableName,
-  type TableRows,
 } from "./corpus-schema.js";
+import type { RowChunk } from "./row-chunk.js";
 
 /** Part paths written by one flush, by table (a table with no staged rows writes none). */
 export type WrittenParts = Partial<Record<TableName, string>>;
 
-function appendValue<R>(a: DuckDBAppender, c: CorpusColumn<R>, row: R): void {
+/** Append `v` to `a` as a value of column `c` (an internal error when its type is not the column's). */
+function appendValue(a: DuckDBAppender, table: TableName, c: Column, v: SqlValue | undefined): void {
+  if (v === null || v === undefined) return a.appendNull();
   switch (c.type) {
-    case "VARCHAR": {
-      const v = c.get(row);
-      return v === null || v === undefined ? a.appendNull() : a.appendVarchar(v);
-    }
-    case "INTEGER": {
-      const v = c.get(row);
-      return v === null || v === undefined ? a.appendNull() : a.appendInteger(v);
-    }
-    case "DOUBLE": {
-      const v = c.get(row);
-      return v === null || v === undefined || !Number.isFinite(v) ? a.appendNull() : a.appendDouble(v);
-    }
-    case "BOOLEAN": {
-      const v = c.get(row);
-      return v === null || v === undefined ? a.appendNull() : a.appendBoolean(v);
-    }
+    case "VARCHAR":
+      if (typeof v === "string") return a.appendVarchar(v);
+      break;
+    case "INTEGER":
+      if (typeof v === "number") return a.appendInteger(v);
+      break;
+    case "DOUBLE":
+      if (typeof v === "number") return Number.isFinite(v) ? a.appendDouble(v) : a.appendNull();
+      break;
+    case "BOOLEAN":
+      if (typeof v === "boolean") return a.appendBoolean(v);
+      break;
   }
+  throw new Error(`${table}.${c.name}: a ${typeof v} is not a ${c.type} value`);
 }
 
 export class Stager {
@@ -67,13 +66,29 @@ export class Stager {
     return this.rows[t];
   }
 
-  append<T extends TableName>(t: T, row: TableRows[T]): void {
+  /** Stage one row of table `t` from `values` at `offset` (its columns in order); returns the next offset. */
+  append(t: TableName, values: readonly SqlValue[], offset = 0): number {
     const a = this.apps.get(t);
     if (!a) throw new Error(`staging table ${t} is not open`);
-    const columns: readonly CorpusColumn<TableRows[T]>[] = TABLES[t];
-    for (const c of columns) appendValue(a, c, row);
+    const columns = TABLES[t];
+    for (let i = 0; i < columns.length; i++) appendValue(a, t, columns[i]!, values[offset + i]);
     a.endRow();
     this.rows[t]++;
+    return offset + columns.length;
+  }
+
+  /** Stage every row of a chunk, calling `after` after each trajectory (with its calls and label rows). */
+  async appendChunk(chunk: RowChunk, after: (calls: number, labels: number) => Promise<void>): Promise<void> {
+    let [ot, oc, ol] = [0, 0, 0];
+    const v = chunk.values;
+    for (let i = 0; i < chunk.calls.length; i++) {
+      ot = this.append("trajectories", v.trajectories, ot);
+      const calls = chunk.calls[i]!;
+      const labels = chunk.labels[i]!;
+      for (let k = 0; k < calls; k++) oc = this.append("calls", v.calls, oc);
+      for (let k = 0; k < labels; k++) ol = this.append("labels", v.labels, ol);
+      await after(calls, labels);
+    }
   }
 
   /**
