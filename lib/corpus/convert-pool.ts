@@ -1,13 +1,17 @@
 /**
- * Worker threads for a conversion with `jobs` > 1: one task per source file, given out in file
- * order to `jobs` workers (convert-worker.ts); each task's rows come back as a stream of chunks
- * that the single writer (convertToCorpus) consumes in file order. A chunk is acknowledged when the
- * writer takes it, which lets its worker read on (each worker runs at most `windowRows` ahead).
+ * Worker threads for a conversion with `jobs` > 1: one task per source file or per byte range of
+ * a large JSON Lines file, given out in file order to `jobs` workers (convert-worker.ts); each
+ * task's rows come back as a stream of chunks that the single writer (convertToCorpus) consumes
+ * in file order, the ranges of a file one after the other with their ids numbered in file order.
+ * A chunk is acknowledged when the writer takes it, which lets its worker read on (each worker
+ * runs at most `windowRows` ahead).
  */
 import { Worker } from "node:worker_threads";
-import { StrictModeError, type LoadReport } from "../formats/load.js";
+import { emptyReport, StrictModeError, type FileReport, type LoadReport } from "../formats/load.js";
+import { IdAssigner } from "../trajectory/ids.js";
+import { ToolRoleSchema, VerdictSchema } from "../trajectory/schema.js";
 import type { ConvertTask, FromWorker, ToWorker } from "./convert-worker.js";
-import type { RowChunk } from "./row-chunk.js";
+import { renumberIds, type RowChunk } from "./row-chunk.js";
 
 export type PoolTask = Omit<ConvertTask, "index" | "chunkRows" | "windowRows">;
 
@@ -117,8 +121,57 @@ export class ConvertPool {
     };
   }
 
+  /**
+   * The rows of one file read as the tasks `indices` (its byte ranges in order, or the whole file):
+   * ids renumbered in file order across ranges, the ranges' reports merged into one.
+   */
+  fileRows(indices: readonly number[]): SourceRows {
+    if (indices.length === 1) return this.rows(indices[0]!);
+    const parts = indices.map((i) => ({ rows: this.rows(i), start: this.tasks[i]?.load.byteRange?.start ?? 0 }));
+    const ids = new IdAssigner();
+    const chunks = async function* (): AsyncGenerator<RowChunk> {
+      for (const p of parts) {
+        for await (const c of p.rows.chunks) {
+          renumberIds(c, ids);
+          if (c.bytesRead !== null) c.bytesRead += p.start;
+          yield c;
+        }
+      }
+    };
+    return { chunks: chunks(), report: () => mergeRangeReports(parts.map((p) => p.rows.report())) };
+  }
+
   async close(): Promise<void> {
     this.stopped = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+/** One file's load report from the reports of its byte ranges, in order. */
+function mergeRangeReports(reports: readonly LoadReport[]): LoadReport {
+  const out = emptyReport();
+  let fr: FileReport | null = null;
+  for (const r of reports) {
+    out.issues.push(...r.issues);
+    out.trajectories += r.trajectories;
+    out.toolCalls += r.toolCalls;
+    const part = r.files[0];
+    if (!part) continue;
+    if (!fr) {
+      fr = { ...part, byRole: { ...part.byRole }, verdicts: { ...part.verdicts } };
+      continue;
+    }
+    fr.format ??= part.format;
+    fr.trajectories += part.trajectories;
+    fr.toolCalls += part.toolCalls;
+    for (const k of ToolRoleSchema.options) fr.byRole[k] += part.byRole[k];
+    for (const k of VerdictSchema.options) fr.verdicts[k] += part.verdicts[k];
+    fr.withAnswer += part.withAnswer;
+    fr.truncated += part.truncated;
+    fr.errors += part.errors;
+    fr.warnings += part.warnings;
+    fr.unreadable ||= part.unreadable;
+  }
+  if (fr) out.files.push(fr);
+  return out;
 }

@@ -1,5 +1,6 @@
 /**
- * Worker thread of a conversion with `jobs` > 1 (convert-pool.ts): reads one source file, labels
+ * Worker thread of a conversion with `jobs` > 1 (convert-pool.ts): reads one source file (or one
+ * byte range of a JSON Lines file), labels
  * every trajectory with the deterministic labeller when asked, and sends the rows back as chunks of
  * column values (row-chunk.ts), in file order, then the file's load report. It runs ahead of the
  * writer by at most `windowRows` unacknowledged rows, so memory stays bounded when the writer is
@@ -14,7 +15,8 @@ import { ChunkBuilder, type RowChunk } from "./row-chunk.js";
 export interface ConvertTask {
   index: number;
   file: string;
-  load: Pick<LoadOptions, "format" | "toolRoles" | "strict" | "maxRecordBytes" | "detectSample">;
+  /** How to read it; with `byteRange`, one range of a JSON Lines file (ids then count repeats in the range). */
+  load: Pick<LoadOptions, "format" | "toolRoles" | "strict" | "maxRecordBytes" | "detectSample" | "byteRange">;
   label: { name: string; options: Partial<HeuristicOptions> | undefined } | null;
   /** Rows per chunk sent. */
   chunkRows: number;

@@ -10,9 +10,10 @@
  *   atomically after each source, and readers use only the parts it lists. A killed run leaves
  *   the previous corpus readable; the next run deletes unlisted files and completes the work.
  *
- * - `jobs` > 1: worker threads read and label whole files (convert-pool.ts, convert-worker.ts) and
- *   send their rows as column values; this thread stays the only writer, staging them in file
- *   order, so the Parquet bytes do not depend on the number of jobs.
+ * - `jobs` > 1: worker threads read and label files, large JSON Lines files in byte ranges
+ *   (convert-pool.ts, convert-worker.ts), and send their rows as column values; this thread stays
+ *   the only writer, staging them in file order with ids numbered in file order, so the Parquet
+ *   bytes do not depend on the number of jobs.
  *
  * The run is a sequence of named steps (clean up → per source: plan, read + label (here or in a
  * worker), stage, write parts, commit the manifest → per label set: stage, write parts, commit).
@@ -21,6 +22,8 @@
 import { mkdir, stat } from "node:fs/promises";
 import type { Stats } from "node:fs";
 import { expandPaths, streamTrajectories, emptyReport, type LoadOptions, type LoadReport } from "../formats/load.js";
+import { splitJsonlRanges } from "../io/read-records.js";
+import type { FormatName } from "../trajectory/schema.js";
 import { HeuristicLabeller, type HeuristicOptions } from "../labels/heuristic-labeller.js";
 import { labelSync } from "../labels/run-labeller.js";
 import { readLabelSet } from "../labels/label-set.js";
@@ -50,9 +53,10 @@ export interface ConvertOptions extends LoadOptions {
   /** Calls per Parquet part (default 250,000). */
   partCalls?: number;
   /**
-   * Worker threads that read and label the sources (default 1: all in this thread). Each worker
-   * takes whole files; one writer stages their rows in file order, so the corpus is byte-identical
-   * whatever the number. Progress (`onProgress`) then advances a chunk at a time.
+   * Worker threads that read and label the sources (default 1: all in this thread). Workers take
+   * files, and large JSON Lines files in byte ranges; one writer stages their rows in file order,
+   * so the corpus is byte-identical whatever the number. Progress (`onProgress`) then advances a
+   * chunk at a time.
    */
   jobs?: number;
   engine?: EngineOptions;
@@ -74,6 +78,8 @@ const DEFAULT_PART_CALLS = 250_000;
 /** Rows (trajectories, calls and labels) per chunk a worker sends, and unacknowledged rows per worker. */
 const CHUNK_ROWS = 4096;
 const WINDOW_ROWS = 32 * CHUNK_ROWS;
+/** Bytes per range when a large JSON Lines file is read by several workers. */
+const RANGE_BYTES = 32 << 20;
 
 /** Labels made while converting: the set's name and its labeller. */
 interface Labelling {
@@ -120,15 +126,15 @@ export async function convertToCorpus(
   if (!Number.isInteger(jobs) || jobs < 1) throw new CorpusError(`jobs must be a whole number ≥ 1 (got ${jobs})`);
   const manifest = await cleanUp(dir);
   const db = await Engine.open({ memoryLimit: "512MB", ...opts.engine });
-  let pool: { pool: ConvertPool; taskOf: Map<number, number> } | null = null;
+  let pool: { pool: ConvertPool; taskOf: Map<number, number[]> } | null = null;
   try {
     const run = await startRun(dir, opts, manifest, db);
     const files = await expandPaths(paths);
     if (jobs > 1) pool = await startPool(run, files, jobs);
     for (let i = 0; i < files.length; i++) {
       const file = files[i]!;
-      const task = pool?.taskOf.get(i);
-      const pooled = pool && task !== undefined ? pool.pool.rows(task) : null;
+      const tasks = pool?.taskOf.get(i);
+      const pooled = pool && tasks ? pool.pool.fileRows(tasks) : null;
       const src = await planSource(run, file);
       if (!src) {
         run.result.skipped.push(file);
@@ -211,18 +217,59 @@ async function startPool(
   run: Run,
   files: readonly string[],
   jobs: number,
-): Promise<{ pool: ConvertPool; taskOf: Map<number, number> }> {
+): Promise<{ pool: ConvertPool; taskOf: Map<number, number[]> }> {
   const { format, toolRoles, strict, maxRecordBytes, detectSample } = run.opts;
   const label = run.labelling ? { name: run.labelling.name, options: run.opts.labellerOptions } : null;
   const tasks: PoolTask[] = [];
-  const taskOf = new Map<number, number>();
+  const taskOf = new Map<number, number[]>();
   for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
     // planned against the manifest as it is now; the writer plans again when it reaches the file
-    if (!(await planSource(run, files[i]!))) continue;
-    taskOf.set(i, tasks.length);
-    tasks.push({ file: files[i]!, load: { format, toolRoles, strict, maxRecordBytes, detectSample }, label });
+    const src = await planSource(run, file);
+    if (!src) continue;
+    const split = await planRanges(run, src, jobs);
+    const load = { format: split?.format ?? format, toolRoles, strict, maxRecordBytes, detectSample };
+    const ranges = split?.ranges ?? [undefined];
+    taskOf.set(
+      i,
+      ranges.map((byteRange) => tasks.push({ file, load: { ...load, byteRange }, label }) - 1),
+    );
   }
   return { pool: new ConvertPool(tasks, jobs, { chunkRows: CHUNK_ROWS, windowRows: WINDOW_ROWS }), taskOf };
+}
+
+/**
+ * The byte ranges to read a large JSON Lines file in, in several workers, and the format to read
+ * them as (the one given, else the one a whole-file read detects); null: read the file whole.
+ */
+async function planRanges(
+  run: Run,
+  src: PlannedSource,
+  jobs: number,
+): Promise<{ format: FormatName; ranges: Array<NonNullable<LoadOptions["byteRange"]>> } | null> {
+  const size = src.stat?.size ?? 0;
+  let ranges;
+  try {
+    ranges = await splitJsonlRanges(src.file, Math.max(jobs, Math.ceil(size / RANGE_BYTES)));
+  } catch {
+    return null;
+  }
+  if (ranges.length < 2) return null;
+  const format = run.opts.format ?? (await detectedFormat(run, src.file));
+  return format ? { format, ranges } : null;
+}
+
+/** The format a whole-file read of `file` detects (it reads up to its first trajectory). */
+async function detectedFormat(run: Run, file: string): Promise<FormatName | null> {
+  const { toolRoles, maxRecordBytes, detectSample } = run.opts;
+  const report = emptyReport();
+  const read = streamTrajectories(file, { toolRoles, maxRecordBytes, detectSample }, report);
+  try {
+    await read.next();
+  } finally {
+    await read.return(undefined);
+  }
+  return report.files[0]?.format ?? null;
 }
 
 /** Read and drop a worker's rows of a source the writer skips (a path given twice). */

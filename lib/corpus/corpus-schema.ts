@@ -37,6 +37,12 @@ export interface Column {
 
 interface TypedColumn<R, K extends SqlType> extends Column {
   type: K;
+  /**
+   * The column holds the trajectory's id ("id") or key ("key", `<file>::<id>`, trajectory/ids.ts).
+   * A conversion that reads a file in byte ranges renumbers repeated ids in file order afterwards
+   * (`IdAssigner`), and rewrites these columns only.
+   */
+  identity?: "id" | "key";
   /** The column's value for one row (null / undefined: SQL NULL; a DOUBLE that is not finite is NULL too). */
   get(row: R): SqlTypes[K] | null | undefined;
 }
@@ -62,11 +68,18 @@ export interface LabelSource {
 }
 
 export const TRAJECTORY_COLUMNS: readonly CorpusColumn<TrajectorySource>[] = [
-  { name: "key", type: "VARCHAR", doc: "file::trajectory_id, unique in the corpus", get: (r) => r.key },
+  {
+    name: "key",
+    type: "VARCHAR",
+    doc: "file::trajectory_id, unique in the corpus",
+    identity: "key",
+    get: (r) => r.key,
+  },
   {
     name: "trajectory_id",
     type: "VARCHAR",
     doc: "the trajectory's stable id (lib/trajectory/ids.ts)",
+    identity: "id",
     get: (r) => r.t.id,
   },
   { name: "file", type: "VARCHAR", doc: "source file, as given to convert", get: (r) => r.t.provenance.source.file },
@@ -112,8 +125,14 @@ export const TRAJECTORY_COLUMNS: readonly CorpusColumn<TrajectorySource>[] = [
 ];
 
 export const CALL_COLUMNS: readonly CorpusColumn<CallSource>[] = [
-  { name: "key", type: "VARCHAR", doc: "trajectory key (joins trajectories.key)", get: (r) => r.key },
-  { name: "trajectory_id", type: "VARCHAR", doc: "trajectory id", get: (r) => r.t.id },
+  {
+    name: "key",
+    type: "VARCHAR",
+    doc: "trajectory key (joins trajectories.key)",
+    identity: "key",
+    get: (r) => r.key,
+  },
+  { name: "trajectory_id", type: "VARCHAR", doc: "trajectory id", identity: "id", get: (r) => r.t.id },
   { name: "file", type: "VARCHAR", doc: "source file", get: (r) => r.t.provenance.source.file },
   { name: "line", type: "INTEGER", doc: "the trajectory's line", get: (r) => r.t.provenance.source.line },
   {
@@ -159,7 +178,7 @@ export const LABEL_COLUMNS: readonly CorpusColumn<LabelSource>[] = [
     get: (r) => r.row.source.file,
   },
   { name: "line", type: "INTEGER", doc: "its line", get: (r) => r.row.source.line },
-  { name: "trajectory_id", type: "VARCHAR", doc: "trajectory id", get: (r) => r.row.trajectoryId },
+  { name: "trajectory_id", type: "VARCHAR", doc: "trajectory id", identity: "id", get: (r) => r.row.trajectoryId },
   { name: "call_index", type: "INTEGER", doc: "call index", get: (r) => r.row.callIndex },
   { name: "tool", type: "VARCHAR", doc: "tool name", get: (r) => r.row.tool },
   { name: "role", type: "VARCHAR", doc: "search | page | answer | other", get: (r) => r.row.role },

@@ -101,6 +101,38 @@ describe("convertToCorpus jobs", () => {
     expectSameFiles(join(base, "s1"), join(base, "s2"));
   }, 120_000);
 
+  it("reads a large JSON Lines file in byte ranges: ids repeated across ranges numbered in file order", async () => {
+    const base = tmpDir("jobs-ranges-");
+    const lines = readFileSync(join(TRACES, "generated", "fathom-eval.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean);
+    // ten copies of an eval file: every id repeats ten times, across the ranges; a bad line in the second half
+    const big = join(base, "big.jsonl");
+    const out: string[] = [];
+    for (let k = 0; k < 10; k++) out.push(...lines, ...(k === 6 ? ["{not json"] : []));
+    writeFileSync(big, out.join("\n") + "\n");
+    const { splitJsonlRanges } = await import(pathToFileURL(join(ROOT, "dist", "io", "read-records.js")).href);
+    expect((await splitJsonlRanges(big, 2)).length).toBe(2); // the file is big enough to be split
+    const one = await lib.convertToCorpus([big], join(base, "j1"), { label: "h", partCalls: 1000 });
+    const two = await lib.convertToCorpus([big], join(base, "j2"), { label: "h", partCalls: 1000, jobs: 2 });
+    expect({ ...two, dir: "" }).toEqual({ ...one, dir: "" });
+    expect(two.report.issues.map((i) => [i.line, i.severity])).toEqual([[7 * lines.length + 1, "error"]]);
+    expectSameFiles(join(base, "j1"), join(base, "j2"));
+    const c = await lib.Corpus.open(join(base, "j2"));
+    try {
+      const [r] = await c.sql(
+        "SELECT COUNT(*) AS n, COUNT(DISTINCT trajectory_id) AS ids, COUNT(*) FILTER (WHERE trajectory_id LIKE '%#10') AS tenth FROM trajectories",
+      );
+      expect(r).toEqual({ n: 10 * lines.length, ids: 10 * lines.length, tenth: lines.length });
+      const [l] = await c.sql(
+        "SELECT COUNT(*) AS n FROM labels l JOIN trajectories t ON l.trajectory_id = t.trajectory_id AND l.file = t.file",
+      );
+      expect(l!.n).toBe(two.calls);
+    } finally {
+      c.close();
+    }
+  }, 120_000);
+
   it("rejects a jobs value that is not a whole number ≥ 1", async () => {
     const dir = join(tmpDir("jobs-0-"), "c");
     await expect(lib.convertToCorpus([TRACES], dir, { jobs: 0 })).rejects.toThrow(
