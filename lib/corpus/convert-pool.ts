@@ -42,6 +42,7 @@ export class ConvertPool {
   private readonly workers: Worker[] = [];
   private next = 0;
   private stopped = false;
+  private closing = false;
 
   /**
    * Start `jobs` workers on `tasks` (at most one per task). `chunkRows`: rows per chunk;
@@ -59,6 +60,9 @@ export class ConvertPool {
       this.workers.push(w);
       w.on("message", (m: FromWorker) => this.receive(w, m));
       w.on("error", (err) => this.fail(err));
+      w.on("exit", (code) => {
+        if (!this.closing) this.fail(new Error(`a convert worker thread exited (code ${code})`));
+      });
       this.give(w);
     }
   }
@@ -143,6 +147,7 @@ export class ConvertPool {
 
   async close(): Promise<void> {
     this.stopped = true;
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
