@@ -11,6 +11,11 @@
  * Column types are plain SQL (VARCHAR, INTEGER, DOUBLE, BOOLEAN): no lists, maps or structs, so
  * Spark, Trino, DuckDB or pandas read the files as they are. Lists (a call's queries and URLs) are
  * JSON text. docs/corpus.md documents every column and shows the queries on a cluster engine.
+ *
+ * Each column is declared once below: name, SQL type, doc and the accessor that computes its value
+ * from the trajectory, call or label row it describes. The writer (row-chunk.ts, stager.ts) walks
+ * these lists, so adding a column is one entry here and its line in docs/corpus.md (a test checks
+ * that the docs name every column, in order).
  */
 import { z } from "zod";
 import { formatValid } from "../metrics/format-validity.js";

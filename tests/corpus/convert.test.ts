@@ -2,7 +2,7 @@
  * convertToCorpus itself: options objects are never mutated (calling it twice with the same options
  * object once corrupted the corpus), and every column of every table holds what its doc says.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -13,6 +13,9 @@ import {
   loadTrajectories,
   readLabelSet,
   trajectoryKey,
+  CALL_COLUMNS,
+  LABEL_COLUMNS,
+  TRAJECTORY_COLUMNS,
   type ConvertOptions,
 } from "../../lib/index.js";
 import { ROOT, tmpDir } from "../helpers.js";
@@ -148,4 +151,22 @@ describe("corpus columns", () => {
       c.close();
     }
   }, 60_000);
+});
+
+describe("corpus schema docs", () => {
+  it("docs/corpus.md names every column of every table, in schema order", () => {
+    const doc = readFileSync(join(ROOT, "docs", "corpus.md"), "utf8");
+    const tables = { trajectories: TRAJECTORY_COLUMNS, calls: CALL_COLUMNS, labels: LABEL_COLUMNS };
+    for (const [table, columns] of Object.entries(tables)) {
+      const start = doc.indexOf(`### \`${table}\``);
+      expect([table, start >= 0]).toEqual([table, true]);
+      const rest = doc.slice(doc.indexOf("\n", start) + 1); // below the heading
+      const section = rest.slice(0, rest.search(/^##/m));
+      // `name` in the text, or the first cell of a table row (not the header's "column")
+      const named = [...section.matchAll(/`([a-z_]+)`|^\| ([a-z_]+) \|/gm)]
+        .map((m) => m[1] ?? m[2])
+        .filter((n) => n !== "column");
+      expect([table, [...new Set(named)]]).toEqual([table, columns.map((c) => c.name)]);
+    }
+  });
 });
