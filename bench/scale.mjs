@@ -5,7 +5,8 @@
 // Baselines in the same run: a bare readline + JSON.parse pass over the same files (for convert)
 // and a plain scan of the corpus (SELECT dataset, COUNT(*) … GROUP BY) for the queries.
 //
-//   node bench/scale.mjs [--gb 2] [--settings 1000] [--keep]
+//   node bench/scale.mjs [--gb 2] [--settings 1000] [--jobs 1] [--keep]
+// (--jobs N: convert with N worker threads reading and labelling, convertToCorpus `jobs`)
 import { spawnSync } from "node:child_process";
 import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
@@ -14,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { gb: { type: "string", default: "2" }, settings: { type: "string", default: "1000" }, child: { type: "string" }, dir: { type: "string" }, corpus: { type: "string" }, keep: { type: "boolean" } } });
+const { values } = parseArgs({ options: { gb: { type: "string", default: "2" }, settings: { type: "string", default: "1000" }, jobs: { type: "string", default: "1" }, child: { type: "string" }, dir: { type: "string" }, corpus: { type: "string" }, keep: { type: "boolean" } } });
 const rss = () => process.resourceUsage().maxRSS / 1024;
 
 async function child(kind) {
@@ -30,7 +31,7 @@ async function child(kind) {
     r = { rows };
   } else if (kind === "convert") {
     rmSync(values.corpus, { recursive: true, force: true });
-    const res = await m.convertToCorpus([values.dir], values.corpus, { label: "heuristic" });
+    const res = await m.convertToCorpus([values.dir], values.corpus, { label: "heuristic", jobs: Number(values.jobs) });
     r = { trajectories: res.trajectories, calls: res.calls, errors: res.report.issues.filter((i) => i.severity === "error").length };
   } else {
     const c = await m.Corpus.open(values.corpus);
@@ -74,7 +75,7 @@ if (sizeOf() < targetBytes) {
 const bytes = sizeOf();
 
 function run(kind) {
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", kind, "--dir", traces, "--corpus", corpus, "--settings", values.settings], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", kind, "--dir", traces, "--corpus", corpus, "--settings", values.settings, "--jobs", values.jobs], { encoding: "utf8", maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`${kind} failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -89,7 +90,7 @@ const s = (ms) => (ms / 1000).toFixed(1);
 const report = {
   input: { files: readdirSync(traces).filter((f) => f.endsWith(".jsonl")).length, GB: +(bytes / 1024 ** 3).toFixed(2), trajectories: conv.trajectories, calls: conv.calls, parquetMB: Math.round(parquetBytes / 1048576) },
   baselineParse: { s: +s(parse.ms), MBps: Math.round(bytes / 1048576 / (parse.ms / 1000)), maxRssMB: Math.round(parse.maxRssMB) },
-  convertAndLabel: { s: +s(conv.ms), MBps: Math.round(bytes / 1048576 / (conv.ms / 1000)), ratioToParse: +(conv.ms / parse.ms).toFixed(2), maxRssMB: Math.round(conv.maxRssMB) },
+  convertAndLabel: { jobs: Number(values.jobs), s: +s(conv.ms), MBps: Math.round(bytes / 1048576 / (conv.ms / 1000)), ratioToParse: +(conv.ms / parse.ms).toFixed(2), maxRssMB: Math.round(conv.maxRssMB) },
   baselineScan: { s: +(scan.ms / 1000).toFixed(2), maxRssMB: Math.round(scan.maxRssMB) },
   aggregateByDataset: { s: +(agg.ms / 1000).toFixed(2), ratioToScan: +(agg.ms / scan.ms).toFixed(1), maxRssMB: Math.round(agg.maxRssMB), datasets: agg.rows.length },
   sweep: { settings: sw.settings, s: +s(sw.ms), ratioToScan: +(sw.ms / scan.ms).toFixed(1), maxRssMB: Math.round(sw.maxRssMB) },

@@ -2,26 +2,46 @@
  * `convertToCorpus`: trace files → a Parquet corpus directory (corpus-schema.ts), streaming.
  *
  * - Trajectories are read one at a time (streamTrajectories) and appended to small DuckDB staging
- *   tables; every `partCalls` calls the staging tables are written out as Parquet parts and
- *   emptied, so memory stays flat however large the input is.
+ *   tables (stager.ts); every `partCalls` calls the staging tables are written out as Parquet parts
+ *   and emptied, so memory stays flat however large the input is.
  * - Incremental: a source already in the manifest with the same size and mtime is skipped; a
  *   changed one is converted again and its old parts dropped; new sources and label sets append.
  * - Interrupt-safe: parts are written under a temporary name and renamed; the manifest is replaced
  *   atomically after each source, and readers use only the parts it lists. A killed run leaves
  *   the previous corpus readable; the next run deletes unlisted files and completes the work.
+ *
+ * - `jobs` > 1: worker threads read and label files, large JSON Lines files in byte ranges
+ *   (convert-pool.ts, convert-worker.ts), and send their rows as column values; this thread stays
+ *   the only writer, staging them in file order with ids numbered in file order, so the Parquet
+ *   bytes do not depend on the number of jobs.
+ *
+ * The run is a sequence of named steps (clean up → per source: plan, read + label (here or in a
+ * worker), stage, write parts, commit the manifest → per label set: stage, write parts, commit).
+ * What the steps share is one explicit `Run` object; the caller's options are only read.
  */
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import type { DuckDBAppender } from "@duckdb/node-api";
+import { mkdir, stat } from "node:fs/promises";
+import type { Stats } from "node:fs";
 import { expandPaths, streamTrajectories, emptyReport, type LoadOptions, type LoadReport } from "../formats/load.js";
-import { trajectoryKey } from "../trajectory/ids.js";
-import type { LabelRow, Trajectory } from "../trajectory/schema.js";
+import { splitJsonlRanges } from "../io/read-records.js";
+import type { FormatName } from "../trajectory/schema.js";
 import { HeuristicLabeller, type HeuristicOptions } from "../labels/heuristic-labeller.js";
 import { labelSync } from "../labels/run-labeller.js";
 import { readLabelSet } from "../labels/label-set.js";
-import { formatValid } from "../metrics/format-validity.js";
-import { Engine, lit, type EngineOptions } from "./duckdb.js";
-import { CorpusManifestSchema, createTableSql, emptyManifest, MANIFEST_FILE, TABLES, type CorpusManifest, type SourceEntry, type TableName } from "./corpus-schema.js";
+import { Engine, type EngineOptions } from "./duckdb.js";
+import { CONVERT_ORIGIN, emptyManifest, type CorpusManifest, type SourceEntry } from "./corpus-schema.js";
+import {
+  CorpusError,
+  readCorpusManifest,
+  removeParts,
+  removeUnlisted,
+  syncConvertLabelSets,
+  writeManifest,
+} from "./corpus-manifest.js";
+import { Stager, type WrittenParts } from "./stager.js";
+import { ChunkBuilder, rowValues, type RowChunk } from "./row-chunk.js";
+import { ConvertPool, type PoolTask, type SourceRows } from "./convert-pool.js";
+
+export { CorpusError, manifestParts, readCorpusManifest } from "./corpus-manifest.js";
 
 export interface ConvertOptions extends LoadOptions {
   /** Label every call with the deterministic labeller while converting, into a label set of this name. */
@@ -32,6 +52,13 @@ export interface ConvertOptions extends LoadOptions {
   labelSets?: ReadonlyArray<{ name: string; path: string }>;
   /** Calls per Parquet part (default 250,000). */
   partCalls?: number;
+  /**
+   * Worker threads that read and label the sources (default 1: all in this thread). Workers take
+   * files, and large JSON Lines files in byte ranges; one writer stages their rows in file order,
+   * so the corpus is byte-identical whatever the number. Progress (`onProgress`) then advances a
+   * chunk at a time.
+   */
+  jobs?: number;
   engine?: EngineOptions;
 }
 
@@ -47,300 +74,335 @@ export interface ConvertResult {
   manifest: CorpusManifest;
 }
 
-export class CorpusError extends Error {}
+const DEFAULT_PART_CALLS = 250_000;
+/** Rows (trajectories, calls and labels) per chunk a worker sends, and unacknowledged rows per worker. */
+const CHUNK_ROWS = 4096;
+const WINDOW_ROWS = 32 * CHUNK_ROWS;
+/** Bytes per range when a large JSON Lines file is read by several workers. */
+const RANGE_BYTES = 32 << 20;
 
-/** Read a corpus manifest (null when `dir` holds none). */
-export async function readCorpusManifest(dir: string): Promise<CorpusManifest | null> {
-  let text: string;
-  try {
-    text = await readFile(join(dir, MANIFEST_FILE), "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw err;
-  }
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (err) {
-    throw new CorpusError(`${join(dir, MANIFEST_FILE)}: not valid JSON (${(err as Error).message})`);
-  }
-  const r = CorpusManifestSchema.safeParse(v);
-  if (!r.success) {
-    const sv = (v as { schemaVersion?: unknown })?.schemaVersion;
-    throw new CorpusError(`${join(dir, MANIFEST_FILE)}: not a sounding corpus manifest of schema version 1${sv !== undefined ? ` (schemaVersion ${JSON.stringify(sv)})` : ""}: ${r.error.issues[0]?.message ?? ""}`);
-  }
-  return r.data;
+/** Labels made while converting: the set's name and its labeller. */
+interface Labelling {
+  name: string;
+  labeller: HeuristicLabeller;
+  /** The B_v the labels are made with. */
+  labelsBv: number;
 }
 
-async function writeManifest(dir: string, m: CorpusManifest): Promise<void> {
-  const tmp = join(dir, `${MANIFEST_FILE}.tmp`);
-  await writeFile(tmp, JSON.stringify(m, null, 1) + "\n");
-  await rename(tmp, join(dir, MANIFEST_FILE));
+/** Everything the steps of one conversion share. Only `manifest`, `result` and the stager change. */
+interface Run {
+  readonly dir: string;
+  readonly opts: Readonly<ConvertOptions>;
+  readonly partCalls: number;
+  readonly labelling: Labelling | null;
+  readonly stager: Stager;
+  /** The manifest being built: steps change it, then commit it (writeManifest). */
+  readonly manifest: CorpusManifest;
+  readonly result: ConvertResult;
 }
 
-/** Every part the manifest lists, by table. */
-export function manifestParts(m: CorpusManifest): Record<TableName, string[]> {
-  return {
-    trajectories: m.sources.flatMap((s) => s.parts.trajectories),
-    calls: m.sources.flatMap((s) => s.parts.calls),
-    labels: Object.values(m.labelSets).flatMap((l) => l.parts),
-  };
+/** A source file to convert, with what the manifest knew of it. */
+interface PlannedSource {
+  file: string;
+  stat: Stats | null;
+  prev: SourceEntry | undefined;
 }
 
-/** Delete files under the table folders that the manifest does not list (left by a killed run). */
-async function removeUnlisted(dir: string, m: CorpusManifest): Promise<void> {
-  const listed = new Set(Object.values(manifestParts(m)).flat());
-  for (const t of Object.keys(TABLES)) {
-    let names: string[];
-    try {
-      names = await readdir(join(dir, t));
-    } catch {
-      continue;
-    }
-    for (const n of names) if (!listed.has(`${t}/${n}`)) await rm(join(dir, t, n), { force: true });
-  }
-  await rm(join(dir, `${MANIFEST_FILE}.tmp`), { force: true });
-}
-
-/** Staging tables in DuckDB, written out as Parquet parts. */
-class Stager {
-  private apps = new Map<TableName, DuckDBAppender>();
-  rows: Record<TableName, number> = { trajectories: 0, calls: 0, labels: 0 };
-
-  constructor(
-    private readonly db: Engine,
-    private readonly dir: string,
-    private readonly m: CorpusManifest,
-  ) {}
-
-  async init(): Promise<void> {
-    for (const t of Object.keys(TABLES) as TableName[]) await this.db.run(createTableSql(t, `staging_${t}`));
-    await this.open();
-  }
-
-  private async open(): Promise<void> {
-    for (const t of Object.keys(TABLES) as TableName[]) this.apps.set(t, await this.db.appender(`staging_${t}`));
-  }
-
-  app(t: TableName): DuckDBAppender {
-    return this.apps.get(t)!;
-  }
-
-  /** Write the staged rows of each table as a part; returns the new part paths by table. */
-  async flush(): Promise<Partial<Record<TableName, string>>> {
-    for (const a of this.apps.values()) a.closeSync();
-    this.apps.clear();
-    const out: Partial<Record<TableName, string>> = {};
-    for (const t of Object.keys(TABLES) as TableName[]) {
-      if (!this.rows[t]) continue;
-      const rel = `${t}/part-${String(this.m.nextPart++).padStart(6, "0")}.parquet`;
-      const tmp = join(this.dir, `${rel}.tmp`);
-      await mkdir(join(this.dir, t), { recursive: true });
-      await this.db.run(`COPY staging_${t} TO ${lit(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
-      await rename(tmp, join(this.dir, rel));
-      await this.db.run(`DELETE FROM staging_${t}`);
-      this.rows[t] = 0;
-      out[t] = rel;
-    }
-    await this.open();
-    return out;
-  }
-}
-
-const str = (a: DuckDBAppender, v: string | null | undefined) => (v === null || v === undefined ? a.appendNull() : a.appendVarchar(v));
-const int = (a: DuckDBAppender, v: number | null | undefined) => (v === null || v === undefined ? a.appendNull() : a.appendInteger(v));
-const bool = (a: DuckDBAppender, v: boolean | null | undefined) => (v === null || v === undefined ? a.appendNull() : a.appendBoolean(v));
-
-function appendTrajectory(s: Stager, t: Trajectory): void {
-  const a = s.app("trajectories");
-  const p = t.provenance;
-  str(a, trajectoryKey(t));
-  str(a, t.id);
-  str(a, p.source.file);
-  int(a, p.source.line);
-  str(a, p.format);
-  str(a, p.model);
-  str(a, p.dataset);
-  int(a, p.trainingStep);
-  str(a, p.groupId);
-  str(a, t.verdict);
-  bool(a, t.verdict === "correct");
-  bool(a, formatValid(t));
-  bool(a, t.truncated);
-  int(a, t.calls.length);
-  int(a, t.steps.length);
-  str(a, t.question);
-  str(a, t.finalAnswer);
-  a.endRow();
-  s.rows.trajectories++;
-  const c = s.app("calls");
-  for (const call of t.calls) {
-    str(c, trajectoryKey(t));
-    str(c, t.id);
-    str(c, p.source.file);
-    int(c, p.source.line);
-    int(c, call.index);
-    int(c, call.step);
-    str(c, call.name);
-    str(c, call.role);
-    str(c, JSON.stringify(call.queries));
-    str(c, JSON.stringify(call.urls));
-    int(c, call.queries.length);
-    int(c, call.urls.length);
-    str(c, call.goal);
-    bool(c, call.error);
-    str(c, call.errorReason);
-    int(c, call.response?.length ?? 0);
-    c.endRow();
-    s.rows.calls++;
-  }
-}
-
-function appendLabel(s: Stager, set: string, r: LabelRow): void {
-  const a = s.app("labels");
-  str(a, set);
-  str(a, r.source.file);
-  int(a, r.source.line);
-  str(a, r.trajectoryId);
-  int(a, r.callIndex);
-  str(a, r.tool);
-  str(a, r.role);
-  str(a, r.label);
-  if (r.utility === null || !Number.isFinite(r.utility)) a.appendNull();
-  else a.appendDouble(r.utility);
-  int(a, r.claim);
-  bool(a, r.check);
-  str(a, r.labeller);
-  str(a, r.version);
-  str(a, r.configHash);
-  a.endRow();
-  s.rows.labels++;
+/** What reading one source staged and wrote: its new entry and label parts (not yet committed). */
+interface ReadSource {
+  entry: SourceEntry;
+  labelParts: string[];
+  labelRows: number;
+  report: LoadReport;
 }
 
 /** Convert trace files (and label sets) into the corpus at `dir`, creating or extending it. */
-export async function convertToCorpus(paths: readonly string[], dir: string, opts: ConvertOptions = {}): Promise<ConvertResult> {
+export async function convertToCorpus(
+  paths: readonly string[],
+  dir: string,
+  opts: ConvertOptions = {},
+): Promise<ConvertResult> {
+  const jobs = opts.jobs ?? 1;
+  if (!Number.isInteger(jobs) || jobs < 1) throw new CorpusError(`jobs must be a whole number ≥ 1 (got ${jobs})`);
+  const manifest = await cleanUp(dir);
+  const db = await Engine.open({ memoryLimit: "512MB", ...opts.engine });
+  let pool: { pool: ConvertPool; taskOf: Map<number, number[]> } | null = null;
+  try {
+    const run = await startRun(dir, opts, manifest, db);
+    const files = await expandPaths(paths);
+    if (jobs > 1) pool = await startPool(run, files, jobs);
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i]!;
+      const tasks = pool?.taskOf.get(i);
+      const pooled = pool && tasks ? pool.pool.fileRows(tasks) : null;
+      const src = await planSource(run, file);
+      if (!src) {
+        run.result.skipped.push(file);
+        if (pooled) await drain(pooled);
+        continue;
+      }
+      const rows = pooled ?? readInThread(run, file);
+      await commitSource(run, src, await readAndLabel(run, src, rows, pooled !== null));
+    }
+    for (const ls of opts.labelSets ?? []) await importLabelSet(run, ls);
+    if (run.labelling) run.result.labelSets.unshift(run.labelling.name);
+    return run.result;
+  } finally {
+    await pool?.pool.close();
+    db.close();
+  }
+}
+
+/** Step 0: open (or start) the corpus at `dir` and delete what a killed run left behind. */
+async function cleanUp(dir: string): Promise<CorpusManifest> {
   await mkdir(dir, { recursive: true });
   const m = (await readCorpusManifest(dir)) ?? emptyManifest();
   await removeUnlisted(dir, m);
-  const db = await Engine.open({ memoryLimit: "512MB", ...opts.engine });
-  const report = emptyReport();
-  const res: ConvertResult = { dir, added: [], replaced: [], skipped: [], labelSets: [], trajectories: 0, calls: 0, report, manifest: m };
-  const partCalls = opts.partCalls ?? 250_000;
-  const labeller = opts.label ? new HeuristicLabeller(opts.labellerOptions) : null;
-  const labelSetName = opts.label;
-  try {
-    const stager = new Stager(db, dir, m);
-    await stager.init();
-    for (const file of await expandPaths(paths)) {
-      let st;
-      try {
-        st = await stat(file);
-      } catch {
-        st = null;
-      }
-      const prev = m.sources.find((s) => s.path === file);
-      if (prev && st && prev.size === st.size && prev.mtimeMs === st.mtimeMs && (!labelSetName || prev.labels[labelSetName])) {
-        res.skipped.push(file);
-        continue;
-      }
-      const entry: SourceEntry = { path: file, size: st?.size ?? 0, mtimeMs: st?.mtimeMs ?? 0, format: null, trajectories: 0, calls: 0, errors: 0, warnings: 0, parts: { trajectories: [], calls: [] }, labels: {} };
-      const labelParts: string[] = [];
-      let labelRows = 0;
-      const take = (p: Partial<Record<TableName, string>>) => {
-        if (p.trajectories) entry.parts.trajectories.push(p.trajectories);
-        if (p.calls) entry.parts.calls.push(p.calls);
-        if (p.labels) labelParts.push(p.labels);
-      };
-      const fileReport = emptyReport();
-      for await (const t of streamTrajectories(file, opts, fileReport)) {
-        appendTrajectory(stager, t);
-        entry.trajectories++;
-        entry.calls += t.calls.length;
-        if (labeller) {
-          for (const r of labelSync(labeller, t)) {
-            appendLabel(stager, labelSetName!, r);
-            labelRows++;
-          }
-        }
-        if (stager.rows.calls >= partCalls) take(await stager.flush());
-      }
-      take(await stager.flush());
-      const fr = fileReport.files[0];
-      report.files.push(...fileReport.files);
-      report.issues.push(...fileReport.issues);
-      report.trajectories += fileReport.trajectories;
-      report.toolCalls += fileReport.toolCalls;
-      const old = prev ? [...prev.parts.trajectories, ...prev.parts.calls, ...Object.values(prev.labels).flatMap((l) => l.parts)] : [];
-      if (!fr || fr.unreadable) {
-        // nothing to record (the report says why); a file that vanished leaves the corpus
-        for (const p of [...entry.parts.trajectories, ...entry.parts.calls, ...labelParts]) await rm(join(dir, p), { force: true });
-        if (prev) {
-          m.sources = m.sources.filter((s) => s !== prev);
-          syncConvertLabelSets(m);
-          await writeManifest(dir, m);
-          for (const p of old) await rm(join(dir, p), { force: true });
-        }
-        continue;
-      }
-      entry.format = fr.format ?? null;
-      entry.errors = fr.errors;
-      entry.warnings = fr.warnings;
-      if (labeller && labelSetName) {
-        entry.labels[labelSetName] = { parts: labelParts, rows: labelRows };
-        if (m.labelSets[labelSetName]?.origin !== "convert --label") {
-          // a name used before by an imported set: the labels made now replace it
-          old.push(...(m.labelSets[labelSetName]?.parts ?? []));
-        }
-        m.labelSets[labelSetName] = { origin: "convert --label", rows: 0, labelsBv: opts.labellerOptions?.verifyBudget ?? 1, labeller: labeller.info.name, configHash: labeller.info.configHash, parts: [] };
-      }
-      // commit: the new entry replaces the old one (and its labels) in one manifest write
-      m.sources = [...m.sources.filter((s) => s.path !== file), entry];
-      syncConvertLabelSets(m);
-      await writeManifest(dir, m);
-      for (const p of old) await rm(join(dir, p), { force: true });
-      (prev ? res.replaced : res.added).push(file);
-      res.trajectories += entry.trajectories;
-      res.calls += entry.calls;
-    }
-    for (const ls of opts.labelSets ?? []) {
-      const set = await readLabelSet(ls.path);
-      for (const i of set.issues) report.issues.push({ file: i.file, line: i.line, reason: i.reason, excerpt: "", severity: "error" });
-      for (const r of set.rows) {
-        appendLabel(stager, ls.name, r);
-        // parts of a bounded size here too
-        if (stager.rows.labels >= partCalls) (ls as { parts?: string[] }).parts = [...((ls as { parts?: string[] }).parts ?? []), (await stager.flush()).labels!];
-      }
-      const last = (await stager.flush()).labels;
-      const parts = [...((ls as { parts?: string[] }).parts ?? []), ...(last ? [last] : [])];
-      const old = [...(m.labelSets[ls.name]?.parts ?? [])];
-      for (const s of m.sources) delete s.labels[ls.name];
-      const cfg = set.manifest?.config as { verifyBudget?: unknown } | undefined;
-      // (rows keep their own source paths; they join trajectories by file and id, or by id alone)
-      m.labelSets[ls.name] = {
-        origin: ls.path,
-        rows: set.rows.length,
-        labelsBv: typeof cfg?.verifyBudget === "number" ? cfg.verifyBudget : 1,
-        labeller: set.manifest?.labeller ?? set.rows[0]?.labeller ?? null,
-        configHash: set.manifest?.configHash ?? null,
-        parts,
-      };
-      await writeManifest(dir, m);
-      for (const p of old) await rm(join(dir, p), { force: true });
-      res.labelSets.push(ls.name);
-    }
-    if (labelSetName) res.labelSets.unshift(labelSetName);
-  } finally {
-    db.close();
-  }
-  return res;
+  return m;
 }
 
-/** Recompute the parts and rows of label sets made while converting from their sources. */
-function syncConvertLabelSets(m: CorpusManifest): void {
-  for (const [name, ls] of Object.entries(m.labelSets)) {
-    if (ls.origin !== "convert --label") continue;
-    ls.parts = m.sources.flatMap((s) => s.labels[name]?.parts ?? []);
-    ls.rows = m.sources.reduce((n, s) => n + (s.labels[name]?.rows ?? 0), 0);
-    if (!m.sources.some((s) => s.labels[name])) delete m.labelSets[name];
+async function startRun(dir: string, opts: ConvertOptions, manifest: CorpusManifest, db: Engine): Promise<Run> {
+  const labelling: Labelling | null = opts.label
+    ? {
+        name: opts.label,
+        labeller: new HeuristicLabeller(opts.labellerOptions),
+        labelsBv: opts.labellerOptions?.verifyBudget ?? 1,
+      }
+    : null;
+  const result: ConvertResult = {
+    dir,
+    added: [],
+    replaced: [],
+    skipped: [],
+    labelSets: [],
+    trajectories: 0,
+    calls: 0,
+    report: emptyReport(),
+    manifest,
+  };
+  const stager = await Stager.open(db, dir);
+  return { dir, opts, partCalls: opts.partCalls ?? DEFAULT_PART_CALLS, labelling, stager, manifest, result };
+}
+
+/** Step 1: the source to convert, or null when the manifest already holds it unchanged (and labelled). */
+async function planSource(run: Run, file: string): Promise<PlannedSource | null> {
+  let st: Stats | null;
+  try {
+    st = await stat(file);
+  } catch {
+    st = null;
   }
+  const prev = run.manifest.sources.find((s) => s.path === file);
+  const unchanged = prev && st && prev.size === st.size && prev.mtimeMs === st.mtimeMs;
+  if (unchanged && (!run.labelling || prev.labels[run.labelling.name])) return null;
+  return { file, stat: st, prev };
+}
+
+/** Step 2 in this thread: read the source's trajectories (and label them), a chunk per trajectory. */
+function readInThread(run: Run, file: string): SourceRows {
+  const report = emptyReport();
+  const { labelling } = run;
+  const chunks = async function* (): AsyncGenerator<RowChunk> {
+    const b = new ChunkBuilder();
+    for await (const t of streamTrajectories(file, run.opts, report)) {
+      b.add(t, labelling ? { set: labelling.name, rows: labelSync(labelling.labeller, t) } : null);
+      yield b.take();
+    }
+  };
+  return { chunks: chunks(), report: () => report };
+}
+
+/** Step 2 in workers: start them on every source the manifest does not already hold unchanged. */
+async function startPool(
+  run: Run,
+  files: readonly string[],
+  jobs: number,
+): Promise<{ pool: ConvertPool; taskOf: Map<number, number[]> }> {
+  const { format, toolRoles, strict, maxRecordBytes, detectSample } = run.opts;
+  const label = run.labelling ? { name: run.labelling.name, options: run.opts.labellerOptions } : null;
+  const tasks: PoolTask[] = [];
+  const taskOf = new Map<number, number[]>();
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    // planned against the manifest as it is now; the writer plans again when it reaches the file
+    const src = await planSource(run, file);
+    if (!src) continue;
+    const split = await planRanges(run, src, jobs);
+    const load = { format: split?.format ?? format, toolRoles, strict, maxRecordBytes, detectSample };
+    const ranges = split?.ranges ?? [undefined];
+    taskOf.set(
+      i,
+      ranges.map((byteRange) => tasks.push({ file, load: { ...load, byteRange }, label }) - 1),
+    );
+  }
+  return { pool: new ConvertPool(tasks, jobs, { chunkRows: CHUNK_ROWS, windowRows: WINDOW_ROWS }), taskOf };
+}
+
+/**
+ * The byte ranges to read a large JSON Lines file in, in several workers, and the format to read
+ * them as (the one given, else the one a whole-file read detects); null: read the file whole.
+ */
+async function planRanges(
+  run: Run,
+  src: PlannedSource,
+  jobs: number,
+): Promise<{ format: FormatName; ranges: Array<NonNullable<LoadOptions["byteRange"]>> } | null> {
+  const size = src.stat?.size ?? 0;
+  let ranges;
+  try {
+    ranges = await splitJsonlRanges(src.file, Math.max(jobs, Math.ceil(size / RANGE_BYTES)));
+  } catch {
+    return null;
+  }
+  if (ranges.length < 2) return null;
+  const format = run.opts.format ?? (await detectedFormat(run, src.file));
+  return format ? { format, ranges } : null;
+}
+
+/** The format a whole-file read of `file` detects (it reads up to its first trajectory). */
+async function detectedFormat(run: Run, file: string): Promise<FormatName | null> {
+  const { toolRoles, maxRecordBytes, detectSample } = run.opts;
+  const report = emptyReport();
+  const read = streamTrajectories(file, { toolRoles, maxRecordBytes, detectSample }, report);
+  try {
+    await read.next();
+  } finally {
+    await read.return(undefined);
+  }
+  return report.files[0]?.format ?? null;
+}
+
+/** Read and drop a worker's rows of a source the writer skips (a path given twice). */
+async function drain(rows: SourceRows): Promise<void> {
+  try {
+    for await (const chunk of rows.chunks) void chunk;
+  } catch {
+    // the source is skipped: its problems are not this run's
+  }
+}
+
+/** Steps 3 and 4: stage a source's rows, writing parts whenever `partCalls` calls are staged. */
+async function readAndLabel(run: Run, src: PlannedSource, rows: SourceRows, pooled: boolean): Promise<ReadSource> {
+  const { stager } = run;
+  const entry: SourceEntry = {
+    path: src.file,
+    size: src.stat?.size ?? 0,
+    mtimeMs: src.stat?.mtimeMs ?? 0,
+    format: null,
+    trajectories: 0,
+    calls: 0,
+    errors: 0,
+    warnings: 0,
+    parts: { trajectories: [], calls: [] },
+    labels: {},
+  };
+  const labelParts: string[] = [];
+  let labelRows = 0;
+  const take = (p: WrittenParts) => {
+    if (p.trajectories) entry.parts.trajectories.push(p.trajectories);
+    if (p.calls) entry.parts.calls.push(p.calls);
+    if (p.labels) labelParts.push(p.labels);
+  };
+  const onProgress = pooled ? run.opts.onProgress : undefined;
+  for await (const chunk of rows.chunks) {
+    await stager.appendChunk(chunk, async (calls, labels) => {
+      entry.trajectories++;
+      entry.calls += calls;
+      labelRows += labels;
+      if (stager.staged("calls") >= run.partCalls) take(await stager.flush(run.manifest));
+    });
+    if (onProgress && chunk.bytesRead !== null) onProgress(chunk.bytesRead, entry.size, src.file);
+  }
+  take(await stager.flush(run.manifest));
+  return { entry, labelParts, labelRows, report: rows.report() };
+}
+
+/** Step 4: commit a read source: the new entry replaces the old one (and its labels) in one manifest write. */
+async function commitSource(run: Run, src: PlannedSource, read: ReadSource): Promise<void> {
+  const { dir, manifest: m, result, labelling } = run;
+  const { entry } = read;
+  const report = result.report;
+  report.files.push(...read.report.files);
+  report.issues.push(...read.report.issues);
+  report.trajectories += read.report.trajectories;
+  report.toolCalls += read.report.toolCalls;
+  const prev = src.prev;
+  const old = prev
+    ? [...prev.parts.trajectories, ...prev.parts.calls, ...Object.values(prev.labels).flatMap((l) => l.parts)]
+    : [];
+  const fr = read.report.files[0];
+  if (!fr || fr.unreadable) {
+    // nothing to record (the report says why); a file that vanished leaves the corpus
+    await removeParts(dir, [...entry.parts.trajectories, ...entry.parts.calls, ...read.labelParts]);
+    if (prev) {
+      m.sources = m.sources.filter((s) => s !== prev);
+      syncConvertLabelSets(m);
+      await writeManifest(dir, m);
+      await removeParts(dir, old);
+    }
+    return;
+  }
+  entry.format = fr.format ?? null;
+  entry.errors = fr.errors;
+  entry.warnings = fr.warnings;
+  if (labelling) {
+    entry.labels[labelling.name] = { parts: read.labelParts, rows: read.labelRows };
+    const before = m.labelSets[labelling.name];
+    // a name used before by an imported set: the labels made now replace it
+    if (before?.origin !== CONVERT_ORIGIN) old.push(...(before?.parts ?? []));
+    m.labelSets[labelling.name] = {
+      origin: CONVERT_ORIGIN,
+      rows: 0,
+      labelsBv: labelling.labelsBv,
+      labeller: labelling.labeller.info.name,
+      configHash: labelling.labeller.info.configHash,
+      parts: [],
+    };
+  }
+  m.sources = [...m.sources.filter((s) => s.path !== src.file), entry];
+  syncConvertLabelSets(m);
+  await writeManifest(dir, m);
+  await removeParts(dir, old);
+  (prev ? result.replaced : result.added).push(src.file);
+  result.trajectories += entry.trajectories;
+  result.calls += entry.calls;
+}
+
+/** Steps 2–4 for a label set: read it, stage its rows in parts of bounded size, commit it under its name. */
+async function importLabelSet(run: Run, ls: { readonly name: string; readonly path: string }): Promise<void> {
+  const { dir, stager, manifest: m, result } = run;
+  const set = await readLabelSet(ls.path);
+  for (const i of set.issues) {
+    result.report.issues.push({ file: i.file, line: i.line, reason: i.reason, excerpt: "", severity: "error" });
+  }
+  const parts: string[] = [];
+  const take = (p: WrittenParts) => {
+    if (p.labels) parts.push(p.labels);
+  };
+  for (const row of set.rows) {
+    stager.append("labels", rowValues("labels", { set: ls.name, row }));
+    if (stager.staged("labels") >= run.partCalls) take(await stager.flush(m));
+  }
+  take(await stager.flush(m));
+  const old = [...(m.labelSets[ls.name]?.parts ?? [])];
+  for (const s of m.sources) delete s.labels[ls.name];
+  const verifyBudget = labelSetVerifyBudget(set.manifest?.config);
+  // (rows keep their own source paths; they join trajectories by file and id, or by id alone)
+  m.labelSets[ls.name] = {
+    origin: ls.path,
+    rows: set.rows.length,
+    labelsBv: verifyBudget ?? 1,
+    labeller: set.manifest?.labeller ?? set.rows[0]?.labeller ?? null,
+    configHash: set.manifest?.configHash ?? null,
+    parts,
+  };
+  await writeManifest(dir, m);
+  await removeParts(dir, old);
+  result.labelSets.push(ls.name);
+}
+
+/** The `verifyBudget` a label set's manifest config records, when it records a number. */
+function labelSetVerifyBudget(config: unknown): number | undefined {
+  if (config === null || typeof config !== "object" || !("verifyBudget" in config)) return undefined;
+  return typeof config.verifyBudget === "number" ? config.verifyBudget : undefined;
 }

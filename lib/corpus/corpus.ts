@@ -6,8 +6,8 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Engine, lit, type EngineOptions, type SqlRow } from "./duckdb.js";
-import { createTableSql, MANIFEST_FILE, TABLES, type CorpusManifest, type TableName } from "./corpus-schema.js";
-import { CorpusError, manifestParts, readCorpusManifest } from "./convert.js";
+import { createTableSql, MANIFEST_FILE, TABLE_NAMES, TABLES, type CorpusManifest } from "./corpus-schema.js";
+import { CorpusError, manifestParts, readCorpusManifest } from "./corpus-manifest.js";
 
 export class Corpus {
   private constructor(
@@ -19,13 +19,19 @@ export class Corpus {
   /** Open the corpus at `dir` (made by `convertToCorpus` / `sounding convert`). */
   static async open(dir: string, opts: EngineOptions = {}): Promise<Corpus> {
     const manifest = await readCorpusManifest(dir);
-    if (!manifest) throw new CorpusError(`${dir}: not a sounding corpus (no ${MANIFEST_FILE}; make one with \`sounding convert <paths…> --out ${dir}\`)`);
+    if (!manifest)
+      throw new CorpusError(
+        `${dir}: not a sounding corpus (no ${MANIFEST_FILE}; make one with \`sounding convert <paths…> --out ${dir}\`)`,
+      );
     const db = await Engine.open(opts);
     try {
       const parts = manifestParts(manifest);
-      for (const t of Object.keys(TABLES) as TableName[]) {
+      for (const t of TABLE_NAMES) {
         const files = parts[t].map((p) => resolve(dir, p));
-        if (files.length) await db.run(`CREATE VIEW ${t} AS SELECT ${TABLES[t].map((c) => c.name).join(", ")} FROM read_parquet([${files.map(lit).join(", ")}])`);
+        if (files.length)
+          await db.run(
+            `CREATE VIEW ${t} AS SELECT ${TABLES[t].map((c) => c.name).join(", ")} FROM read_parquet([${files.map(lit).join(", ")}])`,
+          );
         else await db.run(createTableSql(t));
       }
     } catch (err) {
@@ -45,11 +51,18 @@ export class Corpus {
     const names = this.labelSets;
     if (name !== undefined) {
       const e = this.manifest.labelSets[name];
-      if (!e) throw new CorpusError(`${this.dir}: no label set "${name}" (${names.length ? `it has ${names.join(", ")}` : "it has none; convert with --label or --labels DIR"})`);
+      if (!e)
+        throw new CorpusError(
+          `${this.dir}: no label set "${name}" (${names.length ? `it has ${names.join(", ")}` : "it has none; convert with --label or --labels DIR"})`,
+        );
       return { name, labelsBv: e.labelsBv };
     }
     if (names.length === 1) return { name: names[0]!, labelsBv: this.manifest.labelSets[names[0]!]!.labelsBv };
-    throw new CorpusError(names.length ? `${this.dir}: several label sets (${names.join(", ")}); name one` : `${this.dir}: no label set (convert with --label or --labels DIR)`);
+    throw new CorpusError(
+      names.length
+        ? `${this.dir}: several label sets (${names.join(", ")}); name one`
+        : `${this.dir}: no label set (convert with --label or --labels DIR)`,
+    );
   }
 
   async sql(query: string): Promise<SqlRow[]> {

@@ -45,7 +45,7 @@ export class Engine {
     const r = await this.connection.runAndReadAll(sql);
     return r.getRowObjectsJS().map((row) => {
       const o: SqlRow = {};
-      for (const [k, v] of Object.entries(row)) o[k] = typeof v === "bigint" ? Number(v) : (v as SqlValue);
+      for (const [k, v] of Object.entries(row)) o[k] = sqlValue(v);
       return o;
     });
   }
@@ -58,6 +58,17 @@ export class Engine {
     this.connection.closeSync();
     this.instance.closeSync();
   }
+}
+
+/**
+ * A result value as a plain one: BIGINT → number, NULL → null; a list, struct or map (the corpus
+ * tables have none, but `Corpus.sql` runs any query) as its JSON text.
+ */
+function sqlValue(v: unknown): SqlValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  if (typeof v === "bigint") return Number(v);
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? Number(x) : x));
 }
 
 /** A SQL string literal. */
