@@ -1,14 +1,23 @@
 /**
  * A record as framed from a file, before any format reads it: either a parsed JSON value or
  * a bad record with the reason it could not be framed. `line` is 1-based, the line of the
- * record's first byte.
+ * record's first byte; for a member of an archive it is the member's 1-based position in
+ * reading order, and `member` names it (`"samples/1_epoch_1.json"`).
+ *
+ * A bad record with `fileLevel: true` (line 0) speaks for the whole file: it is not a trace
+ * (a binary file, a zip without samples, text that is not JSON) and no other record follows.
  */
 export type RawRecord =
-  | { kind: "value"; line: number; value: unknown; bytes: number }
-  | { kind: "bad"; line: number; reason: string; excerpt: string };
+  | { kind: "value"; line: number; value: unknown; bytes: number; member?: string }
+  | { kind: "bad"; line: number; reason: string; excerpt: string; member?: string; fileLevel?: true };
 
 /** Container layouts sounding frames. */
 export type Container = "jsonl" | "json";
+
+/** A bad record that speaks for the whole file (line 0). */
+export function fileLevelBad(reason: string): RawRecord {
+  return { kind: "bad", line: 0, reason, excerpt: "", fileLevel: true };
+}
 
 const EXCERPT_CHARS = 120;
 
