@@ -11,6 +11,10 @@ import { searchR1Reader } from "./search-r1.js";
 import { searchO1Reader } from "./search-o1.js";
 import { reactReader } from "./react.js";
 import { verlReader } from "./verl.js";
+import { openhandsReader } from "./openhands.js";
+import { atifReader } from "./atif.js";
+import { toolbenchReader } from "./toolbench.js";
+import { miroflowReader } from "./miroflow.js";
 
 export const READERS: readonly FormatReader[] = [
   fathomReader,
@@ -22,6 +26,10 @@ export const READERS: readonly FormatReader[] = [
   searchO1Reader,
   reactReader,
   verlReader,
+  openhandsReader,
+  atifReader,
+  toolbenchReader,
+  miroflowReader,
 ];
 
 export const FORMAT_NAMES: readonly FormatName[] = FormatNameSchema.options;

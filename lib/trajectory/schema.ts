@@ -25,6 +25,10 @@ export const FormatNameSchema = z.enum([
   "search-o1",
   "react",
   "verl",
+  "openhands",
+  "atif",
+  "toolbench",
+  "miroflow",
 ]);
 export type FormatName = z.infer<typeof FormatNameSchema>;
 
