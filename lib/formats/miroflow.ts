@@ -56,7 +56,7 @@ function textOf(c: unknown): string {
       : Array.isArray(c)
         ? c.map((p) => (isObject(p) && typeof p.text === "string" ? p.text : "")).join("")
         : "";
-  return raw.replace(MSG_ID, "");
+  return raw.startsWith("[msg_") ? raw.replace(MSG_ID, "") : raw;
 }
 
 /** Split one user message of tool results into per-call texts (in the order the sections appear). */
@@ -74,8 +74,10 @@ interface ParsedCall {
 
 function mcpCalls(text: string): { calls: ParsedCall[]; unclosed: number } {
   const calls: ParsedCall[] = [];
+  if (!text.includes("<use_mcp_tool")) return { calls, unclosed: 0 };
   for (const m of text.matchAll(MCP_CALL)) calls.push({ server: m[1]!.trim(), tool: m[2]!.trim(), args: m[3]! });
-  const opened = (text.match(/<use_mcp_tool[\s>]/gi) ?? []).length;
+  let opened = 0;
+  for (let i = text.indexOf("<use_mcp_tool"); i !== -1; i = text.indexOf("<use_mcp_tool", i + 13)) opened++;
   return { calls, unclosed: Math.max(0, opened - calls.length) };
 }
 

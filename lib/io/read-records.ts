@@ -181,12 +181,12 @@ export async function* readRecords(path: string, opts: ReadRecordsOptions = {}):
 /**
  * Cut an uncompressed JSON Lines file into about `parts` byte ranges that each start right
  * after a newline, with the line number each range starts on (newlines are counted, so line
- * numbers stay exact). Returns one whole-file range for gzip, JSON-array or small files.
+ * numbers stay exact). Returns one whole-file range for gzip, zip, binary, JSON-array or small files.
  */
 export async function splitJsonlRanges(path: string, parts: number, minBytes = 4 << 20): Promise<Array<{ start: number; end: number; firstLine: number }>> {
   const size = (await stat(path)).size;
   const whole = [{ start: 0, end: size, firstLine: 1 }];
-  if (parts <= 1 || size < minBytes * 2 || (await isGzip(path))) return whole;
+  if (parts <= 1 || size < minBytes * 2 || sniffKind(await readHead(path)).kind !== "text") return whole;
   const fh = await open(path, "r");
   try {
     const head = Buffer.alloc(4096);

@@ -271,3 +271,15 @@ describe("binaries and non-JSON text", () => {
     expect(recs[0]!.kind).toBe("bad");
   });
 });
+
+describe("byte-range splitting only cuts text", () => {
+  it("a large zip is one whole-file range, never cut into line ranges", async () => {
+    const { splitJsonlRanges } = await import("../../lib/io/read-records.js");
+    const members = Array.from({ length: 40 }, (_, i) => ({ name: `samples/${i}_epoch_1.json`, data: JSON.stringify(sample(i, 1, { pad: "y\n".repeat(20000) })), method: 0 as const }));
+    const zip = writeZip(members);
+    const f = tmpFile("big.eval", zip);
+    expect(await splitJsonlRanges(f, 4, 1 << 18)).toEqual([{ start: 0, end: zip.length, firstLine: 1 }]);
+    const text = tmpFile("big.jsonl", Array.from({ length: 4000 }, (_, i) => JSON.stringify({ i, pad: "z".repeat(300) })).join("\n") + "\n");
+    expect((await splitJsonlRanges(text, 4, 1 << 18)).length).toBeGreaterThan(1);
+  });
+});
