@@ -64,8 +64,8 @@ function notJson(held: readonly RawRecord[]): RawRecord | null {
   const head = first.excerpt.trimStart();
   if (head.startsWith("{") || head.startsWith("[")) return null;
   const n = held.length;
-  const lines = n === 1 ? "its only line does" : `none of its first ${n} lines does`;
-  return fileLevelBad(`not JSON: a text file, and ${lines} parse as JSON (first bad line ${first.line}: ${first.reason})`);
+  const lines = n === 1 ? "its only line does not parse" : `none of its first ${n} lines parses`;
+  return fileLevelBad(`not JSON: a text file, and ${lines} as JSON (first bad line ${first.line}: ${first.reason})`);
 }
 
 function sniff(chunk: Buffer): Container | null {

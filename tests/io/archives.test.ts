@@ -244,13 +244,13 @@ describe("binaries and non-JSON text", () => {
     expect(r).toHaveLength(1);
     expect(r[0]).toMatchObject({ kind: "bad", line: 0, fileLevel: true });
     expect(r[0]!.kind === "bad" && r[0]!.reason).toMatch(
-      new RegExp(`^not JSON: a text file, and none of its first ${NOT_JSON_LINES} lines does parse as JSON \\(first bad line 1: invalid JSON: `),
+      new RegExp(`^not JSON: a text file, and none of its first ${NOT_JSON_LINES} lines parses as JSON \\(first bad line 1: invalid JSON: `),
     );
     const csv = await all(tmpFile("q.csv", "id,question,answer\n1,Who?,Ann\n2,When?,1990\n"));
     expect(csv).toHaveLength(1);
-    expect(csv[0]!.kind === "bad" && csv[0]!.reason).toMatch(/^not JSON: a text file, and none of its first 3 lines does parse as JSON \(first bad line 1: /);
+    expect(csv[0]!.kind === "bad" && csv[0]!.reason).toMatch(/^not JSON: a text file, and none of its first 3 lines parses as JSON \(first bad line 1: /);
     const one = await all(tmpFile("one.txt", "\n\nhello world\n"));
-    expect(one[0]!.kind === "bad" && one[0]!.reason).toMatch(/^not JSON: a text file, and its only line does parse as JSON \(first bad line 3: /);
+    expect(one[0]!.kind === "bad" && one[0]!.reason).toMatch(/^not JSON: a text file, and its only line does not parse as JSON \(first bad line 3: /);
   });
 
   it("a JSON Lines file whose first lines look like JSON but are corrupt is still reported line by line", async () => {
@@ -281,5 +281,32 @@ describe("byte-range splitting only cuts text", () => {
     expect(await splitJsonlRanges(f, 4, 1 << 18)).toEqual([{ start: 0, end: zip.length, firstLine: 1 }]);
     const text = tmpFile("big.jsonl", Array.from({ length: 4000 }, (_, i) => JSON.stringify({ i, pad: "z".repeat(300) })).join("\n") + "\n");
     expect((await splitJsonlRanges(text, 4, 1 << 18)).length).toBeGreaterThan(1);
+  });
+});
+
+describe("an archive written by Python's zipfile, as Inspect writes .eval logs", () => {
+  it("streamed force_zip64 members, writestr members and a superseded name read back (when python3 is installed)", async (ctx) => {
+    const script = [
+      "import json, sys, zipfile",
+      "with zipfile.ZipFile(sys.argv[1], 'w', compression=zipfile.ZIP_DEFLATED) as z:",
+      "    z.writestr('header.json', json.dumps({'version': 2}))",
+      "    for i in (3, 1, 2):",
+      "        with z.open(f'samples/{i}_epoch_1.json', 'w', force_zip64=True) as f:",
+      "            f.write(json.dumps({'id': i, 'epoch': 1, 'messages': [], 'pad': 'x' * 5000 * i}).encode())",
+      "    import warnings; warnings.simplefilter('ignore')",
+      "    z.writestr('samples/2_epoch_1.json', json.dumps({'id': 2, 'epoch': 1, 'messages': [], 'pad': 'again'}))",
+    ].join("\n");
+    const f = tmpFile("py.eval", "");
+    try {
+      execFileSync("python3", ["-c", script, f], { stdio: "pipe" });
+    } catch {
+      return ctx.skip("python3 is not installed (or its zipfile failed)");
+    }
+    const recs = await all(f);
+    expect(recs.map((r) => [r.member, r.kind === "value" ? (r.value as { pad: string }).pad.length : r.reason])).toEqual([
+      ["samples/1_epoch_1.json", 5000],
+      ["samples/2_epoch_1.json", 5],
+      ["samples/3_epoch_1.json", 15000],
+    ]);
   });
 });
