@@ -67,7 +67,11 @@ if (values.child) {
   const t0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();
   const r =
-    values.child === "baseline" ? await baseline(values.file) : values.child === "records" ? await records(values.file) : await trajectories(values.file);
+    values.child === "baseline"
+      ? await baseline(values.file)
+      : values.child === "records"
+        ? await records(values.file)
+        : await trajectories(values.file);
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const c = process.cpuUsage(c0);
   process.stdout.write(JSON.stringify({ ...r, ms: (c.user + c.system) / 1000, wallMs }));
@@ -152,7 +156,14 @@ const evalSample = await realEvalSample();
 const sampleOf = (i) =>
   evalSample
     ? { ...evalSample, id: i, epoch: 1 }
-    : { id: i, epoch: 1, messages: Array.from({ length: 40 }, (_, k) => ({ role: k % 2 ? "assistant" : "user", content: `turn ${k} `.repeat(200) })) };
+    : {
+        id: i,
+        epoch: 1,
+        messages: Array.from({ length: 40 }, (_, k) => ({
+          role: k % 2 ? "assistant" : "user",
+          content: `turn ${k} `.repeat(200),
+        })),
+      };
 const texts = [];
 for (let i = 0, bytes = 0; bytes < targetBytes; i++) {
   const t = JSON.stringify(sampleOf(i));
@@ -164,19 +175,43 @@ writeFileSync(evalBase, texts.join("\n") + "\n");
 const deflated = join(out, `eval-deflate-${values.mb}mb.eval`);
 writeFileSync(
   deflated,
-  zip(texts.map((t, i) => ({ name: `samples/${i}_epoch_1.json`, body: deflateRawSync(Buffer.from(t)), method: 8, size: Buffer.byteLength(t), crc: crc32(t) >>> 0 }))),
+  zip(
+    texts.map((t, i) => ({
+      name: `samples/${i}_epoch_1.json`,
+      body: deflateRawSync(Buffer.from(t)),
+      method: 8,
+      size: Buffer.byteLength(t),
+      crc: crc32(t) >>> 0,
+    })),
+  ),
 );
 cases.push({ name: "eval-deflate", file: deflated, baseFile: evalBase, mode: "records" });
 if (hasZstd()) {
   const zstdOf = (t) => spawnSync("zstd", ["-3", "-q", "-c"], { input: Buffer.from(t), maxBuffer: 1 << 28 }).stdout;
   const zf = join(out, `eval-zstd-${values.mb}mb.eval`);
-  writeFileSync(zf, zip(texts.map((t, i) => ({ name: `samples/${i}_epoch_1.json`, body: zstdOf(t), method: 93, size: Buffer.byteLength(t), crc: crc32(t) >>> 0 }))));
+  writeFileSync(
+    zf,
+    zip(
+      texts.map((t, i) => ({
+        name: `samples/${i}_epoch_1.json`,
+        body: zstdOf(t),
+        method: 93,
+        size: Buffer.byteLength(t),
+        crc: crc32(t) >>> 0,
+      })),
+    ),
+  );
   cases.push({ name: "eval-zstd", file: zf, baseFile: evalBase, mode: "records" });
 }
 
 if (existsSync(join(SHARED, "openhands"))) {
   const events = JSON.parse(readFileSync(join(SHARED, "openhands/basic_gui_mode.json"), "utf8"));
-  const f = writeJsonl("openhands", (i) => ({ instance_id: `inst-${i}`, instruction: "task", history: events, test_result: { resolved: i % 2 === 0 } }));
+  const f = writeJsonl("openhands", (i) => ({
+    instance_id: `inst-${i}`,
+    instruction: "task",
+    history: events,
+    test_result: { resolved: i % 2 === 0 },
+  }));
   cases.push({ name: "openhands", file: f, baseFile: f, mode: "trajectories" });
 }
 if (existsSync(join(SHARED, "toolbench"))) {
@@ -196,12 +231,22 @@ if (existsSync(join(SHARED, "toolbench"))) {
         source: "agent",
         message: `step ${k}`,
         reasoning_content: "Thinking about what to look up next. ".repeat(30),
-        tool_calls: [{ tool_call_id: `c${k}`, function_name: k % 2 ? "fetch_url" : "web_search", arguments: k % 2 ? { url: `https://x.example/${k}` } : { query: `q ${i} ${k}` } }],
+        tool_calls: [
+          {
+            tool_call_id: `c${k}`,
+            function_name: k % 2 ? "fetch_url" : "web_search",
+            arguments: k % 2 ? { url: `https://x.example/${k}` } : { query: `q ${i} ${k}` },
+          },
+        ],
         observation: {
           results: [
             {
               source_call_id: `c${k}`,
-              content: Array.from({ length: 8 }, (_, h) => `${h + 1}. [Title ${h}](https://x${h}.example/${k})\n` + "Snippet text of the hit. ".repeat(12)).join("\n"),
+              content: Array.from(
+                { length: 8 },
+                (_, h) =>
+                  `${h + 1}. [Title ${h}](https://x${h}.example/${k})\n` + "Snippet text of the hit. ".repeat(12),
+              ).join("\n"),
             },
           ],
         },
@@ -237,7 +282,12 @@ if (existsSync(join(SHARED, "toolbench"))) {
       message_history: [
         { role: "user", content: text(`Question ${i}?`) },
         ...Array.from({ length: 10 }, (_, k) => [
-          { role: "assistant", content: text("I should look this up. ".repeat(60) + call("tool-google-search", "google_search", { q: `q ${i} ${k}` })) },
+          {
+            role: "assistant",
+            content: text(
+              "I should look this up. ".repeat(60) + call("tool-google-search", "google_search", { q: `q ${i} ${k}` }),
+            ),
+          },
           { role: "user", content: text(hits(i, k)) },
         ]).flat(),
         { role: "assistant", content: text("\\boxed{Lima}") },
@@ -252,7 +302,10 @@ if (existsSync(join(SHARED, "toolbench"))) {
 // ------------------------------------------------------------------ runs
 
 function measure(mode, file) {
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", mode, "--file", file], { encoding: "utf8", maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", mode, "--file", file], {
+    encoding: "utf8",
+    maxBuffer: 1 << 20,
+  });
   if (r.status !== 0) throw new Error(`${mode} ${file} failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -279,8 +332,11 @@ for (const c of cases) {
     ratio: +(b / s).toFixed(3),
     wallRatio: +(median(base.map((r) => r.wallMs)) / median(mine.map((r) => r.wallMs))).toFixed(3),
   };
-  if (mine[0].rows !== base[0].rows) throw new Error(`${c.name}: ${mine[0].rows} records read, ${base[0].rows} in the baseline`);
+  if (mine[0].rows !== base[0].rows)
+    throw new Error(`${c.name}: ${mine[0].rows} records read, ${base[0].rows} in the baseline`);
   const r = result.cases[c.name];
-  console.log(`${c.name.padEnd(13)} ${String(r.rows).padStart(6)} rows  baseline ${String(r.baselineMBps).padStart(6)} MB/s  sounding ${String(r.soundingMBps).padStart(6)} MB/s  ratio ${r.ratio} (wall ${r.wallRatio})`);
+  console.log(
+    `${c.name.padEnd(13)} ${String(r.rows).padStart(6)} rows  baseline ${String(r.baselineMBps).padStart(6)} MB/s  sounding ${String(r.soundingMBps).padStart(6)} MB/s  ratio ${r.ratio} (wall ${r.wallRatio})`,
+  );
 }
 writeFileSync(join(out, "ingest-archive.json"), JSON.stringify(result, null, 2) + "\n");

@@ -34,7 +34,8 @@ function textOf(c: unknown): string {
 
 function rewardOf(o: Json): number | null {
   const ex = isObject(o.extra) ? pickNumber(o.extra, "reward", "score") : null;
-  const fm = isObject(o.final_metrics) && isObject(o.final_metrics.extra) ? pickNumber(o.final_metrics.extra, "reward") : null;
+  const fm =
+    isObject(o.final_metrics) && isObject(o.final_metrics.extra) ? pickNumber(o.final_metrics.extra, "reward") : null;
   return ex ?? fm;
 }
 
@@ -62,7 +63,8 @@ export const atifReader: FormatReader = {
     b.verdict = b.score === 0 || b.score === 1 ? verdictOf(b.score) : "unknown";
     b.extra = extraFields(o, KNOWN);
     const version = pickString(o, "schema_version");
-    if (version !== null && !VERSION.test(version)) b.anomalies.push(`schema_version "${version}" is not ATIF-v1.x; read as v1`);
+    if (version !== null && !VERSION.test(version))
+      b.anomalies.push(`schema_version "${version}" is not ATIF-v1.x; read as v1`);
 
     const byId = new Map<string, ToolCall>();
     let lastAgentText: string | null = null;
@@ -98,7 +100,8 @@ export const atifReader: FormatReader = {
         const id = pickString(r, "source_call_id");
         const call = id !== null ? byId.get(id) : mine.find((c) => c.response === null);
         if (!call) {
-          if (id !== null || tcs.length) b.anomalies.push(`an observation result${id ? ` (source_call_id ${id})` : ""} matches no call`);
+          if (id !== null || tcs.length)
+            b.anomalies.push(`an observation result${id ? ` (source_call_id ${id})` : ""} matches no call`);
           continue;
         }
         if (id !== null) byId.delete(id);

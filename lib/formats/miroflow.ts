@@ -40,8 +40,16 @@ const KNOWN = new Set([
   "step_logs",
 ]);
 
-const MCP_CALL =
-  /<use_mcp_tool[^>]*>\s*<server_name[^>]*>([\s\S]*?)<\/server_name>\s*<tool_name[^>]*>([\s\S]*?)<\/tool_name>\s*<arguments[^>]*>\s*([\s\S]*?)\s*<\/arguments>\s*<\/use_mcp_tool>/gi;
+const MCP_CALL = new RegExp(
+  [
+    "<use_mcp_tool[^>]*>\\s*",
+    "<server_name[^>]*>([\\s\\S]*?)</server_name>\\s*",
+    "<tool_name[^>]*>([\\s\\S]*?)</tool_name>\\s*",
+    "<arguments[^>]*>\\s*([\\s\\S]*?)\\s*</arguments>\\s*",
+    "</use_mcp_tool>",
+  ].join(""),
+  "gi",
+);
 const MSG_ID = /^\[msg_[^\]\s]*\]\s?/;
 const RESULT_SECTION = /^(?:Valid|Failed) tool call \d+ result:\n/m;
 
@@ -83,7 +91,8 @@ function mcpCalls(text: string): { calls: ParsedCall[]; unclosed: number } {
 
 export const miroflowReader: FormatReader = {
   name: "miroflow",
-  description: "MiroFlow / MiroThinker task logs (main_agent_message_history with <use_mcp_tool> calls, sub-agent sessions)",
+  description:
+    "MiroFlow / MiroThinker task logs (main_agent_message_history with <use_mcp_tool> calls, sub-agent sessions)",
 
   detect(value) {
     if (!isObject(value)) return 0;

@@ -153,7 +153,8 @@ export const openhandsReader: FormatReader = {
       const cause = typeof e.cause === "number" || typeof e.cause === "string" ? e.cause : null;
       const meta = isObject(e.tool_call_metadata) ? e.tool_call_metadata : null;
       const callId = meta ? pickString(meta, "tool_call_id") : null;
-      const call = (cause !== null ? byEventId.get(cause) : undefined) ?? (callId !== null ? byCallId.get(callId) : undefined);
+      const call =
+        (cause !== null ? byEventId.get(cause) : undefined) ?? (callId !== null ? byCallId.get(callId) : undefined);
       if (!call) {
         if (callId !== null) b.anomalies.push(`an observation (tool_call_id ${callId}) matches no call`);
         continue;

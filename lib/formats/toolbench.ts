@@ -96,7 +96,8 @@ function readTree(b: TrajectoryBuilder, root: Json): void {
         parsedArguments: parsed,
         malformed: !desc ? "Action node has no tool name" : input && !parsed ? "arguments are not a JSON object" : null,
       });
-      if (input && typeof input.observation === "string" && input.observation !== "") attachResponse(b, call, input.observation);
+      if (input && typeof input.observation === "string" && input.observation !== "")
+        attachResponse(b, call, input.observation);
       if (desc.toLowerCase() === "finish") b.finalAnswer = finalAnswerOf(argText);
     }
     const next = type === "Thought" ? desc : type === "Action" ? "" : thought;
@@ -121,7 +122,10 @@ export const toolbenchReader: FormatReader = {
     const o = value as Json;
     const b = new TrajectoryBuilder({ format: "toolbench", file: ctx.file, line: ctx.line }, ctx.roles);
     b.verdict = verdictOf(o.win);
-    b.extra = { ...extraFields(o, KNOWN), ...extraFields(ag, new Set(["train_messages", "query", "final_answer", "function"])) };
+    b.extra = {
+      ...extraFields(o, KNOWN),
+      ...extraFields(ag, new Set(["train_messages", "query", "final_answer", "function"])),
+    };
     const msgs = lastPrefix(ag);
     const root = treeRoot(o);
     if (msgs) readMessages(b, msgs);

@@ -74,7 +74,7 @@ function utf8Len(head: Uint8Array, i: number): number {
 export function nonTextShare(head: Uint8Array): number {
   if (head.length === 0) return 0;
   let bad = 0;
-  for (let i = 0; i < head.length; ) {
+  for (let i = 0; i < head.length;) {
     const b = head[i]!;
     if (b < 0x80) {
       if ((b < 0x20 && b !== 9 && b !== 10 && b !== 12 && b !== 13) || b === 0x7f) bad++;

@@ -26,7 +26,13 @@ export function excerptOf(text: string, max = EXCERPT_CHARS): string {
   const head = text.length > max ? text.slice(0, max) : text;
   // eslint-disable-next-line no-control-regex
   const clean = head.replace(/[\u0000-\u001f\u007f]/g, (c) =>
-    c === "\n" ? "\\n" : c === "\t" ? "\\t" : c === "\r" ? "\\r" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    c === "\n"
+      ? "\\n"
+      : c === "\t"
+        ? "\\t"
+        : c === "\r"
+          ? "\\r"
+          : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
   return text.length > max ? clean + "…" : clean;
 }

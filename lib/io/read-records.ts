@@ -100,7 +100,10 @@ export async function* readRecords(path: string, opts: ReadRecordsOptions = {}):
     return;
   }
   const gz = kind.kind === "gzip";
-  const file = createReadStream(path, { highWaterMark: opts.chunkBytes ?? 1 << 20, ...(range ? { start: range.start, end: range.end - 1 } : {}) });
+  const file = createReadStream(path, {
+    highWaterMark: opts.chunkBytes ?? 1 << 20,
+    ...(range ? { start: range.start, end: range.end - 1 } : {}),
+  });
   let read = 0;
   if (opts.onProgress) {
     const cb = opts.onProgress;
@@ -164,7 +167,12 @@ export async function* readRecords(path: string, opts: ReadRecordsOptions = {}):
       const out: RawRecord[] = [];
       splitter?.end(out);
       out.splice(0, out.length, ...gateStep(out, true));
-      out.push({ kind: "bad", line: 0, reason: `gzip stream is corrupt or cut short (${(err as Error).message}); records after this point are lost`, excerpt: "" });
+      out.push({
+        kind: "bad",
+        line: 0,
+        reason: `gzip stream is corrupt or cut short (${(err as Error).message}); records after this point are lost`,
+        excerpt: "",
+      });
       yield out;
       return;
     }
@@ -183,7 +191,11 @@ export async function* readRecords(path: string, opts: ReadRecordsOptions = {}):
  * after a newline, with the line number each range starts on (newlines are counted, so line
  * numbers stay exact). Returns one whole-file range for gzip, zip, binary, JSON-array or small files.
  */
-export async function splitJsonlRanges(path: string, parts: number, minBytes = 4 << 20): Promise<Array<{ start: number; end: number; firstLine: number }>> {
+export async function splitJsonlRanges(
+  path: string,
+  parts: number,
+  minBytes = 4 << 20,
+): Promise<Array<{ start: number; end: number; firstLine: number }>> {
   const size = (await stat(path)).size;
   const whole = [{ start: 0, end: size, firstLine: 1 }];
   if (parts <= 1 || size < minBytes * 2 || sniffKind(await readHead(path)).kind !== "text") return whole;
@@ -219,7 +231,7 @@ export async function splitJsonlRanges(path: string, parts: number, minBytes = 4
     const buf = Buffer.alloc(1 << 20);
     for (let k = 0; k + 1 < cuts.length; k++) {
       ranges.push({ start: cuts[k]!, end: cuts[k + 1]!, firstLine: line });
-      for (let p = cuts[k]!; p < cuts[k + 1]!; ) {
+      for (let p = cuts[k]!; p < cuts[k + 1]!;) {
         const r = (await fh.read(buf, 0, Math.min(buf.length, cuts[k + 1]! - p), p)).bytesRead;
         if (r === 0) break;
         for (let i = buf.indexOf(10, 0); i !== -1 && i < r; i = buf.indexOf(10, i + 1)) line++;

@@ -73,7 +73,10 @@ function u64(b: Buffer, at: number): number {
 }
 
 /** Where the central directory is and how many entries it has. */
-async function findCentralDirectory(fh: FileHandle, size: number): Promise<{ offset: number; bytes: number; count: number }> {
+async function findCentralDirectory(
+  fh: FileHandle,
+  size: number,
+): Promise<{ offset: number; bytes: number; count: number }> {
   if (size < EOCD_MIN) throw new ZipError("too short to be a zip archive (no end-of-central-directory record)");
   const tailLen = Math.min(size, EOCD_MIN + MAX_COMMENT);
   const tailStart = size - tailLen;
@@ -93,7 +96,8 @@ async function findCentralDirectory(fh: FileHandle, size: number): Promise<{ off
     const locAbs = tailStart + at - 20;
     if (locAbs < 0) throw new ZipError("ZIP64 end-of-central-directory locator missing");
     const loc = await readAt(fh, locAbs, 20);
-    if (loc.readUInt32LE(0) !== EOCD64_LOCATOR_SIG) throw new ZipError("ZIP64 end-of-central-directory locator missing");
+    if (loc.readUInt32LE(0) !== EOCD64_LOCATOR_SIG)
+      throw new ZipError("ZIP64 end-of-central-directory locator missing");
     const recAt = u64(loc, 8);
     const rec = await readAt(fh, recAt, 56);
     if (rec.readUInt32LE(0) !== EOCD64_SIG) throw new ZipError("corrupt ZIP64 end-of-central-directory record");
@@ -109,7 +113,8 @@ function parseCentralDirectory(cd: Buffer, count: number): ZipEntry[] {
   const out: ZipEntry[] = [];
   let p = 0;
   for (let k = 0; k < count; k++) {
-    if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL_SIG) throw new ZipError(`corrupt central directory (entry ${k + 1})`);
+    if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL_SIG)
+      throw new ZipError(`corrupt central directory (entry ${k + 1})`);
     const flags = cd.readUInt16LE(p + 8);
     const method = cd.readUInt16LE(p + 10);
     const crc = cd.readUInt32LE(p + 16);
@@ -124,7 +129,7 @@ function parseCentralDirectory(cd: Buffer, count: number): ZipEntry[] {
     // bit 11: UTF-8 names; otherwise CP437, whose ASCII range (all Inspect writes) is the same
     const name = cd.toString(flags & 0x800 ? "utf8" : "latin1", p + 46, nameEnd);
     if (uncompressedSize === U32_MAX || compressedSize === U32_MAX || localHeaderOffset === U32_MAX) {
-      for (let e = nameEnd; e + 4 <= nameEnd + extraLen; ) {
+      for (let e = nameEnd; e + 4 <= nameEnd + extraLen;) {
         const id = cd.readUInt16LE(e);
         const len = cd.readUInt16LE(e + 2);
         if (id === 0x0001) {
@@ -197,9 +202,11 @@ function methodName(m: number): string {
  */
 export async function readMember(fh: FileHandle, e: ZipEntry, maxBytes: number): Promise<Buffer> {
   if (e.flags & 0x1) throw new ZipError(`${e.name}: encrypted members are not supported`);
-  if (e.uncompressedSize > maxBytes) throw new ZipError(`${e.name}: ${e.uncompressedSize} bytes uncompressed exceeds the limit`);
+  if (e.uncompressedSize > maxBytes)
+    throw new ZipError(`${e.name}: ${e.uncompressedSize} bytes uncompressed exceeds the limit`);
   const local = await readAt(fh, e.localHeaderOffset, 30);
-  if (local.readUInt32LE(0) !== LOCAL_SIG) throw new ZipError(`${e.name}: no local header at offset ${e.localHeaderOffset}`);
+  if (local.readUInt32LE(0) !== LOCAL_SIG)
+    throw new ZipError(`${e.name}: no local header at offset ${e.localHeaderOffset}`);
   const dataAt = e.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
   const raw = await readAt(fh, dataAt, e.compressedSize);
   let out: Buffer;
@@ -207,7 +214,8 @@ export async function readMember(fh: FileHandle, e: ZipEntry, maxBytes: number):
     if (e.method === 0) out = raw;
     else if (e.method === 8) out = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, maxBytes) });
     else if (e.method === 93) out = zstdDecompress(raw);
-    else throw new ZipError(`${e.name}: compression ${methodName(e.method)} is not supported (stored, DEFLATE, zstd are)`);
+    else
+      throw new ZipError(`${e.name}: compression ${methodName(e.method)} is not supported (stored, DEFLATE, zstd are)`);
   } catch (err) {
     if (err instanceof ZipError) throw err;
     throw new ZipError(`${e.name}: ${methodName(e.method)} data is corrupt (${(err as Error).message})`);

@@ -22,69 +22,93 @@ const readWith = (r: FormatReader, v: unknown) => r.read(v, ctx);
 type J = Record<string, any>;
 const tally = (xs: string[]) => xs.reduce<Record<string, number>>((m, x) => ((m[x] = (m[x] ?? 0) + 1), m), {});
 
-describe.skipIf(!HAVE_SHARED)("OpenHands event histories, real files (needs ../shared/data beside the repository)", () => {
-  for (const [file, want] of [
-    ["openhands/basic_gui_mode.json", { calls: 4, paired: 4, actions: { run: 2, edit: 2 } }],
-    ["openhands/wrong_initial_state.json", { calls: 4, paired: 3, actions: { read: 2, run: 1, finish: 1 } }],
-  ] as const) {
-    it(`${file}: ${want.calls} calls, ${want.paired} paired observations`, async () => {
-      const events: J[] = JSON.parse(readFileSync(shared(file), "utf8"));
-      // independent count: distinct tool_call_ids on action events, and observations whose cause is one of those actions
-      const acts = events.filter((e) => "action" in e && e.tool_call_metadata);
-      const ids = new Set(acts.map((e) => e.tool_call_metadata.tool_call_id));
-      const actIds = new Set(acts.map((e) => e.id));
-      const paired = events.filter((e) => "observation" in e && actIds.has(e.cause)).length;
-      expect([ids.size, paired, tally(acts.map((e) => e.action))]).toEqual([want.calls, want.paired, want.actions]);
+describe.skipIf(!HAVE_SHARED)(
+  "OpenHands event histories, real files (needs ../shared/data beside the repository)",
+  () => {
+    for (const [file, want] of [
+      ["openhands/basic_gui_mode.json", { calls: 4, paired: 4, actions: { run: 2, edit: 2 } }],
+      ["openhands/wrong_initial_state.json", { calls: 4, paired: 3, actions: { read: 2, run: 1, finish: 1 } }],
+    ] as const) {
+      it(`${file}: ${want.calls} calls, ${want.paired} paired observations`, async () => {
+        const events: J[] = JSON.parse(readFileSync(shared(file), "utf8"));
+        // independent count: distinct tool_call_ids on action events, and observations whose cause is one of those actions
+        const acts = events.filter((e) => "action" in e && e.tool_call_metadata);
+        const ids = new Set(acts.map((e) => e.tool_call_metadata.tool_call_id));
+        const actIds = new Set(acts.map((e) => e.id));
+        const paired = events.filter((e) => "observation" in e && actIds.has(e.cause)).length;
+        expect([ids.size, paired, tally(acts.map((e) => e.action))]).toEqual([want.calls, want.paired, want.actions]);
 
-      expect(detectFormat([events]).format).toBe("openhands");
-      const t = readWith(openhandsReader, events);
-      expect(t.calls).toHaveLength(ids.size);
-      expect(t.calls.map((c) => c.name)).toEqual(acts.map((e) => e.tool_call_metadata.function_name));
-      expect(t.calls.filter((c) => c.response !== null)).toHaveLength(paired);
-      const user = events.find((e) => e.source === "user" && e.action === "message")!;
-      expect(t.question).toBe(user.args.content.trim());
-      for (const c of t.calls) expect(c.parsedArguments).not.toBeNull();
-      if (file.includes("wrong_initial")) {
-        expect(t.calls.at(-1)).toMatchObject({ name: "finish", role: "answer", response: null });
-        expect(t.finalAnswer).toMatch(/renamed/);
-      }
+        expect(detectFormat([events]).format).toBe("openhands");
+        const t = readWith(openhandsReader, events);
+        expect(t.calls).toHaveLength(ids.size);
+        expect(t.calls.map((c) => c.name)).toEqual(acts.map((e) => e.tool_call_metadata.function_name));
+        expect(t.calls.filter((c) => c.response !== null)).toHaveLength(paired);
+        const user = events.find((e) => e.source === "user" && e.action === "message")!;
+        expect(t.question).toBe(user.args.content.trim());
+        for (const c of t.calls) expect(c.parsedArguments).not.toBeNull();
+        if (file.includes("wrong_initial")) {
+          expect(t.calls.at(-1)).toMatchObject({ name: "finish", role: "answer", response: null });
+          expect(t.finalAnswer).toMatch(/renamed/);
+        }
+      });
+    }
+
+    it("an evaluation output.jsonl row whose history is the event list loads through the loader, old [action, obs] pairs too", async () => {
+      const events: J[] = JSON.parse(readFileSync(shared("openhands/wrong_initial_state.json"), "utf8"));
+      const acts = events.filter((e) => "action" in e);
+      const pairs = acts.map((a) => [a, events.find((o) => "observation" in o && o.cause === a.id) ?? {}]);
+      const rows = [
+        { instance_id: "django__django-1", instruction: "rename it", history: events, test_result: { resolved: true } },
+        { instance_id: "django__django-2", instruction: "rename it", history: pairs, test_result: { resolved: false } },
+      ];
+      const f = tmpFile("output.jsonl", rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+      const { trajectories, report } = await load(f);
+      expect(report.files[0]!.format).toBe("openhands");
+      expect(trajectories.map((t) => [t.provenance.recordId, t.calls.length, t.verdict])).toEqual([
+        ["django__django-1", 4, "correct"],
+        ["django__django-2", 4, "incorrect"],
+      ]);
+      expect(trajectories[0]!.calls.map((c) => c.response)).toEqual(trajectories[1]!.calls.map((c) => c.response));
     });
-  }
-
-  it("an evaluation output.jsonl row whose history is the event list loads through the loader, old [action, obs] pairs too", async () => {
-    const events: J[] = JSON.parse(readFileSync(shared("openhands/wrong_initial_state.json"), "utf8"));
-    const acts = events.filter((e) => "action" in e);
-    const pairs = acts.map((a) => [a, events.find((o) => "observation" in o && o.cause === a.id) ?? {}]);
-    const rows = [
-      { instance_id: "django__django-1", instruction: "rename it", history: events, test_result: { resolved: true } },
-      { instance_id: "django__django-2", instruction: "rename it", history: pairs, test_result: { resolved: false } },
-    ];
-    const f = tmpFile("output.jsonl", rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
-    const { trajectories, report } = await load(f);
-    expect(report.files[0]!.format).toBe("openhands");
-    expect(trajectories.map((t) => [t.provenance.recordId, t.calls.length, t.verdict])).toEqual([
-      ["django__django-1", 4, "correct"],
-      ["django__django-2", 4, "incorrect"],
-    ]);
-    expect(trajectories[0]!.calls.map((c) => c.response)).toEqual(trajectories[1]!.calls.map((c) => c.response));
-  });
-});
+  },
+);
 
 describe("OpenHands events built from the writer's schema", () => {
   it("parallel calls of one completion are one step; an error observation is a failure; a stray observation is reported", () => {
     const meta = (id: string, fn: string, resp: string, args: object) => ({
       tool_call_id: id,
       function_name: fn,
-      model_response: { id: resp, choices: [{ message: { tool_calls: [{ id, function: { name: fn, arguments: JSON.stringify(args) } }] } }] },
+      model_response: {
+        id: resp,
+        choices: [{ message: { tool_calls: [{ id, function: { name: fn, arguments: JSON.stringify(args) } }] } }],
+      },
     });
     const events = [
       { id: 1, source: "user", action: "message", args: { content: "Who founded X?" } },
-      { id: 2, source: "agent", action: "search", args: { query: "X founder", thought: "look" }, tool_call_metadata: meta("a", "web_search", "r1", { query: "X founder" }) },
-      { id: 3, source: "agent", action: "browse", args: { url: "https://x.example" }, tool_call_metadata: meta("b", "web_read", "r1", { url: "https://x.example" }) },
+      {
+        id: 2,
+        source: "agent",
+        action: "search",
+        args: { query: "X founder", thought: "look" },
+        tool_call_metadata: meta("a", "web_search", "r1", { query: "X founder" }),
+      },
+      {
+        id: 3,
+        source: "agent",
+        action: "browse",
+        args: { url: "https://x.example" },
+        tool_call_metadata: meta("b", "web_read", "r1", { url: "https://x.example" }),
+      },
       { id: 4, source: "agent", cause: 2, observation: "search", content: "1. X — https://x.example", extras: {} },
       { id: 5, source: "agent", cause: 3, observation: "error", content: "Timeout fetching page", extras: {} },
       { id: 6, source: "agent", observation: "run", content: "?", tool_call_metadata: { tool_call_id: "zzz" } },
-      { id: 7, source: "environment", observation: "agent_state_changed", content: "", extras: { agent_state: "finished" } },
+      {
+        id: 7,
+        source: "environment",
+        observation: "agent_state_changed",
+        content: "",
+        extras: { agent_state: "finished" },
+      },
       { id: 8, source: "agent", action: "message", args: { content: "Ann founded X." } },
     ];
     const t = readWith(openhandsReader, events);
@@ -99,7 +123,12 @@ describe("OpenHands events built from the writer's schema", () => {
   });
 
   it("is not fooled by SWE-agent history (chat messages with a text action)", () => {
-    const swe = { history: [{ role: "assistant", content: "x", action: "ls", thought: "t" }, { role: "user", content: "out" }] };
+    const swe = {
+      history: [
+        { role: "assistant", content: "x", action: "ls", thought: "t" },
+        { role: "user", content: "out" },
+      ],
+    };
     expect(openhandsReader.detect(swe)).toBe(0);
   });
 });
@@ -156,7 +185,12 @@ describe.skipIf(!HAVE_SHARED)("ToolBench answer files, real (needs ../shared/dat
 // ---------------------------------------------------------------- ATIF (no sample in ../shared)
 
 function atif(version: string, steps: object[]): J {
-  return { schema_version: version, session_id: "s-1", agent: { name: "terminus-2", version: "2.0.0", model_name: "qwen3-4b" }, steps };
+  return {
+    schema_version: version,
+    session_id: "s-1",
+    agent: { name: "terminus-2", version: "2.0.0", model_name: "qwen3-4b" },
+    steps,
+  };
 }
 
 describe("ATIF trajectories built from the RFC's schema", () => {
@@ -176,7 +210,13 @@ describe("ATIF trajectories built from the RFC's schema", () => {
           ],
           observation: {
             results: [
-              { source_call_id: "c2", content: [{ type: "text", text: "Lima is the capital." }, { type: "image", source: {} }] },
+              {
+                source_call_id: "c2",
+                content: [
+                  { type: "text", text: "Lima is the capital." },
+                  { type: "image", source: {} },
+                ],
+              },
               { source_call_id: "c1", content: "1. Lima - https://lima.example" },
             ],
           },
@@ -190,8 +230,16 @@ describe("ATIF trajectories built from the RFC's schema", () => {
         ["web_search", "search", "1. Lima - https://lima.example", ["capital of Peru"], []],
         ["fetch_url", "other", "Lima is the capital.", [], ["https://peru.example"]],
       ]);
-      expect(t.steps.map((s) => [s.reasoning, s.calls])).toEqual([["need a search", [0, 1]], ["", []]]);
-      expect([t.question, t.finalAnswer, t.provenance.model, t.provenance.recordId]).toEqual(["Capital of Peru?", "Lima", "qwen3-4b", "s-1"]);
+      expect(t.steps.map((s) => [s.reasoning, s.calls])).toEqual([
+        ["need a search", [0, 1]],
+        ["", []],
+      ]);
+      expect([t.question, t.finalAnswer, t.provenance.model, t.provenance.recordId]).toEqual([
+        "Capital of Peru?",
+        "Lima",
+        "qwen3-4b",
+        "s-1",
+      ]);
       expect(t.anomalies).toEqual([]);
     }
   });
@@ -207,11 +255,20 @@ describe("ATIF trajectories built from the RFC's schema", () => {
         let k = 0;
         const built = steps.map((s, i) => {
           const ids = Array.from({ length: s.n }, () => `call_${k++}`);
-          const calls = ids.map((id) => ({ tool_call_id: id, function_name: "search", arguments: { query: `q ${id}` } }));
+          const calls = ids.map((id) => ({
+            tool_call_id: id,
+            function_name: "search",
+            arguments: { query: `q ${id}` },
+          }));
           // id-bearing results in a shuffled order, then id-less ones in call order
-          const keyed = ids.filter((_, j) => s.withId[j]).sort((a, b) => (s.order[ids.indexOf(a)]! - s.order[ids.indexOf(b)]!));
+          const keyed = ids
+            .filter((_, j) => s.withId[j])
+            .sort((a, b) => s.order[ids.indexOf(a)]! - s.order[ids.indexOf(b)]!);
           const bare = ids.filter((_, j) => !s.withId[j]);
-          const results = [...keyed.map((id) => ({ source_call_id: id, content: `r ${id}` })), ...bare.map((id) => ({ content: `r ${id}` }))];
+          const results = [
+            ...keyed.map((id) => ({ source_call_id: id, content: `r ${id}` })),
+            ...bare.map((id) => ({ content: `r ${id}` })),
+          ];
           return { step_id: i + 1, source: "agent", message: "", tool_calls: calls, observation: { results } };
         });
         const t = readWith(atifReader, atif("ATIF-v1.5", built));
@@ -229,17 +286,35 @@ describe("ATIF trajectories built from the RFC's schema", () => {
   });
 
   it("a result with an unknown source_call_id and a non-ATIF version are reported, not dropped silently", () => {
-    const t = readWith(atifReader, atif("ATIF-v2.0", [
-      { step_id: 1, source: "agent", message: "", tool_calls: [{ tool_call_id: "a", function_name: "search", arguments: { query: "x" } }], observation: { results: [{ source_call_id: "zz", content: "?" }] } },
-    ]));
-    expect(t.anomalies).toEqual(['schema_version "ATIF-v2.0" is not ATIF-v1.x; read as v1', "an observation result (source_call_id zz) matches no call"]);
+    const t = readWith(
+      atifReader,
+      atif("ATIF-v2.0", [
+        {
+          step_id: 1,
+          source: "agent",
+          message: "",
+          tool_calls: [{ tool_call_id: "a", function_name: "search", arguments: { query: "x" } }],
+          observation: { results: [{ source_call_id: "zz", content: "?" }] },
+        },
+      ]),
+    );
+    expect(t.anomalies).toEqual([
+      'schema_version "ATIF-v2.0" is not ATIF-v1.x; read as v1',
+      "an observation result (source_call_id zz) matches no call",
+    ]);
     expect(t.calls[0]).toMatchObject({ error: true, errorReason: "no response recorded" });
   });
 
   it("a trajectory.json file loads through the loader", async () => {
     const v = atif("ATIF-v1.6", [
       { step_id: 1, source: "user", message: "Q?" },
-      { step_id: 2, source: "agent", message: "", tool_calls: [{ tool_call_id: "a", function_name: "web_search", arguments: { query: "q" } }], observation: { results: [{ source_call_id: "a", content: "hit" }] } },
+      {
+        step_id: 2,
+        source: "agent",
+        message: "",
+        tool_calls: [{ tool_call_id: "a", function_name: "web_search", arguments: { query: "q" } }],
+        observation: { results: [{ source_call_id: "a", content: "hit" }] },
+      },
       { step_id: 3, source: "agent", message: "A" },
     ]);
     const { trajectories, report } = await load(tmpFile("trajectory.json", JSON.stringify(v, null, 2)));
@@ -267,11 +342,25 @@ function miroLog(): J {
       system_prompt: "…",
       message_history: [
         msg("user", "[msg_a1] What is the capital of Peru?"),
-        msg("assistant", "[msg_a2] Let me search.\n\n" + mcp("tool-google-search", "google_search", { q: "capital of Peru" })),
+        msg(
+          "assistant",
+          "[msg_a2] Let me search.\n\n" + mcp("tool-google-search", "google_search", { q: "capital of Peru" }),
+        ),
         msg("user", "[msg_a3] 1. Lima - https://lima.example"),
-        msg("assistant", "Two at once.\n" + mcp("tool-google-search", "google_search", { q: "Peru" }) + mcp("tool-reading", "scrape_website", { url: "https://peru.example" })),
-        msg("user", "I have processed 2 valid tool calls in this turn.\n\nValid tool call 1 result:\nhits A\n\nValid tool call 2 result:\npage B"),
-        msg("assistant", "Delegate.\n" + mcp("agent-browsing", "search_and_browse", { subtask: "confirm the capital" })),
+        msg(
+          "assistant",
+          "Two at once.\n" +
+            mcp("tool-google-search", "google_search", { q: "Peru" }) +
+            mcp("tool-reading", "scrape_website", { url: "https://peru.example" }),
+        ),
+        msg(
+          "user",
+          "I have processed 2 valid tool calls in this turn.\n\nValid tool call 1 result:\nhits A\n\nValid tool call 2 result:\npage B",
+        ),
+        msg(
+          "assistant",
+          "Delegate.\n" + mcp("agent-browsing", "search_and_browse", { subtask: "confirm the capital" }),
+        ),
         msg("user", "The browsing agent says: Lima.", false),
         msg("assistant", "Final: \\boxed{Lima}"),
       ],
@@ -320,10 +409,15 @@ describe("MiroFlow task logs built from the writer's code", () => {
   it("a sub-agent call whose session is missing, and an unclosed block, are reported", () => {
     const log = miroLog();
     log.sub_agent_message_history_sessions = {};
-    log.main_agent_message_history.message_history.push(msg("assistant", "<use_mcp_tool>\n<server_name>x</server_name>"));
+    log.main_agent_message_history.message_history.push(
+      msg("assistant", "<use_mcp_tool>\n<server_name>x</server_name>"),
+    );
     const t = readWith(miroflowReader, log);
     expect(t.calls).toHaveLength(4);
-    expect(t.anomalies).toEqual(['sub-agent call 3 (agent-browsing): no session "agent-browsing_1" in the log', "step 4: 1 <use_mcp_tool> block(s) not parsed"]);
+    expect(t.anomalies).toEqual([
+      'sub-agent call 3 (agent-browsing): no session "agent-browsing_1" in the log',
+      "step 4: 1 <use_mcp_tool> block(s) not parsed",
+    ]);
   });
 
   it("any number of calls per turn: every call found, every result on its call", () => {
@@ -333,11 +427,15 @@ describe("MiroFlow task logs built from the writer's code", () => {
         const history: object[] = [msg("user", "task", parts)];
         for (const n of turns) {
           const ids = Array.from({ length: n }, () => k++);
-          history.push(msg("assistant", `turn\n${ids.map((i) => mcp("tool-s", "google_search", { q: `q${i}` })).join("")}`, parts));
+          history.push(
+            msg("assistant", `turn\n${ids.map((i) => mcp("tool-s", "google_search", { q: `q${i}` })).join("")}`, parts),
+          );
           if (n === 1) history.push(msg("user", `res ${ids[0]}`, parts));
           if (n > 1) {
             const secs = ids.map((i, j) => `Valid tool call ${j + 1} result:\nres ${i}`);
-            history.push(msg("user", [`I have processed ${n} valid tool calls in this turn.`, ...secs].join("\n\n"), parts));
+            history.push(
+              msg("user", [`I have processed ${n} valid tool calls in this turn.`, ...secs].join("\n\n"), parts),
+            );
           }
         }
         const t = readWith(miroflowReader, { main_agent_message_history: { message_history: history } });
@@ -352,9 +450,18 @@ describe("MiroFlow task logs built from the writer's code", () => {
 describe("detection among the new dialects", () => {
   it("each reader claims its own shape and no other's", () => {
     const shapes: Array<[string, unknown]> = [
-      ["openhands", [{ id: 1, source: "agent", action: "run", args: {} }, { id: 2, cause: 1, observation: "run", content: "" }]],
+      [
+        "openhands",
+        [
+          { id: 1, source: "agent", action: "run", args: {} },
+          { id: 2, cause: 1, observation: "run", content: "" },
+        ],
+      ],
       ["atif", atif("ATIF-v1.2", [])],
-      ["toolbench", { win: false, answer_generation: { query: "q", train_messages: [[{ role: "user", content: "q" }]] } }],
+      [
+        "toolbench",
+        { win: false, answer_generation: { query: "q", train_messages: [[{ role: "user", content: "q" }]] } },
+      ],
       ["miroflow", miroLog()],
     ];
     const readers = [openhandsReader, atifReader, toolbenchReader, miroflowReader];

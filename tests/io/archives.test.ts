@@ -42,17 +42,28 @@ describe("zip archives as Inspect .eval logs", () => {
       ["value", 3, "samples/abc_epoch_1.json"],
       ["value", 4, "samples/2_epoch_2.json"],
     ]);
-    expect(recs.map((r) => (r.kind === "value" ? r.value : null))).toEqual([sample(2, 1), sample(10, 1), sample("abc", 1), sample(2, 2)]);
+    expect(recs.map((r) => (r.kind === "value" ? r.value : null))).toEqual([
+      sample(2, 1),
+      sample(10, 1),
+      sample("abc", 1),
+      sample(2, 2),
+    ]);
   });
 
   it("any layout a writer may use reads the same samples: stored/DEFLATE/zstd, data descriptors, ZIP64, a comment", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.uniqueArray(fc.record({ id: fc.oneof(fc.nat(5000), fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/)), epoch: fc.integer({ min: 1, max: 4 }) }), {
-          minLength: 1,
-          maxLength: 6,
-          selector: (s) => `${s.id}_${s.epoch}`,
-        }),
+        fc.uniqueArray(
+          fc.record({
+            id: fc.oneof(fc.nat(5000), fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/)),
+            epoch: fc.integer({ min: 1, max: 4 }),
+          }),
+          {
+            minLength: 1,
+            maxLength: 6,
+            selector: (s) => `${s.id}_${s.epoch}`,
+          },
+        ),
         fc.array(fc.constantFrom<0 | 8 | 93>(0, 8, 93), { minLength: 6, maxLength: 6 }),
         fc.boolean(),
         fc.boolean(),
@@ -63,12 +74,19 @@ describe("zip archives as Inspect .eval logs", () => {
             data: JSON.stringify(sample(s.id, s.epoch, { text })),
             method: methods[k]!,
           }));
-          const f = tmpFile("p.eval", writeZip([{ name: "header.json", data: "{}" }, ...members], { descriptor, zip64, comment: text }));
+          const f = tmpFile(
+            "p.eval",
+            writeZip([{ name: "header.json", data: "{}" }, ...members], { descriptor, zip64, comment: text }),
+          );
           const recs = await all(f);
           // the documented order, computed here from the sample fields rather than member names
           const key = (id: string | number) => (typeof id === "number" ? String(id).padStart(20, "0") : id);
-          const want = [...samples].sort((a, b) => a.epoch - b.epoch || (key(a.id) < key(b.id) ? -1 : key(a.id) > key(b.id) ? 1 : 0));
-          expect(recs.map((r) => (r.kind === "value" ? r.value : r.reason))).toEqual(want.map((s) => sample(s.id, s.epoch, { text })));
+          const want = [...samples].sort(
+            (a, b) => a.epoch - b.epoch || (key(a.id) < key(b.id) ? -1 : key(a.id) > key(b.id) ? 1 : 0),
+          );
+          expect(recs.map((r) => (r.kind === "value" ? r.value : r.reason))).toEqual(
+            want.map((s) => sample(s.id, s.epoch, { text })),
+          );
         },
       ),
       { numRuns: 60, seed: 16 },
@@ -76,10 +94,13 @@ describe("zip archives as Inspect .eval logs", () => {
   });
 
   it("a name written twice is the last entry (Inspect supersedes a requeued sample)", async () => {
-    const f = tmpFile("dup.eval", writeZip([
-      { name: "samples/1_epoch_1.json", data: JSON.stringify(sample(1, 1, { attempt: 1 })) },
-      { name: "samples/1_epoch_1.json", data: JSON.stringify(sample(1, 1, { attempt: 2 })) },
-    ]));
+    const f = tmpFile(
+      "dup.eval",
+      writeZip([
+        { name: "samples/1_epoch_1.json", data: JSON.stringify(sample(1, 1, { attempt: 1 })) },
+        { name: "samples/1_epoch_1.json", data: JSON.stringify(sample(1, 1, { attempt: 2 })) },
+      ]),
+    );
     const recs = await all(f);
     expect(recs).toHaveLength(1);
     expect(recs[0]!.kind === "value" && recs[0]!.value).toEqual(sample(1, 1, { attempt: 2 }));
@@ -95,34 +116,55 @@ describe("zip archives as Inspect .eval logs", () => {
     const at = zip.indexOf(Buffer.from('"id":2'));
     zip[at + 5] = "7".charCodeAt(0); // flip one byte of member 2: its CRC no longer matches
     const recs = await all(tmpFile("bad.eval", zip));
-    expect(recs.map((r) => [r.kind, r.line])).toEqual([["value", 1], ["bad", 2], ["bad", 3]]);
-    expect(recs[1]!.kind === "bad" && recs[1]!.reason).toBe("samples/2_epoch_1.json: CRC-32 mismatch (the member is corrupt)");
-    expect(recs[2]!.kind === "bad" && recs[2]!.reason).toMatch(/^samples\/3_epoch_1\.json: invalid JSON: record ends early/);
+    expect(recs.map((r) => [r.kind, r.line])).toEqual([
+      ["value", 1],
+      ["bad", 2],
+      ["bad", 3],
+    ]);
+    expect(recs[1]!.kind === "bad" && recs[1]!.reason).toBe(
+      "samples/2_epoch_1.json: CRC-32 mismatch (the member is corrupt)",
+    );
+    expect(recs[2]!.kind === "bad" && recs[2]!.reason).toMatch(
+      /^samples\/3_epoch_1\.json: invalid JSON: record ends early/,
+    );
   });
 
   it("a member over the record limit is skipped by its declared size, without decompressing it", async () => {
     const big = JSON.stringify(sample(1, 1, { pad: "x".repeat(5000) }));
     const recs = await all(tmpFile("big.eval", writeZip([{ name: "samples/1_epoch_1.json", data: big }])), 1000);
     expect(recs).toHaveLength(1);
-    expect(recs[0]!.kind === "bad" && recs[0]!.reason).toMatch(/^samples\/1_epoch_1\.json: record too large: 4\.9 KB exceeds the 1000 B limit/);
+    expect(recs[0]!.kind === "bad" && recs[0]!.reason).toMatch(
+      /^samples\/1_epoch_1\.json: record too large: 4\.9 KB exceeds the 1000 B limit/,
+    );
   });
 
   it("a zip without samples, and a zip cut short, are one file-level line each", async () => {
-    const other = await all(tmpFile("x.zip", writeZip([{ name: "README.txt", data: "hello" }, { name: "data/a.csv", data: "a,b" }])));
+    const other = await all(
+      tmpFile(
+        "x.zip",
+        writeZip([
+          { name: "README.txt", data: "hello" },
+          { name: "data/a.csv", data: "a,b" },
+        ]),
+      ),
+    );
     expect(other).toEqual([
       {
         kind: "bad",
         line: 0,
         fileLevel: true,
         excerpt: "",
-        reason: "a zip archive with no samples/*.json members (its members: README.txt, data/a.csv), not an Inspect .eval log",
+        reason:
+          "a zip archive with no samples/*.json members (its members: README.txt, data/a.csv), not an Inspect .eval log",
       },
     ]);
     const zip = writeZip([{ name: "samples/1_epoch_1.json", data: JSON.stringify(sample(1, 1)) }]);
     const cut = await all(tmpFile("cut.eval", zip.subarray(0, zip.length - 30)));
     expect(cut).toHaveLength(1);
     expect(cut[0]).toMatchObject({ kind: "bad", line: 0, fileLevel: true });
-    expect(cut[0]!.kind === "bad" && cut[0]!.reason).toMatch(/^a zip archive that cannot be read: no end-of-central-directory record/);
+    expect(cut[0]!.kind === "bad" && cut[0]!.reason).toMatch(
+      /^a zip archive that cannot be read: no end-of-central-directory record/,
+    );
   });
 
   it("the zstd test frames are real zstd: the zstd tool reads them back (when installed)", (ctx) => {
@@ -150,7 +192,10 @@ describe.skipIf(!HAVE_SHARED)("real Inspect .eval logs (needs ../shared/data bes
     return names;
   }
 
-  for (const [file, method] of [["inspect/log_message_deduplication.eval", 8], ["inspect/retry-2-then-success.zstd.eval", 93]] as const) {
+  for (const [file, method] of [
+    ["inspect/log_message_deduplication.eval", 8],
+    ["inspect/retry-2-then-success.zstd.eval", 93],
+  ] as const) {
     it(`${file}: every sample member, parsed whole (method ${method})`, async () => {
       const path = shared(file);
       const b = readFileSync(path);
@@ -197,7 +242,9 @@ describe("binaries and non-JSON text", () => {
     it(`${label} is one file-level line`, async () => {
       expect(sniffKind(bytes)).toEqual({ kind: "binary", what });
       const recs = await all(tmpFile(`x.${label}.jsonl`, bytes));
-      expect(recs).toEqual([{ kind: "bad", line: 0, reason: `a binary file (${what}), not a trace`, excerpt: "", fileLevel: true }]);
+      expect(recs).toEqual([
+        { kind: "bad", line: 0, reason: `a binary file (${what}), not a trace`, excerpt: "", fileLevel: true },
+      ]);
     });
   }
 
@@ -207,7 +254,15 @@ describe("binaries and non-JSON text", () => {
     tar.write("ustar", 257);
     expect(sniffKind(tar)).toEqual({ kind: "binary", what: "tar archive" });
     const recs = await all(tmpFile("t.tar.gz", gzipSync(tar)));
-    expect(recs).toEqual([{ kind: "bad", line: 0, reason: "a gzip stream holding a binary file (tar archive), not a trace", excerpt: "", fileLevel: true }]);
+    expect(recs).toEqual([
+      {
+        kind: "bad",
+        line: 0,
+        reason: "a gzip stream holding a binary file (tar archive), not a trace",
+        excerpt: "",
+        fileLevel: true,
+      },
+    ]);
   });
 
   it("UTF-16 text is named with the conversion to run", async () => {
@@ -220,21 +275,28 @@ describe("binaries and non-JSON text", () => {
 
   it("JSON text, a few Latin-1 bytes and a truncated multi-byte character at the sniff boundary stay text", () => {
     expect(sniffKind(Buffer.from('{"q": "café — naïve 日本"}\n'))).toEqual({ kind: "text" });
-    expect(sniffKind(Buffer.concat([Buffer.from('{"q": "caf'), Buffer.from([0xe9]), Buffer.from('"}\n'.repeat(20))]))).toEqual({ kind: "text" });
+    expect(
+      sniffKind(Buffer.concat([Buffer.from('{"q": "caf'), Buffer.from([0xe9]), Buffer.from('"}\n'.repeat(20))])),
+    ).toEqual({ kind: "text" });
     expect(sniffKind(Buffer.from("x".repeat(10) + "日").subarray(0, 12))).toEqual({ kind: "text" });
     fc.assert(
-      fc.property(fc.array(fc.record({ id: fc.nat(), q: fc.string({ unit: "grapheme" }) }), { maxLength: 20 }), (rows) => {
-        const text = Buffer.from(rows.map((r) => JSON.stringify(r)).join("\n"));
-        const cut = text.subarray(0, Math.min(text.length, 4096));
-        expect(sniffKind(cut).kind).toBe(text.length === 0 || text[0] !== 0x1f ? "text" : "gzip");
-      }),
+      fc.property(
+        fc.array(fc.record({ id: fc.nat(), q: fc.string({ unit: "grapheme" }) }), { maxLength: 20 }),
+        (rows) => {
+          const text = Buffer.from(rows.map((r) => JSON.stringify(r)).join("\n"));
+          const cut = text.subarray(0, Math.min(text.length, 4096));
+          expect(sniffKind(cut).kind).toBe(text.length === 0 || text[0] !== 0x1f ? "text" : "gzip");
+        },
+      ),
       { seed: 16 },
     );
   });
 
   it("fileKind reads the head of a file: gzip, zip, text", async () => {
     expect(await fileKind(tmpFile("a.gz", gzipSync("{}\n")))).toEqual({ kind: "gzip" });
-    expect(await fileKind(tmpFile("a.eval", writeZip([{ name: "samples/1_epoch_1.json", data: "{}" }])))).toEqual({ kind: "zip" });
+    expect(await fileKind(tmpFile("a.eval", writeZip([{ name: "samples/1_epoch_1.json", data: "{}" }])))).toEqual({
+      kind: "zip",
+    });
     expect(await fileKind(tmpFile("a.jsonl", "{}\n"))).toEqual({ kind: "text" });
   });
 
@@ -244,13 +306,19 @@ describe("binaries and non-JSON text", () => {
     expect(r).toHaveLength(1);
     expect(r[0]).toMatchObject({ kind: "bad", line: 0, fileLevel: true });
     expect(r[0]!.kind === "bad" && r[0]!.reason).toMatch(
-      new RegExp(`^not JSON: a text file, and none of its first ${NOT_JSON_LINES} lines parses as JSON \\(first bad line 1: invalid JSON: `),
+      new RegExp(
+        `^not JSON: a text file, and none of its first ${NOT_JSON_LINES} lines parses as JSON \\(first bad line 1: invalid JSON: `,
+      ),
     );
     const csv = await all(tmpFile("q.csv", "id,question,answer\n1,Who?,Ann\n2,When?,1990\n"));
     expect(csv).toHaveLength(1);
-    expect(csv[0]!.kind === "bad" && csv[0]!.reason).toMatch(/^not JSON: a text file, and none of its first 3 lines parses as JSON \(first bad line 1: /);
+    expect(csv[0]!.kind === "bad" && csv[0]!.reason).toMatch(
+      /^not JSON: a text file, and none of its first 3 lines parses as JSON \(first bad line 1: /,
+    );
     const one = await all(tmpFile("one.txt", "\n\nhello world\n"));
-    expect(one[0]!.kind === "bad" && one[0]!.reason).toMatch(/^not JSON: a text file, and its only line does not parse as JSON \(first bad line 3: /);
+    expect(one[0]!.kind === "bad" && one[0]!.reason).toMatch(
+      /^not JSON: a text file, and its only line does not parse as JSON \(first bad line 3: /,
+    );
   });
 
   it("a JSON Lines file whose first lines look like JSON but are corrupt is still reported line by line", async () => {
@@ -260,8 +328,12 @@ describe("binaries and non-JSON text", () => {
   });
 
   it("text lines before the first JSON line are reported one by one and the JSON loads", async () => {
-    const recs = await all(tmpFile("mixed.jsonl", "garbage\nmore garbage\n{\"id\": 1}\n"));
-    expect(recs.map((r) => [r.kind, r.line])).toEqual([["bad", 1], ["bad", 2], ["value", 3]]);
+    const recs = await all(tmpFile("mixed.jsonl", 'garbage\nmore garbage\n{"id": 1}\n'));
+    expect(recs.map((r) => [r.kind, r.line])).toEqual([
+      ["bad", 1],
+      ["bad", 2],
+      ["value", 3],
+    ]);
   });
 
   it("a 'not JSON' file stops after the sample: records beyond it are never framed", async () => {
@@ -275,11 +347,18 @@ describe("binaries and non-JSON text", () => {
 describe("byte-range splitting only cuts text", () => {
   it("a large zip is one whole-file range, never cut into line ranges", async () => {
     const { splitJsonlRanges } = await import("../../lib/io/read-records.js");
-    const members = Array.from({ length: 40 }, (_, i) => ({ name: `samples/${i}_epoch_1.json`, data: JSON.stringify(sample(i, 1, { pad: "y\n".repeat(20000) })), method: 0 as const }));
+    const members = Array.from({ length: 40 }, (_, i) => ({
+      name: `samples/${i}_epoch_1.json`,
+      data: JSON.stringify(sample(i, 1, { pad: "y\n".repeat(20000) })),
+      method: 0 as const,
+    }));
     const zip = writeZip(members);
     const f = tmpFile("big.eval", zip);
     expect(await splitJsonlRanges(f, 4, 1 << 18)).toEqual([{ start: 0, end: zip.length, firstLine: 1 }]);
-    const text = tmpFile("big.jsonl", Array.from({ length: 4000 }, (_, i) => JSON.stringify({ i, pad: "z".repeat(300) })).join("\n") + "\n");
+    const text = tmpFile(
+      "big.jsonl",
+      Array.from({ length: 4000 }, (_, i) => JSON.stringify({ i, pad: "z".repeat(300) })).join("\n") + "\n",
+    );
     expect((await splitJsonlRanges(text, 4, 1 << 18)).length).toBeGreaterThan(1);
   });
 });
@@ -303,7 +382,9 @@ describe("an archive written by Python's zipfile, as Inspect writes .eval logs",
       return ctx.skip("python3 is not installed (or its zipfile failed)");
     }
     const recs = await all(f);
-    expect(recs.map((r) => [r.member, r.kind === "value" ? (r.value as { pad: string }).pad.length : r.reason])).toEqual([
+    expect(
+      recs.map((r) => [r.member, r.kind === "value" ? (r.value as { pad: string }).pad.length : r.reason]),
+    ).toEqual([
       ["samples/1_epoch_1.json", 5000],
       ["samples/2_epoch_1.json", 5],
       ["samples/3_epoch_1.json", 15000],
