@@ -45,7 +45,11 @@ async function records(file) {
   const { readRecords } = await import("../dist/index.js");
   let rows = 0;
   let bad = 0;
-  for await (const batch of readRecords(file)) for (const r of batch) r.kind === "value" ? rows++ : bad++;
+  for await (const batch of readRecords(file))
+    for (const r of batch) {
+      if (r.kind === "value") rows++;
+      else bad++;
+    }
   if (bad) throw new Error(`${bad} bad records in ${file}`);
   return { rows, calls: null };
 }

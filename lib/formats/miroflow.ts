@@ -27,7 +27,7 @@ import type { ToolCall, Trajectory } from "../trajectory/schema.js";
 import { parseArgumentsObject } from "../trajectory/call-arguments.js";
 import { attachResponse } from "./attach-response.js";
 import { RecordError, type FormatReader, type ReadContext } from "./format-reader.js";
-import { extraFields, goldList, isObject, lastBoxed, pickString, verdictOf, type Json } from "./record-fields.js";
+import { extraFields, goldList, isObject, lastBoxed, pickString, verdictOf } from "./record-fields.js";
 
 const KNOWN = new Set([
   "main_agent_message_history",

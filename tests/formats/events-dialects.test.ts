@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import { z } from "zod";
 import { openhandsReader } from "../../lib/formats/openhands.js";
 import { atifReader } from "../../lib/formats/atif.js";
 import { toolbenchReader } from "../../lib/formats/toolbench.js";
@@ -19,7 +20,40 @@ import { SHARED_DATA, load, shared, tmpFile } from "../helpers.js";
 const HAVE_SHARED = existsSync(SHARED_DATA);
 const ctx = { file: "t.json", line: 1, roles: toolRoles() };
 const readWith = (r: FormatReader, v: unknown) => r.read(v, ctx);
-type J = Record<string, any>;
+/** The fields of the raw files the tests count by, parsed with zod (the rest passes through). */
+const OhEvent = z.looseObject({
+  id: z.number(),
+  source: z.string().optional(),
+  action: z.string().optional(),
+  observation: z.string().optional(),
+  cause: z.number().optional(),
+  args: z.looseObject({ content: z.string().optional() }).optional(),
+  tool_call_metadata: z.looseObject({ tool_call_id: z.string(), function_name: z.string() }).optional(),
+});
+const ohEvents = (path: string) => z.array(OhEvent).parse(JSON.parse(readFileSync(path, "utf8")));
+const TbMessage = z.looseObject({
+  role: z.string(),
+  content: z.string().nullable().optional(),
+  function_call: z.object({ name: z.string(), arguments: z.string() }).optional(),
+});
+interface TbNode {
+  node_type: string;
+  description: string;
+  children: TbNode[];
+}
+const TbNodeSchema: z.ZodType<TbNode> = z.lazy(() =>
+  z.looseObject({ node_type: z.string(), description: z.string(), children: z.array(TbNodeSchema) }),
+);
+const TbFile = z.looseObject({
+  win: z.boolean(),
+  tree: z.looseObject({ tree: TbNodeSchema }),
+  answer_generation: z.looseObject({
+    query: z.string(),
+    query_count: z.number(),
+    train_messages: z.array(z.array(TbMessage)).optional(),
+  }),
+});
+const tbFile = (path: string) => TbFile.parse(JSON.parse(readFileSync(path, "utf8")));
 const tally = (xs: string[]) => xs.reduce<Record<string, number>>((m, x) => ((m[x] = (m[x] ?? 0) + 1), m), {});
 
 describe.skipIf(!HAVE_SHARED)(
@@ -30,21 +64,29 @@ describe.skipIf(!HAVE_SHARED)(
       ["openhands/wrong_initial_state.json", { calls: 4, paired: 3, actions: { read: 2, run: 1, finish: 1 } }],
     ] as const) {
       it(`${file}: ${want.calls} calls, ${want.paired} paired observations`, async () => {
-        const events: J[] = JSON.parse(readFileSync(shared(file), "utf8"));
-        // independent count: distinct tool_call_ids on action events, and observations whose cause is one of those actions
-        const acts = events.filter((e) => "action" in e && e.tool_call_metadata);
-        const ids = new Set(acts.map((e) => e.tool_call_metadata.tool_call_id));
+        const events = ohEvents(shared(file));
+        // independent count: distinct tool_call_ids on action events, and observations caused by those actions
+        const acts = events.flatMap((e) =>
+          e.action && e.tool_call_metadata ? [{ ...e, meta: e.tool_call_metadata }] : [],
+        );
+        const ids = new Set(acts.map((e) => e.meta.tool_call_id));
         const actIds = new Set(acts.map((e) => e.id));
-        const paired = events.filter((e) => "observation" in e && actIds.has(e.cause)).length;
-        expect([ids.size, paired, tally(acts.map((e) => e.action))]).toEqual([want.calls, want.paired, want.actions]);
+        const paired = events.filter(
+          (e) => e.observation !== undefined && e.cause !== undefined && actIds.has(e.cause),
+        ).length;
+        expect([ids.size, paired, tally(acts.map((e) => e.action ?? ""))]).toEqual([
+          want.calls,
+          want.paired,
+          want.actions,
+        ]);
 
         expect(detectFormat([events]).format).toBe("openhands");
         const t = readWith(openhandsReader, events);
         expect(t.calls).toHaveLength(ids.size);
-        expect(t.calls.map((c) => c.name)).toEqual(acts.map((e) => e.tool_call_metadata.function_name));
+        expect(t.calls.map((c) => c.name)).toEqual(acts.map((e) => e.meta.function_name));
         expect(t.calls.filter((c) => c.response !== null)).toHaveLength(paired);
         const user = events.find((e) => e.source === "user" && e.action === "message")!;
-        expect(t.question).toBe(user.args.content.trim());
+        expect(t.question).toBe(user.args?.content?.trim());
         for (const c of t.calls) expect(c.parsedArguments).not.toBeNull();
         if (file.includes("wrong_initial")) {
           expect(t.calls.at(-1)).toMatchObject({ name: "finish", role: "answer", response: null });
@@ -54,9 +96,9 @@ describe.skipIf(!HAVE_SHARED)(
     }
 
     it("an evaluation output.jsonl row whose history is the event list loads through the loader, old [action, obs] pairs too", async () => {
-      const events: J[] = JSON.parse(readFileSync(shared("openhands/wrong_initial_state.json"), "utf8"));
-      const acts = events.filter((e) => "action" in e);
-      const pairs = acts.map((a) => [a, events.find((o) => "observation" in o && o.cause === a.id) ?? {}]);
+      const events = ohEvents(shared("openhands/wrong_initial_state.json"));
+      const acts = events.filter((e) => e.action !== undefined);
+      const pairs = acts.map((a) => [a, events.find((o) => o.observation !== undefined && o.cause === a.id) ?? {}]);
       const rows = [
         { instance_id: "django__django-1", instruction: "rename it", history: events, test_result: { resolved: true } },
         { instance_id: "django__django-2", instruction: "rename it", history: pairs, test_result: { resolved: false } },
@@ -136,9 +178,9 @@ describe("OpenHands events built from the writer's schema", () => {
 describe.skipIf(!HAVE_SHARED)("ToolBench answer files, real (needs ../shared/data beside the repository)", () => {
   it("G1 (train_messages): the last prefix, 5 calls including Finish, 4 replies paired in order, win = correct", async () => {
     const path = shared("toolbench/G1_59_ChatGPT_DFS_woFilter_w2.json");
-    const raw: J = JSON.parse(readFileSync(path, "utf8"));
-    const last: J[] = raw.answer_generation.train_messages.at(-1);
-    const calls = last.filter((m) => m.function_call).map((m) => m.function_call.name as string);
+    const raw = tbFile(path);
+    const last = raw.answer_generation.train_messages?.at(-1) ?? [];
+    const calls = last.flatMap((m) => (m.function_call ? [m.function_call.name] : []));
     const replies = last.filter((m) => m.role === "function");
     expect([calls.length, replies.length]).toEqual([5, 4]);
 
@@ -152,19 +194,20 @@ describe.skipIf(!HAVE_SHARED)("ToolBench answer files, real (needs ../shared/dat
     expect(t.calls.at(-1)).toMatchObject({ name: "Finish", role: "answer" });
     expect(t.verdict).toBe(raw.win ? "correct" : "incorrect");
     expect(t.question).toBe(raw.answer_generation.query);
-    expect(t.finalAnswer).toBe(JSON.parse(last.at(-1)!.function_call.arguments).final_answer);
+    expect(t.finalAnswer).toBe(JSON.parse(last.at(-1)?.function_call?.arguments ?? "{}").final_answer);
     expect(t.calls[0]!.queries).toEqual(["technology and business"]);
   });
 
   it("G3 (no train_messages): the DFS tree's 43 Action nodes are the calls, equal to query_count", async () => {
     const path = shared("toolbench/G3_8_ChatGPT_DFS_woFilter_w2.json");
-    const raw: J = JSON.parse(readFileSync(path, "utf8"));
+    const raw = tbFile(path);
+    expect(raw.answer_generation.train_messages).toBeUndefined();
     const names: string[] = [];
-    const stack: J[] = [raw.tree.tree];
+    const stack: TbNode[] = [raw.tree.tree];
     while (stack.length) {
       const n = stack.pop()!;
       if (n.node_type === "Action") names.push(n.description);
-      stack.push(...[...(n.children ?? [])].reverse());
+      stack.push(...[...n.children].reverse());
     }
     expect(names.length).toBe(raw.answer_generation.query_count);
     expect(tally(names)).toEqual({
@@ -184,7 +227,7 @@ describe.skipIf(!HAVE_SHARED)("ToolBench answer files, real (needs ../shared/dat
 
 // ---------------------------------------------------------------- ATIF (no sample in ../shared)
 
-function atif(version: string, steps: object[]): J {
+function atif(version: string, steps: object[]): Record<string, unknown> {
   return {
     schema_version: version,
     session_id: "s-1",
@@ -273,7 +316,8 @@ describe("ATIF trajectories built from the RFC's schema", () => {
         });
         const t = readWith(atifReader, atif("ATIF-v1.5", built));
         expect(t.calls).toHaveLength(k);
-        // an id-less result pairs with the step's first unanswered call: exact when every id-less call comes after the keyed ones
+        // an id-less result pairs with the step's first unanswered call:
+        // exact when every id-less call comes after the keyed ones
         for (const c of t.calls) expect(c.response).not.toBeNull();
         const exact = steps.every((s) => {
           const flags = s.withId.slice(0, s.n);
@@ -329,7 +373,16 @@ const mcp = (server: string, tool: string, args: object) =>
   `<use_mcp_tool>\n<server_name>${server}</server_name>\n<tool_name>${tool}</tool_name>\n<arguments>\n${JSON.stringify(args, null, 1)}\n</arguments>\n</use_mcp_tool>`;
 const msg = (role: string, text: string, parts = true) => ({ role, content: parts ? [{ type: "text", text }] : text });
 
-function miroLog(): J {
+interface MiroHistory {
+  system_prompt: string;
+  message_history: object[];
+}
+interface MiroLog {
+  [k: string]: unknown;
+  main_agent_message_history: MiroHistory;
+  sub_agent_message_history_sessions: Record<string, MiroHistory>;
+}
+function miroLog(): MiroLog {
   return {
     status: "completed",
     task_id: "task-7",
