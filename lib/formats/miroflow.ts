@@ -19,6 +19,8 @@
  *   (`TaskTracer.start_sub_agent_session`). The session's calls are kept as nested calls: they
  *   follow their parent call in `calls`, each on a step of its own, and `extra.subAgents` lists
  *   `{session, parent, calls}` (call indices), so a browsing agent's searches count as searches.
+ * - Clients with native tool calling (the DeepSeek client) keep OpenAI `tool_calls` on the assistant
+ *   message instead, named `{server}-{tool}` (`src/llm/providers/deepseek_openrouter_client.py`).
  * - Verdict: `judge_result` (`CORRECT` / `INCORRECT`; `NOT_ATTEMPTED` is unknown); the answer is
  *   `final_boxed_answer`; the gold answer `ground_truth`.
  */
@@ -89,6 +91,28 @@ function mcpCalls(text: string): { calls: ParsedCall[]; unclosed: number } {
   return { calls, unclosed: Math.max(0, opened - calls.length) };
 }
 
+/**
+ * Calls of clients that use native tool calling (MiroFlow's DeepSeek client): assistant
+ * `tool_calls[{id, function{name: "{server}-{tool}", arguments}}]`, the name split at its last
+ * `-` as `parse_llm_response_for_tool_calls` does; the results still come back as a user message.
+ */
+function openaiToolCalls(v: unknown): { calls: ParsedCall[]; unclosed: number } | null {
+  if (!Array.isArray(v) || v.length === 0) return null;
+  const calls: ParsedCall[] = [];
+  for (const tc of v) {
+    const fn = isObject(tc) && isObject(tc.function) ? tc.function : {};
+    const full = typeof fn.name === "string" ? fn.name : "";
+    const cut = full.lastIndexOf("-");
+    const a = fn.arguments;
+    calls.push({
+      server: cut > 0 ? full.slice(0, cut) : "",
+      tool: cut > 0 ? full.slice(cut + 1) : full,
+      args: typeof a === "string" ? a : JSON.stringify(a ?? {}),
+    });
+  }
+  return { calls, unclosed: 0 };
+}
+
 export const miroflowReader: FormatReader = {
   name: "miroflow",
   description:
@@ -134,7 +158,7 @@ export const miroflowReader: FormatReader = {
           continue;
         }
         if (m.role !== "assistant") continue;
-        const { calls, unclosed } = mcpCalls(text);
+        const { calls, unclosed } = openaiToolCalls(m.tool_calls) ?? mcpCalls(text);
         b.step(text);
         if (unclosed) b.anomalies.push(`step ${b.steps.length - 1}: ${unclosed} <use_mcp_tool> block(s) not parsed`);
         pending = [];

@@ -459,6 +459,41 @@ describe("MiroFlow task logs built from the writer's code", () => {
     expect(t.anomalies).toEqual([]);
   });
 
+  it("native tool_calls (the DeepSeek client), named server-tool, pair with the user message of results", () => {
+    const tc = (id: string, name: string, args: object) => ({
+      id,
+      type: "function",
+      function: { name, arguments: JSON.stringify(args) },
+    });
+    const log = {
+      main_agent_message_history: {
+        message_history: [
+          msg("user", "Q?"),
+          {
+            role: "assistant",
+            content: "Using tool tool-google-search-google_search with arguments: …",
+            tool_calls: [
+              tc("a", "tool-google-search-google_search", { q: "x" }),
+              tc("b", "tool-reading-scrape", { url: "u" }),
+            ],
+          },
+          msg(
+            "user",
+            "I have processed 2 valid tool calls in this turn.\n\nValid tool call 1 result:\nA\n\nValid tool call 2 result:\nB",
+          ),
+          msg("assistant", "\\boxed{x}"),
+        ],
+      },
+    };
+    const t = readWith(miroflowReader, log);
+    expect(t.calls.map((c) => [c.name, c.queries, c.urls, c.response])).toEqual([
+      ["google_search", ["x"], [], "A"],
+      ["scrape", [], ["u"], "B"],
+    ]);
+    expect(t.extra.servers).toEqual({ google_search: "tool-google-search", scrape: "tool-reading" });
+    expect(t.finalAnswer).toBe("x");
+  });
+
   it("a sub-agent call whose session is missing, and an unclosed block, are reported", () => {
     const log = miroLog();
     log.sub_agent_message_history_sessions = {};
