@@ -164,6 +164,28 @@ describe("OpenHands events built from the writer's schema", () => {
     expect([t.question, t.finalAnswer]).toEqual(["Who founded X?", "Ann founded X."]);
   });
 
+  it("a chat-only history that ends in finish (no observation events at all) is one call, the finish", () => {
+    const events = [
+      { id: 0, source: "user", action: "message", message: "what is 2+2?", args: { content: "what is 2+2?" } },
+      { id: 3, source: "agent", action: "message", message: "4.", args: { content: "4.", wait_for_response: true } },
+      { id: 6, source: "user", action: "message", message: "Finish please", args: { content: "Finish please" } },
+      {
+        id: 9,
+        source: "agent",
+        action: "finish",
+        message: "Done.",
+        args: { outputs: {}, thought: "" },
+        tool_call_metadata: { function_name: "finish", tool_call_id: "call_1", total_calls_in_response: 1 },
+      },
+    ];
+    expect(detectFormat([events]).format).toBe("openhands");
+    const t = readWith(openhandsReader, events);
+    expect(t.calls.map((c) => [c.name, c.role, c.arguments])).toEqual([
+      ["finish", "answer", '{"outputs":{},"thought":""}'],
+    ]);
+    expect([t.question, t.finalAnswer, t.steps.length]).toEqual(["what is 2+2?", "Done.", 2]);
+  });
+
   it("is not fooled by SWE-agent history (chat messages with a text action)", () => {
     const swe = {
       history: [
