@@ -12,6 +12,10 @@
  *   tree `tree.tree`, whose `Action` nodes (`description` = the tool) are the calls, in
  *   depth-first order; the argument text and the observation sit on the Action's
  *   `Action Input` child, the reasoning on `Thought` nodes.
+ * - Failed single-chain (CoT) runs have `train_messages: []` and no tree; their calls are in
+ *   `trys[k].chain`, the path of each try as flat nodes of the same types (an `Action` followed by
+ *   its `Action Input`), all tries in order (`toolbench/inference/Algorithms/single_chain.py`,
+ *   `Tree/Tree.py` `get_chain_result_from_this_node`, OpenBMB/ToolBench@b2384c2).
  * - Verdict: `win`; the question is `answer_generation.query`.
  */
 import { TrajectoryBuilder } from "../trajectory/builder.js";
@@ -106,6 +110,41 @@ function readTree(b: TrajectoryBuilder, root: Json): void {
   walk(root, "");
 }
 
+/** The flat node paths of a single-chain run's tries, or null. */
+function chainsOf(o: Json): Json[][] | null {
+  if (!Array.isArray(o.trys)) return null;
+  const chains = o.trys.flatMap((t: unknown) =>
+    isObject(t) && Array.isArray(t.chain) ? [t.chain.filter(isObject)] : [],
+  );
+  return chains.length ? chains : null;
+}
+
+function readChains(b: TrajectoryBuilder, chains: Json[][]): void {
+  for (const chain of chains) {
+    let thought = "";
+    chain.forEach((n, k) => {
+      const desc = typeof n.description === "string" ? n.description : "";
+      if (n.node_type === "Thought") thought = desc;
+      if (n.node_type !== "Action") return;
+      const next = chain[k + 1];
+      const input = next && next.node_type === "Action Input" ? next : null;
+      const argText = input && typeof input.description === "string" ? input.description : "";
+      const parsed = parseArgumentsObject(argText);
+      b.step(thought, thought);
+      thought = "";
+      const call = b.call({
+        name: desc,
+        arguments: argText,
+        parsedArguments: parsed,
+        malformed: !desc ? "Action node has no tool name" : input && !parsed ? "arguments are not a JSON object" : null,
+      });
+      const obs = input ? input.observation : undefined;
+      if (typeof obs === "string" && obs !== "") attachResponse(b, call, obs);
+      if (desc.toLowerCase() === "finish") b.finalAnswer = finalAnswerOf(argText);
+    });
+  }
+}
+
 export const toolbenchReader: FormatReader = {
   name: "toolbench",
   description: "ToolBench DFSDT/CoT answer files (answer_generation.train_messages, or the DFS tree of failed runs)",
@@ -113,13 +152,14 @@ export const toolbenchReader: FormatReader = {
   detect(value) {
     const ag = generationOf(value);
     if (!ag) return 0;
-    return lastPrefix(ag) || treeRoot(value as Json) || "query" in ag ? 0.97 : 0.5;
+    const o = isObject(value) ? value : {};
+    return lastPrefix(ag) || treeRoot(o) || chainsOf(o) || "query" in ag ? 0.97 : 0.5;
   },
 
   read(value: unknown, ctx: ReadContext): Trajectory {
     const ag = generationOf(value);
     if (!ag) throw new RecordError('no "answer_generation" object');
-    const o = value as Json;
+    const o = isObject(value) ? value : {};
     const b = new TrajectoryBuilder({ format: "toolbench", file: ctx.file, line: ctx.line }, ctx.roles);
     b.verdict = verdictOf(o.win);
     b.extra = {
@@ -128,14 +168,16 @@ export const toolbenchReader: FormatReader = {
     };
     const msgs = lastPrefix(ag);
     const root = treeRoot(o);
+    const chains = chainsOf(o);
     if (msgs) readMessages(b, msgs);
     else if (root) readTree(b, root);
-    else throw new RecordError("neither answer_generation.train_messages nor a DFS tree holds the calls");
+    else if (chains) readChains(b, chains);
+    else throw new RecordError("neither answer_generation.train_messages, a DFS tree nor trys[].chain holds the calls");
     b.question = pickString(ag, "query") ?? b.question;
     if (b.finalAnswer === null && typeof ag.final_answer === "string") b.finalAnswer = finalAnswerOf(ag.final_answer);
     const count = pickNumber(ag, "query_count");
-    if (!msgs && count !== null && count !== b.calls.length) {
-      b.anomalies.push(`the DFS tree has ${b.calls.length} Action nodes but query_count is ${count}`);
+    if (!msgs && root && count !== null && count !== b.calls.length) {
+      b.anomalies.push(`the search record has ${b.calls.length} Action nodes but query_count is ${count}`);
     }
     return b.build();
   },

@@ -247,6 +247,51 @@ describe.skipIf(!HAVE_SHARED)("ToolBench answer files, real (needs ../shared/dat
   });
 });
 
+describe("ToolBench single-chain (CoT) answers built from the writer's code", () => {
+  it("a failed run (train_messages: []) takes its calls from every try's chain", () => {
+    const node = (node_type: string, description: string, observation?: string) => ({
+      is_terminal: false,
+      pruned: false,
+      node_type,
+      description,
+      ...(observation !== undefined ? { observation } : {}),
+    });
+    const tries = [
+      [
+        node("Thought", "look it up"),
+        node("Action", "search_for_api"),
+        node("Action Input", '{"query": "a"}', '{"error": "", "response": "r1"}'),
+        node("Action", "get_for_api"),
+        node("Action Input", '{"id": 1}', '{"error": "timeout", "response": ""}'),
+      ],
+      [node("Action", "search_for_api"), node("Action Input", '{"query": "b"}', '{"error": "", "response": "r2"}')],
+    ];
+    const v = {
+      win: false,
+      try_count: 2,
+      trys: tries.map((chain) => ({ chain, win: false })),
+      compare_candidates: [],
+      forward_args: {},
+      answer_generation: {
+        valid_data: false,
+        final_answer: "",
+        query_count: 3,
+        train_messages: [],
+        chain: [],
+        query: "Q",
+      },
+    };
+    expect(detectFormat([v]).format).toBe("toolbench");
+    const t = readWith(toolbenchReader, v);
+    expect(t.calls.map((c) => [c.name, c.queries, c.response])).toEqual([
+      ["search_for_api", ["a"], '{"error": "", "response": "r1"}'],
+      ["get_for_api", [], '{"error": "timeout", "response": ""}'],
+      ["search_for_api", ["b"], '{"error": "", "response": "r2"}'],
+    ]);
+    expect([t.question, t.verdict, t.steps[0]!.reasoning]).toEqual(["Q", "incorrect", "look it up"]);
+  });
+});
+
 // ---------------------------------------------------------------- ATIF (no sample in ../shared)
 
 function atif(version: string, steps: object[]): Record<string, unknown> {
