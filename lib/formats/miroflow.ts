@@ -21,6 +21,10 @@
  *   `{session, parent, calls}` (call indices), so a browsing agent's searches count as searches.
  * - Clients with native tool calling (the DeepSeek client) keep OpenAI `tool_calls` on the assistant
  *   message instead, named `{server}-{tool}` (`src/llm/providers/deepseek_openrouter_client.py`).
+ * - MiroThinker's `TaskLog` (MiroMindAI/MiroThinker@370f983, `apps/miroflow-agent/src/logging/
+ *   task_logger.py`) has the same histories, `final_judge_result` for the verdict and no `input`; older
+ *   logs name the sessions object `browser_agent_message_history_sessions` (sessions `browser_agent_k`,
+ *   `apps/collect-trace/utils/converters/example_usage.py`), matched to sub-agent calls in order.
  * - Verdict: `judge_result` (`CORRECT` / `INCORRECT`; `NOT_ATTEMPTED` is unknown); the answer is
  *   `final_boxed_answer`; the gold answer `ground_truth`.
  */
@@ -39,6 +43,8 @@ const KNOWN = new Set([
   "input",
   "final_boxed_answer",
   "judge_result",
+  "final_judge_result",
+  "browser_agent_message_history_sessions",
   "step_logs",
 ]);
 
@@ -131,9 +137,14 @@ export const miroflowReader: FormatReader = {
     const b = new TrajectoryBuilder({ format: "miroflow", file: ctx.file, line: ctx.line }, ctx.roles);
     b.recordId = pickString(o, "task_id");
     b.goldAnswers = goldList(o.ground_truth);
-    b.verdict = verdictOf(o.judge_result);
+    b.verdict = verdictOf(o.judge_result ?? o.final_judge_result);
     b.extra = extraFields(o, KNOWN);
-    const sessions = isObject(o.sub_agent_message_history_sessions) ? o.sub_agent_message_history_sessions : {};
+    const sessions = isObject(o.sub_agent_message_history_sessions)
+      ? o.sub_agent_message_history_sessions
+      : isObject(o.browser_agent_message_history_sessions)
+        ? o.browser_agent_message_history_sessions
+        : {};
+    const sessionIds = Object.keys(sessions);
     const servers: Record<string, string> = {};
     const subAgents: Array<{ session: string; parent: number; calls: number[] }> = [];
     let subCount = 0;
@@ -174,7 +185,9 @@ export const miroflowReader: FormatReader = {
           pending.push(call);
           if (pc.server.startsWith("agent-")) {
             subCount++;
-            const id = `${pc.server}_${subCount}`;
+            const named = `${pc.server}_${subCount}`;
+            // the writer's name; else the k-th session (older logs name them browser_agent_k)
+            const id = named in sessions ? named : (sessionIds[subCount - 1] ?? named);
             const sub = historyOf(sessions[id]);
             if (!sub) {
               b.anomalies.push(`sub-agent call ${call.index} (${pc.server}): no session "${id}" in the log`);

@@ -561,6 +561,21 @@ describe("MiroFlow task logs built from the writer's code", () => {
     expect(t.finalAnswer).toBe("x");
   });
 
+  it("MiroThinker's TaskLog: final_judge_result, no input, older browser_agent_* session names matched in order", () => {
+    const log = miroLog();
+    const { input: _input, judge_result: _judge, sub_agent_message_history_sessions: sessions, ...rest } = log;
+    const old = {
+      ...rest,
+      final_judge_result: "INCORRECT",
+      browser_agent_message_history_sessions: { browser_agent_1: sessions["agent-browsing_1"] },
+    };
+    const t = readWith(miroflowReader, old);
+    expect(t.calls).toHaveLength(5);
+    expect(t.extra.subAgents).toEqual([{ session: "browser_agent_1", parent: 3, calls: [4] }]);
+    expect([t.question, t.verdict]).toEqual(["What is the capital of Peru?", "incorrect"]);
+    expect(t.anomalies).toEqual([]);
+  });
+
   it("a sub-agent call whose session is missing, and an unclosed block, are reported", () => {
     const log = miroLog();
     log.sub_agent_message_history_sessions = {};
