@@ -227,11 +227,68 @@ export async function readMember(fh: FileHandle, e: ZipEntry, maxBytes: number):
   return out;
 }
 
-/** Open an archive for member reads; the caller closes the handle. */
-export async function openZip(path: string): Promise<{ fh: FileHandle; entries: ZipEntry[] }> {
+/**
+ * The members of an archive without a usable central directory (a copy cut short), found by
+ * walking the local headers from the start. Works for members whose local header holds their
+ * sizes: Inspect writes its temp file seekably, so even streamed members get their sizes patched
+ * in. Stops at the first member it cannot size or that runs past the end of the file.
+ */
+export async function scanLocalHeaders(fh: FileHandle): Promise<ZipEntry[]> {
+  const { size } = await fh.stat();
+  const out: ZipEntry[] = [];
+  for (let at = 0; at + 30 <= size;) {
+    const h = await readAt(fh, at, 30);
+    if (h.readUInt32LE(0) !== LOCAL_SIG) break;
+    const flags = h.readUInt16LE(6);
+    let compressedSize = h.readUInt32LE(18);
+    let uncompressedSize = h.readUInt32LE(22);
+    const nameLen = h.readUInt16LE(26);
+    const extraLen = h.readUInt16LE(28);
+    if (at + 30 + nameLen + extraLen > size) break;
+    const ne = await readAt(fh, at + 30, nameLen + extraLen);
+    const name = ne.toString(flags & 0x800 ? "utf8" : "latin1", 0, nameLen);
+    let zip64 = false;
+    for (let e = nameLen; e + 4 <= ne.length; e += 4 + ne.readUInt16LE(e + 2)) {
+      if (ne.readUInt16LE(e) !== 0x0001) continue;
+      zip64 = true;
+      if ((compressedSize === U32_MAX || uncompressedSize === U32_MAX) && e + 20 <= ne.length) {
+        uncompressedSize = u64(ne, e + 4);
+        compressedSize = u64(ne, e + 12);
+      }
+      break;
+    }
+    const dataAt = at + 30 + nameLen + extraLen;
+    if ((flags & 0x8 && compressedSize === 0) || compressedSize === U32_MAX || dataAt + compressedSize > size) break;
+    const crc = h.readUInt32LE(14);
+    out.push({ name, method: h.readUInt16LE(8), flags, crc, compressedSize, uncompressedSize, localHeaderOffset: at });
+    at = dataAt + compressedSize;
+    if (flags & 0x8 && at + 4 <= size) {
+      // a data descriptor follows: optional signature, CRC, then 4- or 8-byte sizes
+      const d = await readAt(fh, at, Math.min(24, size - at));
+      const sig = d.readUInt32LE(0) === 0x08074b50 ? 4 : 0;
+      at += sig + 4 + (zip64 ? 16 : 8);
+    }
+  }
+  return out;
+}
+
+/**
+ * Open an archive for member reads; the caller closes the handle. Without a usable central
+ * directory the members come from `scanLocalHeaders`, and `recovered` says so.
+ */
+export async function openZip(
+  path: string,
+): Promise<{ fh: FileHandle; entries: ZipEntry[]; recovered: string | null }> {
   const fh = await open(path, "r");
   try {
-    return { fh, entries: await listZip(fh) };
+    try {
+      return { fh, entries: await listZip(fh), recovered: null };
+    } catch (err) {
+      if (!(err instanceof ZipError)) throw err;
+      const entries = await scanLocalHeaders(fh);
+      if (entries.length === 0) throw err;
+      return { fh, entries, recovered: err.message };
+    }
   } catch (err) {
     await fh.close();
     throw err;

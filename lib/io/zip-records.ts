@@ -13,6 +13,9 @@
  * itself); the id and epoch come from the member name. A `samples/*.json` member whose name
  * lacks `_epoch_N` sorts as epoch 0 by its stem. Ties cannot occur (names are unique after the
  * last-entry-wins rule). `line` is the member's 1-based position in that order.
+ *
+ * An archive cut short (no central directory) is read from its local headers: one bad record at
+ * line 0 says so, then the samples that could be recovered.
  */
 import type { FileHandle } from "node:fs/promises";
 import { decodeUtf8, excerptOf, fileLevelBad, humanBytes, jsonReason, type RawRecord } from "./raw-record.js";
@@ -89,9 +92,16 @@ export async function* readZipRecords(
     }
     throw err;
   }
-  const { fh, entries } = zip;
+  const { fh, entries, recovered } = zip;
   try {
     const samples = sampleMembers(entries);
+    if (recovered !== null && samples.length) {
+      const n = `${samples.length} sample member${samples.length === 1 ? "" : "s"}`;
+      const why = `a zip archive without a readable central directory (${recovered})`;
+      yield [
+        { kind: "bad", line: 0, reason: `${why}: ${n} recovered from local headers; later ones are lost`, excerpt: "" },
+      ];
+    }
     if (samples.length === 0) {
       const what = entries.length ? `its members: ${listing(entries)}` : "it is empty";
       yield [fileLevelBad(`a zip archive with no samples/*.json members (${what}), not an Inspect .eval log`)];

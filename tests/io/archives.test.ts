@@ -138,7 +138,7 @@ describe("zip archives as Inspect .eval logs", () => {
     );
   });
 
-  it("a zip without samples, and a zip cut short, are one file-level line each", async () => {
+  it("a zip without samples, and one with neither a directory nor a readable local header, are one line each", async () => {
     const other = await all(
       tmpFile(
         "x.zip",
@@ -158,13 +158,29 @@ describe("zip archives as Inspect .eval logs", () => {
           "a zip archive with no samples/*.json members (its members: README.txt, data/a.csv), not an Inspect .eval log",
       },
     ]);
-    const zip = writeZip([{ name: "samples/1_epoch_1.json", data: JSON.stringify(sample(1, 1)) }]);
-    const cut = await all(tmpFile("cut.eval", zip.subarray(0, zip.length - 30)));
-    expect(cut).toHaveLength(1);
-    expect(cut[0]).toMatchObject({ kind: "bad", line: 0, fileLevel: true });
-    expect(cut[0]!.kind === "bad" && cut[0]!.reason).toMatch(
+    const junk = await all(tmpFile("junk.eval", Buffer.concat([Buffer.from("PK\x03\x04"), Buffer.alloc(40, 7)])));
+    expect(junk).toHaveLength(1);
+    expect(junk[0]).toMatchObject({ kind: "bad", line: 0, fileLevel: true });
+    expect(junk[0]!.kind === "bad" && junk[0]!.reason).toMatch(
       /^a zip archive that cannot be read: no end-of-central-directory record/,
     );
+  });
+
+  it("an archive cut short keeps the samples whose bytes are complete, read from their local headers", async () => {
+    for (const zip64 of [false, true]) {
+      const members = [1, 2, 3].map((i) => ({ name: `samples/${i}_epoch_1.json`, data: JSON.stringify(sample(i, 1)) }));
+      const zip = writeZip(members, { zip64 });
+      const third = zip.indexOf(Buffer.from("samples/3_epoch_1.json"));
+      const recs = await all(tmpFile("cut.eval", zip.subarray(0, third + 40)));
+      expect(recs.map((r) => [r.kind, r.line, r.member ?? null])).toEqual([
+        ["bad", 0, null],
+        ["value", 1, "samples/1_epoch_1.json"],
+        ["value", 2, "samples/2_epoch_1.json"],
+      ]);
+      expect(recs[0]!.kind === "bad" && recs[0]!.reason).toMatch(
+        /^a zip archive without a readable central directory \(no end-of-central-directory record.*\): 2 sample members recovered from local headers; later ones are lost$/,
+      );
+    }
   });
 
   it("the zstd test frames are real zstd: the zstd tool reads them back (when installed)", (ctx) => {
