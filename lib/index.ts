@@ -23,6 +23,8 @@ export { RecordError } from "./formats/format-reader.js";
 export { parseSearchResults } from "./formats/search-results.js";
 export { readRecords } from "./io/read-records.js";
 export type { RawRecord } from "./io/raw-record.js";
+export { fileKind, sniffKind } from "./io/file-kind.js";
+export type { FileKind } from "./io/file-kind.js";
 export { generateTraces, simulateBatch } from "./generate/generate.js";
 export type { GenerateOptions, GeneratedFile } from "./generate/generate.js";
 export { simulateRollout, DEFAULT_KNOBS } from "./generate/simulate.js";

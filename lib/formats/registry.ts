@@ -15,6 +15,10 @@ import { verifiersReader } from "./verifiers.js";
 import { inspectReader } from "./inspect.js";
 import { sweAgentReader } from "./swe-agent.js";
 import { miniSweAgentReader } from "./mini-swe-agent.js";
+import { openhandsReader } from "./openhands.js";
+import { atifReader } from "./atif.js";
+import { toolbenchReader } from "./toolbench.js";
+import { miroflowReader } from "./miroflow.js";
 
 export const READERS: readonly FormatReader[] = [
   fathomReader,
@@ -30,6 +34,10 @@ export const READERS: readonly FormatReader[] = [
   inspectReader,
   sweAgentReader,
   miniSweAgentReader,
+  openhandsReader,
+  atifReader,
+  toolbenchReader,
+  miroflowReader,
 ];
 
 export const FORMAT_NAMES: readonly FormatName[] = FormatNameSchema.options;

@@ -1,14 +1,23 @@
 /**
  * A record as framed from a file, before any format reads it: either a parsed JSON value or
  * a bad record with the reason it could not be framed. `line` is 1-based, the line of the
- * record's first byte.
+ * record's first byte; for a member of an archive it is the member's 1-based position in
+ * reading order, and `member` names it (`"samples/1_epoch_1.json"`).
+ *
+ * A bad record with `fileLevel: true` (line 0) speaks for the whole file: it is not a trace
+ * (a binary file, a zip without samples, text that is not JSON) and no other record follows.
  */
 export type RawRecord =
-  | { kind: "value"; line: number; value: unknown; bytes: number }
-  | { kind: "bad"; line: number; reason: string; excerpt: string };
+  | { kind: "value"; line: number; value: unknown; bytes: number; member?: string }
+  | { kind: "bad"; line: number; reason: string; excerpt: string; member?: string; fileLevel?: true };
 
 /** Container layouts sounding frames. */
 export type Container = "jsonl" | "json";
+
+/** A bad record that speaks for the whole file (line 0). */
+export function fileLevelBad(reason: string): RawRecord {
+  return { kind: "bad", line: 0, reason, excerpt: "", fileLevel: true };
+}
 
 const EXCERPT_CHARS = 120;
 
@@ -17,7 +26,13 @@ export function excerptOf(text: string, max = EXCERPT_CHARS): string {
   const head = text.length > max ? text.slice(0, max) : text;
   // eslint-disable-next-line no-control-regex
   const clean = head.replace(/[\u0000-\u001f\u007f]/g, (c) =>
-    c === "\n" ? "\\n" : c === "\t" ? "\\t" : c === "\r" ? "\\r" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    c === "\n"
+      ? "\\n"
+      : c === "\t"
+        ? "\\t"
+        : c === "\r"
+          ? "\\r"
+          : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
   return text.length > max ? clean + "…" : clean;
 }

@@ -1,14 +1,25 @@
 /**
- * Stream the records of a trace file: gzip is recognised by its magic bytes (any file name),
- * the container (JSON Lines or a JSON array/document) by the first non-blank byte.
+ * Stream the records of a trace file. What the file is comes from its first bytes, never its
+ * name (`fileKind`): gzip is decompressed; a zip archive is read as an Inspect `.eval` log,
+ * one record per `samples/*.json` member (`readZipRecords`); a binary or other compressed
+ * file (ELF, PNG, zstd, SQLite, Parquet, …) is one file-level bad record naming it. For text,
+ * the container (JSON Lines or a JSON array/document) comes from the first non-blank byte.
  * Yields records in batches (one batch per chunk read), which keeps per-record overhead low.
+ *
+ * Text that is not JSON at all (a README, a CSV) is one file-level record, not one error per
+ * line. The rule: in a JSON Lines file, when none of the first `NOT_JSON_LINES` non-blank lines
+ * (all of them, in a shorter file) parses, every one failed as invalid JSON or invalid UTF-8,
+ * and the first does not begin with `{` or `[`, the file is "not JSON" and reading stops. A
+ * corrupt JSON Lines file whose lines do begin like JSON still gets a report per line.
  */
 import { createReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
 import { open, stat } from "node:fs/promises";
 import { JsonlSplitter } from "./jsonl-splitter.js";
 import { JsonArraySplitter } from "./json-array-splitter.js";
-import type { Container, RawRecord } from "./raw-record.js";
+import { fileLevelBad, type Container, type RawRecord } from "./raw-record.js";
+import { binaryReason, readHead, sniffKind } from "./file-kind.js";
+import { readZipRecords } from "./zip-records.js";
 
 export interface ReadRecordsOptions {
   /** Largest record accepted, in bytes (default 32 MiB). Larger ones are reported and skipped. */
@@ -35,14 +46,26 @@ export const DEFAULT_MAX_RECORD_BYTES = 32 * 1024 * 1024;
 
 /** True when the file starts with the gzip magic bytes. */
 export async function isGzip(path: string): Promise<boolean> {
-  const fh = await open(path, "r");
-  try {
-    const b = Buffer.alloc(2);
-    const { bytesRead } = await fh.read(b, 0, 2, 0);
-    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
-  } finally {
-    await fh.close();
-  }
+  return sniffKind(await readHead(path, 2)).kind === "gzip";
+}
+
+/** Non-blank lines sampled before a JSON Lines file with no parsable line is called "not JSON". */
+export const NOT_JSON_LINES = 10;
+
+/** True when the bad record is a line that did not parse as text JSON (not, e.g., one too large). */
+function unparsable(r: RawRecord): boolean {
+  return r.kind === "bad" && (r.reason.startsWith("invalid JSON") || r.reason.startsWith("not valid UTF-8"));
+}
+
+/** The "not JSON" verdict over the first records of a JSON Lines file, or null to report them one by one. */
+function notJson(held: readonly RawRecord[]): RawRecord | null {
+  const first = held[0];
+  if (!first || first.kind !== "bad" || !held.every(unparsable)) return null;
+  const head = first.excerpt.trimStart();
+  if (head.startsWith("{") || head.startsWith("[")) return null;
+  const n = held.length;
+  const lines = n === 1 ? "its only line does not parse" : `none of its first ${n} lines parses`;
+  return fileLevelBad(`not JSON: a text file, and ${lines} as JSON (first bad line ${first.line}: ${first.reason})`);
 }
 
 function sniff(chunk: Buffer): Container | null {
@@ -67,8 +90,20 @@ function sniff(chunk: Buffer): Container | null {
 export async function* readRecords(path: string, opts: ReadRecordsOptions = {}): AsyncGenerator<RawRecord[]> {
   const max = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   const range = opts.range;
-  const gz = range ? false : await isGzip(path);
-  const file = createReadStream(path, { highWaterMark: opts.chunkBytes ?? 1 << 20, ...(range ? { start: range.start, end: range.end - 1 } : {}) });
+  const kind = range ? { kind: "text" as const } : sniffKind(await readHead(path));
+  if (kind.kind === "zip") {
+    yield* readZipRecords(path, max, opts.onProgress);
+    return;
+  }
+  if (kind.kind === "binary") {
+    yield [fileLevelBad(binaryReason(kind.what))];
+    return;
+  }
+  const gz = kind.kind === "gzip";
+  const file = createReadStream(path, {
+    highWaterMark: opts.chunkBytes ?? 1 << 20,
+    ...(range ? { start: range.start, end: range.end - 1 } : {}),
+  });
   let read = 0;
   if (opts.onProgress) {
     const cb = opts.onProgress;
@@ -80,20 +115,50 @@ export async function* readRecords(path: string, opts: ReadRecordsOptions = {}):
   const stream: AsyncIterable<Buffer> = gz ? file.pipe(createGunzip()) : file;
   let splitter: JsonlSplitter | JsonArraySplitter | null = null;
   const held: Buffer[] = []; // leading whitespace-only chunks, replayed for line counts
+  // the first records of a JSON Lines file, held until one parses or the "not JSON" rule decides
+  let gate: RawRecord[] | null = null;
+  let stopped = false;
+  const gateStep = (out: RawRecord[], atEnd: boolean): RawRecord[] => {
+    if (gate === null) return out;
+    gate.push(...out);
+    if (!atEnd && gate.length < NOT_JSON_LINES && !gate.some((r) => r.kind === "value")) return [];
+    const sample = gate.slice(0, NOT_JSON_LINES);
+    const verdict = sample.some((r) => r.kind === "value") ? null : notJson(sample);
+    const released = gate;
+    gate = null;
+    if (!verdict) return released;
+    stopped = true;
+    return [verdict];
+  };
   try {
     for await (const chunk of stream) {
-      const out: RawRecord[] = [];
+      let out: RawRecord[] = [];
       if (!splitter) {
         const c = range ? "jsonl" : (opts.container ?? sniff(chunk));
         if (c === null) {
           held.push(Buffer.from(chunk));
           continue;
         }
+        if (gz) {
+          const inner = sniffKind(chunk.subarray(0, 4096));
+          if (inner.kind !== "text") {
+            file.destroy();
+            const what = inner.kind === "binary" ? inner.what : inner.kind === "zip" ? "zip archive" : "gzip stream";
+            yield [fileLevelBad(`a gzip stream holding a binary file (${what}), not a trace`)];
+            return;
+          }
+        }
         splitter = c === "json" ? new JsonArraySplitter(max) : new JsonlSplitter(max, range ? range.firstLine - 1 : 0);
+        if (c === "jsonl" && !range) gate = [];
         for (const h of held.splice(0)) splitter.push(h, out);
       }
       splitter.push(chunk, out);
+      out = gateStep(out, false);
       if (out.length) yield out;
+      if (stopped) {
+        file.destroy();
+        return;
+      }
     }
   } catch (err) {
     file.destroy();
@@ -101,7 +166,13 @@ export async function* readRecords(path: string, opts: ReadRecordsOptions = {}):
     if (code === "Z_BUF_ERROR" || code === "Z_DATA_ERROR") {
       const out: RawRecord[] = [];
       splitter?.end(out);
-      out.push({ kind: "bad", line: 0, reason: `gzip stream is corrupt or cut short (${(err as Error).message}); records after this point are lost`, excerpt: "" });
+      out.splice(0, out.length, ...gateStep(out, true));
+      out.push({
+        kind: "bad",
+        line: 0,
+        reason: `gzip stream is corrupt or cut short (${(err as Error).message}); records after this point are lost`,
+        excerpt: "",
+      });
       yield out;
       return;
     }
@@ -110,19 +181,24 @@ export async function* readRecords(path: string, opts: ReadRecordsOptions = {}):
   if (splitter) {
     const out: RawRecord[] = [];
     splitter.end(out);
-    if (out.length) yield out;
+    const passed = gateStep(out, true);
+    if (passed.length) yield passed;
   }
 }
 
 /**
  * Cut an uncompressed JSON Lines file into about `parts` byte ranges that each start right
  * after a newline, with the line number each range starts on (newlines are counted, so line
- * numbers stay exact). Returns one whole-file range for gzip, JSON-array or small files.
+ * numbers stay exact). Returns one whole-file range for gzip, zip, binary, JSON-array or small files.
  */
-export async function splitJsonlRanges(path: string, parts: number, minBytes = 4 << 20): Promise<Array<{ start: number; end: number; firstLine: number }>> {
+export async function splitJsonlRanges(
+  path: string,
+  parts: number,
+  minBytes = 4 << 20,
+): Promise<Array<{ start: number; end: number; firstLine: number }>> {
   const size = (await stat(path)).size;
   const whole = [{ start: 0, end: size, firstLine: 1 }];
-  if (parts <= 1 || size < minBytes * 2 || (await isGzip(path))) return whole;
+  if (parts <= 1 || size < minBytes * 2 || sniffKind(await readHead(path)).kind !== "text") return whole;
   const fh = await open(path, "r");
   try {
     const head = Buffer.alloc(4096);
@@ -155,7 +231,7 @@ export async function splitJsonlRanges(path: string, parts: number, minBytes = 4
     const buf = Buffer.alloc(1 << 20);
     for (let k = 0; k + 1 < cuts.length; k++) {
       ranges.push({ start: cuts[k]!, end: cuts[k + 1]!, firstLine: line });
-      for (let p = cuts[k]!; p < cuts[k + 1]!; ) {
+      for (let p = cuts[k]!; p < cuts[k + 1]!;) {
         const r = (await fh.read(buf, 0, Math.min(buf.length, cuts[k + 1]! - p), p)).bytesRead;
         if (r === 0) break;
         for (let i = buf.indexOf(10, 0); i !== -1 && i < r; i = buf.indexOf(10, i + 1)) line++;

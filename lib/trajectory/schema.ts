@@ -29,6 +29,10 @@ export const FormatNameSchema = z.enum([
   "inspect",
   "swe-agent",
   "mini-swe-agent",
+  "openhands",
+  "atif",
+  "toolbench",
+  "miroflow",
 ]);
 export type FormatName = z.infer<typeof FormatNameSchema>;
 
