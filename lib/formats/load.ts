@@ -218,7 +218,9 @@ async function* framed(f: FileLoad, size: number): AsyncGenerator<RawRecord> {
 }
 
 /** A readable rollout record, or a record that could not be framed. */
-type Item = ({ kind: "member" } & Member) | { kind: "bad"; line: number; reason: string; excerpt: string };
+type Item =
+  | ({ kind: "member" } & Member)
+  | { kind: "bad"; line: number; reason: string; excerpt: string; fileLevel?: boolean };
 
 const recognised = (v: unknown): boolean => READERS.some((r) => r.detect(v) > 0);
 
@@ -296,8 +298,12 @@ async function* sniffThenReplay(
     return;
   }
   if (sampled === 0) {
-    for (const h of held)
-      if (h.kind === "bad") f.issue({ line: h.line, reason: h.reason, excerpt: h.excerpt, severity: "error" });
+    for (const h of held) {
+      if (h.kind !== "bad") continue;
+      // a binary, an archive without samples, text that is not JSON: the file as a whole is unreadable
+      if (h.fileLevel) f.fr.unreadable = true;
+      f.issue({ line: h.line, reason: h.reason, excerpt: h.excerpt, severity: "error" });
+    }
     return;
   }
   reader = decide();
