@@ -11,6 +11,11 @@ export interface ReadContext {
   /** 1-based line of the record's first byte. */
   line: number;
   roles: ToolRoles;
+  /**
+   * Score at or above which a numeric `reward` / `score` means `correct` (load option
+   * `verdictThreshold`; default `DEFAULT_VERDICT_THRESHOLD` in record-fields.ts).
+   */
+  verdictThreshold?: number;
 }
 
 export interface FormatReader {

@@ -104,13 +104,13 @@ export const verlReader: FormatReader = {
     if (out.includes("<tool_call>")) {
       // ReCall writes tool results in <result> blocks; Fathom and Qwen templates in <tool_response>
       const tag = !out.includes("<tool_response>") && out.includes("<result>") ? "result" : "tool_response";
-      readTaggedTurns(b, strippedTurns(out, tag), true, tag);
+      readTaggedTurns(b, strippedTurns(out, tag), { responseTag: tag, cutTurnKeepsCompleteCalls: true });
     } else if (out.includes(SEARCH_R1_MARKERS.queryOpen)) {
       readInlineSearch(b, out, SEARCH_R1_MARKERS);
     } else if (out.includes(R1_MARKERS.queryOpen)) {
       readInlineSearch(b, out, R1_MARKERS);
     } else {
-      readTaggedTurns(b, strippedTurns(out));
+      readTaggedTurns(b, strippedTurns(out), { cutTurnKeepsCompleteCalls: true });
     }
     return b.build();
   },
