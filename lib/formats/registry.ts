@@ -11,6 +11,8 @@ import { searchR1Reader } from "./search-r1.js";
 import { searchO1Reader } from "./search-o1.js";
 import { reactReader } from "./react.js";
 import { verlReader } from "./verl.js";
+import { recallTrainReader } from "./recall-train.js";
+import { flashragReader } from "./flashrag.js";
 
 export const READERS: readonly FormatReader[] = [
   fathomReader,
@@ -22,6 +24,8 @@ export const READERS: readonly FormatReader[] = [
   searchO1Reader,
   reactReader,
   verlReader,
+  recallTrainReader,
+  flashragReader,
 ];
 
 export const FORMAT_NAMES: readonly FormatName[] = FormatNameSchema.options;

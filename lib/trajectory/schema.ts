@@ -25,6 +25,9 @@ export const FormatNameSchema = z.enum([
   "search-o1",
   "react",
   "verl",
+  "recall-train",
+  "flashrag",
+  "skyrl",
 ]);
 export type FormatName = z.infer<typeof FormatNameSchema>;
 

@@ -13,6 +13,7 @@ export const DEFAULT_TOOL_ROLES: Readonly<Record<string, ToolRole>> = Object.fre
   web_search: "search",
   search: "search",
   google_search: "search",
+  wikipedia_search: "search",
   query_url: "page",
   web_visit: "page",
   visit: "page",
