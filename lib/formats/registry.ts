@@ -13,6 +13,7 @@ import { reactReader } from "./react.js";
 import { verlReader } from "./verl.js";
 import { recallTrainReader } from "./recall-train.js";
 import { flashragReader } from "./flashrag.js";
+import { skyrlReader } from "./skyrl.js";
 
 export const READERS: readonly FormatReader[] = [
   fathomReader,
@@ -26,6 +27,7 @@ export const READERS: readonly FormatReader[] = [
   verlReader,
   recallTrainReader,
   flashragReader,
+  skyrlReader,
 ];
 
 export const FORMAT_NAMES: readonly FormatName[] = FormatNameSchema.options;
