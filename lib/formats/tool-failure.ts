@@ -2,7 +2,8 @@
  * Recognise tool failures in response text (domain.md §2.1): the Fathom executor's
  * `[failed to retrieve content from URL]`, `[error: invalid URL …]`, `[tool-error] …`,
  * `error: execution timed out`, `Parse tool call failed: …`, and an `error:` section with
- * no `result:`/`output:` content. Returns a short reason, or null for a normal response.
+ * no `result:`/`output:` content; also `Error: …` replies (verifiers), `invalid query`
+ * (ReCall's wiki search) and SkyRL's `Search error:`. Returns a short reason, or null for a normal response.
  */
 
 const PATTERNS: Array<[RegExp, string]> = [
@@ -11,6 +12,12 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/\[tool-error\]/, "tool error"],
   [/error:\s*execution timed out/i, "execution timed out"],
   [/^\s*Parse tool call failed/, "tool call could not be parsed"],
+  // ReCall's FlashRAG `wikipedia_search` on an empty query (Agent-RL/ReCall@aaf16b3 data/prepare_musique_recall.py)
+  [/^\s*invalid query\s*$/, "invalid query"],
+  // verifiers environments return `Error: …` texts (prime-environments browsecomp / hle tool replies)
+  [/^\s*Error:[ \t]+\S/, "tool error"],
+  // SkyRL's search tool wraps failures as {"result": "Search error: …"} (skyrl_gym/tools/search.py)
+  [/^\s*\{\s*"result"\s*:\s*"Search error:/, "search error"],
 ];
 
 export function toolFailure(text: string): string | null {
