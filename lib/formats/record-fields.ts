@@ -129,11 +129,11 @@ export const DEFAULT_VERDICT_THRESHOLD = 1;
  * @example verdictFromScore(0.5, 0.5) // "correct"
  */
 export function verdictFromScore(score: unknown, threshold = DEFAULT_VERDICT_THRESHOLD): Verdict {
-  if (typeof score === "boolean" || typeof score === "string") {
-    const v = verdictOf(score);
-    if (v !== "unknown" || typeof score === "boolean") return v;
+  if (typeof score === "boolean") return verdictOf(score);
+  if (typeof score === "string") {
     const n = Number(score);
-    return score.trim() !== "" && Number.isFinite(n) ? (n >= threshold ? "correct" : "incorrect") : "unknown";
+    if (score.trim() === "" || !Number.isFinite(n)) return verdictOf(score);
+    score = n;
   }
   if (typeof score !== "number" || !Number.isFinite(score)) return "unknown";
   return score >= threshold ? "correct" : "incorrect";
