@@ -32,7 +32,7 @@ function read(value: unknown, line = 1): Trajectory {
 }
 
 /** The chatgpt_format layout of one Alpaca-string run. */
-function asMessages(run: Run): Run & { traj: unknown } {
+function asMessages(run: Run): Omit<Run, "traj"> & { traj: { role: string; content: string }[] } {
   const body = run.traj.split("### Response:\n")[1] ?? "";
   const question = /### Instruction:\n([\s\S]*?)\n\n### Response:/.exec(run.traj)![1]!;
   const msgs: { role: string; content: string }[] = [{ role: "user", content: question }];
