@@ -70,7 +70,33 @@ function fromValue(v: unknown, depth = 0): SearchResult[] | null {
   return null;
 }
 
-const FATHOM_BLOCK = /###\s*\d+\.\s*([^\n]*)\n\*\*URL\*\*:\s*(\S*)[^\n]*\n(?:\n?\*\*Snippet\*\*:\s*([\s\S]*?))?(?=\n---\n|\n###\s*\d+\.|$)/g;
+const FATHOM_HEAD = /###\s*\d+\.[ \t]*/g;
+
+/**
+ * Fathom `search_urls` blocks, `### {i}. {title}\n**URL**: {link}\n\n**Snippet**: {snippet}`
+ * joined by `\n---\n\n`, cut at the headers with plain string search (one regex over a
+ * 60 kB response per block was the reader's hottest spot).
+ */
+function fathomBlocks(text: string): SearchResult[] {
+  const out: SearchResult[] = [];
+  const heads = [...text.matchAll(FATHOM_HEAD)];
+  for (let k = 0; k < heads.length; k++) {
+    const h = heads[k]!;
+    const from = (h.index ?? 0) + h[0].length;
+    const end = k + 1 < heads.length ? (heads[k + 1]!.index ?? text.length) : text.length;
+    const nl = text.indexOf("\n", from);
+    if (nl === -1 || nl >= end || !text.startsWith("**URL**:", nl + 1)) continue;
+    const urlLine = text.slice(nl + 9, Math.max(nl + 9, text.indexOf("\n", nl + 1) === -1 ? end : text.indexOf("\n", nl + 1)));
+    let snippet = "";
+    const at = text.indexOf("**Snippet**:", nl);
+    if (at !== -1 && at < end) {
+      const sep = text.indexOf("\n---\n", at);
+      snippet = text.slice(at + 12, sep !== -1 && sep < end ? sep : end);
+    }
+    out.push({ title: text.slice(from, nl).trim(), url: urlLine.trim().split(/\s/)[0] ?? "", snippet: snippet.trim() });
+  }
+  return out;
+}
 const MD_ITEM =
   /^\s*(?:\d+\.|[-*])\s*\[([^\]\n]*)\]\((\S+?)\)[^\n]*\n([\s\S]*?)(?=^\s*(?:\d+\.|[-*])\s*\[|<\/?tool_response>|$(?![\s\S]))/gm;
 const MD_PLAIN = /^[-*][ \t]+([^\n]*)\n[ \t]+(https?:\/\/\S+)[ \t]*\n?((?:[ \t]+[^\n]*(?:\n|$))*)/gm;
@@ -119,10 +145,7 @@ export function parseSearchResults(text: string, depth = 0): SearchResult[] {
     }
   }
   if (text.includes("**URL**:")) {
-    const out: SearchResult[] = [];
-    for (const m of text.matchAll(FATHOM_BLOCK)) {
-      out.push({ title: (m[1] ?? "").trim(), url: (m[2] ?? "").trim(), snippet: (m[3] ?? "").trim() });
-    }
+    const out = fathomBlocks(text);
     if (out.length) return out;
   }
   if (text.includes("](")) {

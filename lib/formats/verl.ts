@@ -71,6 +71,22 @@ export function promptQuestion(input: string): string {
   return questionFromPrompt(m ? m[1]! : input);
 }
 
+/**
+ * Prompt → (question, hash) for the rollouts of one group, which share their prompt text
+ * verbatim (GRPO samples n responses per prompt): hashing and scanning a multi-kB prompt once
+ * per group instead of once per rollout. Bounded; cleared when full.
+ */
+const promptMemo = new Map<string, { question: string; key: string }>();
+function promptFacts(input: string): { question: string; key: string } {
+  let f = promptMemo.get(input);
+  if (!f) {
+    if (promptMemo.size >= 512) promptMemo.clear();
+    f = { question: promptQuestion(input), key: createHash("sha1").update(input).digest("hex").slice(0, 12) };
+    promptMemo.set(input, f);
+  }
+  return f;
+}
+
 export const verlReader: FormatReader = {
   name: "verl",
   description: "verl rollout dumps: {input, output, gts, score, step} per row, file named {global_step}.jsonl",
@@ -90,7 +106,8 @@ export const verlReader: FormatReader = {
     const step = pickNumber(o, "step", "global_step") ?? stepFromFileName(ctx.file);
     b.trainingStep = step === null ? null : Math.trunc(step);
     const uid = pickString(o, "uid");
-    const promptKey = uid ?? createHash("sha1").update(o.input).digest("hex").slice(0, 12);
+    const facts = promptFacts(o.input);
+    const promptKey = uid ?? facts.key;
     b.groupId = `s${b.trainingStep ?? "?"}:${promptKey}`;
     b.recordId = pickString(o, "id");
     b.dataset = pickString(o, "data_source", "dataset");
@@ -98,7 +115,7 @@ export const verlReader: FormatReader = {
     b.score = pickNumber(o, "score");
     b.verdict = verdictOf(o.acc ?? o.correct ?? o.is_correct);
     b.extra = extraFields(o, KNOWN);
-    b.question = promptQuestion(o.input);
+    b.question = facts.question;
 
     const out = o.output;
     if (out.includes("<tool_call>")) {
