@@ -24,6 +24,18 @@ import { stepFromFileName } from "./verl.js";
 
 const KNOWN = new Set(["data_source", "sequences_str", "ground_truth", "score"]);
 
+/** Prompt text → group key: the rollouts of one prompt share it verbatim; bounded, cleared when full. */
+const groupMemo = new Map<string, string>();
+function groupKey(prompt: string): string {
+  let k = groupMemo.get(prompt);
+  if (k === undefined) {
+    if (groupMemo.size >= 512) groupMemo.clear();
+    k = createHash("sha1").update(prompt).digest("hex").slice(0, 12);
+    groupMemo.set(prompt, k);
+  }
+  return k;
+}
+
 export const recallTrainReader: FormatReader = {
   name: "recall-train",
   description: "ReCall training saves train_{step}.jsonl: {data_source, sequences_str (ChatML), ground_truth, score, reason}",
@@ -40,7 +52,7 @@ export const recallTrainReader: FormatReader = {
     const text = o.sequences_str;
     const b = new TrajectoryBuilder({ format: "recall-train", file: ctx.file, line: ctx.line }, ctx.roles);
     b.trainingStep = stepFromFileName(ctx.file);
-    b.groupId = `s${b.trainingStep ?? "?"}:${createHash("sha1").update(chatmlPrompt(text)).digest("hex").slice(0, 12)}`;
+    b.groupId = `s${b.trainingStep ?? "?"}:${groupKey(chatmlPrompt(text))}`;
     b.dataset = pickString(o, "data_source");
     b.goldAnswers = goldList(o.ground_truth);
     b.score = pickNumber(o, "score");

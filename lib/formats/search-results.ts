@@ -102,7 +102,7 @@ const MD_ITEM =
 const MD_PLAIN = /^[-*][ \t]+([^\n]*)\n[ \t]+(https?:\/\/\S+)[ \t]*\n?((?:[ \t]+[^\n]*(?:\n|$))*)/gm;
 const R1_DOC = /^\((\d+)\)([^\n]*)$/gm;
 const SR1_DOC = /Doc \d+\s*\(Title:\s*([^)]*)\)\s*([^\n]*)/g;
-const COLON_DOC = /^Doc \d+:\s*([\s\S]*?)(?=^Doc \d+:|(?![\s\S]))/gm;
+const COLON_DOC = /^Doc \d+:[ \t]*/gm;
 const QUOTED_PASSAGE = /^\s*"[^"\n]+"[ \t]*\n\S/;
 const LABELLED = /^[ \t]*(?:[-*][ \t]*)?(Title|URL|Link|Source|Snippet|Content|Description|Summary|Text)[ \t]*:[ \t]*(.*)$/gim;
 
@@ -178,8 +178,10 @@ export function parseSearchResults(text: string, depth = 0): SearchResult[] {
   }
   if (/^Doc 1:/m.test(text)) {
     const out: SearchResult[] = [];
-    for (const m of text.matchAll(COLON_DOC)) {
-      const body = (m[1] ?? "").trim();
+    const heads = [...text.matchAll(COLON_DOC)];
+    for (let k = 0; k < heads.length; k++) {
+      const from = (heads[k]!.index ?? 0) + heads[k]![0].length;
+      const body = text.slice(from, k + 1 < heads.length ? (heads[k + 1]!.index ?? text.length) : text.length).trim();
       const nl = body.indexOf("\n");
       const first = nl === -1 ? body : body.slice(0, nl);
       if (first.startsWith('"')) out.push({ url: "", title: dequote(first), snippet: nl === -1 ? "" : body.slice(nl + 1).trim() });
