@@ -59,6 +59,15 @@ function nextDocs(text: string, from: number, limit: number, m: InlineMarkers): 
   return best;
 }
 
+/** `s` without leading and trailing newlines (a regex `\n+$` rescans at every newline). */
+function trimNewlines(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && s.charCodeAt(a) === 10) a++;
+  while (b > a && s.charCodeAt(b - 1) === 10) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
 /** Read calls, responses, steps and the final answer out of one rollout string. */
 export function readInlineSearch(b: TrajectoryBuilder, text: string, m: InlineMarkers): void {
   let cursor = 0;
@@ -86,7 +95,7 @@ export function readInlineSearch(b: TrajectoryBuilder, text: string, m: InlineMa
     const limit = nextQ === -1 ? text.length : nextQ;
     const d = nextDocs(text, cursor, limit, m);
     if (d) {
-      const body = d.body.replace(/^\n+|\n+$/g, "");
+      const body = trimNewlines(d.body);
       b.respond(call, { text: body, results: parseSearchResults(body), failure: toolFailure(body) });
       if (!d.closed) b.anomalies.push(`documents block after call ${call.index} is never closed`);
       cursor = d.end;

@@ -155,11 +155,11 @@ export function parseSearchResults(text: string, depth = 0): SearchResult[] {
     }
     if (out.length) return out;
   }
-  if (/^\s*(?:[-*]\s*)?Title\s*:/im.test(text)) {
+  if ((text.includes("Title:") || text.includes("TITLE:") || text.includes("title:")) && /^[ \t]*(?:[-*][ \t]*)?Title[ \t]*:/im.test(text)) {
     const out = labelledBlocks(text);
     if (out.length) return out;
   }
-  if (/^[-*][ \t]+[^\n]*\n[ \t]+https?:\/\//m.test(text)) {
+  if (text.includes("\n  http") && /^[-*][ \t]+[^\n]*\n[ \t]+https?:\/\//m.test(text)) {
     const out: SearchResult[] = [];
     for (const m of text.matchAll(MD_PLAIN)) {
       const snippet = (m[3] ?? "")

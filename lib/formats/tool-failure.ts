@@ -6,12 +6,12 @@
  * (ReCall's wiki search) and SkyRL's `Search error:`. Returns a short reason, or null for a normal response.
  */
 
-/** [pattern, reason, a lower-case substring the text must contain for the pattern to be tried]. */
+/** [pattern, reason, a substring the text must contain for the pattern to be tried]. */
 const PATTERNS: Array<[RegExp, string, string?]> = [
   [/\[failed to retrieve content from URL\]/, "failed to retrieve content from URL", "[failed to retrieve"],
-  [/\[error: invalid URL[^\]]*\]/, "invalid URL", "[error: invalid url"],
+  [/\[error: invalid URL[^\]]*\]/, "invalid URL", "[error: invalid URL"],
   [/\[tool-error\]/, "tool error", "[tool-error]"],
-  [/error:\s*execution timed out/i, "execution timed out", "timed out"],
+  [/error:\s*execution timed out/i, "execution timed out"],
   [/^\s*Parse tool call failed/, "tool call could not be parsed"],
   // ReCall's FlashRAG `wikipedia_search` on an empty query (Agent-RL/ReCall@aaf16b3 data/prepare_musique_recall.py)
   [/^\s*invalid query\s*$/, "invalid query"],
@@ -23,8 +23,7 @@ const PATTERNS: Array<[RegExp, string, string?]> = [
 
 export function toolFailure(text: string): string | null {
   const head = text.length > 4000 ? text.slice(0, 2000) + text.slice(-2000) : text;
-  const lower = head.toLowerCase();
-  for (const [re, reason, needle] of PATTERNS) if ((needle === undefined || lower.includes(needle)) && re.test(head)) return reason;
+  for (const [re, reason, needle] of PATTERNS) if ((needle === undefined || head.includes(needle)) && re.test(head)) return reason;
   const t = head.trimStart();
   if (/^error:\s*\n/.test(t) && !/\n(result|output):\s*\n\s*\S/.test(t)) return "tool error";
   return null;
