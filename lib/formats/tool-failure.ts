@@ -17,8 +17,9 @@ const PATTERNS: Array<[RegExp, string, string?]> = [
   [/^\s*invalid query\s*$/, "invalid query"],
   // verifiers environments return `Error: …` texts (prime-environments browsecomp / hle tool replies)
   [/^\s*Error:[ \t]+\S/, "tool error"],
-  // SkyRL's search tool wraps failures as {"result": "Search error: …"} (skyrl_gym/tools/search.py)
-  [/^\s*\{\s*"result"\s*:\s*"Search error:/, "search error"],
+  // SkyRL's and verl's search tools wrap failures as {"result": "Search error: …"} (NovaSky-AI/SkyRL
+  // skyrl_gym/tools/search.py; volcengine/verl@b178a3c verl/tools/utils/search_r1_like_utils.py, search_tool.py)
+  [/^\s*\{\s*"result"\s*:\s*"(?:Search error:|Search request failed|Search execution failed|Tool execution failed)/, "search error"],
 ];
 
 export function toolFailure(text: string): string | null {

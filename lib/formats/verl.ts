@@ -9,15 +9,15 @@
  * Training step: the row's `step`, else the file name's number (`120.jsonl` → 120).
  * Group: rollouts of one prompt within one step share `groupId` = `s{step}:` + the row's
  * `uid` when present, else a hash of the prompt text.
- * Verdict: an `acc` / `correct` / `is_correct` key when the reward function returned one;
- * `score` alone is a reward, not a verdict.
+ * Verdict: an `acc` / `correct` / `is_correct` key when the reward function returned one, else
+ * `score >= verdictThreshold` (default `DEFAULT_VERDICT_THRESHOLD`, 1: a full reward).
  */
 import { createHash } from "node:crypto";
 import { basename } from "node:path";
 import { TrajectoryBuilder } from "../trajectory/builder.js";
 import type { Trajectory } from "../trajectory/schema.js";
 import { RecordError, type FormatReader, type ReadContext } from "./format-reader.js";
-import { asRecord, extraFields, goldList, isObject, pickNumber, pickString, verdictOf } from "./record-fields.js";
+import { asRecord, extraFields, goldList, isObject, pickNumber, pickString, verdictFromScore, verdictOf } from "./record-fields.js";
 import { readInlineSearch, R1_MARKERS, SEARCH_R1_MARKERS } from "./inline-search.js";
 import { readTaggedTurns, type Turn } from "./tagged-dialogue.js";
 import { questionFromPrompt } from "./qwen-agent.js";
@@ -113,7 +113,8 @@ export const verlReader: FormatReader = {
     b.dataset = pickString(o, "data_source", "dataset");
     b.goldAnswers = goldList(o.gts);
     b.score = pickNumber(o, "score");
-    b.verdict = verdictOf(o.acc ?? o.correct ?? o.is_correct);
+    const judged = o.acc ?? o.correct ?? o.is_correct;
+    b.verdict = judged !== undefined ? verdictOf(judged) : verdictFromScore(b.score, ctx.verdictThreshold);
     b.extra = extraFields(o, KNOWN);
     b.question = facts.question;
 

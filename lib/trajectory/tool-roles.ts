@@ -125,7 +125,7 @@ export interface ToolRoles {
   readonly map: Readonly<Record<string, ToolRole>>;
 }
 
-const QUERY_ARG = /^(query|queries|q|search_query|search_queries|keywords?|.*_query)$/i;
+const QUERY_ARG = /^(query|queries|q|search_query|search_queries|query_list|keywords?|.*_query)$/i;
 const URL_ARG = /^(url|urls|uri|link|links|href|page_url|.*_url)$/i;
 
 function looksLikeUrl(v: unknown): boolean {
