@@ -28,3 +28,9 @@ export function chatmlPrompt(text: string): string {
   const at = text.indexOf("<|im_start|>assistant");
   return at === -1 ? text : text.slice(0, at);
 }
+
+/** The response part of a ChatML rollout (from the first assistant turn on). */
+export function chatmlResponse(text: string): string {
+  const at = text.indexOf("<|im_start|>assistant");
+  return at === -1 ? "" : text.slice(at);
+}

@@ -19,7 +19,7 @@ import { TrajectoryBuilder } from "../trajectory/builder.js";
 import type { Trajectory } from "../trajectory/schema.js";
 import { RecordError, type FormatReader, type ReadContext } from "./format-reader.js";
 import { asRecord, extraFields, goldList, isObject, pickNumber, pickString, verdictFromScore } from "./record-fields.js";
-import { chatmlPrompt, readChatmlRollout } from "./chatml-rollout.js";
+import { chatmlPrompt, chatmlResponse, readChatmlRollout } from "./chatml-rollout.js";
 import { stepFromFileName } from "./verl.js";
 
 const KNOWN = new Set(["data_source", "sequences_str", "ground_truth", "score"]);
@@ -43,6 +43,9 @@ export const recallTrainReader: FormatReader = {
   detect(value) {
     if (!isObject(value) || typeof value.sequences_str !== "string") return 0;
     if (!value.sequences_str.includes("<|im_start|>")) return 0.3;
+    // a Search-R1-style rollout saved by the same manager: let the inline readers take it
+    const response = chatmlResponse(value.sequences_str);
+    if (!response.includes("<tool_call>") && (response.includes("<search>") || response.includes("<|begin_of_query|>"))) return 0.3;
     return "ground_truth" in value || "score" in value ? 0.97 : 0.8;
   },
 
