@@ -69,7 +69,10 @@ async function sounding(file, format, layout) {
 
 if (values.child) {
   t0 = process.hrtime.bigint();
-  const r = values.child === "baseline" ? await baseline(values.file, values.layout) : await sounding(values.file, values.format, values.layout);
+  const r =
+    values.child === "baseline"
+      ? await baseline(values.file, values.layout)
+      : await sounding(values.file, values.format, values.layout);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   process.stdout.write(JSON.stringify({ ...r, ms }));
   process.exit(0);
@@ -102,7 +105,11 @@ function build(name, unit, layout) {
   return file;
 }
 
-const jsonl = (p) => readFileSync(p, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+const jsonl = (p) =>
+  readFileSync(p, "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
 
 /** SkyRL search-env rows in the dump writer's layout (skyrl/train/utils/trainer_utils.py). */
 function skyrlRows() {
@@ -110,7 +117,9 @@ function skyrlRows() {
   for (let i = 0; i < 50; i++) {
     let outText = "";
     for (let k = 0; k < 3; k++) {
-      const docs = [1, 2, 3].map((d) => `Doc ${d}: "Title ${i}-${k}-${d}"\n${"Passage text about the topic. ".repeat(20)}\n`).join("");
+      const docs = [1, 2, 3]
+        .map((d) => `Doc ${d}: "Title ${i}-${k}-${d}"\n${"Passage text about the topic. ".repeat(20)}\n`)
+        .join("");
       outText += `<think>Step ${k}: I need more.</think>\n<search> query ${i} ${k} </search><|im_end|>\n<|im_start|>user\n`;
       outText += `\n<information>${JSON.stringify({ result: docs })}</information>\n<|im_end|>\n<|im_start|>assistant\n`;
     }
@@ -121,7 +130,10 @@ function skyrlRows() {
       score: i % 2,
       stop_reason: "stop",
       env_class: "search",
-      env_extras: { reward_spec: { method: "rule", ground_truth: { target: [`answer ${i}`] } }, extra_info: { question: `q${i}?` } },
+      env_extras: {
+        reward_spec: { method: "rule", ground_truth: { target: [`answer ${i}`] } },
+        extra_info: { question: `q${i}?` },
+      },
       data_source: "searchR1_nq",
     });
   }
@@ -134,10 +146,17 @@ const add = (name, format, layout, src, unit) => {
     console.log(`${name}: skipped (${src} is not there: ../shared/data must sit beside the repository)`);
     return;
   }
-  cases.push({ name, format, layout, file: build(`dialect-${name}.${layout === "jsonl" ? "jsonl" : "json"}`, unit(), layout) });
+  cases.push({
+    name,
+    format,
+    layout,
+    file: build(`dialect-${name}.${layout === "jsonl" ? "jsonl" : "json"}`, unit(), layout),
+  });
 };
 const h = (rel) => join(shared, rel);
-add("recall-train", "recall-train", "jsonl", h("harness/recall-train/train_1.jsonl"), () => jsonl(h("harness/recall-train/train_1.jsonl")));
+add("recall-train", "recall-train", "jsonl", h("harness/recall-train/train_1.jsonl"), () =>
+  jsonl(h("harness/recall-train/train_1.jsonl")),
+);
 add("flashrag", "flashrag", "array", h("harness/recall-eval/intermediate_data.json"), () =>
   JSON.parse(readFileSync(h("harness/recall-eval/intermediate_data.json"), "utf8")),
 );
@@ -150,7 +169,17 @@ const fireact = h("fireact/hotpotqa_dev_0_500_llama-2-13b.json");
 add("fireact-values", "react", "keyed", fireact, () => Object.values(JSON.parse(readFileSync(fireact, "utf8"))));
 
 function measure(c, mode) {
-  const args = [fileURLToPath(import.meta.url), "--child", mode, "--file", c.file, "--format", c.format, "--layout", c.layout];
+  const args = [
+    fileURLToPath(import.meta.url),
+    "--child",
+    mode,
+    "--file",
+    c.file,
+    "--format",
+    c.format,
+    "--layout",
+    c.layout,
+  ];
   const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`${c.name} ${mode} failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
@@ -177,4 +206,7 @@ for (const c of cases) {
       `  sounding ${String(r.soundingMBs).padStart(6)} MB/s  ratio ${r.ratio}${r.ratio < 0.5 ? "  (below 0.5)" : ""}`,
   );
 }
-writeFileSync(join(out, "ingest-dialects.json"), JSON.stringify({ rounds: Number(values.rounds), node: process.version, results }, null, 2) + "\n");
+writeFileSync(
+  join(out, "ingest-dialects.json"),
+  JSON.stringify({ rounds: Number(values.rounds), node: process.version, results }, null, 2) + "\n",
+);

@@ -15,14 +15,23 @@
 import { TrajectoryBuilder } from "../trajectory/builder.js";
 import type { Trajectory } from "../trajectory/schema.js";
 import { RecordError, type FormatReader, type ReadContext } from "./format-reader.js";
-import { asRecord, extraFields, goldList, isObject, pickNumber, pickString, verdictFromScore } from "./record-fields.js";
+import {
+  asRecord,
+  extraFields,
+  goldList,
+  isObject,
+  pickNumber,
+  pickString,
+  verdictFromScore,
+} from "./record-fields.js";
 import { readChatmlRollout } from "./chatml-rollout.js";
 
 const KNOWN = new Set(["id", "question", "golden_answers", "output"]);
 
 export const flashragReader: FormatReader = {
   name: "flashrag",
-  description: "FlashRAG/ReCall eval intermediate_data.json: [{id, question, golden_answers, output{final_response, pred}}]",
+  description:
+    "FlashRAG/ReCall eval intermediate_data.json: [{id, question, golden_answers, output{final_response, pred}}]",
 
   detect(value) {
     if (!isObject(value) || !isObject(value.output)) return 0;

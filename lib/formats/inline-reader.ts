@@ -5,7 +5,17 @@
 import { TrajectoryBuilder } from "../trajectory/builder.js";
 import type { FormatName, Trajectory } from "../trajectory/schema.js";
 import { RecordError, type FormatReader, type ReadContext } from "./format-reader.js";
-import { asRecord, extraFields, goldList, isObject, pickNumber, pickString, verdictFromScore, verdictOf, type Json } from "./record-fields.js";
+import {
+  asRecord,
+  extraFields,
+  goldList,
+  isObject,
+  pickNumber,
+  pickString,
+  verdictFromScore,
+  verdictOf,
+  type Json,
+} from "./record-fields.js";
 import { readInlineSearch, type InlineMarkers } from "./inline-search.js";
 import { firstGold, questionOf, rolloutText, GOLD_KEYS, QUESTION_KEYS, TEXT_KEYS } from "./text-rollout.js";
 

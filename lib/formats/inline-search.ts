@@ -47,7 +47,12 @@ export const SEARCH_O1_MARKERS: InlineMarkers = {
   toolName: "search",
 };
 
-function nextDocs(text: string, from: number, limit: number, m: InlineMarkers): { start: number; body: string; end: number; closed: boolean } | null {
+function nextDocs(
+  text: string,
+  from: number,
+  limit: number,
+  m: InlineMarkers,
+): { start: number; body: string; end: number; closed: boolean } | null {
   let best: { start: number; body: string; end: number; closed: boolean } | null = null;
   for (const [open, close] of m.docs) {
     const s = text.indexOf(open, from);
@@ -77,7 +82,9 @@ export function readInlineSearch(b: TrajectoryBuilder, text: string, m: InlineMa
     const qe = text.indexOf(m.queryClose, qs + m.queryOpen.length);
     if (qe === -1) {
       b.step(text.slice(cursor), reasoningOf(text.slice(cursor)));
-      b.anomalies.push(`query opened with ${m.queryOpen} at offset ${qs} is never closed; no call extracted — truncated`);
+      b.anomalies.push(
+        `query opened with ${m.queryOpen} at offset ${qs} is never closed; no call extracted — truncated`,
+      );
       b.truncated = true;
       return;
     }

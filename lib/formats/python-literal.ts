@@ -35,15 +35,34 @@ export function parsePythonLiteral(text: string): unknown {
         const e = text[i + 1];
         i += 2;
         switch (e) {
-          case "n": out += "\n"; break;
-          case "t": out += "\t"; break;
-          case "r": out += "\r"; break;
-          case "0": out += "\0"; break;
-          case "x": out += String.fromCharCode(parseInt(text.slice(i, i + 2), 16)); i += 2; break;
-          case "u": out += String.fromCharCode(parseInt(text.slice(i, i + 4), 16)); i += 4; break;
-          case "U": out += String.fromCodePoint(parseInt(text.slice(i, i + 8), 16)); i += 8; break;
-          case "\n": break;
-          case undefined: throw new Fail();
+          case "n":
+            out += "\n";
+            break;
+          case "t":
+            out += "\t";
+            break;
+          case "r":
+            out += "\r";
+            break;
+          case "0":
+            out += "\0";
+            break;
+          case "x":
+            out += String.fromCharCode(parseInt(text.slice(i, i + 2), 16));
+            i += 2;
+            break;
+          case "u":
+            out += String.fromCharCode(parseInt(text.slice(i, i + 4), 16));
+            i += 4;
+            break;
+          case "U":
+            out += String.fromCodePoint(parseInt(text.slice(i, i + 8), 16));
+            i += 8;
+            break;
+          case "\n":
+            break;
+          case undefined:
+            throw new Fail();
           default:
             out += e === "\\" || e === "'" || e === '"' ? e : `\\${e}`;
         }

@@ -18,7 +18,17 @@ import { TrajectoryBuilder } from "../trajectory/builder.js";
 import type { Trajectory } from "../trajectory/schema.js";
 import { attachResponse } from "./attach-response.js";
 import { RecordError, type FormatReader, type ReadContext } from "./format-reader.js";
-import { asRecord, extraFields, goldList, isObject, pickNumber, pickString, verdictFromScore, verdictOf, type Json } from "./record-fields.js";
+import {
+  asRecord,
+  extraFields,
+  goldList,
+  isObject,
+  pickNumber,
+  pickString,
+  verdictFromScore,
+  verdictOf,
+  type Json,
+} from "./record-fields.js";
 import { firstGold, questionOf, rolloutText, GOLD_KEYS, QUESTION_KEYS, TEXT_KEYS } from "./text-rollout.js";
 
 const KNOWN = new Set([
@@ -58,7 +68,8 @@ function parts(text: string): Part[] {
 /** Text of a message's content: a string or a list of `{text}` parts. */
 function messageText(c: unknown): string {
   if (typeof c === "string") return c;
-  if (Array.isArray(c)) return c.map((p) => (typeof p === "string" ? p : isObject(p) && typeof p.text === "string" ? p.text : "")).join("");
+  if (Array.isArray(c))
+    return c.map((p) => (typeof p === "string" ? p : isObject(p) && typeof p.text === "string" ? p.text : "")).join("");
   return "";
 }
 
@@ -70,7 +81,10 @@ function reactText(o: Json): { text: string; question: string | null } | null {
     const msgs = traj.filter(isObject);
     const firstUser = msgs.find((m) => m.role === "user");
     const rest = msgs.filter((m) => m !== firstUser);
-    return { text: rest.map((m) => messageText(m.content)).join("\n"), question: firstUser ? messageText(firstUser.content).trim() : null };
+    return {
+      text: rest.map((m) => messageText(m.content)).join("\n"),
+      question: firstUser ? messageText(firstUser.content).trim() : null,
+    };
   }
   const t = rolloutText(o);
   return t ? { text: t.text, question: null } : null;

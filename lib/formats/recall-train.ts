@@ -18,7 +18,15 @@ import { createHash } from "node:crypto";
 import { TrajectoryBuilder } from "../trajectory/builder.js";
 import type { Trajectory } from "../trajectory/schema.js";
 import { RecordError, type FormatReader, type ReadContext } from "./format-reader.js";
-import { asRecord, extraFields, goldList, isObject, pickNumber, pickString, verdictFromScore } from "./record-fields.js";
+import {
+  asRecord,
+  extraFields,
+  goldList,
+  isObject,
+  pickNumber,
+  pickString,
+  verdictFromScore,
+} from "./record-fields.js";
 import { chatmlPrompt, chatmlResponse, readChatmlRollout } from "./chatml-rollout.js";
 import { stepFromFileName } from "./verl.js";
 
@@ -38,14 +46,16 @@ function groupKey(prompt: string): string {
 
 export const recallTrainReader: FormatReader = {
   name: "recall-train",
-  description: "ReCall training saves train_{step}.jsonl: {data_source, sequences_str (ChatML), ground_truth, score, reason}",
+  description:
+    "ReCall training saves train_{step}.jsonl: {data_source, sequences_str (ChatML), ground_truth, score, reason}",
 
   detect(value) {
     if (!isObject(value) || typeof value.sequences_str !== "string") return 0;
     if (!value.sequences_str.includes("<|im_start|>")) return 0.3;
     // a Search-R1-style rollout saved by the same manager: let the inline readers take it
     const response = chatmlResponse(value.sequences_str);
-    if (!response.includes("<tool_call>") && (response.includes("<search>") || response.includes("<|begin_of_query|>"))) return 0.3;
+    if (!response.includes("<tool_call>") && (response.includes("<search>") || response.includes("<|begin_of_query|>")))
+      return 0.3;
     return "ground_truth" in value || "score" in value ? 0.97 : 0.8;
   },
 

@@ -61,7 +61,8 @@ export function verdictOf(v: unknown): Verdict {
   if (typeof v === "string") {
     const s = v.trim().toLowerCase();
     if (s === "correct" || s === "true" || s === "yes" || s === "1" || s === "1.0") return "correct";
-    if (s === "incorrect" || s === "false" || s === "no" || s === "0" || s === "0.0" || s === "wrong") return "incorrect";
+    if (s === "incorrect" || s === "false" || s === "no" || s === "0" || s === "0.0" || s === "wrong")
+      return "incorrect";
   }
   return "unknown";
 }

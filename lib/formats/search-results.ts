@@ -24,7 +24,20 @@ import { parsePythonLiteral } from "./python-literal.js";
 const URL_FIELDS = ["url", "link", "href", "uri", "source", "displayLink"];
 const TITLE_FIELDS = ["title", "name", "heading"];
 const SNIPPET_FIELDS = ["snippet", "content", "description", "text", "highlights", "summary", "body", "abstract"];
-const LIST_FIELDS = ["items", "organic", "results", "search_results", "organic_results", "web", "webPages", "value", "data", "hits", "result", "documents"];
+const LIST_FIELDS = [
+  "items",
+  "organic",
+  "results",
+  "search_results",
+  "organic_results",
+  "web",
+  "webPages",
+  "value",
+  "data",
+  "hits",
+  "result",
+  "documents",
+];
 
 function str(v: unknown): string {
   if (typeof v === "string") return v;
@@ -86,7 +99,10 @@ function fathomBlocks(text: string): SearchResult[] {
     const end = k + 1 < heads.length ? (heads[k + 1]!.index ?? text.length) : text.length;
     const nl = text.indexOf("\n", from);
     if (nl === -1 || nl >= end || !text.startsWith("**URL**:", nl + 1)) continue;
-    const urlLine = text.slice(nl + 9, Math.max(nl + 9, text.indexOf("\n", nl + 1) === -1 ? end : text.indexOf("\n", nl + 1)));
+    const urlLine = text.slice(
+      nl + 9,
+      Math.max(nl + 9, text.indexOf("\n", nl + 1) === -1 ? end : text.indexOf("\n", nl + 1)),
+    );
     let snippet = "";
     const at = text.indexOf("**Snippet**:", nl);
     if (at !== -1 && at < end) {
@@ -104,7 +120,8 @@ const R1_DOC = /^\((\d+)\)([^\n]*)$/gm;
 const SR1_DOC = /Doc \d+\s*\(Title:\s*([^)]*)\)\s*([^\n]*)/g;
 const COLON_DOC = /^Doc \d+:[ \t]*/gm;
 const QUOTED_PASSAGE = /^\s*"[^"\n]+"[ \t]*\n\S/;
-const LABELLED = /^[ \t]*(?:[-*][ \t]*)?(Title|URL|Link|Source|Snippet|Content|Description|Summary|Text)[ \t]*:[ \t]*(.*)$/gim;
+const LABELLED =
+  /^[ \t]*(?:[-*][ \t]*)?(Title|URL|Link|Source|Snippet|Content|Description|Summary|Text)[ \t]*:[ \t]*(.*)$/gim;
 
 /** `Title:` / `URL:` / `Snippet:` labelled blocks; a new block starts at each `Title:`. */
 function labelledBlocks(text: string): SearchResult[] {
@@ -155,7 +172,10 @@ export function parseSearchResults(text: string, depth = 0): SearchResult[] {
     }
     if (out.length) return out;
   }
-  if ((text.includes("Title:") || text.includes("TITLE:") || text.includes("title:")) && /^[ \t]*(?:[-*][ \t]*)?Title[ \t]*:/im.test(text)) {
+  if (
+    (text.includes("Title:") || text.includes("TITLE:") || text.includes("title:")) &&
+    /^[ \t]*(?:[-*][ \t]*)?Title[ \t]*:/im.test(text)
+  ) {
     const out = labelledBlocks(text);
     if (out.length) return out;
   }
@@ -173,7 +193,8 @@ export function parseSearchResults(text: string, depth = 0): SearchResult[] {
   }
   if (text.includes("Doc 1(") || text.includes("Doc 1 (")) {
     const out: SearchResult[] = [];
-    for (const m of text.matchAll(SR1_DOC)) out.push({ url: "", title: (m[1] ?? "").trim(), snippet: (m[2] ?? "").trim() });
+    for (const m of text.matchAll(SR1_DOC))
+      out.push({ url: "", title: (m[1] ?? "").trim(), snippet: (m[2] ?? "").trim() });
     if (out.length) return out;
   }
   if (/^Doc 1:/m.test(text)) {
@@ -184,7 +205,8 @@ export function parseSearchResults(text: string, depth = 0): SearchResult[] {
       const body = text.slice(from, k + 1 < heads.length ? (heads[k + 1]!.index ?? text.length) : text.length).trim();
       const nl = body.indexOf("\n");
       const first = nl === -1 ? body : body.slice(0, nl);
-      if (first.startsWith('"')) out.push({ url: "", title: dequote(first), snippet: nl === -1 ? "" : body.slice(nl + 1).trim() });
+      if (first.startsWith('"'))
+        out.push({ url: "", title: dequote(first), snippet: nl === -1 ? "" : body.slice(nl + 1).trim() });
       else out.push({ url: "", title: "", snippet: body });
     }
     if (out.length) return out;
@@ -204,7 +226,11 @@ export function parseSearchResults(text: string, depth = 0): SearchResult[] {
     for (const m of text.matchAll(R1_DOC)) {
       const body = (m[2] ?? "").trim();
       const gap = body.search(/\s{3}/);
-      out.push({ url: "", title: gap === -1 ? "" : body.slice(0, gap).trim(), snippet: gap === -1 ? body : body.slice(gap).trim() });
+      out.push({
+        url: "",
+        title: gap === -1 ? "" : body.slice(0, gap).trim(),
+        snippet: gap === -1 ? body : body.slice(gap).trim(),
+      });
     }
     return out;
   }

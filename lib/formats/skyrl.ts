@@ -20,7 +20,15 @@
 import { TrajectoryBuilder } from "../trajectory/builder.js";
 import type { Trajectory } from "../trajectory/schema.js";
 import { RecordError, type FormatReader, type ReadContext } from "./format-reader.js";
-import { asRecord, extraFields, goldList, isObject, pickNumber, pickString, verdictFromScore } from "./record-fields.js";
+import {
+  asRecord,
+  extraFields,
+  goldList,
+  isObject,
+  pickNumber,
+  pickString,
+  verdictFromScore,
+} from "./record-fields.js";
 import { chatmlTurns } from "./fathom.js";
 import { readInlineSearch, SEARCH_R1_MARKERS } from "./inline-search.js";
 import { questionFromPrompt } from "./qwen-agent.js";
@@ -42,7 +50,8 @@ function questionOf(o: Record<string, unknown>): string {
 
 export const skyrlReader: FormatReader = {
   name: "skyrl",
-  description: "SkyRL eval dumps: {input_prompt, output_response, score, stop_reason, env_class, env_extras, data_source}",
+  description:
+    "SkyRL eval dumps: {input_prompt, output_response, score, stop_reason, env_class, env_extras, data_source}",
 
   detect(value) {
     if (!isObject(value)) return 0;
@@ -53,7 +62,8 @@ export const skyrlReader: FormatReader = {
   read(value: unknown, ctx: ReadContext): Trajectory {
     const o = asRecord(value);
     if (typeof o.output_response !== "string") {
-      const what = "input_prompt" in o ? 'no string "output_response"' : "no input_prompt/output_response (a metrics row?)";
+      const what =
+        "input_prompt" in o ? 'no string "output_response"' : "no input_prompt/output_response (a metrics row?)";
       throw new RecordError(`SkyRL dump row: ${what}`);
     }
     const out = o.output_response;

@@ -55,7 +55,7 @@ export function addTaggedCall(b: TrajectoryBuilder, block: string): ToolCall {
     });
   }
   if (!isObject(parsed) || typeof parsed.name !== "string") {
-    return b.call({ name: "", arguments: raw, parsedArguments: null, malformed: "call JSON has no string \"name\"" });
+    return b.call({ name: "", arguments: raw, parsedArguments: null, malformed: 'call JSON has no string "name"' });
   }
   let args: unknown = parsed.arguments ?? parsed.parameters ?? {};
   let argText: string;
@@ -72,7 +72,7 @@ export function addTaggedCall(b: TrajectoryBuilder, block: string): ToolCall {
     name: parsed.name,
     arguments: argText,
     parsedArguments: obj,
-    malformed: obj ? null : "call \"arguments\" is not a JSON object",
+    malformed: obj ? null : 'call "arguments" is not a JSON object',
   });
 }
 
@@ -207,13 +207,15 @@ export function readTaggedTurns(b: TrajectoryBuilder, turns: Turn[], opts: Tagge
   }
   const lastStep = b.steps[b.steps.length - 1];
   if (b.finalAnswer !== null || !lastStep) return;
-  if (stopped === null && endsOnResponses) stopped = "ends on tool responses with no answer turn (turn cap or length limit)";
+  if (stopped === null && endsOnResponses)
+    stopped = "ends on tool responses with no answer turn (turn cap or length limit)";
   if (stopped === null && opts.lastTurnClosed === false) stopped = "the last turn has no end marker";
   if (stopped === null && lastStep.calls.length > 0 && lastStep.calls.some((c) => b.calls[c]!.response === null)) {
     stopped = "ends with tool calls and no final answer";
   }
   if (stopped !== null) {
     b.truncated = true;
-    if (!b.anomalies.some((a) => a.includes("truncated") || a.includes("cut"))) b.anomalies.push(`truncated: ${stopped}`);
+    if (!b.anomalies.some((a) => a.includes("truncated") || a.includes("cut")))
+      b.anomalies.push(`truncated: ${stopped}`);
   }
 }

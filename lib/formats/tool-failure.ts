@@ -19,12 +19,16 @@ const PATTERNS: Array<[RegExp, string, string?]> = [
   [/^\s*Error:[ \t]+\S/, "tool error"],
   // SkyRL's and verl's search tools wrap failures as {"result": "Search error: …"} (NovaSky-AI/SkyRL
   // skyrl_gym/tools/search.py; volcengine/verl@b178a3c verl/tools/utils/search_r1_like_utils.py, search_tool.py)
-  [/^\s*\{\s*"result"\s*:\s*"(?:Search error:|Search request failed|Search execution failed|Tool execution failed)/, "search error"],
+  [
+    /^\s*\{\s*"result"\s*:\s*"(?:Search error:|Search request failed|Search execution failed|Tool execution failed)/,
+    "search error",
+  ],
 ];
 
 export function toolFailure(text: string): string | null {
   const head = text.length > 4000 ? text.slice(0, 2000) + text.slice(-2000) : text;
-  for (const [re, reason, needle] of PATTERNS) if ((needle === undefined || head.includes(needle)) && re.test(head)) return reason;
+  for (const [re, reason, needle] of PATTERNS)
+    if ((needle === undefined || head.includes(needle)) && re.test(head)) return reason;
   const t = head.trimStart();
   if (/^error:\s*\n/.test(t) && !/\n(result|output):\s*\n\s*\S/.test(t)) return "tool error";
   return null;

@@ -17,12 +17,33 @@ import { basename } from "node:path";
 import { TrajectoryBuilder } from "../trajectory/builder.js";
 import type { Trajectory } from "../trajectory/schema.js";
 import { RecordError, type FormatReader, type ReadContext } from "./format-reader.js";
-import { asRecord, extraFields, goldList, isObject, pickNumber, pickString, verdictFromScore, verdictOf } from "./record-fields.js";
+import {
+  asRecord,
+  extraFields,
+  goldList,
+  isObject,
+  pickNumber,
+  pickString,
+  verdictFromScore,
+  verdictOf,
+} from "./record-fields.js";
 import { readInlineSearch, R1_MARKERS, SEARCH_R1_MARKERS } from "./inline-search.js";
 import { readTaggedTurns, type Turn } from "./tagged-dialogue.js";
 import { questionFromPrompt } from "./qwen-agent.js";
 
-const KNOWN = new Set(["input", "output", "gts", "score", "step", "uid", "acc", "correct", "is_correct", "data_source", "id"]);
+const KNOWN = new Set([
+  "input",
+  "output",
+  "gts",
+  "score",
+  "step",
+  "uid",
+  "acc",
+  "correct",
+  "is_correct",
+  "data_source",
+  "id",
+]);
 
 /** Training step from a verl dump file name: `120.jsonl`, `step_120.jsonl.gz`, `global_step120.jsonl`. */
 export function stepFromFileName(file: string): number | null {
@@ -44,7 +65,10 @@ export function strippedTurns(text: string, responseTag = "tool_response"): Turn
   for (;;) {
     const r = text.indexOf(OPEN, pos);
     const head = text.slice(pos, r === -1 ? text.length : r);
-    turns.push({ role: "assistant", content: head.replace(/^\s*assistant[ \t]*\n/, "").replace(/\n[ \t]*(user|tool)[ \t]*\n?\s*$/, "\n") });
+    turns.push({
+      role: "assistant",
+      content: head.replace(/^\s*assistant[ \t]*\n/, "").replace(/\n[ \t]*(user|tool)[ \t]*\n?\s*$/, "\n"),
+    });
     if (r === -1) break;
     let end = r;
     for (;;) {
@@ -93,7 +117,8 @@ export const verlReader: FormatReader = {
 
   detect(value) {
     if (!isObject(value)) return 0;
-    if (typeof value.input === "string" && typeof value.output === "string" && ("gts" in value || "score" in value)) return 0.95;
+    if (typeof value.input === "string" && typeof value.output === "string" && ("gts" in value || "score" in value))
+      return 0.95;
     return 0;
   },
 

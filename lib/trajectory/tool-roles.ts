@@ -200,11 +200,13 @@ export function toolRoles(overrides: ToolRoleMap = {}): ToolRoles {
  * // tool "kb_lookup" taken as search (its "query" argument); if wrong, pass --tool-roles with {"kb_lookup": "other"}
  */
 export function roleInferenceNotes(roles: ToolRoles): string[] {
-  return roles.inferred().map(
-    (i) =>
-      `tool "${i.tool}" taken as ${i.role} (its "${i.argument}" argument); if wrong, pass --tool-roles FILE ` +
-      `with ${JSON.stringify({ [i.tool]: "other" })} (or "search", "page", "answer")`,
-  );
+  return roles
+    .inferred()
+    .map(
+      (i) =>
+        `tool "${i.tool}" taken as ${i.role} (its "${i.argument}" argument); if wrong, pass --tool-roles FILE ` +
+        `with ${JSON.stringify({ [i.tool]: "other" })} (or "search", "page", "answer")`,
+    );
 }
 
 /** Validate a parsed tool-role file; throws a readable message on a bad entry. */

@@ -60,9 +60,13 @@ describe.skipIf(!HAVE)(`FireAct runs${WHY}`, () => {
     expect(values.every((v) => reactReader.detect(v) >= 0.8)).toBe(true);
     expect(ts.reduce((n, t) => n + t.calls.length, 0)).toBe(nSearch);
     expect(ts.map((t) => t.calls.length)).toEqual(actions.map((a) => a.filter((x) => x === "search").length));
-    expect(ts.every((t) => t.calls.every((c) => c.role === "search" && c.response !== null && c.queries.length === 1))).toBe(true);
+    expect(
+      ts.every((t) => t.calls.every((c) => c.role === "search" && c.response !== null && c.queries.length === 1)),
+    ).toBe(true);
     // finish[…] is the answer, never a call; every run finished
-    const finishes = values.map((r) => [...r.traj.matchAll(/^Action(?: \d+)?: +finish\[(.*)\]$/gm)].map((m) => m[1]!).pop());
+    const finishes = values.map((r) =>
+      [...r.traj.matchAll(/^Action(?: \d+)?: +finish\[(.*)\]$/gm)].map((m) => m[1]!).pop(),
+    );
     expect(ts.map((t) => t.finalAnswer)).toEqual(finishes);
     expect(ts.filter((t) => t.truncated).length).toBe(0);
     // verdict from em, gold from gt, question from the Alpaca instruction
@@ -76,7 +80,12 @@ describe.skipIf(!HAVE)(`FireAct runs${WHY}`, () => {
     const values = Object.values(runs);
     const a = values.map((v) => read(v));
     const b = values.map((v) => read(asMessages(v)));
-    const view = (t: Trajectory): unknown => [t.question, t.calls.map((c) => [c.name, c.queries, c.response]), t.finalAnswer, t.verdict];
+    const view = (t: Trajectory): unknown => [
+      t.question,
+      t.calls.map((c) => [c.name, c.queries, c.response]),
+      t.finalAnswer,
+      t.verdict,
+    ];
     expect(b.map(view)).toEqual(a.map(view));
   });
 

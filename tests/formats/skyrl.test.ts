@@ -43,7 +43,12 @@ describe("SkyRL dumped evals", () => {
   it("reads <search> calls, the JSON-wrapped Doc passages, the answer, gold and verdict", async () => {
     const out =
       turn("<think>I need the author.</think>\n<search> author of Hamlet </search>") +
-      next(information([["Hamlet", "Hamlet is a tragedy by William Shakespeare."], ["Shakespeare", "English playwright."]])) +
+      next(
+        information([
+          ["Hamlet", "Hamlet is a tragedy by William Shakespeare."],
+          ["Shakespeare", "English playwright."],
+        ]),
+      ) +
       turn("<think>Check.</think>\n<search> Hamlet playwright </search>") +
       next(information([["Hamlet (play)", "Written around 1600."]])) +
       "<think>Enough.</think>\n<answer> William Shakespeare </answer><|im_end|>";
@@ -66,12 +71,23 @@ describe("SkyRL dumped evals", () => {
   });
 
   it('marks stop_reason "length" and a turn-cap ending on documents as truncated; rejects the metrics row', async () => {
-    const cut = turn("<think>Search.</think>\n<search> author of Hamlet </search>") + next(information([["Hamlet", "A play."]])) + "<think>Hmm, the";
-    const capped = turn("<think>Search.</think>\n<search> author of Hamlet </search>") + information([["Hamlet", "A play."]]);
-    const rows = [row(cut, { stop_reason: "length", score: 0 }), row(capped, { score: 0 }), { "eval/all/avg_score": 0.5 }];
-    const { trajectories: ts, report } = await load(tmpFile("mix.jsonl", rows.map((r) => JSON.stringify(r)).join("\n") + "\n"), {
-      format: "skyrl",
-    });
+    const cut =
+      turn("<think>Search.</think>\n<search> author of Hamlet </search>") +
+      next(information([["Hamlet", "A play."]])) +
+      "<think>Hmm, the";
+    const capped =
+      turn("<think>Search.</think>\n<search> author of Hamlet </search>") + information([["Hamlet", "A play."]]);
+    const rows = [
+      row(cut, { stop_reason: "length", score: 0 }),
+      row(capped, { score: 0 }),
+      { "eval/all/avg_score": 0.5 },
+    ];
+    const { trajectories: ts, report } = await load(
+      tmpFile("mix.jsonl", rows.map((r) => JSON.stringify(r)).join("\n") + "\n"),
+      {
+        format: "skyrl",
+      },
+    );
     expect(ts.map((t) => [t.truncated, t.calls.length, t.finalAnswer])).toEqual([
       [true, 1, null],
       [true, 1, null],
@@ -85,11 +101,17 @@ describe("SkyRL dumped evals", () => {
     const call = `{"name": "search", "arguments": {"query": "hamlet author"}}`;
     const out =
       turn(`<think>go</think>\n<tool_call>\n${call}\n</tool_call>`) +
-      next(`<tool_response>\n${JSON.stringify([{ title: "Hamlet", url: "https://en.wikipedia.org/wiki/Hamlet", snippet: "by Shakespeare" }])}\n</tool_response>`) +
+      next(
+        `<tool_response>\n${JSON.stringify([{ title: "Hamlet", url: "https://en.wikipedia.org/wiki/Hamlet", snippet: "by Shakespeare" }])}\n</tool_response>`,
+      ) +
       "<think>done</think> \\boxed{William Shakespeare}<|im_end|>";
-    const { trajectories: ts } = await load(tmpFile("tc.jsonl", JSON.stringify(row(out, { env_class: "tool_env" })) + "\n"));
+    const { trajectories: ts } = await load(
+      tmpFile("tc.jsonl", JSON.stringify(row(out, { env_class: "tool_env" })) + "\n"),
+    );
     const t = ts[0]!;
-    expect(t.calls.map((c) => [c.name, c.queries, c.results.map((r) => r.url)])).toEqual([["search", ["hamlet author"], ["https://en.wikipedia.org/wiki/Hamlet"]]]);
+    expect(t.calls.map((c) => [c.name, c.queries, c.results.map((r) => r.url)])).toEqual([
+      ["search", ["hamlet author"], ["https://en.wikipedia.org/wiki/Hamlet"]],
+    ]);
     expect([t.finalAnswer, t.truncated]).toEqual(["William Shakespeare", false]);
   });
 });

@@ -26,8 +26,16 @@ const qwen = (reward: number) => ({
 describe("verdicts from numeric rewards", () => {
   it("uses score >= threshold (default 1) when the record has no judge field, and the caller's threshold when given", () => {
     expect(DEFAULT_VERDICT_THRESHOLD).toBe(1);
-    expect([1, 0.5, 0].map((s) => searchR1Reader.read(sr1(s), ctx()).verdict)).toEqual(["correct", "incorrect", "incorrect"]);
-    expect([1, 0.5, 0].map((s) => searchR1Reader.read(sr1(s), ctx(0.5)).verdict)).toEqual(["correct", "correct", "incorrect"]);
+    expect([1, 0.5, 0].map((s) => searchR1Reader.read(sr1(s), ctx()).verdict)).toEqual([
+      "correct",
+      "incorrect",
+      "incorrect",
+    ]);
+    expect([1, 0.5, 0].map((s) => searchR1Reader.read(sr1(s), ctx(0.5)).verdict)).toEqual([
+      "correct",
+      "correct",
+      "incorrect",
+    ]);
     expect([1, 0.2].map((r) => qwenAgentReader.read(qwen(r), ctx()).verdict)).toEqual(["correct", "incorrect"]);
     // a judge field wins over the score
     expect(searchR1Reader.read({ ...sr1(0), correct: true }, ctx()).verdict).toBe("correct");
