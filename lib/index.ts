@@ -5,6 +5,8 @@
 export * from "./trajectory/schema.js";
 export { toolRoles, parseToolRoleMap, DEFAULT_TOOL_ROLES, ToolRoleMapSchema } from "./trajectory/tool-roles.js";
 export type { ToolRoles, ToolRoleMap } from "./trajectory/tool-roles.js";
+export { inferRoleFromArguments, roleInferenceNotes } from "./trajectory/tool-roles.js";
+export type { RoleInference } from "./trajectory/tool-roles.js";
 export { callTargets } from "./trajectory/call-arguments.js";
 export { contentId, trajectoryKey } from "./trajectory/ids.js";
 export {
@@ -21,6 +23,8 @@ export { READERS, FORMAT_NAMES, readerFor, isFormatName } from "./formats/regist
 export type { FormatReader, ReadContext } from "./formats/format-reader.js";
 export { RecordError } from "./formats/format-reader.js";
 export { parseSearchResults } from "./formats/search-results.js";
+export { unparsedSearchCalls } from "./formats/search-results.js";
+export { verdictFromScore, DEFAULT_VERDICT_THRESHOLD } from "./formats/record-fields.js";
 export { readRecords } from "./io/read-records.js";
 export type { RawRecord } from "./io/raw-record.js";
 export { fileKind, sniffKind } from "./io/file-kind.js";

@@ -77,7 +77,7 @@ export const fathomReader: FormatReader = {
       const firstUser = turns.find((t) => t.role === "user");
       b.question = pickString(o, "question") ?? firstUser?.content.trim() ?? "";
       if (turns.length === 0) b.anomalies.push("transcript has no <|im_start|> turns");
-      readTaggedTurns(b, turns, lastClosed);
+      readTaggedTurns(b, turns, { lastTurnClosed: lastClosed });
       if (rawCalls && rawCalls.length !== b.calls.length) {
         b.anomalies.push(`tool_calls lists ${rawCalls.length} calls but the transcript holds ${b.calls.length}`);
       }

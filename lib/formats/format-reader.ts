@@ -16,6 +16,11 @@ export interface ReadContext {
    * question id): the loader uses it as the id when the trajectory has no `recordId`.
    */
   key?: string;
+  /**
+   * Score at or above which a numeric `reward` / `score` means `correct` (load option
+   * `verdictThreshold`; default `DEFAULT_VERDICT_THRESHOLD` in record-fields.ts).
+   */
+  verdictThreshold?: number;
 }
 
 export interface FormatReader {

@@ -5,7 +5,17 @@
 import { TrajectoryBuilder } from "../trajectory/builder.js";
 import type { FormatName, Trajectory } from "../trajectory/schema.js";
 import { RecordError, type FormatReader, type ReadContext } from "./format-reader.js";
-import { asRecord, extraFields, goldList, isObject, pickNumber, pickString, verdictOf, type Json } from "./record-fields.js";
+import {
+  asRecord,
+  extraFields,
+  goldList,
+  isObject,
+  pickNumber,
+  pickString,
+  verdictFromScore,
+  verdictOf,
+  type Json,
+} from "./record-fields.js";
 import { readInlineSearch, type InlineMarkers } from "./inline-search.js";
 import { firstGold, questionOf, rolloutText, GOLD_KEYS, QUESTION_KEYS, TEXT_KEYS } from "./text-rollout.js";
 
@@ -43,6 +53,8 @@ export function inlineReader(d: InlineDialect): FormatReader {
       b.goldAnswers = goldList(firstGold(o));
       b.score = pickNumber(o, "score", "reward");
       b.verdict = verdictOf(d.verdict(o));
+      // no judge field: a numeric reward / score decides by the documented threshold
+      if (b.verdict === "unknown" && b.score !== null) b.verdict = verdictFromScore(b.score, ctx.verdictThreshold);
       b.extra = extraFields(o, KNOWN);
       readInlineSearch(b, t.text, d.markers);
       if (b.finalAnswer === null) {

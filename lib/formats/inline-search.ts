@@ -47,7 +47,12 @@ export const SEARCH_O1_MARKERS: InlineMarkers = {
   toolName: "search",
 };
 
-function nextDocs(text: string, from: number, limit: number, m: InlineMarkers): { start: number; body: string; end: number; closed: boolean } | null {
+function nextDocs(
+  text: string,
+  from: number,
+  limit: number,
+  m: InlineMarkers,
+): { start: number; body: string; end: number; closed: boolean } | null {
   let best: { start: number; body: string; end: number; closed: boolean } | null = null;
   for (const [open, close] of m.docs) {
     const s = text.indexOf(open, from);
@@ -59,6 +64,15 @@ function nextDocs(text: string, from: number, limit: number, m: InlineMarkers): 
   return best;
 }
 
+/** `s` without leading and trailing newlines (a regex `\n+$` rescans at every newline). */
+function trimNewlines(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && s.charCodeAt(a) === 10) a++;
+  while (b > a && s.charCodeAt(b - 1) === 10) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
 /** Read calls, responses, steps and the final answer out of one rollout string. */
 export function readInlineSearch(b: TrajectoryBuilder, text: string, m: InlineMarkers): void {
   let cursor = 0;
@@ -68,7 +82,9 @@ export function readInlineSearch(b: TrajectoryBuilder, text: string, m: InlineMa
     const qe = text.indexOf(m.queryClose, qs + m.queryOpen.length);
     if (qe === -1) {
       b.step(text.slice(cursor), reasoningOf(text.slice(cursor)));
-      b.anomalies.push(`query opened with ${m.queryOpen} at offset ${qs} is never closed; no call extracted — truncated`);
+      b.anomalies.push(
+        `query opened with ${m.queryOpen} at offset ${qs} is never closed; no call extracted — truncated`,
+      );
       b.truncated = true;
       return;
     }
@@ -86,7 +102,7 @@ export function readInlineSearch(b: TrajectoryBuilder, text: string, m: InlineMa
     const limit = nextQ === -1 ? text.length : nextQ;
     const d = nextDocs(text, cursor, limit, m);
     if (d) {
-      const body = d.body.replace(/^\n+|\n+$/g, "");
+      const body = trimNewlines(d.body);
       b.respond(call, { text: body, results: parseSearchResults(body), failure: toolFailure(body) });
       if (!d.closed) b.anomalies.push(`documents block after call ${call.index} is never closed`);
       cursor = d.end;

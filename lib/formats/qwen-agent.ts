@@ -7,14 +7,24 @@
 import { TrajectoryBuilder } from "../trajectory/builder.js";
 import type { ToolCall, Trajectory } from "../trajectory/schema.js";
 import { RecordError, type FormatReader, type ReadContext } from "./format-reader.js";
-import { asRecord, extraFields, goldList, isObject, pickNumber, pickString, verdictOf } from "./record-fields.js";
+import {
+  asRecord,
+  extraFields,
+  goldList,
+  isObject,
+  pickNumber,
+  pickString,
+  verdictFromScore,
+  verdictOf,
+} from "./record-fields.js";
 import { addTaggedCall, addTaggedResponse, readTaggedTurns, type Turn } from "./tagged-dialogue.js";
 
 const KNOWN = new Set(["messages", "answer", "question", "tag", "id", "functions", "tool_calls", "type", "task"]);
 
 function contentText(c: unknown): string {
   if (typeof c === "string") return c;
-  if (Array.isArray(c)) return c.map((p) => (isObject(p) && typeof p.text === "string" ? p.text : typeof p === "string" ? p : "")).join("");
+  if (Array.isArray(c))
+    return c.map((p) => (isObject(p) && typeof p.text === "string" ? p.text : typeof p === "string" ? p : "")).join("");
   return "";
 }
 
@@ -48,6 +58,7 @@ export const qwenAgentReader: FormatReader = {
     b.goldAnswers = goldList(o.answer);
     b.verdict = verdictOf(o.judge ?? o.correct);
     b.score = pickNumber(o, "score", "reward");
+    if (b.verdict === "unknown" && b.score !== null) b.verdict = verdictFromScore(b.score, ctx.verdictThreshold);
     b.extra = extraFields(o, KNOWN);
 
     const native = o.messages.some((m) => isObject(m) && (isObject(m.function_call) || m.role === "function"));

@@ -3,15 +3,48 @@
  * `lookup[kw]` / `finish[answer]` and `Observation: …`, optionally numbered (`Action 2:`).
  * LangChain's `Action: tool` + `Action Input: arg` form is read too. `finish[…]` is the final
  * answer, not a tool call.
+ *
+ * FireAct runs (anchen1011/FireAct@94c6189, `generation.py`; files in its `trajs/`) are one JSON
+ * object keyed by question id whose values are `{reward, em, f1, gt, pred, prompt, traj,
+ * traj_by_line}`; the loader hands each value here. `traj` is one Alpaca string for the
+ * fine-tuned Llama runs (`…### Instruction:\n{question}\n\n### Response:\nThought: …`) and, for
+ * the chat models (`chatgpt_format`), a message list: the first user message is the question,
+ * assistant messages hold `Thought: …\nAction: …`, user messages `Observation: …`. The harness
+ * writes `Action:  finish[…]` with two spaces after a reflection, and `Observation: Episode
+ * finished, reward = …` after the finish. `em` (a boolean) is the verdict, `reward` (boolean or
+ * number) when `em` is absent; `gt` is the gold answer, `pred` the normalised prediction.
  */
 import { TrajectoryBuilder } from "../trajectory/builder.js";
 import type { Trajectory } from "../trajectory/schema.js";
 import { attachResponse } from "./attach-response.js";
 import { RecordError, type FormatReader, type ReadContext } from "./format-reader.js";
-import { asRecord, extraFields, goldList, isObject, pickNumber, pickString, verdictOf } from "./record-fields.js";
+import {
+  asRecord,
+  extraFields,
+  goldList,
+  isObject,
+  pickNumber,
+  pickString,
+  verdictFromScore,
+  verdictOf,
+  type Json,
+} from "./record-fields.js";
 import { firstGold, questionOf, rolloutText, GOLD_KEYS, QUESTION_KEYS, TEXT_KEYS } from "./text-rollout.js";
 
-const KNOWN = new Set([...TEXT_KEYS, ...QUESTION_KEYS, ...GOLD_KEYS, "id", "model", "dataset", "correct", "reward", "em"]);
+const KNOWN = new Set([
+  ...TEXT_KEYS,
+  ...QUESTION_KEYS,
+  ...GOLD_KEYS,
+  "id",
+  "model",
+  "dataset",
+  "correct",
+  "reward",
+  "em",
+  "gt",
+  "traj",
+  "traj_by_line",
+]);
 const LABEL = /^[ \t]*(Thought|Action Input|Action|Observation|Final Answer)(?:[ \t]+\d+)?[ \t]*:[ \t]?/gm;
 const BRACKET = /^\s*([A-Za-z_][\w\-]*)\s*\[([\s\S]*)\]\s*$/;
 
@@ -32,13 +65,44 @@ function parts(text: string): Part[] {
   return out;
 }
 
+/** Text of a message's content: a string or a list of `{text}` parts. */
+function messageText(c: unknown): string {
+  if (typeof c === "string") return c;
+  if (Array.isArray(c))
+    return c.map((p) => (typeof p === "string" ? p : isObject(p) && typeof p.text === "string" ? p.text : "")).join("");
+  return "";
+}
+
+/** The ReAct text of a record and, for message lists, the question (first user message). */
+function reactText(o: Json): { text: string; question: string | null } | null {
+  const traj = o.traj ?? o.trajectory;
+  if (typeof traj === "string") return { text: traj, question: null };
+  if (Array.isArray(traj) && traj.some(isObject)) {
+    const msgs = traj.filter(isObject);
+    const firstUser = msgs.find((m) => m.role === "user");
+    const rest = msgs.filter((m) => m !== firstUser);
+    return {
+      text: rest.map((m) => messageText(m.content)).join("\n"),
+      question: firstUser ? messageText(firstUser.content).trim() : null,
+    };
+  }
+  const t = rolloutText(o);
+  return t ? { text: t.text, question: null } : null;
+}
+
+/** The question of an Alpaca-style prompt: the text under `### Instruction:`. */
+function instructionOf(text: string): string | null {
+  const m = /### Instruction:\s*\n([\s\S]*?)\n\s*(?:### (?:Input|Response):|$)/.exec(text);
+  return m ? m[1]!.trim() : null;
+}
+
 export const reactReader: FormatReader = {
   name: "react",
   description: "ReAct text: Thought / Action: search[q] / Observation turns (FireAct, LangChain)",
 
   detect(value) {
     if (!isObject(value)) return 0;
-    const t = rolloutText(value);
+    const t = reactText(value);
     if (!t) return 0;
     const hasAction = /^[ \t]*Action(?:[ \t]+\d+)?[ \t]*:/m.test(t.text);
     const hasObs = /^[ \t]*Observation(?:[ \t]+\d+)?[ \t]*:/m.test(t.text);
@@ -47,16 +111,17 @@ export const reactReader: FormatReader = {
 
   read(value: unknown, ctx: ReadContext): Trajectory {
     const o = asRecord(value);
-    const t = rolloutText(o);
-    if (!t) throw new RecordError(`no rollout text field (looked for ${TEXT_KEYS.join(", ")})`);
+    const t = reactText(o);
+    if (!t) throw new RecordError(`no ReAct text (looked for traj, ${TEXT_KEYS.join(", ")})`);
     const b = new TrajectoryBuilder({ format: "react", file: ctx.file, line: ctx.line }, ctx.roles);
     b.recordId = pickString(o, "id");
     b.model = pickString(o, "model", "agent");
     b.dataset = pickString(o, "dataset");
-    b.question = questionOf(o);
-    b.goldAnswers = goldList(firstGold(o));
-    b.score = pickNumber(o, "reward", "score");
-    b.verdict = verdictOf(o.correct ?? o.em ?? o.judge);
+    b.question = t.question ?? instructionOf(t.text) ?? questionOf(o);
+    b.goldAnswers = goldList(o.gt ?? firstGold(o));
+    b.score = pickNumber(o, "reward", "score", "f1");
+    const judged = verdictOf(o.correct ?? o.em ?? o.judge);
+    b.verdict = judged !== "unknown" ? judged : verdictFromScore(o.reward ?? o.score, ctx.verdictThreshold);
     b.extra = extraFields(o, KNOWN);
 
     const ps = parts(t.text);
@@ -105,7 +170,10 @@ export const reactReader: FormatReader = {
       }
     }
     if (b.finalAnswer === null) {
+      // no finish[…]: the run stopped (step cap); the harness's own prediction, if any, stays the answer
       b.truncated = true;
+      const pred = pickString(o, "pred");
+      if (pred) b.finalAnswer = pred.trim();
       if (thought) b.step(`Thought: ${thought}`, thought);
     }
     return b.build();

@@ -19,6 +19,9 @@ import { openhandsReader } from "./openhands.js";
 import { atifReader } from "./atif.js";
 import { toolbenchReader } from "./toolbench.js";
 import { miroflowReader } from "./miroflow.js";
+import { recallTrainReader } from "./recall-train.js";
+import { flashragReader } from "./flashrag.js";
+import { skyrlReader } from "./skyrl.js";
 
 export const READERS: readonly FormatReader[] = [
   fathomReader,
@@ -38,6 +41,9 @@ export const READERS: readonly FormatReader[] = [
   atifReader,
   toolbenchReader,
   miroflowReader,
+  recallTrainReader,
+  flashragReader,
+  skyrlReader,
 ];
 
 export const FORMAT_NAMES: readonly FormatName[] = FormatNameSchema.options;

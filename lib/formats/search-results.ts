@@ -1,42 +1,81 @@
 /**
  * Parse the hit list out of a search tool's response, whatever the tool printed:
  * - Fathom `search_urls`: `### {i}. {title}\n**URL**: {link}\n\n**Snippet**: {snippet}` blocks;
- * - WebDancer / Qwen-agent: `{i}. [title](url)\n…snippet` list items;
- * - JSON: Google Custom Search (`items[].link/title/snippet`, possibly nested in a
- *   `search_results` string), Serper (`organic[]`), or an array of `{url|link, title, snippet}`;
- * - R1-Searcher / Search-R1 documents: `(1)Title   text` or `Doc 1(Title: …) text`: no URLs.
- * Unknown layouts give an empty list (the raw response is always kept on the call).
+ * - WebDancer / Qwen-agent: `{i}. [title](url)\n…snippet` list items (`-` / `*` bullets too);
+ * - JSON: a list of `{title, url|link|href, snippet|content|text|description|highlights}`, or
+ *   one wrapped by Google Custom Search (`items`), Serper (`organic`), Tavily / SearxNG / Exa
+ *   (`results`), Bing (`webPages.value`), Brave (`web.results`), Jina (`data`), possibly as a
+ *   JSON string inside a field (`search_results`, `result`);
+ * - Python-repr lists of dicts (Exa hits as verifiers environments return them:
+ *   `[{'title': …, 'url': …, 'highlights': …}]`, prime-environments `browsecomp`);
+ * - `Result N` / `Title:` / `URL:` / `Snippet:` text blocks (LangChain-style wrappers);
+ * - markdown lists `- title\n  url\n  snippet` (prime-environments `hle` `search`);
+ * - passages without URLs: Search-R1 `Doc 1(Title: …) text`, SkyRL `Doc 1: "Title"\ntext`
+ *   inside `{"result": …}` (NovaSky-AI/SkyRL `skyrl_gym/tools/search.py`), R1-Searcher `(1)Title   text`,
+ *   FlashRAG wiki passages `"Title"\ntext` separated by blank lines (ReCall's `wikipedia_search`,
+ *   Agent-RL/ReCall@aaf16b3 `data/prepare_musique_recall.py`).
+ * Unknown layouts give an empty list (the raw response is always kept on the call);
+ * `unparsedSearchCalls` counts the search calls where that happened.
  */
-import type { SearchResult } from "../trajectory/schema.js";
+import type { SearchResult, Trajectory } from "../trajectory/schema.js";
 import { isObject } from "./record-fields.js";
+import { parsePythonLiteral } from "./python-literal.js";
 
-function fromJsonValue(v: unknown, depth = 0): SearchResult[] | null {
+const URL_FIELDS = ["url", "link", "href", "uri", "source", "displayLink"];
+const TITLE_FIELDS = ["title", "name", "heading"];
+const SNIPPET_FIELDS = ["snippet", "content", "description", "text", "highlights", "summary", "body", "abstract"];
+const LIST_FIELDS = [
+  "items",
+  "organic",
+  "results",
+  "search_results",
+  "organic_results",
+  "web",
+  "webPages",
+  "value",
+  "data",
+  "hits",
+  "result",
+  "documents",
+];
+
+function str(v: unknown): string {
+  if (typeof v === "string") return v;
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === "string").join(" … ");
+  return "";
+}
+
+function field(o: Record<string, unknown>, keys: readonly string[]): string {
+  for (const k of keys) {
+    const s = str(o[k]);
+    if (s) return s;
+  }
+  return "";
+}
+
+function fromList(v: unknown[]): SearchResult[] | null {
+  const out: SearchResult[] = [];
+  for (const x of v) {
+    if (!isObject(x)) continue;
+    const url = field(x, URL_FIELDS);
+    const title = field(x, TITLE_FIELDS);
+    if (!url && !title) continue;
+    out.push({ url, title, snippet: field(x, SNIPPET_FIELDS) });
+  }
+  return out.length || v.length === 0 ? out : null;
+}
+
+function fromValue(v: unknown, depth = 0): SearchResult[] | null {
   if (depth > 6) return null;
   if (typeof v === "string") {
-    const t = v.trim();
-    if (t.startsWith("{") || t.startsWith("[")) {
-      try {
-        return fromJsonValue(JSON.parse(t), depth + 1);
-      } catch {
-        return null;
-      }
-    }
-    return null;
+    const r = parseSearchResults(v, depth + 1);
+    return r.length ? r : null;
   }
-  if (Array.isArray(v)) {
-    const out: SearchResult[] = [];
-    for (const x of v) {
-      if (!isObject(x)) continue;
-      const url = str(x.url ?? x.link ?? x.href);
-      if (!url) continue;
-      out.push({ url, title: str(x.title ?? x.name), snippet: str(x.snippet ?? x.content ?? x.description ?? x.text) });
-    }
-    return out.length || v.length === 0 ? out : null;
-  }
+  if (Array.isArray(v)) return fromList(v);
   if (isObject(v)) {
-    for (const k of ["items", "organic", "results", "search_results", "organic_results", "web"]) {
+    for (const k of LIST_FIELDS) {
       if (k in v) {
-        const r = fromJsonValue(v[k], depth + 1);
+        const r = fromValue(v[k], depth + 1);
         if (r) return r;
       }
     }
@@ -44,26 +83,86 @@ function fromJsonValue(v: unknown, depth = 0): SearchResult[] | null {
   return null;
 }
 
-function str(v: unknown): string {
-  return typeof v === "string" ? v : "";
-}
+const FATHOM_HEAD = /###\s*\d+\.[ \t]*/g;
 
-const FATHOM_BLOCK = /###\s*\d+\.\s*([^\n]*)\n\*\*URL\*\*:\s*(\S*)[^\n]*\n(?:\n?\*\*Snippet\*\*:\s*([\s\S]*?))?(?=\n---\n|\n###\s*\d+\.|$)/g;
-const MD_ITEM = /^\s*\d+\.\s*\[([^\]\n]*)\]\((\S+?)\)[^\n]*\n([\s\S]*?)(?=^\s*\d+\.\s*\[|<\/?tool_response>|$(?![\s\S]))/gm;
+/**
+ * Fathom `search_urls` blocks, `### {i}. {title}\n**URL**: {link}\n\n**Snippet**: {snippet}`
+ * joined by `\n---\n\n`, cut at the headers with plain string search (one regex over a
+ * 60 kB response per block was the reader's hottest spot).
+ */
+function fathomBlocks(text: string): SearchResult[] {
+  const out: SearchResult[] = [];
+  const heads = [...text.matchAll(FATHOM_HEAD)];
+  for (let k = 0; k < heads.length; k++) {
+    const h = heads[k]!;
+    const from = (h.index ?? 0) + h[0].length;
+    const end = k + 1 < heads.length ? (heads[k + 1]!.index ?? text.length) : text.length;
+    const nl = text.indexOf("\n", from);
+    if (nl === -1 || nl >= end || !text.startsWith("**URL**:", nl + 1)) continue;
+    const urlLine = text.slice(
+      nl + 9,
+      Math.max(nl + 9, text.indexOf("\n", nl + 1) === -1 ? end : text.indexOf("\n", nl + 1)),
+    );
+    let snippet = "";
+    const at = text.indexOf("**Snippet**:", nl);
+    if (at !== -1 && at < end) {
+      const sep = text.indexOf("\n---\n", at);
+      snippet = text.slice(at + 12, sep !== -1 && sep < end ? sep : end);
+    }
+    out.push({ title: text.slice(from, nl).trim(), url: urlLine.trim().split(/\s/)[0] ?? "", snippet: snippet.trim() });
+  }
+  return out;
+}
+const MD_ITEM =
+  /^\s*(?:\d+\.|[-*])\s*\[([^\]\n]*)\]\((\S+?)\)[^\n]*\n([\s\S]*?)(?=^\s*(?:\d+\.|[-*])\s*\[|<\/?tool_response>|$(?![\s\S]))/gm;
+const MD_PLAIN = /^[-*][ \t]+([^\n]*)\n[ \t]+(https?:\/\/\S+)[ \t]*\n?((?:[ \t]+[^\n]*(?:\n|$))*)/gm;
 const R1_DOC = /^\((\d+)\)([^\n]*)$/gm;
 const SR1_DOC = /Doc \d+\s*\(Title:\s*([^)]*)\)\s*([^\n]*)/g;
+const COLON_DOC = /^Doc \d+:[ \t]*/gm;
+const QUOTED_PASSAGE = /^\s*"[^"\n]+"[ \t]*\n\S/;
+const LABELLED =
+  /^[ \t]*(?:[-*][ \t]*)?(Title|URL|Link|Source|Snippet|Content|Description|Summary|Text)[ \t]*:[ \t]*(.*)$/gim;
 
-export function parseSearchResults(text: string): SearchResult[] {
-  const t = text.trimStart();
+/** `Title:` / `URL:` / `Snippet:` labelled blocks; a new block starts at each `Title:`. */
+function labelledBlocks(text: string): SearchResult[] {
+  const out: SearchResult[] = [];
+  let cur: SearchResult | null = null;
+  for (const m of text.matchAll(LABELLED)) {
+    const label = m[1]!.toLowerCase();
+    const value = m[2]!.trim();
+    if (label === "title") {
+      if (cur) out.push(cur);
+      cur = { title: value, url: "", snippet: "" };
+    } else if (!cur) continue;
+    else if (label === "url" || label === "link" || label === "source") {
+      if (!cur.url) cur.url = value;
+    } else if (!cur.snippet) cur.snippet = value;
+  }
+  if (cur) out.push(cur);
+  return out.filter((r) => r.url || r.snippet);
+}
+
+function dequote(s: string): string {
+  const t = s.trim();
+  return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1) : t;
+}
+
+export function parseSearchResults(text: string, depth = 0): SearchResult[] {
+  const t = text.trim();
   if (t.startsWith("{") || t.startsWith("[")) {
-    const r = fromJsonValue(t);
-    if (r) return r;
+    let v: unknown;
+    try {
+      v = JSON.parse(t);
+    } catch {
+      v = t.startsWith("[{") || t.startsWith("{'") || t.startsWith("[(") ? parsePythonLiteral(t) : undefined;
+    }
+    if (v !== undefined) {
+      const r = fromValue(v, depth);
+      if (r) return r;
+    }
   }
   if (text.includes("**URL**:")) {
-    const out: SearchResult[] = [];
-    for (const m of text.matchAll(FATHOM_BLOCK)) {
-      out.push({ title: (m[1] ?? "").trim(), url: (m[2] ?? "").trim(), snippet: (m[3] ?? "").trim() });
-    }
+    const out = fathomBlocks(text);
     if (out.length) return out;
   }
   if (text.includes("](")) {
@@ -73,9 +172,53 @@ export function parseSearchResults(text: string): SearchResult[] {
     }
     if (out.length) return out;
   }
-  if (text.includes("Doc 1")) {
+  if (
+    (text.includes("Title:") || text.includes("TITLE:") || text.includes("title:")) &&
+    /^[ \t]*(?:[-*][ \t]*)?Title[ \t]*:/im.test(text)
+  ) {
+    const out = labelledBlocks(text);
+    if (out.length) return out;
+  }
+  if (text.includes("\n  http") && /^[-*][ \t]+[^\n]*\n[ \t]+https?:\/\//m.test(text)) {
     const out: SearchResult[] = [];
-    for (const m of text.matchAll(SR1_DOC)) out.push({ url: "", title: (m[1] ?? "").trim(), snippet: (m[2] ?? "").trim() });
+    for (const m of text.matchAll(MD_PLAIN)) {
+      const snippet = (m[3] ?? "")
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .join("\n");
+      out.push({ title: (m[1] ?? "").trim(), url: (m[2] ?? "").trim(), snippet });
+    }
+    if (out.length) return out;
+  }
+  if (text.includes("Doc 1(") || text.includes("Doc 1 (")) {
+    const out: SearchResult[] = [];
+    for (const m of text.matchAll(SR1_DOC))
+      out.push({ url: "", title: (m[1] ?? "").trim(), snippet: (m[2] ?? "").trim() });
+    if (out.length) return out;
+  }
+  if (/^Doc 1:/m.test(text)) {
+    const out: SearchResult[] = [];
+    const heads = [...text.matchAll(COLON_DOC)];
+    for (let k = 0; k < heads.length; k++) {
+      const from = (heads[k]!.index ?? 0) + heads[k]![0].length;
+      const body = text.slice(from, k + 1 < heads.length ? (heads[k + 1]!.index ?? text.length) : text.length).trim();
+      const nl = body.indexOf("\n");
+      const first = nl === -1 ? body : body.slice(0, nl);
+      if (first.startsWith('"'))
+        out.push({ url: "", title: dequote(first), snippet: nl === -1 ? "" : body.slice(nl + 1).trim() });
+      else out.push({ url: "", title: "", snippet: body });
+    }
+    if (out.length) return out;
+  }
+  if (QUOTED_PASSAGE.test(text)) {
+    const out: SearchResult[] = [];
+    for (const block of text.trim().split(/\n[ \t]*\n(?=")/)) {
+      const nl = block.indexOf("\n");
+      const first = nl === -1 ? block : block.slice(0, nl);
+      if (!/^"[^\n]*"\s*$/.test(first)) continue;
+      out.push({ url: "", title: dequote(first), snippet: nl === -1 ? "" : block.slice(nl + 1).trim() });
+    }
     if (out.length) return out;
   }
   if (/^\(1\)/m.test(text)) {
@@ -83,9 +226,36 @@ export function parseSearchResults(text: string): SearchResult[] {
     for (const m of text.matchAll(R1_DOC)) {
       const body = (m[2] ?? "").trim();
       const gap = body.search(/\s{3}/);
-      out.push({ url: "", title: gap === -1 ? "" : body.slice(0, gap).trim(), snippet: gap === -1 ? body : body.slice(gap).trim() });
+      out.push({
+        url: "",
+        title: gap === -1 ? "" : body.slice(0, gap).trim(),
+        snippet: gap === -1 ? body : body.slice(gap).trim(),
+      });
     }
     return out;
   }
   return [];
+}
+
+/** A response that says there were no hits (nothing to parse, not a parse failure). */
+const NO_HITS = /^\s*$|no (search )?results|0 results|nothing found|no relevant|not find any/i;
+
+/**
+ * Search calls whose response came back, is not a reported failure and is not an explicit
+ * "no results", yet gave no parsed hits: the responses this module could not read. URL-level
+ * metrics (new URLs, domains) are blind for these calls, so `inspect` shows the count.
+ * @example unparsedSearchCalls(trajectories) // 0 when every search response was understood
+ */
+export function unparsedSearchCalls(trajectories: Iterable<Trajectory>): number {
+  let n = 0;
+  for (const t of trajectories) {
+    for (const c of t.calls) {
+      if (c.role !== "search" || c.response === null || c.results.length > 0) continue;
+      if (c.error) continue;
+      const head = c.response.length > 400 ? c.response.slice(0, 400) : c.response;
+      if (NO_HITS.test(head)) continue;
+      n++;
+    }
+  }
+  return n;
 }

@@ -9,20 +9,41 @@
  * Training step: the row's `step`, else the file name's number (`120.jsonl` → 120).
  * Group: rollouts of one prompt within one step share `groupId` = `s{step}:` + the row's
  * `uid` when present, else a hash of the prompt text.
- * Verdict: an `acc` / `correct` / `is_correct` key when the reward function returned one;
- * `score` alone is a reward, not a verdict.
+ * Verdict: an `acc` / `correct` / `is_correct` key when the reward function returned one, else
+ * `score >= verdictThreshold` (default `DEFAULT_VERDICT_THRESHOLD`, 1: a full reward).
  */
 import { createHash } from "node:crypto";
 import { basename } from "node:path";
 import { TrajectoryBuilder } from "../trajectory/builder.js";
 import type { Trajectory } from "../trajectory/schema.js";
 import { RecordError, type FormatReader, type ReadContext } from "./format-reader.js";
-import { asRecord, extraFields, goldList, isObject, pickNumber, pickString, verdictOf } from "./record-fields.js";
+import {
+  asRecord,
+  extraFields,
+  goldList,
+  isObject,
+  pickNumber,
+  pickString,
+  verdictFromScore,
+  verdictOf,
+} from "./record-fields.js";
 import { readInlineSearch, R1_MARKERS, SEARCH_R1_MARKERS } from "./inline-search.js";
 import { readTaggedTurns, type Turn } from "./tagged-dialogue.js";
 import { questionFromPrompt } from "./qwen-agent.js";
 
-const KNOWN = new Set(["input", "output", "gts", "score", "step", "uid", "acc", "correct", "is_correct", "data_source", "id"]);
+const KNOWN = new Set([
+  "input",
+  "output",
+  "gts",
+  "score",
+  "step",
+  "uid",
+  "acc",
+  "correct",
+  "is_correct",
+  "data_source",
+  "id",
+]);
 
 /** Training step from a verl dump file name: `120.jsonl`, `step_120.jsonl.gz`, `global_step120.jsonl`. */
 export function stepFromFileName(file: string): number | null {
@@ -44,7 +65,10 @@ export function strippedTurns(text: string, responseTag = "tool_response"): Turn
   for (;;) {
     const r = text.indexOf(OPEN, pos);
     const head = text.slice(pos, r === -1 ? text.length : r);
-    turns.push({ role: "assistant", content: head.replace(/^\s*assistant[ \t]*\n/, "").replace(/\n[ \t]*(user|tool)[ \t]*\n?\s*$/, "\n") });
+    turns.push({
+      role: "assistant",
+      content: head.replace(/^\s*assistant[ \t]*\n/, "").replace(/\n[ \t]*(user|tool)[ \t]*\n?\s*$/, "\n"),
+    });
     if (r === -1) break;
     let end = r;
     for (;;) {
@@ -71,13 +95,30 @@ export function promptQuestion(input: string): string {
   return questionFromPrompt(m ? m[1]! : input);
 }
 
+/**
+ * Prompt → (question, hash) for the rollouts of one group, which share their prompt text
+ * verbatim (GRPO samples n responses per prompt): hashing and scanning a multi-kB prompt once
+ * per group instead of once per rollout. Bounded; cleared when full.
+ */
+const promptMemo = new Map<string, { question: string; key: string }>();
+function promptFacts(input: string): { question: string; key: string } {
+  let f = promptMemo.get(input);
+  if (!f) {
+    if (promptMemo.size >= 512) promptMemo.clear();
+    f = { question: promptQuestion(input), key: createHash("sha1").update(input).digest("hex").slice(0, 12) };
+    promptMemo.set(input, f);
+  }
+  return f;
+}
+
 export const verlReader: FormatReader = {
   name: "verl",
   description: "verl rollout dumps: {input, output, gts, score, step} per row, file named {global_step}.jsonl",
 
   detect(value) {
     if (!isObject(value)) return 0;
-    if (typeof value.input === "string" && typeof value.output === "string" && ("gts" in value || "score" in value)) return 0.95;
+    if (typeof value.input === "string" && typeof value.output === "string" && ("gts" in value || "score" in value))
+      return 0.95;
     return 0;
   },
 
@@ -90,27 +131,29 @@ export const verlReader: FormatReader = {
     const step = pickNumber(o, "step", "global_step") ?? stepFromFileName(ctx.file);
     b.trainingStep = step === null ? null : Math.trunc(step);
     const uid = pickString(o, "uid");
-    const promptKey = uid ?? createHash("sha1").update(o.input).digest("hex").slice(0, 12);
+    const facts = promptFacts(o.input);
+    const promptKey = uid ?? facts.key;
     b.groupId = `s${b.trainingStep ?? "?"}:${promptKey}`;
     b.recordId = pickString(o, "id");
     b.dataset = pickString(o, "data_source", "dataset");
     b.goldAnswers = goldList(o.gts);
     b.score = pickNumber(o, "score");
-    b.verdict = verdictOf(o.acc ?? o.correct ?? o.is_correct);
+    const judged = o.acc ?? o.correct ?? o.is_correct;
+    b.verdict = judged !== undefined ? verdictOf(judged) : verdictFromScore(b.score, ctx.verdictThreshold);
     b.extra = extraFields(o, KNOWN);
-    b.question = promptQuestion(o.input);
+    b.question = facts.question;
 
     const out = o.output;
     if (out.includes("<tool_call>")) {
       // ReCall writes tool results in <result> blocks; Fathom and Qwen templates in <tool_response>
       const tag = !out.includes("<tool_response>") && out.includes("<result>") ? "result" : "tool_response";
-      readTaggedTurns(b, strippedTurns(out, tag), true, tag);
+      readTaggedTurns(b, strippedTurns(out, tag), { responseTag: tag, cutTurnKeepsCompleteCalls: true });
     } else if (out.includes(SEARCH_R1_MARKERS.queryOpen)) {
       readInlineSearch(b, out, SEARCH_R1_MARKERS);
     } else if (out.includes(R1_MARKERS.queryOpen)) {
       readInlineSearch(b, out, R1_MARKERS);
     } else {
-      readTaggedTurns(b, strippedTurns(out));
+      readTaggedTurns(b, strippedTurns(out), { cutTurnKeepsCompleteCalls: true });
     }
     return b.build();
   },

@@ -85,7 +85,7 @@ export class TrajectoryBuilder {
       index,
       step: st.index,
       name: input.name,
-      role: this.roles.roleOf(input.name),
+      role: this.roles.roleOfCall(input.name, input.parsedArguments),
       queries: t.queries ?? [],
       urls: t.urls ?? [],
       goal: t.goal ?? null,

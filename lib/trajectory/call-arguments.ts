@@ -1,11 +1,12 @@
 /**
  * Pull queries, URLs and a goal out of a tool call's arguments, whatever the tool's
  * argument names: `query`/`queries`/`q`/`search_query` for searches, `url`/`urls`/`link` for
- * pages, `goal`/`purpose` for the page goal. Strings and arrays of strings both count
+ * pages, `goal`/`purpose` for the page goal (and verl's `query_list`). Strings and arrays of strings both count
  * (WebDancer batches several queries or URLs in one call).
  */
 
-const QUERY_KEYS = ["query", "queries", "q", "search_query", "keywords"];
+// `query_list`: verl's Search-R1-like `search` tool (volcengine/verl examples/sglang_multiturn/config/tool_config)
+const QUERY_KEYS = ["query", "queries", "q", "search_query", "keywords", "query_list", "search_queries"];
 const URL_KEYS = ["url", "urls", "link", "links", "uri"];
 const GOAL_KEYS = ["goal", "purpose", "question"];
 

@@ -33,6 +33,9 @@ export const FormatNameSchema = z.enum([
   "atif",
   "toolbench",
   "miroflow",
+  "recall-train",
+  "flashrag",
+  "skyrl",
 ]);
 export type FormatName = z.infer<typeof FormatNameSchema>;
 

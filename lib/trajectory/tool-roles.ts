@@ -1,39 +1,154 @@
 /**
  * Tool-role map: which tool names are searches, page reads, final-answer tools or other.
- * Defaults follow domain.md §2.2; users override or extend them with a JSON object
- * `{"tool_name": "search" | "page" | "answer" | "other"}` (CLI `--tool-roles FILE`).
- * Names match case-insensitively; unknown names are `other`.
+ * Defaults follow domain.md §2.2 plus the names real agents use (below); users override or
+ * extend them with a JSON object `{"tool_name": "search" | "page" | "answer" | "other"}`
+ * (CLI `--tool-roles FILE`). Names match case-insensitively.
+ *
+ * A name neither in the map nor in a known family gets a role inferred from its arguments:
+ * a query-like argument (`query`, `queries`, `q`, `search_query`, `…_query`) makes it a search, a
+ * URL argument (`url`, `urls`, `link`, `…_url`, or any `http(s)://` value) a page read; otherwise
+ * it is `other`. Each inference is kept (`ToolRoles.inferred()`) so the loader can say once per
+ * tool what it assumed and how to override it (`roleInferenceNotes`).
  */
 import { z } from "zod";
 import { ToolRoleSchema, type ToolRole } from "./schema.js";
 
-/** The default map (domain.md §2.2). */
+/**
+ * The default map (domain.md §2.2), with names seen in real agent code and logs:
+ * Fathom/ReCall `search_urls`/`query_url`, II-Search/Jan-Nano `web_search`/`web_visit`,
+ * WebDancer/Tongyi `search`/`visit`/`google_scholar`, verifiers environments `exa_search`,
+ * `ask_about_webpage` (PrimeIntellect-ai/prime-environments `browsecomp`), NeMo Gym `search`/`browse`,
+ * MiroFlow `google_search`/`scrape`/`scrape_website`/`wiki_get_page_content`
+ * (MiroMindAI/MiroFlow `src/tool/mcp_servers`), smolagents `web_search`/`visit_webpage`/`final_answer`,
+ * LangChain `tavily_search_results_json`/`duckduckgo_search`/`wikipedia`/`requests_get`,
+ * the MCP fetch server's `fetch`, Claude Code `WebSearch`/`WebFetch`, ReCall's FlashRAG
+ * `wikipedia_search`, ReAct `search`/`lookup`/`finish`, ToolBench `Finish`.
+ */
 export const DEFAULT_TOOL_ROLES: Readonly<Record<string, ToolRole>> = Object.freeze({
   search_urls: "search",
   web_search: "search",
   search: "search",
   google_search: "search",
+  bing_search: "search",
+  tavily_search: "search",
+  tavily_search_results_json: "search",
+  duckduckgo_search: "search",
+  ddg_search: "search",
+  brave_search: "search",
+  serper_search: "search",
+  serper: "search",
+  wiki_search: "search",
+  wikipedia_search: "search",
+  wikipedia: "search",
+  search_wiki: "search",
+  google_scholar: "search",
+  scholar_search: "search",
+  websearch: "search",
+  search_web: "search",
+  internet_search: "search",
+  exa_search: "search",
+  jina_search: "search",
+  arxiv_search: "search",
   query_url: "page",
   web_visit: "page",
   visit: "page",
+  visit_webpage: "page",
+  visit_page: "page",
   browse: "page",
+  browse_page: "page",
+  browse_webpage: "page",
   open_url: "page",
+  open_page: "page",
+  fetch: "page",
+  fetch_url: "page",
+  fetch_page: "page",
+  fetch_webpage: "page",
+  webfetch: "page",
+  read_url: "page",
+  read_webpage: "page",
+  get_webpage: "page",
+  get_page: "page",
+  ask_about_webpage: "page",
+  scrape: "page",
+  scrape_website: "page",
+  scrape_url: "page",
+  crawl: "page",
+  wiki_get_page_content: "page",
+  requests_get: "page",
+  jina_reader: "page",
   lookup: "page",
   submit_final_result: "answer",
   final_answer: "answer",
   finish: "answer",
+  submit_answer: "answer",
 });
+
+/**
+ * Families by name pattern, tried after the exact map: the numbered or suffixed variants real
+ * servers expose (`exa_search_and_contents`, `serper_google_search`, `tavily_extract`, Inspect's
+ * `web_browser_go` / `web_browser_click` / …, `google_search_news`, `bing_web_search`).
+ */
+const FAMILIES: ReadonlyArray<[RegExp, ToolRole]> = [
+  [/^exa_search/, "search"],
+  [/^exa_(get_)?contents/, "page"],
+  [/^serper/, "search"],
+  [/^tavily_(extract|crawl)/, "page"],
+  [/^tavily/, "search"],
+  [/^(google|bing|brave|duckduckgo|ddg|searxng|you|kagi)_(web_)?search/, "search"],
+  [/^web_browser_/, "page"],
+  [/^(firecrawl|jina)_(scrape|read|crawl)/, "page"],
+];
 
 /** Schema of a user's tool-role file. */
 export const ToolRoleMapSchema = z.record(z.string().min(1), ToolRoleSchema);
 export type ToolRoleMap = Record<string, ToolRole>;
 
+/** A role inferred for a tool name the map does not know, and the argument that decided it. */
+export interface RoleInference {
+  tool: string;
+  role: ToolRole;
+  argument: string;
+}
+
 /** A resolved role lookup. */
 export interface ToolRoles {
-  /** The role of a tool name (`other` when unmapped). */
+  /** The role of a tool name from the map and the known families (`other` when unmapped). */
   roleOf(name: string): ToolRole;
+  /**
+   * The role of a call: the name's role when the map or a family knows it, else one inferred
+   * from the call's parsed arguments (remembered per name: the first call with arguments decides).
+   */
+  roleOfCall(name: string, args: Record<string, unknown> | null): ToolRole;
+  /** Inferences made so far, in the order first seen. */
+  inferred(): readonly RoleInference[];
   /** The merged map, lower-cased names. */
   readonly map: Readonly<Record<string, ToolRole>>;
+}
+
+const QUERY_ARG = /^(query|queries|q|search_query|search_queries|query_list|keywords?|.*_query)$/i;
+const URL_ARG = /^(url|urls|uri|link|links|href|page_url|.*_url)$/i;
+
+function looksLikeUrl(v: unknown): boolean {
+  const s = Array.isArray(v) ? v[0] : v;
+  return typeof s === "string" && /^(https?:\/\/|www\.)\S+$/i.test(s.trim());
+}
+
+function nonEmpty(v: unknown): boolean {
+  if (typeof v === "string") return v.trim().length > 0;
+  return Array.isArray(v) && v.some((x) => typeof x === "string" && x.trim().length > 0);
+}
+
+/**
+ * The role a tool's arguments suggest, with the argument that decided, or null.
+ * @example inferRoleFromArguments({ query: "x" }) // { role: "search", argument: "query" }
+ */
+export function inferRoleFromArguments(args: Record<string, unknown>): { role: ToolRole; argument: string } | null {
+  const keys = Object.keys(args);
+  const url = keys.find((k) => URL_ARG.test(k) && nonEmpty(args[k])) ?? keys.find((k) => looksLikeUrl(args[k]));
+  const query = keys.find((k) => QUERY_ARG.test(k) && nonEmpty(args[k]));
+  if (query !== undefined && url === undefined) return { role: "search", argument: query };
+  if (url !== undefined) return { role: "page", argument: url };
+  return null;
 }
 
 /**
@@ -47,12 +162,51 @@ export function toolRoles(overrides: ToolRoleMap = {}): ToolRoles {
   for (const [k, v] of Object.entries(DEFAULT_TOOL_ROLES)) map[k.toLowerCase()] = v;
   for (const [k, v] of Object.entries(overrides)) map[k.toLowerCase()] = v;
   Object.freeze(map);
+  const known = (name: string): ToolRole | null => {
+    const n = name.toLowerCase();
+    const exact = map[n];
+    if (exact) return exact;
+    for (const [re, role] of FAMILIES) if (re.test(n)) return role;
+    return null;
+  };
+  const guesses = new Map<string, RoleInference>();
   return {
     map,
     roleOf(name: string): ToolRole {
-      return map[name.toLowerCase()] ?? "other";
+      return known(name) ?? guesses.get(name.toLowerCase())?.role ?? "other";
+    },
+    roleOfCall(name: string, args: Record<string, unknown> | null): ToolRole {
+      const k = known(name);
+      if (k) return k;
+      const n = name.toLowerCase();
+      const g = guesses.get(n);
+      if (g) return g.role;
+      if (!name || !args) return "other";
+      const inf = inferRoleFromArguments(args);
+      if (!inf) return "other";
+      guesses.set(n, { tool: name, ...inf });
+      return inf.role;
+    },
+    inferred(): readonly RoleInference[] {
+      return [...guesses.values()];
     },
   };
+}
+
+/**
+ * One line per inferred tool, for the load report: what was assumed, from which argument, and
+ * the `--tool-roles` entry that overrides it.
+ * @example
+ * // tool "kb_lookup" taken as search (its "query" argument); if wrong, pass --tool-roles with {"kb_lookup": "other"}
+ */
+export function roleInferenceNotes(roles: ToolRoles): string[] {
+  return roles
+    .inferred()
+    .map(
+      (i) =>
+        `tool "${i.tool}" taken as ${i.role} (its "${i.argument}" argument); if wrong, pass --tool-roles FILE ` +
+        `with ${JSON.stringify({ [i.tool]: "other" })} (or "search", "page", "answer")`,
+    );
 }
 
 /** Validate a parsed tool-role file; throws a readable message on a bad entry. */

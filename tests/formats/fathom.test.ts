@@ -156,7 +156,8 @@ describe("Fathom/ReCall eval rows", () => {
   it("maps legacy tool names (web_search, web_visit) and honours a user tool-role map", async () => {
     const ws = `{"name": "web_search", "arguments": {"query": "q"}}`;
     const wv = `{"name": "web_visit", "arguments": {"url": "https://a.example"}}`;
-    const my = `{"name": "my_lookup", "arguments": {"query": "q2"}}`;
+    // an argument that says neither query nor URL: an unknown name stays "other" (no inference)
+    const my = `{"name": "my_lookup", "arguments": {"term": "q2"}}`;
     const tr =
       SYS + im("user", "Q?") + im("assistant", `<tool_call>\n${ws}\n</tool_call>\n<tool_call>\n${wv}\n</tool_call>\n<tool_call>\n${my}\n</tool_call>`) + im("user", resp(ws, "a") + resp(wv, "b") + resp(my, "c")) + im("assistant", "\\boxed{1}");
     const f = tmpFile("legacy.jsonl", row({ transcript: tr, agent: "ii-search" }));

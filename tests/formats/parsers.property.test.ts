@@ -2,7 +2,10 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parseSearchResults } from "../../lib/index.js";
-import { lastBoxed, verdictOf, goldList } from "../../lib/formats/record-fields.js";
+import { lastBoxed, verdictOf, goldList, verdictFromScore, DEFAULT_VERDICT_THRESHOLD } from "../../lib/formats/record-fields.js";
+import { parsePythonLiteral } from "../../lib/formats/python-literal.js";
+import { unparsedSearchCalls } from "../../lib/formats/search-results.js";
+import { load, tmpFile } from "../helpers.js";
 import { blocksOf } from "../../lib/formats/tag-blocks.js";
 import { toolFailure } from "../../lib/formats/tool-failure.js";
 
@@ -81,5 +84,128 @@ describe("answer, verdict and tag helpers", () => {
     expect(toolFailure("Parse tool call failed: Expecting value")).toBe("tool call could not be parsed");
     expect(toolFailure("error: \nboom")).toBe("tool error");
     expect(toolFailure("The useful information in x for goal \"g\":\n\nEvidence: an error: was reported")).toBeNull();
+  });
+});
+
+/** Python's repr() of a JSON-like value (str quoting as CPython chooses it). */
+function pyRepr(v: unknown): string {
+  if (v === null) return "None";
+  if (v === true) return "True";
+  if (v === false) return "False";
+  if (typeof v === "number") return String(v);
+  if (typeof v === "string") {
+    const q = v.includes("'") && !v.includes('"') ? '"' : "'";
+    const body = [...v]
+      .map((c) => (c === "\\" ? "\\\\" : c === q ? `\\${q}` : c === "\n" ? "\\n" : c === "\t" ? "\\t" : c === "\r" ? "\\r" : c))
+      .join("");
+    return `${q}${body}${q}`;
+  }
+  if (Array.isArray(v)) return `[${v.map(pyRepr).join(", ")}]`;
+  return `{${Object.entries(v as Record<string, unknown>)
+    .map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`)
+    .join(", ")}}`;
+}
+
+const text = fc.string({ unit: fc.constantFrom("a", "b", " ", "'", '"', "\\", "\n", "é", "—", "x", "1") });
+const hit = fc.record({ title: word, url, snippet: word });
+
+describe("parsers for what real tools return", () => {
+  it("parsePythonLiteral reads back any repr() of lists, dicts, strings, numbers, booleans and None", () => {
+    const value = fc.letrec((tie) => ({
+      v: fc.oneof(
+        { depthSize: "small" },
+        text,
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie("v"), { maxLength: 4 }),
+        fc.dictionary(text, tie("v"), { maxKeys: 4 }),
+      ),
+    })).v;
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(parsePythonLiteral(pyRepr(v))).toEqual(v);
+      }),
+    );
+    expect(parsePythonLiteral("[{'a': 1}, (2, 3)]")).toEqual([{ a: 1 }, [2, 3]]);
+    expect(parsePythonLiteral("[{'title': 'cut")).toBeUndefined();
+  });
+
+  it("reads back Exa hits as a Python-repr list, with highlights as the snippet", () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ title: text, url, highlights: text }), { minLength: 1, maxLength: 6 }), (hits) => {
+        const want = hits.map((h) => ({ title: h.title, url: h.url, snippet: h.highlights }));
+        expect(parseSearchResults(pyRepr(hits))).toEqual(want);
+      }),
+    );
+  });
+
+  it("reads back Tavily, Bing, Serper and Brave JSON and Result/Title/URL text blocks", () => {
+    fc.assert(
+      fc.property(fc.array(hit, { minLength: 1, maxLength: 6 }), (hits) => {
+        const tavily = { query: "q", results: hits.map((h) => ({ title: h.title, url: h.url, content: h.snippet, score: 0.5 })) };
+        const bing = { _type: "SearchResponse", webPages: { value: hits.map((h) => ({ name: h.title, url: h.url, snippet: h.snippet })) } };
+        const serper = { searchParameters: {}, organic: hits.map((h, i) => ({ title: h.title, link: h.url, snippet: h.snippet, position: i + 1 })) };
+        const brave = { type: "search", web: { results: hits.map((h) => ({ title: h.title, url: h.url, description: h.snippet })) } };
+        for (const v of [tavily, bing, serper, brave]) expect(parseSearchResults(JSON.stringify(v, null, 2))).toEqual(hits);
+        const blocks = hits.map((h, i) => `Result ${i + 1}:\nTitle: ${h.title}\nURL: ${h.url}\nSnippet: ${h.snippet}\n`).join("\n");
+        expect(parseSearchResults(blocks)).toEqual(hits);
+      }),
+    );
+  });
+
+  it("reads back '- title / url / snippet' markdown lists and quoted-title passages", () => {
+    fc.assert(
+      fc.property(fc.array(hit, { minLength: 1, maxLength: 6 }), (hits) => {
+        expect(parseSearchResults(hits.map((h) => `- ${h.title}\n  ${h.url}\n  ${h.snippet}`).join("\n"))).toEqual(hits);
+        const passages = hits.map((h) => `"${h.title}"\n${h.snippet}`).join("\n\n");
+        expect(parseSearchResults(passages)).toEqual(hits.map((h) => ({ url: "", title: h.title, snippet: h.snippet })));
+        const skyrl = JSON.stringify({ result: hits.map((h, i) => `Doc ${i + 1}: "${h.title}"\n${h.snippet}\n`).join("") });
+        expect(parseSearchResults(skyrl)).toEqual(hits.map((h) => ({ url: "", title: h.title, snippet: h.snippet })));
+      }),
+    );
+  });
+
+  it("lastBoxed reads the brace-less \\boxed X up to $, whichever box comes last", () => {
+    const ans = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 .,'-]{0,30}$/).map((s) => s.trim()).filter((s) => s.length > 0);
+    fc.assert(
+      fc.property(ans, ans, (a, b) => {
+        expect(lastBoxed(`so the answer is \\[ $\\boxed ${a}$ \\].`)).toBe(a);
+        expect(lastBoxed(`\\boxed{${b}} first, then $\\boxed ${a}$`)).toBe(a);
+        expect(lastBoxed(`$\\boxed ${a}$ first, then \\boxed{${b}}`)).toBe(b.trim());
+      }),
+    );
+  });
+
+  it("verdictFromScore: correct exactly when the score reaches the threshold", () => {
+    const num = fc.double({ noNaN: true, min: -2, max: 2 });
+    fc.assert(
+      fc.property(num, num, (s, t) => {
+        const want = s >= t ? "correct" : "incorrect";
+        expect(verdictFromScore(s, t)).toBe(want);
+        expect(verdictFromScore(String(s), t)).toBe(want);
+      }),
+    );
+    expect([verdictFromScore(1), verdictFromScore(0.1), verdictFromScore(0.5, 0.5)]).toEqual(["correct", "incorrect", "correct"]);
+    expect([verdictFromScore(null), verdictFromScore(Number.NaN), verdictFromScore("n/a"), verdictFromScore(true)]).toEqual([
+      "unknown",
+      "unknown",
+      "unknown",
+      "correct",
+    ]);
+    expect(DEFAULT_VERDICT_THRESHOLD).toBe(1);
+  });
+
+  it("unparsedSearchCalls counts answered, non-failed search calls with no hits and nothing else", async () => {
+    const call = (q: string): string => `<tool_call>\n{"name": "search_urls", "arguments": {"query": "${q}"}}\n</tool_call>`;
+    const r = (t: string): string => `<tool_response>\n${t}\n</tool_response>`;
+    const im = (role: string, c: string): string => `<|im_start|>${role}\n${c}<|im_end|>\n`;
+    const tr =
+      im("user", "Q?") +
+      im("assistant", call("a") + call("b") + call("c") + call("d")) +
+      im("user", r("### 1. T\n**URL**: https://a.example\n\n**Snippet**: s") + r("some prose a parser cannot read") + r("") + r("[tool-error] boom")) +
+      im("assistant", "\\boxed{x}");
+    const f = tmpFile("unparsed.jsonl", JSON.stringify({ id: "1", question: "Q?", answer_gt: "x", judge: "correct", transcript: tr }) + "\n");
+    expect(unparsedSearchCalls((await load(f)).trajectories)).toBe(1);
   });
 });

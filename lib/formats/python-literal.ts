@@ -1,0 +1,144 @@
+/**
+ * A parser for Python literal text (`repr()` of lists, dicts, tuples, strings, numbers, `True`,
+ * `False`, `None`): what tools wrapped by verifiers environments return when the environment
+ * passes `str(results)` back as the tool message (e.g. Exa hits in
+ * PrimeIntellect-ai/prime-environments `browsecomp`, `[{'title': …, 'url': …, 'highlights': …}]`).
+ * Returns `undefined` for anything that is not one complete literal (cut text included).
+ */
+
+class Fail extends Error {}
+
+/**
+ * Parse a Python literal into the equivalent JSON value (tuples become arrays).
+ * @example parsePythonLiteral("[{'a': 1, 'b': None}]") // [{ a: 1, b: null }]
+ */
+export function parsePythonLiteral(text: string): unknown {
+  let i = 0;
+  const n = text.length;
+  const ws = (): void => {
+    while (i < n && (text[i] === " " || text[i] === "\n" || text[i] === "\t" || text[i] === "\r")) i++;
+  };
+  const str = (): string => {
+    const q = text[i]!;
+    const triple = text.startsWith(q.repeat(3), i);
+    const close = triple ? q.repeat(3) : q;
+    i += close.length;
+    let out = "";
+    for (;;) {
+      if (i >= n) throw new Fail();
+      if (text.startsWith(close, i)) {
+        i += close.length;
+        return out;
+      }
+      const c = text[i]!;
+      if (c === "\\") {
+        const e = text[i + 1];
+        i += 2;
+        switch (e) {
+          case "n":
+            out += "\n";
+            break;
+          case "t":
+            out += "\t";
+            break;
+          case "r":
+            out += "\r";
+            break;
+          case "0":
+            out += "\0";
+            break;
+          case "x":
+            out += String.fromCharCode(parseInt(text.slice(i, i + 2), 16));
+            i += 2;
+            break;
+          case "u":
+            out += String.fromCharCode(parseInt(text.slice(i, i + 4), 16));
+            i += 4;
+            break;
+          case "U":
+            out += String.fromCodePoint(parseInt(text.slice(i, i + 8), 16));
+            i += 8;
+            break;
+          case "\n":
+            break;
+          case undefined:
+            throw new Fail();
+          default:
+            out += e === "\\" || e === "'" || e === '"' ? e : `\\${e}`;
+        }
+        continue;
+      }
+      if (!triple && c === "\n") throw new Fail();
+      out += c;
+      i++;
+    }
+  };
+  const value = (): unknown => {
+    ws();
+    const c = text[i];
+    if (c === undefined) throw new Fail();
+    if (c === "'" || c === '"') {
+      let s = str();
+      // adjacent literals concatenate: 'a' 'b'
+      for (;;) {
+        const save = i;
+        ws();
+        if (text[i] === "'" || text[i] === '"') s += str();
+        else {
+          i = save;
+          return s;
+        }
+      }
+    }
+    if (c === "[" || c === "(") {
+      const end = c === "[" ? "]" : ")";
+      i++;
+      const arr: unknown[] = [];
+      for (;;) {
+        ws();
+        if (text[i] === end) {
+          i++;
+          return arr;
+        }
+        arr.push(value());
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] !== end) throw new Fail();
+      }
+    }
+    if (c === "{") {
+      i++;
+      const obj: Record<string, unknown> = {};
+      for (;;) {
+        ws();
+        if (text[i] === "}") {
+          i++;
+          return obj;
+        }
+        const k = value();
+        ws();
+        if (text[i] !== ":") throw new Fail();
+        i++;
+        obj[typeof k === "string" ? k : JSON.stringify(k)] = value();
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] !== "}") throw new Fail();
+      }
+    }
+    const m = /^(?:True|False|None|-?(?:\d+\.?\d*(?:e[+-]?\d+)?|\.\d+)|-?inf|nan)/.exec(text.slice(i, i + 40));
+    if (!m) throw new Fail();
+    i += m[0].length;
+    if (m[0] === "True") return true;
+    if (m[0] === "False") return false;
+    if (m[0] === "None") return null;
+    return Number(m[0]);
+  };
+  try {
+    const v = value();
+    ws();
+    return i === n ? v : undefined;
+  } catch (err) {
+    if (err instanceof Fail) return undefined;
+    throw err;
+  }
+}
