@@ -172,6 +172,7 @@ function mergeRangeReports(reports: readonly LoadReport[]): LoadReport {
     for (const k of ToolRoleSchema.options) fr.byRole[k] += part.byRole[k];
     for (const k of VerdictSchema.options) fr.verdicts[k] += part.verdicts[k];
     fr.withAnswer += part.withAnswer;
+    fr.unparsedSearch += part.unparsedSearch;
     fr.truncated += part.truncated;
     fr.errors += part.errors;
     fr.warnings += part.warnings;

@@ -11,13 +11,14 @@ import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { FormatName, RoleCounts, Trajectory, Verdict } from "../trajectory/schema.js";
 import { emptyRoleCounts } from "../trajectory/schema.js";
-import { toolRoles, type ToolRoleMap, type ToolRoles } from "../trajectory/tool-roles.js";
+import { roleInferenceNotes, toolRoles, type ToolRoleMap, type ToolRoles } from "../trajectory/tool-roles.js";
 import { IdAssigner } from "../trajectory/ids.js";
 import { readRecords, DEFAULT_MAX_RECORD_BYTES } from "../io/read-records.js";
 import type { RawRecord } from "../io/raw-record.js";
 import { RecordError, type FormatReader } from "./format-reader.js";
 import { detectFormat } from "./detect.js";
 import { READERS, readerFor } from "./registry.js";
+import { unparsedSearchCalls } from "./search-results.js";
 import { expandContainer, gatherRollout, type Member } from "./containers.js";
 
 export interface LoadOptions {
@@ -39,6 +40,11 @@ export interface LoadOptions {
    * caller re-assigns them in file order (`IdAssigner.assignBase`).
    */
   byteRange?: { start: number; end: number; firstLine: number };
+  /**
+   * Score at or above which a numeric `reward` / `score` is a correct verdict, for readers whose
+   * rows carry only a number (default `DEFAULT_VERDICT_THRESHOLD` = 1).
+   */
+  verdictThreshold?: number;
 }
 
 export interface LoadIssue {
@@ -63,6 +69,11 @@ export interface FileReport {
   warnings: number;
   /** The file could not be opened or its format could not be told. */
   unreadable: boolean;
+  /**
+   * Search calls that got a response which is neither a failure nor an explicit "no results", yet
+   * gave no parsed hits (URL-level metrics and result-overlap rules cannot see them).
+   */
+  unparsedSearch: number;
 }
 
 export interface LoadReport {
@@ -133,6 +144,7 @@ function newFileReport(path: string): FileReport {
     errors: 0,
     warnings: 0,
     unreadable: false,
+    unparsedSearch: 0,
   };
 }
 
@@ -323,6 +335,7 @@ function readMember(f: FileLoad, item: Item, r: FormatReader, ids: IdAssigner): 
       line: item.line,
       roles: f.roles,
       ...(item.key !== undefined ? { key: item.key } : {}),
+      ...(f.opts.verdictThreshold !== undefined ? { verdictThreshold: f.opts.verdictThreshold } : {}),
     });
   } catch (err) {
     if (err instanceof RecordError) {
@@ -381,7 +394,14 @@ export async function* streamTrajectories(
   const items = members(f, gatherRollout(framed(f, size)));
   for await (const { item, reader } of sniffThenReplay(f, items)) {
     const t = readMember(f, item, reader, ids);
-    if (t) yield t;
+    if (!t) continue;
+    f.fr.unparsedSearch += unparsedSearchCalls([t]);
+    yield t;
+  }
+  // a role taken from a tool's arguments (an unknown name), once per tool and load, with its override
+  for (const note of roleInferenceNotes(f.roles)) {
+    if (report.issues.some((i) => i.line === 0 && i.reason === note)) continue;
+    f.issue({ line: 0, reason: note, excerpt: "", severity: "warning" });
   }
 }
 

@@ -88,6 +88,7 @@ export async function labelFilesParallel(files: readonly string[], opts: Paralle
         for (const k of Object.keys(fr.byRole) as Array<keyof typeof fr.byRole>) fr.byRole[k] += part.byRole[k];
         for (const k of Object.keys(fr.verdicts) as Array<keyof typeof fr.verdicts>) fr.verdicts[k] += part.verdicts[k];
         fr.withAnswer += part.withAnswer;
+        fr.unparsedSearch += part.unparsedSearch;
         fr.truncated += part.truncated;
         fr.errors += part.errors;
         fr.warnings += part.warnings;
