@@ -157,7 +157,7 @@ describe("OpenHands events built from the writer's schema", () => {
     expect(t.steps.map((s) => s.calls)).toEqual([[0, 1], []]);
     expect(t.calls.map((c) => [c.name, c.role, c.queries, c.urls, c.error])).toEqual([
       ["web_search", "search", ["X founder"], [], false],
-      ["web_read", "other", [], ["https://x.example"], true],
+      ["web_read", "page", [], ["https://x.example"], true],
     ]);
     expect(t.calls[1]!.errorReason).toBe("Timeout fetching page");
     expect(t.anomalies).toEqual(["an observation (tool_call_id zzz) matches no call"]);
@@ -338,7 +338,7 @@ describe("ATIF trajectories built from the RFC's schema", () => {
       const t = readWith(atifReader, v);
       expect(t.calls.map((c) => [c.name, c.role, c.response, c.queries, c.urls])).toEqual([
         ["web_search", "search", "1. Lima - https://lima.example", ["capital of Peru"], []],
-        ["fetch_url", "other", "Lima is the capital.", [], ["https://peru.example"]],
+        ["fetch_url", "page", "Lima is the capital.", [], ["https://peru.example"]],
       ]);
       expect(t.steps.map((s) => [s.reasoning, s.calls])).toEqual([
         ["need a search", [0, 1]],
@@ -508,7 +508,7 @@ describe("MiroFlow task logs built from the writer's code", () => {
     expect(t.calls.map((c) => [c.name, c.role, c.response])).toEqual([
       ["google_search", "search", "1. Lima - https://lima.example"],
       ["google_search", "search", "hits A"],
-      ["scrape_website", "other", "page B"],
+      ["scrape_website", "page", "page B"],
       ["search_and_browse", "other", "The browsing agent says: Lima."],
       ["google_search", "search", "Lima (official)"],
     ]);
