@@ -13,8 +13,8 @@
  */
 import type { RewardConfig } from "../reward/reward-config.js";
 import { rewardCoefficients } from "../reward/reward-kernel.js";
-import { sweepRowFrom, type SweepRow } from "../reward/sweep-row.js";
-import { num } from "./duckdb.js";
+import { sweepRowFrom, type SweepRow, type SweepSums } from "../reward/sweep-row.js";
+import { num, type SqlRow } from "./duckdb.js";
 import {
   budgetedChecksSql,
   countedCallsSql,
@@ -89,6 +89,35 @@ SELECT setting, key, grp, correct, n_uniq_s + n_explore AS breadth, v AS depth, 
 FROM f`;
 }
 
+/** A setting's sums from its row of the statistics query. */
+function sweepSums(st: SqlRow, settings: readonly RewardConfig[]): SweepSums {
+  const n = (k: string): number => {
+    const v = st[k];
+    if (typeof v !== "number") throw new Error(`corpusSweep: column ${k} is ${String(v)}, not a number`);
+    return v;
+  };
+  const setting = n("setting");
+  const config = settings[setting];
+  if (!config) throw new Error(`corpusSweep: the statistics name setting ${setting}, which is not in the sweep`);
+  return {
+    setting,
+    config,
+    sc: n("sc"),
+    sInc: n("si"),
+    nc: n("nc"),
+    ni: n("ni"),
+    multi: n("multi"),
+    informative: n("informative"),
+    incAbove: n("inc_above"),
+    fav: n("fav"),
+    fb: n("fb"),
+    fd: n("fd"),
+    fh: n("fh"),
+    changes: n("changes"),
+    same: setting > 0 && n("differ") === 0,
+  };
+}
+
 /** Replay the corpus under every setting; the first is the reference for rank changes and no-effect. */
 export async function corpusSweep(corpus: Corpus, settings: readonly RewardConfig[], opts: CorpusSweepOptions = {}): Promise<SweepRow[]> {
   if (!settings.length) return [];
@@ -150,11 +179,7 @@ SELECT m.setting, m.sc, m.nc, m.si, m.ni, COALESCE(gs.multi, 0) AS multi, COALES
   COALESCE(fav.fh, 0) AS fh, COALESCE(ch.changes, 0) AS changes, m.differ
 FROM m LEFT JOIN gs ON gs.setting = m.setting LEFT JOIN fav ON fav.setting = m.setting LEFT JOIN ch ON ch.setting = m.setting
 ORDER BY m.setting`);
-      for (const st of stats) {
-        const i = st.setting as number;
-        const n = (k: string) => st[k] as number;
-        rows.push(sweepRowFrom({ setting: i, config: settings[i]!, sc: n("sc"), sInc: n("si"), nc: n("nc"), ni: n("ni"), multi: n("multi"), informative: n("informative"), incAbove: n("inc_above"), fav: n("fav"), fb: n("fb"), fd: n("fd"), fh: n("fh"), changes: n("changes"), same: i > 0 && st.differ === 0 }));
-      }
+      for (const st of stats) rows.push(sweepRowFrom(sweepSums(st, settings)));
     }
   } finally {
     for (const t of ["s", "sw_r", "sw_ref", "sw_tally", "sw_tally0", "sw_tally2", "sw_checks"]) await corpus.run(`DROP TABLE IF EXISTS ${t}`);

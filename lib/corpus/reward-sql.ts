@@ -77,6 +77,7 @@ export function rewardSql(k: RewardCoefficientsSql, t: RewardTermsSql): string {
   const one = "CAST(1 AS DOUBLE)";
   const floored = `GREATEST(1 - ${t.rho}, ${k.floor})`;
   const novelty = `${k.c1} * LEAST(${t.dS} * ${k.invS}, ${one}) + ${k.c2} * LEAST(${t.dQ} * ${k.invQ}, ${one})`;
-  const branch = `CASE WHEN ${k.vanilla} THEN ${k.correctWeight} * ${t.correct} WHEN ${t.correct} = 1 THEN ${floored} ELSE ${novelty} END`;
+  const vanilla = `${k.correctWeight} * ${t.correct}`;
+  const branch = `CASE WHEN ${k.vanilla} THEN ${vanilla} WHEN ${t.correct} = 1 THEN ${floored} ELSE ${novelty} END`;
   return `(${k.formatWeight} * ${t.fmt} + ${branch})`;
 }

@@ -10,6 +10,7 @@
  * in metrics (not in reward) because the metric tables report ρ and Δ too and may not import
  * upwards; Eq. 4 / Eq. 8 on top of them are lib/reward/reward-kernel.ts.
  */
+import type { Tallies } from "./tallies.js";
 
 /** The Eq. 7 options of a reward setting (a `RewardConfig` is one). */
 export interface Eq7Options {
@@ -47,15 +48,7 @@ export function queryNovelty(nExplore: number, nVerify: number, nRedQ: number, c
 }
 
 /** The counts Eq. 7 reads. */
-export interface Eq7Counts {
-  T: number;
-  labelled: number;
-  nUniqS: number;
-  nRedS: number;
-  nExplore: number;
-  nVerify: number;
-  nRedQ: number;
-}
+export type Eq7Counts = Pick<Tallies, "T" | "labelled" | "nUniqS" | "nRedS" | "nExplore" | "nVerify" | "nRedQ">;
 
 export interface RhoDelta {
   /** T as counted by the options. */

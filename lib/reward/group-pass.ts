@@ -79,7 +79,12 @@ export interface GroupScratch {
   vals: Float64Array;
 }
 
-export function groupPass(layout: GroupLayout, ref: Reference, setting: GroupPassSetting, scratch: GroupScratch): GroupPassResult {
+export function groupPass(
+  layout: GroupLayout,
+  ref: Reference,
+  setting: GroupPassSetting,
+  scratch: GroupScratch,
+): GroupPassResult {
   const { groupStart: gs, correct, mixed, breadth, horizon } = layout;
   const { rewards: refR, ranks: refRank } = ref;
   const { R, first, same, ranks } = setting;

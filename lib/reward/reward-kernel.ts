@@ -68,7 +68,14 @@ export function incorrectReward(k: RewardCoefficients, formatSum: number, satS: 
 }
 
 /** Reward of one rollout from its class, R_format ∈ {0, 1}, ρ, Δ_S and Δ_Q. */
-export function rewardOf(k: RewardCoefficients, correct: boolean, formatOk: number, rho: number, dS: number, dQ: number): number {
+export function rewardOf(
+  k: RewardCoefficients,
+  correct: boolean,
+  formatOk: number,
+  rho: number,
+  dS: number,
+  dQ: number,
+): number {
   return correct
     ? correctReward(k, 1, formatOk, flooredTerm(rho, k.floor))
     : incorrectReward(k, formatOk, saturatedTerm(dS, k.invS), saturatedTerm(dQ, k.invQ));

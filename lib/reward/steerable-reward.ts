@@ -17,7 +17,13 @@ export interface RewardParts {
 }
 
 /** Reward of one rollout. `formatOk` is R_format ∈ {0, 1}. `labelsBv` is the B_v the labels were made with. */
-export function rolloutReward(t: Tallies, correct: boolean, formatOk: boolean, cfg: RewardConfig, labelsBv = 1): RewardParts {
+export function rolloutReward(
+  t: Tallies,
+  correct: boolean,
+  formatOk: boolean,
+  cfg: RewardConfig,
+  labelsBv = 1,
+): RewardParts {
   const tal = cfg.Bv !== labelsBv ? (rebudget(t, cfg.Bv) ?? t) : t;
   const { T, rho, deltaS, deltaQ } = rhoDelta(tal, cfg);
   const reward = rewardOf(rewardCoefficients(cfg), correct, formatOk ? 1 : 0, rho, deltaS, deltaQ);
