@@ -12,81 +12,15 @@
  * path (`replayRewards`), so rewards, ties and ranks are the same.
  */
 import type { RewardConfig } from "../reward/reward-config.js";
-import { rewardCoefficients } from "../reward/reward-kernel.js";
 import { sweepRowFrom, type SweepRow, type SweepSums } from "../reward/sweep-row.js";
-import { num, type SqlRow } from "./duckdb.js";
-import {
-  budgetedChecksSql,
-  countedCallsSql,
-  queryNoveltySql,
-  redundancyRateSql,
-  rewardSql,
-  searchNoveltySql,
-  type RewardCoefficientsSql,
-} from "./reward-sql.js";
+import type { SqlRow } from "./duckdb.js";
+import { replayRewardsSql, SETTING_COLUMNS, settingValues } from "./replay-sql.js";
 import type { Corpus } from "./corpus.js";
 import { tallyCtes, type CorpusQueryOptions } from "./corpus-metrics.js";
 
 export interface CorpusSweepOptions extends CorpusQueryOptions {
   /** Settings per SQL batch (default 20). */
   batch?: number;
-}
-
-/** The settings table `s`: one row per setting, the kernel's coefficients and the replay options. */
-const SETTING_COLUMNS =
-  "setting INTEGER, vanilla INTEGER, fw DOUBLE, cw DOUBLE, c1 DOUBLE, c2 DOUBLE, floor_ DOUBLE, inv_s DOUBLE, " +
-  "inv_q DOUBLE, bv INTEGER, count_all INTEGER, clip INTEGER, rho0 DOUBLE";
-
-/** The kernel's coefficients as columns of `s`. */
-const SETTING_COEFFICIENTS: RewardCoefficientsSql = {
-  vanilla: "vanilla = 1",
-  formatWeight: "fw",
-  correctWeight: "cw",
-  floor: "floor_",
-  c1: "c1",
-  c2: "c2",
-  invS: "inv_s",
-  invQ: "inv_q",
-};
-
-/** One row of `s`, in SETTING_COLUMNS order. */
-function settingValues(i: number, c: RewardConfig): string {
-  const k = rewardCoefficients(c);
-  const b = (x: boolean) => (x ? 1 : 0);
-  const cols = [i, b(k.vanilla), num(k.formatWeight), num(k.correctWeight), num(k.c1), num(k.c2), num(k.floor)];
-  cols.push(num(k.invS), num(k.invQ), c.Bv, b(c.countT === "all"), b(c.clipDelta), num(c.rhoWhenNoCalls));
-  return `(${cols.join(", ")})`;
-}
-
-/** Rewards per (setting, rollout) for the settings in table `s`, as a SELECT over `sw_tally`. */
-function rewardRowsSql(labelsBv: number): string {
-  const checks = budgetedChecksSql("c.c", "b.bv");
-  const replay = `s.bv <> ${labelsBv} AND t.has_claims = 1`;
-  return `WITH rb AS (
-  SELECT b.bv, c.key, SUM(${checks.verify}) AS v, SUM(${checks.extra}) AS extra
-  FROM (SELECT DISTINCT bv FROM s WHERE bv <> ${labelsBv}) b CROSS JOIN sw_checks c
-  GROUP BY b.bv, c.key
-),
-d AS (
-  SELECT s.*, t.key, t.group_id AS grp, t.correct, t.fmt, t.T, t.labelled, t.n_uniq_s, t.n_red_s, t.n_explore,
-    t.ref_reward, t.ref_rk,
-    CASE WHEN ${replay} THEN COALESCE(rb.v, 0) ELSE t.n_verify END AS v,
-    CASE WHEN ${replay} THEN t.n_red_q_fixed + COALESCE(rb.extra, 0) ELSE t.n_red_q END AS rq
-  FROM s CROSS JOIN sw_tally t
-  LEFT JOIN rb ON rb.bv = s.bv AND rb.key = t.key
-),
-e AS (
-  SELECT d.*, ${countedCallsSql("T", "labelled", "count_all = 1")} AS tt,
-    ${searchNoveltySql("n_uniq_s", "n_red_s", "clip = 1")} AS ds,
-    ${queryNoveltySql("n_explore", "v", "rq", "clip = 1")} AS dq
-  FROM d
-),
-f AS (
-  SELECT e.*, ${redundancyRateSql("n_red_s", "rq", "tt", "rho0")} AS rho FROM e
-)
-SELECT setting, key, grp, correct, n_uniq_s + n_explore AS breadth, v AS depth, T AS horizon, ref_reward, ref_rk,
-  ${rewardSql(SETTING_COEFFICIENTS, { correct: "correct", fmt: "fmt", rho: "rho", dS: "ds", dQ: "dq" })} AS reward
-FROM f`;
 }
 
 /** A setting's sums from its row of the statistics query. */
@@ -137,7 +71,7 @@ export async function corpusSweep(corpus: Corpus, settings: readonly RewardConfi
     // other settings compare against them without a join
     await setTable([0]);
     await corpus.run("ALTER TABLE sw_tally0 RENAME TO sw_tally");
-    await corpus.run(`CREATE TEMP TABLE sw_ref AS SELECT key, reward, CASE WHEN grp IS NULL THEN 0 ELSE RANK() OVER (PARTITION BY grp ORDER BY reward DESC) - 1 END AS rk FROM (${rewardRowsSql(ls.labelsBv)}) r`);
+    await corpus.run(`CREATE TEMP TABLE sw_ref AS SELECT key, reward, CASE WHEN grp IS NULL THEN 0 ELSE RANK() OVER (PARTITION BY grp ORDER BY reward DESC) - 1 END AS rk FROM (${replayRewardsSql(ls.labelsBv)}) r`);
     await corpus.run("CREATE TEMP TABLE sw_tally2 AS SELECT t.key, t.group_id, t.correct, t.fmt, t.T, t.labelled, t.n_uniq_s, t.n_red_s, t.n_explore, t.n_verify, t.n_red_q, t.n_red_q_fixed, t.has_claims, r.reward AS ref_reward, r.rk AS ref_rk FROM sw_tally t JOIN sw_ref r ON r.key = t.key");
     await corpus.run("DROP TABLE sw_tally");
     await corpus.run("ALTER TABLE sw_tally2 RENAME TO sw_tally");
@@ -145,7 +79,7 @@ export async function corpusSweep(corpus: Corpus, settings: readonly RewardConfi
       const idx = settings.slice(start, start + batch).map((_, k) => start + k);
       await setTable(idx);
       await corpus.run("DROP TABLE IF EXISTS sw_r");
-      await corpus.run(`CREATE TEMP TABLE sw_r AS ${rewardRowsSql(ls.labelsBv)}`);
+      await corpus.run(`CREATE TEMP TABLE sw_r AS ${replayRewardsSql(ls.labelsBv)}`);
       const stats = await corpus.sql(`WITH g AS (
   SELECT setting, grp, COUNT(*) AS size, MIN(reward) AS lo, MAX(reward) AS hi, AVG(reward) AS mean,
     MAX(CASE WHEN correct = 0 THEN reward END) AS max_inc, MIN(CASE WHEN correct = 1 THEN reward END) AS min_cor
