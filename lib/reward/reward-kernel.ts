@@ -62,9 +62,12 @@ export function correctReward(k: RewardCoefficients, n: number, formatSum: numbe
   return k.formatWeight * formatSum + (k.vanilla ? k.correctWeight * n : flooredSum);
 }
 
-/** Σ reward of incorrect rollouts from Σ R_format, Σ min(1, Δ_S/C_S) and Σ min(1, Δ_Q/C_Q). */
+/**
+ * Σ reward of incorrect rollouts from Σ R_format, Σ min(1, Δ_S/C_S) and Σ min(1, Δ_Q/C_Q). Eq. 4's
+ * w_c·1[correct] stays a product with 1[correct] = 0: the same IEEE result (−0 included) as the SQL.
+ */
 export function incorrectReward(k: RewardCoefficients, formatSum: number, satS: number, satQ: number): number {
-  return k.formatWeight * formatSum + (k.vanilla ? 0 : k.c1 * satS + k.c2 * satQ);
+  return k.formatWeight * formatSum + (k.vanilla ? k.correctWeight * 0 : k.c1 * satS + k.c2 * satQ);
 }
 
 /** Reward of one rollout from its class, R_format ∈ {0, 1}, ρ, Δ_S and Δ_Q. */
