@@ -37,14 +37,19 @@ export function groupLayout(a: TallyArrays): GroupLayout {
   return { groupStart: gs, correct: a.correct, mixed, breadth, horizon };
 }
 
-/** The reference setting's reward and rank (members strictly above) of every rollout. */
+/**
+ * The reference (first) setting: its replay key and per-type rewards (set by the sweep), and the
+ * reward and rank (members strictly above) of every rollout (recorded by its group pass).
+ */
 export interface Reference {
+  key: string;
+  R: Float64Array;
   rewards: Float64Array;
   ranks: Int32Array;
 }
 
 export function emptyReference(n: number): Reference {
-  return { rewards: new Float64Array(n), ranks: new Int32Array(n) };
+  return { key: "", R: new Float64Array(0), rewards: new Float64Array(n), ranks: new Int32Array(n) };
 }
 
 /** One setting as the pass sees it. */

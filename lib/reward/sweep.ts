@@ -9,7 +9,7 @@
  * (sweep-means.ts).
  */
 import type { TallyArrays } from "../metrics/tally-arrays.js";
-import { emptyReference, groupLayout, groupPass } from "./group-pass.js";
+import { emptyReference, groupLayout, groupPass, type Reference } from "./group-pass.js";
 import type { RewardConfig } from "./reward-config.js";
 import { fillRewards, rewardCoefficients } from "./reward-kernel.js";
 import { replayColumns, replayKey } from "./replay.js";
@@ -51,15 +51,8 @@ function meansOnlySweep(a: TallyArrays, settings: readonly RewardConfig[]): Swee
   });
 }
 
-/** The reference's replay key, per-type rewards and per-rollout rewards. */
-interface ReferenceRewards {
-  key: string;
-  R: Float64Array;
-  rewards: Float64Array;
-}
-
 /** Whether per-type rewards `R` (of replay key `key`) give every rollout the reference's reward. */
-function sameAsReference(types: RolloutTypes, R: Float64Array, key: string, ref: ReferenceRewards): boolean {
+function sameAsReference(types: RolloutTypes, R: Float64Array, key: string, ref: Reference): boolean {
   if (key === ref.key) {
     for (let k = 0; k < R.length; k++) if (R[k] !== ref.R[k]) return false;
     return true;
@@ -76,8 +69,6 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
   const typesOf = perKey<RolloutTypes>((cfg) => rolloutTypes(a, replayColumns(a, cfg)));
   const layout = groupLayout(a);
   const reference = emptyReference(a.n);
-  let refKey = "";
-  let refR = new Float64Array(0);
   const scratch = { vals: new Float64Array(16) };
   const rows: SweepRow[] = [];
   for (let si = 0; si < settings.length; si++) {
@@ -87,10 +78,10 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
     const first = si === 0;
     const key = replayKey(config);
     if (first) {
-      refKey = key;
-      refR = R;
+      reference.key = key;
+      reference.R = R;
     }
-    const same = !first && sameAsReference(types, R, key, { key: refKey, R: refR, rewards: reference.rewards });
+    const same = !first && sameAsReference(types, R, key, reference);
     const pass = groupPass(layout, reference, { types, R, first, same, ranks }, scratch);
     rows.push(sweepRowFrom({ setting: si, config, ...classSums(types, R), ...pass, same }));
   }
