@@ -6,9 +6,10 @@
 //   node bench/sweep.mjs [--settings 10000] [--trajectories 100000] [--working 14000]
 //                        [--file bench/out/fathom-200mb.jsonl] [--dist dist] [--jobs N]
 //
-// --dist runs the same measurements on another build (e.g. the code a change started from, built
-// with `npx tsc -p tsconfig.build.json --outDir bench/out/base-dist`), so before/after ratios come
-// from one session on the same input.
+// --dist runs the same measurements on another build, e.g. the code a change started from (built
+// from that commit with `npx tsc -p tsconfig.build.json --outDir bench/out/base-dist`), so before /
+// after ratios come from one session on the same input. --file reads another generated Fathom file
+// (bench/ingest.mjs writes the default; any `generateTraces` Fathom output with ≥ --working rows).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
