@@ -67,9 +67,16 @@ export interface BudgetedChecks {
 /**
  * Checks `checks[from, to)` (one entry per claim) under verification budget `Bv`: each claim's
  * first `Bv` checks are VERIFICATION (`verify`), the rest REDUNDANTQUERY (`extra`). The one
- * definition of the B_v replay, for one rollout (`rebudget`) and over a corpus's CSR checks.
+ * definition of the B_v replay, for one rollout (`rebudget`) and over a corpus's CSR checks (where
+ * the caller passes one `out` for every rollout, so the loop allocates nothing).
  */
-export function budgetedChecks(checks: ArrayLike<number>, from: number, to: number, Bv: number): BudgetedChecks {
+export function budgetedChecks(
+  checks: ArrayLike<number>,
+  from: number,
+  to: number,
+  Bv: number,
+  out: BudgetedChecks = { verify: 0, extra: 0 },
+): BudgetedChecks {
   let verify = 0;
   let extra = 0;
   for (let k = from; k < to; k++) {
@@ -77,7 +84,9 @@ export function budgetedChecks(checks: ArrayLike<number>, from: number, to: numb
     verify += Math.min(c, Bv);
     extra += Math.max(0, c - Bv);
   }
-  return { verify, extra };
+  out.verify = verify;
+  out.extra = extra;
+  return out;
 }
 
 /** The tallies the same rollout would have under verification budget `Bv` (null when it cannot be known). */

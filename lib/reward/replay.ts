@@ -27,11 +27,12 @@ export function replayColumns(a: TallyArrays, cfg: RewardConfig): ReplayColumns 
   const dQ = new Float64Array(n);
   const nVerify = new Float64Array(n);
   const rebudget = cfg.Bv !== a.labelsBv;
+  const b = { verify: 0, extra: 0 };
   for (let i = 0; i < n; i++) {
     let v = a.nVerify[i]!;
     let rq = a.nRedQ[i]!;
     if (rebudget && a.hasClaims[i]) {
-      const b = budgetedChecks(a.checks, a.checkStart[i]!, a.checkStart[i + 1]!, cfg.Bv);
+      budgetedChecks(a.checks, a.checkStart[i]!, a.checkStart[i + 1]!, cfg.Bv, b);
       v = b.verify;
       rq = a.nRedQFixed[i]! + b.extra;
     }

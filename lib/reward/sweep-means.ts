@@ -7,6 +7,7 @@
 import type { RewardConfig } from "./reward-config.js";
 import { correctReward, incorrectReward, rewardCoefficients } from "./reward-kernel.js";
 import type { ReplayColumns } from "./replay.js";
+import type { MeansOnly } from "./sweep-row.js";
 
 /** Sorted values with prefix sums: sums of clamped values in O(log n). */
 export class SortedSums {
@@ -74,9 +75,9 @@ export function meanParts(cols: ReplayColumns): MeanParts {
 }
 
 /** Mean reward of correct and incorrect rollouts under one setting, in O(log n). */
-export function fastMeans(m: MeanParts, cfg: RewardConfig): { meanCorrect: number; meanIncorrect: number } {
+export function fastMeans(m: MeanParts, cfg: RewardConfig): MeansOnly {
   const k = rewardCoefficients(cfg);
   const sumC = correctReward(k, m.nc, m.fmtC, m.a.sumFloored(k.floor));
   const sumI = incorrectReward(k, m.fmtI, m.s.sumSaturated(k.invS), m.q.sumSaturated(k.invQ));
-  return { meanCorrect: m.nc ? sumC / m.nc : NaN, meanIncorrect: m.ni ? sumI / m.ni : NaN };
+  return { meanCorrect: m.nc ? sumC / m.nc : NaN, meanIncorrect: m.ni ? sumI / m.ni : NaN, nc: m.nc, ni: m.ni };
 }

@@ -45,10 +45,13 @@ function perKey<T>(make: (cfg: RewardConfig) => T): (cfg: RewardConfig) => T {
 
 function meansOnlySweep(a: TallyArrays, settings: readonly RewardConfig[]): SweepRow[] {
   const parts = perKey<MeanParts>((cfg) => meanParts(replayColumns(a, cfg)));
-  return settings.map((cfg, si) => {
-    const m = parts(cfg);
-    return meansOnlyRow(si, cfg, { ...fastMeans(m, cfg), nc: m.nc, ni: m.ni });
-  });
+  const rows: SweepRow[] = [];
+  for (let si = 0; si < settings.length; si++) {
+    const config = settings[si]!;
+    const m = parts(config);
+    rows.push(meansOnlyRow(si, config, fastMeans(m, config)));
+  }
+  return rows;
 }
 
 /** Whether per-type rewards `R` (of replay key `key`) give every rollout the reference's reward. */
