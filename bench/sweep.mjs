@@ -29,7 +29,8 @@ const { values } = parseArgs({
   },
 });
 const lib = await import(pathToFileURL(join(resolve(values.dist), "index.js")).href);
-const { streamTrajectories, HeuristicLabeller, labelSync, tallyArrays, randomSettings, rewardConfig, sweep, sweepParallel } = lib;
+const { streamTrajectories, HeuristicLabeller, labelSync, tallyArrays, randomSettings, rewardConfig } = lib;
+const { sweep, sweepParallel } = lib;
 const file = values.file;
 const labeller = new HeuristicLabeller();
 const ts = [];

@@ -71,7 +71,9 @@ export async function corpusSweep(corpus: Corpus, settings: readonly RewardConfi
     // other settings compare against them without a join
     await setTable([0]);
     await corpus.run("ALTER TABLE sw_tally0 RENAME TO sw_tally");
-    await corpus.run(`CREATE TEMP TABLE sw_ref AS SELECT key, reward, CASE WHEN grp IS NULL THEN 0 ELSE RANK() OVER (PARTITION BY grp ORDER BY reward DESC) - 1 END AS rk FROM (${replayRewardsSql(ls.labelsBv)}) r`);
+    const rank = "CASE WHEN grp IS NULL THEN 0 ELSE RANK() OVER (PARTITION BY grp ORDER BY reward DESC) - 1 END";
+    const replay = replayRewardsSql(ls.labelsBv);
+    await corpus.run(`CREATE TEMP TABLE sw_ref AS SELECT key, reward, ${rank} AS rk FROM (${replay}) r`);
     await corpus.run("CREATE TEMP TABLE sw_tally2 AS SELECT t.key, t.group_id, t.correct, t.fmt, t.T, t.labelled, t.n_uniq_s, t.n_red_s, t.n_explore, t.n_verify, t.n_red_q, t.n_red_q_fixed, t.has_claims, r.reward AS ref_reward, r.rk AS ref_rk FROM sw_tally t JOIN sw_ref r ON r.key = t.key");
     await corpus.run("DROP TABLE sw_tally");
     await corpus.run("ALTER TABLE sw_tally2 RENAME TO sw_tally");

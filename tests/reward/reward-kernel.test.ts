@@ -176,7 +176,7 @@ function expectClose(what: string, a: number, b: number): void {
 }
 
 describe("the reward kernel, per rollout and over typed arrays", () => {
-  it("replayRewards equals rolloutReward for every rollout; both sweeps' class means equal the per-rollout means", () => {
+  it("replayRewards equals rolloutReward for every rollout; both sweeps' means equal the per-rollout means", () => {
     fc.assert(
       fc.property(arbCase, (c) => {
         const k = caseOf(c);
@@ -220,8 +220,8 @@ describe("the reward kernel in SQL", () => {
         });
         await db.run(
           "CREATE TEMP TABLE sw_tally (key VARCHAR, group_id VARCHAR, correct INTEGER, fmt INTEGER, T INTEGER, " +
-            "labelled INTEGER, n_uniq_s INTEGER, n_red_s INTEGER, n_explore INTEGER, n_verify INTEGER, n_red_q INTEGER, " +
-            "n_red_q_fixed INTEGER, has_claims INTEGER, ref_reward DOUBLE, ref_rk INTEGER)",
+            "labelled INTEGER, n_uniq_s INTEGER, n_red_s INTEGER, n_explore INTEGER, n_verify INTEGER, " +
+            "n_red_q INTEGER, n_red_q_fixed INTEGER, has_claims INTEGER, ref_reward DOUBLE, ref_rk INTEGER)",
         );
         await db.run(`INSERT INTO sw_tally VALUES ${tally.join(", ")}`);
         await db.run("CREATE TEMP TABLE sw_checks (key VARCHAR, c INTEGER)");
