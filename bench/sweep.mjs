@@ -4,16 +4,34 @@
 // baseline in the same run: one pass that only sums the tallies per setting (the least work).
 //
 //   node bench/sweep.mjs [--settings 10000] [--trajectories 100000] [--working 14000]
+//                        [--file bench/out/fathom-200mb.jsonl] [--dist dist] [--jobs N]
+//
+// --dist runs the same measurements on another build, e.g. the code a change started from (built
+// from that commit with `npx tsc -p tsconfig.build.json --outDir bench/out/base-dist`), so before /
+// after ratios come from one session on the same input. --file reads another generated Fathom file
+// (bench/ingest.mjs writes the default; any `generateTraces` Fathom output with ≥ --working rows).
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { availableParallelism } from "node:os";
-import { streamTrajectories, HeuristicLabeller, labelSync, tallyArrays, randomSettings, rewardConfig, sweep, sweepParallel } from "../dist/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { settings: { type: "string", default: "10000" }, trajectories: { type: "string", default: "100000" }, working: { type: "string", default: "14000" }, ranks: { type: "string", default: "true" } } });
-const file = join(here, "out", "fathom-200mb.jsonl");
+const { values } = parseArgs({
+  options: {
+    settings: { type: "string", default: "10000" },
+    trajectories: { type: "string", default: "100000" },
+    working: { type: "string", default: "14000" },
+    ranks: { type: "string", default: "true" },
+    file: { type: "string", default: join(here, "out", "fathom-200mb.jsonl") },
+    dist: { type: "string", default: join(here, "..", "dist") },
+    jobs: { type: "string", default: String(availableParallelism()) },
+  },
+});
+const lib = await import(pathToFileURL(join(resolve(values.dist), "index.js")).href);
+const { streamTrajectories, HeuristicLabeller, labelSync, tallyArrays, randomSettings, rewardConfig } = lib;
+const { sweep, sweepParallel } = lib;
+const file = values.file;
 const labeller = new HeuristicLabeller();
 const ts = [];
 const rows = [];
@@ -58,7 +76,7 @@ t0 = performance.now();
 const result = sweep(a, settings, { ranks: values.ranks !== "false" });
 const sweepMs = performance.now() - t0;
 
-const jobs = availableParallelism();
+const jobs = Number(values.jobs);
 t0 = performance.now();
 const par = await sweepParallel(a, settings, { ranks: values.ranks !== "false", jobs });
 const parMs = performance.now() - t0;
@@ -82,6 +100,7 @@ const out = {
 };
 mkdirSync(join(here, "out"), { recursive: true });
 writeFileSync(join(here, "out", "sweep.json"), JSON.stringify(out, null, 2) + "\n");
+console.log(`code: ${resolve(values.dist)}`);
 console.log(`tally extraction: ${base.n} trajectories in ${out.tallyExtraction.seconds} s`);
 console.log(`sweep: ${settings.length} settings × ${a.n} trajectories (${out.groups} groups${out.ranks ? ", with rank changes" : ""}) in ${out.sweepSeconds} s = ${out.settingsTimesTrajectoriesPerSecond.toLocaleString("en")} settings×trajectories/s`);
 console.log(`the same on ${jobs} threads: ${out.parallel.seconds} s = ${out.parallel.settingsTimesTrajectoriesPerSecond.toLocaleString("en")} settings×trajectories/s (identical rows: ${identical})`);

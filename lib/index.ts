@@ -90,6 +90,7 @@ export type { SweepRow, SweepOptions } from "./reward/sweep.js";
 export { gridSettings, randomSettings, KNOBS } from "./reward/settings.js";
 export type { Knob } from "./reward/settings.js";
 export { sweepParallel } from "./reward/sweep-parallel.js";
+export { tallyCounts } from "./metrics/tallies.js";
 export { trajectoryHtml, safeLink, LABEL_COLOURS } from "./notebook/trajectory-view.js";
 export type { TrajectoryViewOptions } from "./notebook/trajectory-view.js";
 export { renderSvg, dataHash, printFontSizes, FIGURE_FONT } from "./figures/render-svg.js";

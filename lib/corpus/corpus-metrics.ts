@@ -7,7 +7,9 @@
  * Labels join a trajectory by (file, trajectory id), else by id alone when that id occurs in one
  * file of the label set (as `indexLabels` does).
  */
-import { lit } from "./duckdb.js";
+import { EQ7_DEFAULTS } from "../metrics/rho-delta.js";
+import { lit, num } from "./duckdb.js";
+import { countedCallsSql, queryNoveltySql, redundancyRateSql, searchNoveltySql } from "./reward-sql.js";
 import type { Corpus } from "./corpus.js";
 
 /**
@@ -63,13 +65,21 @@ tally AS (
 )`;
 }
 
+/** ρ of a `tally` row under the reward's defaults, as the metric tables report it. */
+const RHO = redundancyRateSql(
+  "n_red_s",
+  "n_red_q",
+  countedCallsSql("T", "labelled", EQ7_DEFAULTS.countT === "all"),
+  num(EQ7_DEFAULTS.rhoWhenNoCalls),
+);
+
 /** SELECT list turning `tally` into the columns of TrajectoryMetricRow (camelCase, as in memory). */
 const METRIC_SELECT = `key AS "key", trajectory_id AS "trajectoryId", file AS "file", line AS "line", format AS "format",
   model AS "model", dataset AS "dataset", step AS "step", group_id AS "group",
   CASE WHEN label_rows = T THEN TRUE ELSE FALSE END AS "labelled",
   T AS "T", n_uniq_s AS "nUniqS", n_red_s AS "nRedS", n_explore AS "nExplore", n_verify AS "nVerify", n_red_q AS "nRedQ",
-  CASE WHEN T > 0 THEN CAST(n_red_s + n_red_q AS DOUBLE) / T ELSE CAST(0 AS DOUBLE) END AS "rho",
-  n_uniq_s - n_red_s AS "deltaS", n_explore + n_verify - n_red_q AS "deltaQ",
+  ${RHO} AS "rho", ${searchNoveltySql("n_uniq_s", "n_red_s", EQ7_DEFAULTS.clipDelta)} AS "deltaS",
+  ${queryNoveltySql("n_explore", "n_verify", "n_red_q", EQ7_DEFAULTS.clipDelta)} AS "deltaQ",
   n_uniq_s + n_explore AS "breadth", n_verify AS "depth",
   CASE WHEN checked_claims > 0 THEN CAST(n_verify AS DOUBLE) / checked_claims ELSE CAST(0 AS DOUBLE) END AS "depthPerClaim",
   T AS "horizon", turns AS "turns", CAST(NULL AS DOUBLE) AS "responseTokens",
@@ -98,7 +108,7 @@ const MEASURES: ReadonlyArray<[string, string]> = [
   ["nExplore", "n_explore"],
   ["nVerify", "n_verify"],
   ["nRedQ", "n_red_q"],
-  ["rho", "CASE WHEN T > 0 THEN CAST(n_red_s + n_red_q AS DOUBLE) / T ELSE CAST(0 AS DOUBLE) END"],
+  ["rho", RHO],
   ["breadth", "n_uniq_s + n_explore"],
   ["depth", "n_verify"],
   ["horizon", "T"],

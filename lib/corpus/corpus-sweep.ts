@@ -8,11 +8,13 @@
  * the engine combines rows in (a DOUBLE sum would differ in the last bits between runs or layouts).
  * The tallies are materialised once (one small row per trajectory); settings go into a table and
  * are crossed with the tallies in batches, so the intermediate size is bounded. The reward
- * expression performs the same IEEE operations in the same order as the typed-array path
- * (`replayRewards`), so rewards, ties and ranks are the same.
+ * expression (reward-sql.ts) performs the same IEEE operations in the same order as the typed-array
+ * path (`replayRewards`), so rewards, ties and ranks are the same.
  */
 import type { RewardConfig } from "../reward/reward-config.js";
-import { sweepRowFrom, type SweepRow } from "../reward/sweep.js";
+import { sweepRowFrom, type SweepRow, type SweepSums } from "../reward/sweep-row.js";
+import type { SqlRow } from "./duckdb.js";
+import { replayRewardsSql, SETTING_COLUMNS, settingValues } from "./replay-sql.js";
 import type { Corpus } from "./corpus.js";
 import { tallyCtes, type CorpusQueryOptions } from "./corpus-metrics.js";
 
@@ -21,43 +23,33 @@ export interface CorpusSweepOptions extends CorpusQueryOptions {
   batch?: number;
 }
 
-const SETTING_COLUMNS = "setting INTEGER, vanilla INTEGER, fw DOUBLE, cw DOUBLE, c1 DOUBLE, c2 DOUBLE, floor_ DOUBLE, inv_s DOUBLE, inv_q DOUBLE, bv INTEGER, count_all INTEGER, clip INTEGER, rho0 DOUBLE";
-
-/** Rewards per (setting, rollout) for the settings in table `s`, as a SELECT over `sw_tally`. */
-function rewardSql(labelsBv: number): string {
-  return `WITH rb AS (
-  SELECT b.bv, c.key, SUM(LEAST(c.c, b.bv)) AS v, SUM(GREATEST(0, c.c - b.bv)) AS extra
-  FROM (SELECT DISTINCT bv FROM s WHERE bv <> ${labelsBv}) b CROSS JOIN sw_checks c
-  GROUP BY b.bv, c.key
-),
-d AS (
-  SELECT s.*, t.key, t.group_id AS grp, t.correct, t.fmt, t.T, t.labelled, t.n_uniq_s, t.n_red_s, t.n_explore, t.ref_reward, t.ref_rk,
-    CASE WHEN s.bv <> ${labelsBv} AND t.has_claims = 1 THEN COALESCE(rb.v, 0) ELSE t.n_verify END AS v,
-    CASE WHEN s.bv <> ${labelsBv} AND t.has_claims = 1 THEN t.n_red_q_fixed + COALESCE(rb.extra, 0) ELSE t.n_red_q END AS rq
-  FROM s CROSS JOIN sw_tally t
-  LEFT JOIN rb ON rb.bv = s.bv AND rb.key = t.key
-),
-e AS (
-  SELECT d.*, CASE WHEN count_all = 1 THEN T ELSE labelled END AS tt,
-    CASE WHEN clip = 1 AND n_uniq_s - n_red_s < 0 THEN 0 ELSE n_uniq_s - n_red_s END AS ds,
-    CASE WHEN clip = 1 AND n_explore + v - rq < 0 THEN 0 ELSE n_explore + v - rq END AS dq
-  FROM d
-),
-f AS (
-  SELECT e.*, CASE WHEN tt = 0 THEN rho0 ELSE CAST(n_red_s + rq AS DOUBLE) / tt END AS rho FROM e
-)
-SELECT setting, key, grp, correct, n_uniq_s + n_explore AS breadth, v AS depth, T AS horizon, ref_reward, ref_rk,
-  fw * fmt + CASE
-    WHEN vanilla = 1 THEN cw * correct
-    WHEN correct = 1 THEN GREATEST(1 - rho, floor_)
-    ELSE c1 * LEAST(ds * inv_s, CAST(1 AS DOUBLE)) + c2 * LEAST(dq * inv_q, CAST(1 AS DOUBLE))
-  END AS reward
-FROM f`;
-}
-
-function settingValues(i: number, c: RewardConfig): string {
-  const d = (x: number) => `CAST('${String(x)}' AS DOUBLE)`;
-  return `(${i}, ${c.stage === "vanilla" ? 1 : 0}, ${d(c.formatWeight)}, ${d(c.correctWeight)}, ${d(c.c1)}, ${d(c.c2)}, ${d(c.floor)}, ${d(1 / c.CS)}, ${d(1 / c.CQ)}, ${c.Bv}, ${c.countT === "all" ? 1 : 0}, ${c.clipDelta ? 1 : 0}, ${d(c.rhoWhenNoCalls)})`;
+/** A setting's sums from its row of the statistics query. */
+function sweepSums(st: SqlRow, settings: readonly RewardConfig[]): SweepSums {
+  const n = (k: string): number => {
+    const v = st[k];
+    if (typeof v !== "number") throw new Error(`corpusSweep: column ${k} is ${String(v)}, not a number`);
+    return v;
+  };
+  const setting = n("setting");
+  const config = settings[setting];
+  if (!config) throw new Error(`corpusSweep: the statistics name setting ${setting}, which is not in the sweep`);
+  return {
+    setting,
+    config,
+    sc: n("sc"),
+    sInc: n("si"),
+    nc: n("nc"),
+    ni: n("ni"),
+    multi: n("multi"),
+    informative: n("informative"),
+    incAbove: n("inc_above"),
+    fav: n("fav"),
+    fb: n("fb"),
+    fd: n("fd"),
+    fh: n("fh"),
+    changes: n("changes"),
+    same: setting > 0 && n("differ") === 0,
+  };
 }
 
 /** Replay the corpus under every setting; the first is the reference for rank changes and no-effect. */
@@ -79,7 +71,9 @@ export async function corpusSweep(corpus: Corpus, settings: readonly RewardConfi
     // other settings compare against them without a join
     await setTable([0]);
     await corpus.run("ALTER TABLE sw_tally0 RENAME TO sw_tally");
-    await corpus.run(`CREATE TEMP TABLE sw_ref AS SELECT key, reward, CASE WHEN grp IS NULL THEN 0 ELSE RANK() OVER (PARTITION BY grp ORDER BY reward DESC) - 1 END AS rk FROM (${rewardSql(ls.labelsBv)}) r`);
+    const rank = "CASE WHEN grp IS NULL THEN 0 ELSE RANK() OVER (PARTITION BY grp ORDER BY reward DESC) - 1 END";
+    const replay = replayRewardsSql(ls.labelsBv);
+    await corpus.run(`CREATE TEMP TABLE sw_ref AS SELECT key, reward, ${rank} AS rk FROM (${replay}) r`);
     await corpus.run("CREATE TEMP TABLE sw_tally2 AS SELECT t.key, t.group_id, t.correct, t.fmt, t.T, t.labelled, t.n_uniq_s, t.n_red_s, t.n_explore, t.n_verify, t.n_red_q, t.n_red_q_fixed, t.has_claims, r.reward AS ref_reward, r.rk AS ref_rk FROM sw_tally t JOIN sw_ref r ON r.key = t.key");
     await corpus.run("DROP TABLE sw_tally");
     await corpus.run("ALTER TABLE sw_tally2 RENAME TO sw_tally");
@@ -87,7 +81,7 @@ export async function corpusSweep(corpus: Corpus, settings: readonly RewardConfi
       const idx = settings.slice(start, start + batch).map((_, k) => start + k);
       await setTable(idx);
       await corpus.run("DROP TABLE IF EXISTS sw_r");
-      await corpus.run(`CREATE TEMP TABLE sw_r AS ${rewardSql(ls.labelsBv)}`);
+      await corpus.run(`CREATE TEMP TABLE sw_r AS ${replayRewardsSql(ls.labelsBv)}`);
       const stats = await corpus.sql(`WITH g AS (
   SELECT setting, grp, COUNT(*) AS size, MIN(reward) AS lo, MAX(reward) AS hi, AVG(reward) AS mean,
     MAX(CASE WHEN correct = 0 THEN reward END) AS max_inc, MIN(CASE WHEN correct = 1 THEN reward END) AS min_cor
@@ -121,11 +115,7 @@ SELECT m.setting, m.sc, m.nc, m.si, m.ni, COALESCE(gs.multi, 0) AS multi, COALES
   COALESCE(fav.fh, 0) AS fh, COALESCE(ch.changes, 0) AS changes, m.differ
 FROM m LEFT JOIN gs ON gs.setting = m.setting LEFT JOIN fav ON fav.setting = m.setting LEFT JOIN ch ON ch.setting = m.setting
 ORDER BY m.setting`);
-      for (const st of stats) {
-        const i = st.setting as number;
-        const n = (k: string) => st[k] as number;
-        rows.push(sweepRowFrom({ setting: i, config: settings[i]!, sc: n("sc"), sInc: n("si"), nc: n("nc"), ni: n("ni"), multi: n("multi"), informative: n("informative"), incAbove: n("inc_above"), fav: n("fav"), fb: n("fb"), fd: n("fd"), fh: n("fh"), changes: n("changes"), same: i > 0 && st.differ === 0 }));
-      }
+      for (const st of stats) rows.push(sweepRowFrom(sweepSums(st, settings)));
     }
   } finally {
     for (const t of ["s", "sw_r", "sw_ref", "sw_tally", "sw_tally0", "sw_tally2", "sw_checks"]) await corpus.run(`DROP TABLE IF EXISTS ${t}`);

@@ -12,7 +12,8 @@
 import * as aq from "arquero";
 import type { LabelRow, Trajectory } from "../trajectory/schema.js";
 import { trajectoryKey } from "../trajectory/ids.js";
-import { talliesOf } from "./tallies.js";
+import { talliesOf, tallyCounts } from "./tallies.js";
+import { EQ7_DEFAULTS, rhoDelta } from "./rho-delta.js";
 import { formatValid } from "./format-validity.js";
 import { responseTokens } from "./response-tokens.js";
 
@@ -81,6 +82,8 @@ export function trajectoryRows(trajectories: readonly Trajectory[], labels: read
     const fmt = formatValid(t);
     const correct = t.verdict === "correct";
     const checkedClaims = tal.claimChecks ? tal.claimChecks.filter((c) => c > 0).length : 0;
+    // Eq. 7 under the reward's defaults (T counts every call, ρ := 0 when T = 0, Δ literal)
+    const { rho, deltaS, deltaQ } = rhoDelta(tal, EQ7_DEFAULTS);
     return {
       key: trajectoryKey(t),
       trajectoryId: t.id,
@@ -92,16 +95,10 @@ export function trajectoryRows(trajectories: readonly Trajectory[], labels: read
       step: t.provenance.trainingStep,
       group: t.provenance.groupId,
       labelled: rows.length === t.calls.length,
-      T: tal.T,
-      nUniqS: tal.nUniqS,
-      nRedS: tal.nRedS,
-      nExplore: tal.nExplore,
-      nVerify: tal.nVerify,
-      nRedQ: tal.nRedQ,
-      // Eq. 7 with T counting every call and ρ := 0 when T = 0 (the reward's defaults)
-      rho: tal.T ? (tal.nRedS + tal.nRedQ) / tal.T : 0,
-      deltaS: tal.nUniqS - tal.nRedS,
-      deltaQ: tal.nExplore + tal.nVerify - tal.nRedQ,
+      ...tallyCounts(tal),
+      rho,
+      deltaS,
+      deltaQ,
       breadth: tal.nUniqS + tal.nExplore,
       depth: tal.nVerify,
       depthPerClaim: checkedClaims ? tal.nVerify / checkedClaims : 0,

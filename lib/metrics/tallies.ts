@@ -59,14 +59,44 @@ export function talliesOf(rows: readonly LabelRow[], totalCalls = rows.length): 
   return t;
 }
 
-/** The tallies the same rollout would have under verification budget `Bv` (null when it cannot be known). */
-export function rebudget(t: Tallies, Bv: number): Tallies | null {
-  if (!t.claimChecks) return null;
+export interface BudgetedChecks {
+  verify: number;
+  extra: number;
+}
+
+/**
+ * Checks `checks[from, to)` (one entry per claim) under verification budget `Bv`: each claim's
+ * first `Bv` checks are VERIFICATION (`verify`), the rest REDUNDANTQUERY (`extra`). The one
+ * definition of the B_v replay, for one rollout (`rebudget`) and over a corpus's CSR checks (where
+ * the caller passes one `out` for every rollout, so the loop allocates nothing).
+ */
+export function budgetedChecks(
+  checks: ArrayLike<number>,
+  from: number,
+  to: number,
+  Bv: number,
+  out: BudgetedChecks = { verify: 0, extra: 0 },
+): BudgetedChecks {
   let verify = 0;
   let extra = 0;
-  for (const c of t.claimChecks) {
+  for (let k = from; k < to; k++) {
+    const c = checks[k]!;
     verify += Math.min(c, Bv);
     extra += Math.max(0, c - Bv);
   }
+  out.verify = verify;
+  out.extra = extra;
+  return out;
+}
+
+/** The tallies the same rollout would have under verification budget `Bv` (null when it cannot be known). */
+export function rebudget(t: Tallies, Bv: number): Tallies | null {
+  if (!t.claimChecks) return null;
+  const { verify, extra } = budgetedChecks(t.claimChecks, 0, t.claimChecks.length, Bv);
   return { ...t, nVerify: verify, nRedQ: t.nRedQFixed + extra };
+}
+
+/** The call counts a per-rollout table shows, in its column order (T, then the five labels). */
+export function tallyCounts(t: Tallies): Pick<Tallies, "T" | "nUniqS" | "nRedS" | "nExplore" | "nVerify" | "nRedQ"> {
+  return { T: t.T, nUniqS: t.nUniqS, nRedS: t.nRedS, nExplore: t.nExplore, nVerify: t.nVerify, nRedQ: t.nRedQ };
 }

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { canonicalJson } from "../labels/labeller.js";
+import { EQ7_DEFAULTS } from "../metrics/rho-delta.js";
 
 export const RewardConfigSchema = z
   .object({
@@ -26,11 +27,11 @@ export const RewardConfigSchema = z
     /** Verifications credited per claim (1). Changing it re-labels checks (needs claim data). */
     Bv: z.number().int().nonnegative().default(1),
     /** Δ can be negative (literal formula, default) or clipped at 0. */
-    clipDelta: z.boolean().default(false),
+    clipDelta: z.boolean().default(EQ7_DEFAULTS.clipDelta),
     /** ρ when T = 0 (0). */
-    rhoWhenNoCalls: z.number().min(0).max(1).default(0),
+    rhoWhenNoCalls: z.number().min(0).max(1).default(EQ7_DEFAULTS.rhoWhenNoCalls),
     /** What T counts: every tool call ("all", default) or only calls with a behaviour label ("labelled"). */
-    countT: z.enum(["all", "labelled"]).default("all"),
+    countT: z.enum(["all", "labelled"]).default(EQ7_DEFAULTS.countT),
   })
   .strict();
 
