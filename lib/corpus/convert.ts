@@ -21,19 +21,10 @@ import { labelSync } from "../labels/run-labeller.js";
 import { readLabelSet } from "../labels/label-set.js";
 import { formatValid } from "../metrics/format-validity.js";
 import { Engine, lit, type EngineOptions } from "./duckdb.js";
+import type { ConvertOptions } from "./convert-options.js";
 import { CorpusManifestSchema, createTableSql, emptyManifest, MANIFEST_FILE, TABLES, type CorpusManifest, type SourceEntry, type TableName } from "./corpus-schema.js";
 
-export interface ConvertOptions extends LoadOptions {
-  /** Label every call with the deterministic labeller while converting, into a label set of this name. */
-  label?: string;
-  /** Options of that labeller. */
-  labellerOptions?: HeuristicOptions;
-  /** Label sets to add (or replace): a label-set path (file or directory) under a name. */
-  labelSets?: ReadonlyArray<{ name: string; path: string }>;
-  /** Calls per Parquet part (default 250,000). */
-  partCalls?: number;
-  engine?: EngineOptions;
-}
+export type { ConvertOptions } from "./convert-options.js";
 
 export interface ConvertResult {
   dir: string;

@@ -18,27 +18,9 @@ import type { RawRecord } from "../io/raw-record.js";
 import { RecordError, type FormatReader } from "./format-reader.js";
 import { detectFormat } from "./detect.js";
 import { readerFor } from "./registry.js";
+import type { LoadOptions } from "./load-options.js";
 
-export interface LoadOptions {
-  /** Skip detection and read every file as this format. */
-  format?: FormatName;
-  /** Tool-role overrides merged over the defaults. */
-  toolRoles?: ToolRoleMap;
-  /** Stop at the first bad record (throws StrictModeError). */
-  strict?: boolean;
-  /** Largest record accepted, in bytes (default 32 MiB). */
-  maxRecordBytes?: number;
-  /** Records sampled for format detection (default 20). */
-  detectSample?: number;
-  /** Progress: bytes read of the current file, its size, and the file. */
-  onProgress?: (bytesRead: number, fileBytes: number, file: string) => void;
-  /**
-   * Read only a byte range of an uncompressed JSON Lines file (see `splitJsonlRanges`);
-   * `format` must be given. Trajectory ids then count repeats within the range only: the
-   * caller re-assigns them in file order (`IdAssigner.assignBase`).
-   */
-  byteRange?: { start: number; end: number; firstLine: number };
-}
+export type { LoadOptions } from "./load-options.js";
 
 export interface LoadIssue {
   file: string;
