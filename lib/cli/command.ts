@@ -6,7 +6,7 @@
  * positionals, and runs the command with typed values.
  */
 import type { z } from "zod";
-import { decodeArgs, optionsHelp, splitArgs, type OptionsSchema } from "./options.js";
+import { decodeArgs, optionsHelp, reflow, splitArgs, type OptionsSchema } from "./options.js";
 import { UsageError } from "./usage-error.js";
 
 export type Out = (s: string) => void;
@@ -31,14 +31,17 @@ export interface CommandSpec<O extends OptionsSchema> {
 export interface Command {
   readonly name: string;
   readonly summary: string;
+  /** The flags it takes, without "--" (help aside). */
+  readonly flags: readonly string[];
   help(): string;
   main(argv: readonly string[], out: Out): Promise<number>;
 }
 
 /** The help of a command, generated from its declaration. */
 function helpOf<O extends OptionsSchema>(c: CommandSpec<O>): string {
-  const parts = [`usage: sounding ${c.name} ${c.synopsis} [options]`.replace(/ +/g, " "), c.about, optionsHelp(c.options)];
-  if (c.epilog) parts.push(c.epilog);
+  const parts = [`usage: sounding ${c.name} ${c.synopsis} [options]`.replace(/ +/g, " "), reflow(c.about)];
+  parts.push(optionsHelp(c.options));
+  if (c.epilog) parts.push(reflow(c.epilog));
   return parts.join("\n\n");
 }
 
@@ -46,6 +49,7 @@ export function command<O extends OptionsSchema>(c: CommandSpec<O>): Command {
   return {
     name: c.name,
     summary: c.summary,
+    flags: Object.keys(c.options.shape),
     help: () => helpOf(c),
     async main(argv, out) {
       const split = splitArgs(c.name, c.options, argv);

@@ -127,7 +127,7 @@ export const figureCommand = command({
   positionals: { min: 1, what: `a preset (${Object.keys(PRESETS).join(", ")})` },
   about: `Presets:
 ${Object.entries(PRESETS)
-  .map(([k, p]) => `  ${k.padEnd(9)} ${p.about}`)
+  .map(([k, p]) => `  ${k.padEnd(10)}${p.about}`)
   .join("\n")}
 
 landscape needs two --grid knob=v1,v2,… options (and takes --measure, --config); group takes --group ID

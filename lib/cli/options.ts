@@ -347,3 +347,28 @@ export function wrap(text: string, width: number): string[] {
   if (cur || !lines.length) lines.push(cur);
   return lines;
 }
+
+/**
+ * Reflow help prose to `width` columns: a paragraph of plain lines is re-wrapped; in an indented
+ * list ("  name   text") each long line wraps under its text column.
+ */
+export function reflow(text: string, width = HELP_COLUMNS): string {
+  return text
+    .split(/\n{2,}/)
+    .map((para) => {
+      const lines = para.split("\n");
+      if (!lines.some((l) => /^\s/.test(l))) return wrap(lines.join(" "), width).join("\n");
+      return lines
+        .map((l) => {
+          if (l.length <= width) return l;
+          const m = /^(\s*\S+\s{2,})/.exec(l) ?? /^(\s*)/.exec(l);
+          const lead = m?.[1] ?? "";
+          const pad = " ".repeat(lead.length);
+          return wrap(l.slice(lead.length), width - lead.length)
+            .map((w, i) => (i ? pad : lead) + w)
+            .join("\n");
+        })
+        .join("\n");
+    })
+    .join("\n\n");
+}
