@@ -37,6 +37,8 @@ export function issueText(issue: z.core.$ZodIssue, schema?: z.ZodType): string {
     case "too_big":
       return `must be ${issue.inclusive === false ? "<" : "≤"} ${String(issue.maximum)}`;
     case "too_small":
+      if (issue.origin === "array") return `needs at least ${String(issue.minimum)} item(s)`;
+      if (issue.origin === "string") return `needs at least ${String(issue.minimum)} character(s)`;
       return `must be ${issue.inclusive === false ? ">" : "≥"} ${String(issue.minimum)}`;
     case "invalid_value":
       return `must be ${issue.values.map((v) => String(v)).join(" or ")}`;

@@ -95,7 +95,12 @@ export async function labelFiles(paths: readonly string[], options: LabelFilesOp
       let before = 0;
       for (const [i, f] of files.entries()) {
         const load = { ...o.load, onProgress: (n: number) => progress(before + n, total) };
-        for await (const t of streamTrajectories(f, load, report)) await writer.write(labelSync(labeller, t));
+        for await (const t of streamTrajectories(f, load, report)) {
+          // counted as loadTrajectories and the threads count them
+          report.trajectories++;
+          report.toolCalls += t.calls.length;
+          await writer.write(labelSync(labeller, t));
+        }
         before += sizes[i]!;
       }
     }
