@@ -15,7 +15,8 @@ async function open(path: string): Promise<ReadLabelSet> {
 }
 
 export function formatAgreement(a: string, b: string, g: Agreement, show: number): string {
-  const k = (s?: { kappa: number; accuracy: number; n: number }) => (s ? `κ ${s.kappa.toFixed(3)}, agreement ${(s.accuracy * 100).toFixed(1)}% of ${s.n}` : "—");
+  const k = (s?: { kappa: number; accuracy: number; n: number }) =>
+    s ? `κ ${s.kappa.toFixed(3)}, agreement ${(s.accuracy * 100).toFixed(1)}% of ${s.n}` : "—";
   const lines = [
     `A: ${a}`,
     `B: ${b}`,
@@ -24,12 +25,21 @@ export function formatAgreement(a: string, b: string, g: Agreement, show: number
   ];
   for (const [role, s] of Object.entries(g.byRole)) lines.push(`${role.padEnd(7)}: ${k(s)}`);
   const w = Math.max(...g.labels.map((l) => l.length), 6);
-  lines.push("", `confusion (rows A, columns B):`, `${"".padEnd(w)}  ${g.labels.map((l) => l.slice(0, 8).padStart(8)).join(" ")}`);
+  lines.push(
+    "",
+    `confusion (rows A, columns B):`,
+    `${"".padEnd(w)}  ${g.labels.map((l) => l.slice(0, 8).padStart(8)).join(" ")}`,
+  );
   g.labels.forEach((l, i) => lines.push(`${l.padEnd(w)}  ${g.matrix[i]!.map((n) => String(n).padStart(8)).join(" ")}`));
   if (g.disagreements.length) {
-    lines.push("", `disagreements (${g.disagreements.length}${g.disagreements.length > show ? `, first ${show}` : ""}):`);
+    lines.push(
+      "",
+      `disagreements (${g.disagreements.length}${g.disagreements.length > show ? `, first ${show}` : ""}):`,
+    );
     for (const d of g.disagreements.slice(0, show)) {
-      lines.push(`  ${d.source.file}:${d.source.line} ${d.trajectoryId} call ${d.callIndex} (${d.tool}): A ${d.a}, B ${d.b}`);
+      lines.push(
+        `  ${d.source.file}:${d.source.line} ${d.trajectoryId} call ${d.callIndex} (${d.tool}): A ${d.a}, B ${d.b}`,
+      );
       if (d.evidenceA) lines.push(`      A: ${d.evidenceA.slice(0, 160)}`);
       if (d.evidenceB) lines.push(`      B: ${d.evidenceB.slice(0, 160)}`);
     }
@@ -52,7 +62,9 @@ matrix (rows A, columns B) and the calls they disagree on.`,
   async run({ values, positionals }, out) {
     const [pa, pb] = [positionals[0]!, positionals[1]!];
     const [a, b] = [await open(pa), await open(pb)];
-    for (const s of [a, b]) for (const i of s.issues.slice(0, 5)) process.stderr.write(`sounding: ${i.file}:${i.line}: ${i.reason} (row skipped)\n`);
+    for (const s of [a, b])
+      for (const i of s.issues.slice(0, 5))
+        process.stderr.write(`sounding: ${i.file}:${i.line}: ${i.reason} (row skipped)\n`);
     const g = agreement(a.rows, b.rows);
     const json = { a: pa, b: pb, badRows: a.issues.length + b.issues.length, ...g };
     out(values.json ? JSON.stringify(json) : formatAgreement(pa, pb, g, values.show));

@@ -84,20 +84,39 @@ a re-run completes it.`,
     if (v.json) {
       const { added, replaced, skipped, trajectories, calls } = res;
       const issues = res.report.issues.slice(0, 100);
-      out(JSON.stringify({ dir: res.dir, added, replaced, skipped, labelSets: res.labelSets, trajectories, calls, errors: errors.length, issues }));
+      out(
+        JSON.stringify({
+          dir: res.dir,
+          added,
+          replaced,
+          skipped,
+          labelSets: res.labelSets,
+          trajectories,
+          calls,
+          errors: errors.length,
+          issues,
+        }),
+      );
     } else {
       out(
         `${dir}: ${res.added.length} file(s) added, ${res.replaced.length} replaced, ${res.skipped.length} unchanged; ` +
           `${res.trajectories} trajectories, ${res.calls} calls converted`,
       );
       if (res.labelSets.length) out(`label sets: ${res.labelSets.join(", ")}`);
-      const all = res.manifest.sources.reduce((a, s) => ({ t: a.t + s.trajectories, c: a.c + s.calls }), { t: 0, c: 0 });
+      const all = res.manifest.sources.reduce((a, s) => ({ t: a.t + s.trajectories, c: a.c + s.calls }), {
+        t: 0,
+        c: 0,
+      });
       const sets = Object.keys(res.manifest.labelSets).join(", ") || "(none)";
-      out(`corpus: ${res.manifest.sources.length} source file(s), ${all.t} trajectories, ${all.c} calls; label sets ${sets}`);
+      out(
+        `corpus: ${res.manifest.sources.length} source file(s), ${all.t} trajectories, ${all.c} calls; label sets ${sets}`,
+      );
     }
     for (const i of errors.slice(0, 3)) process.stderr.write(`sounding: ${i.file}:${i.line}: ${i.reason} (skipped)\n`);
     if (errors.length > 3) {
-      process.stderr.write(`sounding: … ${errors.length - 3} more bad record(s); \`sounding inspect\` lists them all\n`);
+      process.stderr.write(
+        `sounding: … ${errors.length - 3} more bad record(s); \`sounding inspect\` lists them all\n`,
+      );
     }
     return 0;
   },

@@ -51,7 +51,10 @@ interface FigureArgs {
 
 function landscape(ts: Trajectory[], labels: LabelRow[], o: FigureArgs): Figure {
   const knobs = o.knobs;
-  if (knobs.length !== 2) throw new UsageError(`landscape needs exactly two --grid knobs (e.g. --grid c1=0,0.1,0.2 --grid c2=0,0.1,0.2), got ${knobs.length}`);
+  if (knobs.length !== 2)
+    throw new UsageError(
+      `landscape needs exactly two --grid knobs (e.g. --grid c1=0,0.1,0.2 --grid c2=0,0.1,0.2), got ${knobs.length}`,
+    );
   const rows = sweep(tallyArrays(ts, labels), gridSettings(o.config, o.grid));
   return rewardLandscape(rows, knobs[0]!, knobs[1]!, o.measure, rewardSpecHash(o.config));
 }
@@ -63,23 +66,38 @@ function group(ts: Trajectory[], labels: LabelRow[], o: FigureArgs): Figure {
   const rewards = replayRewards(a, o.config);
   const rewardOf = new Map(a.keys.map((k, i) => [k, rewards[i]!]));
   const groups = new Map<string, boolean[]>();
-  for (const r of rows) if (r.group !== null) (groups.get(r.group) ?? groups.set(r.group, []).get(r.group)!).push(r.correct);
-  if (!groups.size) throw new UsageError("group: these trajectories carry no GRPO group ids (verl dumps have them: uid or the prompt)");
+  for (const r of rows)
+    if (r.group !== null) (groups.get(r.group) ?? groups.set(r.group, []).get(r.group)!).push(r.correct);
+  if (!groups.size)
+    throw new UsageError("group: these trajectories carry no GRPO group ids (verl dumps have them: uid or the prompt)");
   let id = o.group;
-  if (id === undefined) id = [...groups].find(([, c]) => c.includes(true) && c.includes(false))?.[0] ?? [...groups.keys()][0]!;
-  else if (!groups.has(id)) throw new UsageError(`group "${id}" not found (${groups.size} groups; e.g. ${[...groups.keys()].slice(0, 3).join(", ")})`);
-  return grpoGroup(rows, rows.map((r) => rewardOf.get(r.key)!), id, rewardSpecHash(o.config));
+  if (id === undefined)
+    id = [...groups].find(([, c]) => c.includes(true) && c.includes(false))?.[0] ?? [...groups.keys()][0]!;
+  else if (!groups.has(id))
+    throw new UsageError(
+      `group "${id}" not found (${groups.size} groups; e.g. ${[...groups.keys()].slice(0, 3).join(", ")})`,
+    );
+  return grpoGroup(
+    rows,
+    rows.map((r) => rewardOf.get(r.key)!),
+    id,
+    rewardSpecHash(o.config),
+  );
 }
 
 /** Presets drawn from a corpus directory: per-trajectory rows or a sweep come from SQL. */
 const CORPUS_PRESETS = ["fig6", "ecdf", "landscape"];
 
 async function corpusFigure(preset: string, dir: string, o: FigureArgs, labelSet: string | undefined): Promise<Figure> {
-  if (!CORPUS_PRESETS.includes(preset)) throw new UsageError(`figure ${preset} reads trace files; from a corpus directory: ${CORPUS_PRESETS.join(", ")}`);
+  if (!CORPUS_PRESETS.includes(preset))
+    throw new UsageError(`figure ${preset} reads trace files; from a corpus directory: ${CORPUS_PRESETS.join(", ")}`);
   return withCorpus(dir, async (c) => {
     if (preset === "landscape") {
       const knobs = o.knobs;
-      if (knobs.length !== 2) throw new UsageError(`landscape needs exactly two --grid knobs (e.g. --grid c1=0,0.1,0.2 --grid c2=0,0.1,0.2), got ${knobs.length}`);
+      if (knobs.length !== 2)
+        throw new UsageError(
+          `landscape needs exactly two --grid knobs (e.g. --grid c1=0,0.1,0.2 --grid c2=0,0.1,0.2), got ${knobs.length}`,
+        );
       const rows = await corpusSweep(c, gridSettings(o.config, o.grid), { labelSet });
       return rewardLandscape(rows, knobs[0]!, knobs[1]!, o.measure, rewardSpecHash(o.config));
     }
@@ -88,25 +106,51 @@ async function corpusFigure(preset: string, dir: string, o: FigureArgs, labelSet
   });
 }
 
-const PRESETS: Record<string, { about: string; make: (ts: Trajectory[], labels: LabelRow[], o: FigureArgs) => Figure }> = {
-  fig1: { about: "accuracy vs average tool calls and vs response tokens, per model", make: (ts, l) => fig1Accuracy(trajectoryRows(ts, l, { tokens: true })) },
-  fig4: { about: "search calls per correctly answered question, per dataset, with μ and σ", make: (ts) => fig4SearchCalls(ts) },
-  fig6: { about: "unique / redundant search and query calls per rollout per training step", make: (ts, l) => fig6LabelDrift(trajectoryRows(ts, l)) },
-  fig7: { about: "mean response tokens per training step, per run", make: (ts, l) => fig7ResponseLength(trajectoryRows(ts, l, { tokens: true })) },
+const PRESETS: Record<
+  string,
+  { about: string; make: (ts: Trajectory[], labels: LabelRow[], o: FigureArgs) => Figure }
+> = {
+  fig1: {
+    about: "accuracy vs average tool calls and vs response tokens, per model",
+    make: (ts, l) => fig1Accuracy(trajectoryRows(ts, l, { tokens: true })),
+  },
+  fig4: {
+    about: "search calls per correctly answered question, per dataset, with μ and σ",
+    make: (ts) => fig4SearchCalls(ts),
+  },
+  fig6: {
+    about: "unique / redundant search and query calls per rollout per training step",
+    make: (ts, l) => fig6LabelDrift(trajectoryRows(ts, l)),
+  },
+  fig7: {
+    about: "mean response tokens per training step, per run",
+    make: (ts, l) => fig7ResponseLength(trajectoryRows(ts, l, { tokens: true })),
+  },
   labels: {
     about: "share of each behaviour label per training step (or per model when there are no steps)",
     make: (ts, l) => {
       const byKey = new Map(ts.map((t) => [`${t.provenance.source.file}::${t.id}`, t]));
       const steps = ts.some((t) => t.provenance.trainingStep !== null);
-      return labelComposition(l, (r) => {
-        const t = byKey.get(`${r.source.file}::${r.trajectoryId}`);
-        return steps ? `step ${t?.provenance.trainingStep ?? "?"}` : (t?.provenance.model ?? "(unknown)");
-      }, steps ? "training step" : "model");
+      return labelComposition(
+        l,
+        (r) => {
+          const t = byKey.get(`${r.source.file}::${r.trajectoryId}`);
+          return steps ? `step ${t?.provenance.trainingStep ?? "?"}` : (t?.provenance.model ?? "(unknown)");
+        },
+        steps ? "training step" : "model",
+      );
     },
   },
   ecdf: { about: "ECDFs of breadth, depth and horizon per model", make: (ts, l) => searchEcdf(trajectoryRows(ts, l)) },
-  landscape: { about: "a sweep's separation (or --measure) over two --grid knobs; ⚠ where incorrect can beat correct", make: landscape },
-  group: { about: "one GRPO group (--group ID; default the first with correct and incorrect rollouts): rewards, advantages, labels", make: group },
+  landscape: {
+    about: "a sweep's separation (or --measure) over two --grid knobs; ⚠ where incorrect can beat correct",
+    make: landscape,
+  },
+  group: {
+    about:
+      "one GRPO group (--group ID; default the first with correct and incorrect rollouts): rewards, advantages, labels",
+    make: group,
+  },
 };
 
 const FIGURE_OPTS = z.object({

@@ -17,14 +17,20 @@ export function formatReport(report: LoadReport, maxIssues = 20): string {
   const lines: string[] = [];
   for (const f of report.files) {
     lines.push(`${f.path}  ${f.unreadable ? "(unreadable)" : (f.format ?? "(no records)")}`);
-    lines.push(`  trajectories  ${pad(f.trajectories, 7)} answered ${f.withAnswer}, truncated ${f.truncated}; verdicts: correct ${f.verdicts.correct}, incorrect ${f.verdicts.incorrect}, unknown ${f.verdicts.unknown}`);
-    lines.push(`  tool calls    ${pad(f.toolCalls, 7)} search ${f.byRole.search}, page ${f.byRole.page}, answer ${f.byRole.answer}, other ${f.byRole.other}`);
+    lines.push(
+      `  trajectories  ${pad(f.trajectories, 7)} answered ${f.withAnswer}, truncated ${f.truncated}; verdicts: correct ${f.verdicts.correct}, incorrect ${f.verdicts.incorrect}, unknown ${f.verdicts.unknown}`,
+    );
+    lines.push(
+      `  tool calls    ${pad(f.toolCalls, 7)} search ${f.byRole.search}, page ${f.byRole.page}, answer ${f.byRole.answer}, other ${f.byRole.other}`,
+    );
     lines.push(`  bad records   ${pad(f.errors, 7)} warnings ${f.warnings}`);
   }
   const errors = report.issues.filter((i) => i.severity === "error");
   const warnings = report.issues.filter((i) => i.severity === "warning");
   lines.push("");
-  lines.push(`total: ${report.files.length} file(s), ${report.trajectories} trajectories, ${report.toolCalls} tool calls, ${errors.length} bad record(s), ${warnings.length} warning(s)`);
+  lines.push(
+    `total: ${report.files.length} file(s), ${report.trajectories} trajectories, ${report.toolCalls} tool calls, ${errors.length} bad record(s), ${warnings.length} warning(s)`,
+  );
   const show = [...errors, ...warnings].slice(0, maxIssues);
   if (show.length) {
     lines.push("");
@@ -61,8 +67,12 @@ export function reportJson(report: LoadReport): unknown {
       truncated: f.truncated,
       unreadable: f.unreadable,
     })),
-    errors: report.issues.filter((i) => i.severity === "error").map((i) => ({ file: i.file, line: i.line, reason: i.reason, excerpt: i.excerpt })),
-    warnings: report.issues.filter((i) => i.severity === "warning").map((i) => ({ file: i.file, line: i.line, reason: i.reason })),
+    errors: report.issues
+      .filter((i) => i.severity === "error")
+      .map((i) => ({ file: i.file, line: i.line, reason: i.reason, excerpt: i.excerpt })),
+    warnings: report.issues
+      .filter((i) => i.severity === "warning")
+      .map((i) => ({ file: i.file, line: i.line, reason: i.reason })),
   };
 }
 
@@ -77,7 +87,8 @@ tool calls by role, answers and verdicts, and every bad record with its file and
     json: flag("print one JSON object instead of the table"),
     ...LOAD_OPTIONS,
   }),
-  epilog: "Exit status: 0 files read (bad records are reported), 1 --strict failure or an unreadable file, 2 usage error.",
+  epilog:
+    "Exit status: 0 files read (bad records are reported), 1 --strict failure or an unreadable file, 2 usage error.",
   async run({ values, positionals }, out) {
     const opts = await loadOptionsFrom(values);
     const files = await expandPaths(positionals);

@@ -41,7 +41,8 @@ export type LlmFlags = z.output<z.ZodObject<typeof LLM_OPTIONS>> & { "verify-bud
 
 /** LLM labeller options from the flags (options not given take the library's defaults). */
 export function llmOptionsFrom(v: LlmFlags): LlmOptionsInput {
-  if (!v["base-url"].length) throw new UsageError("--labeller llm needs --base-url URL (an OpenAI-compatible endpoint)");
+  if (!v["base-url"].length)
+    throw new UsageError("--labeller llm needs --base-url URL (an OpenAI-compatible endpoint)");
   if (!v.model) throw new UsageError("--labeller llm needs --model NAME");
   const pin = v["price-in"];
   const pout = v["price-out"];

@@ -84,7 +84,8 @@ export function formatSummary(s: Summary): string {
         `tokens ${u.promptTokens} in / ${u.completionTokens} out${cost}`,
     );
   }
-  if (s.loadErrors.length) lines.push(`  ${s.loadErrors.length} bad record(s) skipped while reading (see sounding inspect)`);
+  if (s.loadErrors.length)
+    lines.push(`  ${s.loadErrors.length} bad record(s) skipped while reading (see sounding inspect)`);
   if (s.failures.length) {
     lines.push(`could not label ${s.failures.length} trajectory(ies):`);
     for (const f of s.failures.slice(0, 20)) lines.push(`  ${f.file}:${f.line} ${f.trajectoryId}: ${f.reason}`);

@@ -110,7 +110,8 @@ export async function loadForCommand(paths: string[], v: LoadFlags): Promise<Tra
     process.stderr.write(
       `sounding: ${errors.length} bad record(s) or unreadable file(s) skipped; run "sounding inspect" for all of them\n`,
     );
-    for (const e of errors.slice(0, 3)) process.stderr.write(printable(`sounding:   ${e.file}:${e.line}: ${e.reason}`) + "\n");
+    for (const e of errors.slice(0, 3))
+      process.stderr.write(printable(`sounding:   ${e.file}:${e.line}: ${e.reason}`) + "\n");
   }
   if (!trajectories.length) throw new LoadFailure(`no trajectory could be read from ${paths.join(", ")}`);
   return trajectories;

@@ -26,7 +26,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const cmd = COMMANDS.find((c) => c.name === name);
     if (!cmd) {
-      const near = closestName(name, COMMANDS.map((c) => c.name));
+      const near = closestName(
+        name,
+        COMMANDS.map((c) => c.name),
+      );
       const hint = near ? `did you mean ${near}?` : `one of ${COMMANDS.map((c) => c.name).join(", ")}`;
       throw new UsageError(`unknown command "${name}" (${hint}; "sounding --help" lists them)`);
     }

@@ -50,7 +50,9 @@ export function flag(help: string, meta: Partial<OptionMeta> = {}) {
 
 /** A string option; the last one given wins. */
 export function text(arg: string, help: string, meta: Partial<OptionMeta> = {}) {
-  return raw().transform(last).register(cliMeta, { arg, help, ...meta });
+  return raw()
+    .transform(last)
+    .register(cliMeta, { arg, help, ...meta });
 }
 
 /** A string option with a default. */
@@ -143,7 +145,12 @@ export function rangeFrom(s: string): [number, number] | string {
 export type Decoded<T> = { value: T } | { error: string };
 
 /** A single-valued option decoded by `decode` (undefined when not given). */
-export function decoded<T>(arg: string, help: string, decode: (s: string) => Decoded<T>, meta: Partial<OptionMeta> = {}) {
+export function decoded<T>(
+  arg: string,
+  help: string,
+  decode: (s: string) => Decoded<T>,
+  meta: Partial<OptionMeta> = {},
+) {
   return raw()
     .transform((v, ctx): T | undefined => {
       const s = last(v);
@@ -162,7 +169,12 @@ export function repeated(arg: string, help: string, meta: Partial<OptionMeta> = 
 }
 
 /** A repeatable option whose every value is decoded (the first bad one is the error). */
-export function repeatedOf<T>(arg: string, help: string, each: (s: string) => Decoded<T>, meta: Partial<OptionMeta> = {}) {
+export function repeatedOf<T>(
+  arg: string,
+  help: string,
+  each: (s: string) => Decoded<T>,
+  meta: Partial<OptionMeta> = {},
+) {
   return raw()
     .transform((v, ctx): T[] => {
       const out: T[] = [];
@@ -179,7 +191,8 @@ export function repeatedOf<T>(arg: string, help: string, each: (s: string) => De
 /** The words of an enum field (under its default / optional wrappers), or undefined. */
 function enumValues(field: unknown): string[] | undefined {
   let cur = field;
-  while (cur instanceof z.ZodDefault || cur instanceof z.ZodPrefault || cur instanceof z.ZodOptional) cur = cur.unwrap();
+  while (cur instanceof z.ZodDefault || cur instanceof z.ZodPrefault || cur instanceof z.ZodOptional)
+    cur = cur.unwrap();
   return cur instanceof z.ZodEnum ? cur.options.map(String) : undefined;
 }
 
@@ -227,7 +240,11 @@ export function fromField<F extends z.ZodType>(
 export type OptionsSchema = z.ZodObject<Record<string, z.ZodType<unknown, string[] | undefined>>>;
 
 /** The flag names of a schema, and which of them take no value. */
-function flagsOf(schema: OptionsSchema): { names: string[]; takesValue: (n: string) => boolean; short: Map<string, string> } {
+function flagsOf(schema: OptionsSchema): {
+  names: string[];
+  takesValue: (n: string) => boolean;
+  short: Map<string, string>;
+} {
   const names = Object.keys(schema.shape);
   const short = new Map<string, string>();
   for (const n of names) {
@@ -302,7 +319,11 @@ function unknownOption(command: string, given: string, names: readonly string[])
 }
 
 /** Decode split flags with the command's schema; the first bad value is a UsageError naming its flag. */
-export function decodeArgs<S extends OptionsSchema>(command: string, schema: S, raw: Record<string, string[]>): z.output<S> {
+export function decodeArgs<S extends OptionsSchema>(
+  command: string,
+  schema: S,
+  raw: Record<string, string[]>,
+): z.output<S> {
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
   const i = r.error.issues[0];
@@ -324,7 +345,8 @@ export function optionsHelp(schema: OptionsSchema): string {
   const width = Math.min(28, Math.max(...rows.map((r) => r.left.length)) + 2);
   for (const r of rows) {
     const body = wrap(r.help, HELP_COLUMNS - 2 - width).join(`\n  ${"".padEnd(width)}`);
-    const line = r.left.length + 2 > width ? `  ${r.left}\n  ${"".padEnd(width)}${body}` : `  ${r.left.padEnd(width)}${body}`;
+    const line =
+      r.left.length + 2 > width ? `  ${r.left}\n  ${"".padEnd(width)}${body}` : `  ${r.left.padEnd(width)}${body}`;
     (groups.get(r.group) ?? groups.set(r.group, []).get(r.group)!).push(line);
   }
   const order = ["options", ...[...groups.keys()].filter((g) => g !== "options")];

@@ -116,7 +116,8 @@ export async function corpus(
     } catch (err) {
       throw new UsageError(`--labels ${v.labels}: ${fileErrorText(err)}`);
     }
-    for (const i of set.issues.slice(0, 5)) process.stderr.write(`sounding: ${i.file}:${i.line}: ${i.reason} (row skipped)\n`);
+    for (const i of set.issues.slice(0, 5))
+      process.stderr.write(`sounding: ${i.file}:${i.line}: ${i.reason} (row skipped)\n`);
     labels = set.rows;
   } else labels = (await runLabeller(new HeuristicLabeller(), trajectories)).rows;
   return { trajectories, labels };

@@ -118,7 +118,11 @@ trace files, the sweep runs in SQL on it (--label-set NAME when it has several l
   run: ({ values, positionals }, out) => sweepRun(positionals, values, out),
 });
 
-async function sweepRun(positionals: string[], v: z.output<typeof SWEEP_OPTS>, out: (s: string) => void): Promise<number> {
+async function sweepRun(
+  positionals: string[],
+  v: z.output<typeof SWEEP_OPTS>,
+  out: (s: string) => void,
+): Promise<number> {
   const base = await configFrom(v.config);
   const grid = gridOf(v.grid);
   const ranges: Partial<Record<Knob, [number, number]>> = {};

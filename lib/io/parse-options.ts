@@ -25,7 +25,12 @@ function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
 
 function unwrap(s: unknown): unknown {
   let cur = s;
-  while (cur instanceof z.ZodDefault || cur instanceof z.ZodPrefault || cur instanceof z.ZodOptional || cur instanceof z.ZodNullable) {
+  while (
+    cur instanceof z.ZodDefault ||
+    cur instanceof z.ZodPrefault ||
+    cur instanceof z.ZodOptional ||
+    cur instanceof z.ZodNullable
+  ) {
     cur = cur.unwrap();
   }
   return cur;

@@ -38,14 +38,17 @@ import { contentTokens, jaccard, normaliseText, overlapCoefficient, trigrams } f
 import { UtilityOptionsSchema, UtilityTracker, utilityOptions } from "./utility.js";
 import { parseSearchResults } from "../formats/search-results.js";
 
+/** A share in [0, 1] with its default and meaning. */
+const share = (d: number, about: string) => z.number().min(0).max(1).default(d).describe(about);
+
 /** The deterministic labeller's options (the rules above), each with its default and its meaning. */
 export const HeuristicOptionsSchema = z
   .object({
-    tokenThreshold: z.number().min(0).max(1).default(0.7).describe("query token Jaccard for REDUNDANTSEARCH"),
-    charThreshold: z.number().min(0).max(1).default(0.8).describe("query character-trigram Jaccard for REDUNDANTSEARCH"),
-    resultOverlap: z.number().min(0).max(1).default(0.6).describe("share of already-seen results for REDUNDANTSEARCH"),
+    tokenThreshold: share(0.7, "query token Jaccard for REDUNDANTSEARCH"),
+    charThreshold: share(0.8, "query character-trigram Jaccard for REDUNDANTSEARCH"),
+    resultOverlap: share(0.6, "share of already-seen results for REDUNDANTSEARCH"),
     minResultsForOverlap: z.number().int().min(1).default(3).describe("results a search needs for the overlap rule"),
-    goalThreshold: z.number().min(0).max(1).default(0.6).describe("goal overlap that makes two page reads the same claim"),
+    goalThreshold: share(0.6, "goal overlap that makes two page reads the same claim"),
     verifyBudget: z.number().int().min(0).default(1).describe("verifications credited per claim, B_v"),
     batchSummary: z.enum(["any-unique", "majority"]).default("any-unique").describe("label of a batched search call"),
     sameUrlNewGoal: z
@@ -60,7 +63,10 @@ export type HeuristicOptions = z.output<typeof HeuristicOptionsSchema>;
 export type HeuristicOptionsInput = z.input<typeof HeuristicOptionsSchema>;
 
 /** Validate and complete the deterministic labeller's options; a misspelt option is an error naming it. */
-export function heuristicOptions(input: HeuristicOptionsInput = {}, where = "heuristic labeller options"): HeuristicOptions {
+export function heuristicOptions(
+  input: HeuristicOptionsInput = {},
+  where = "heuristic labeller options",
+): HeuristicOptions {
   const o = parseOptions(HeuristicOptionsSchema, input, where);
   return { ...o, utility: utilityOptions(o.utility, `${where}: utility`) };
 }

@@ -5,7 +5,17 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { COMMANDS, mainHelp } from "../../lib/cli/commands.js";
-import { decodeArgs, flag, num, numberFrom, rangeFrom, repeated, splitArgs, text, wrap } from "../../lib/cli/options.js";
+import {
+  decodeArgs,
+  flag,
+  num,
+  numberFrom,
+  rangeFrom,
+  repeated,
+  splitArgs,
+  text,
+  wrap,
+} from "../../lib/cli/options.js";
 import { UsageError } from "../../lib/cli/usage-error.js";
 import { cli, ROOT, tmpDir } from "../helpers.js";
 
@@ -36,7 +46,20 @@ function usageMessage(fn: () => unknown): string {
 
 describe("the option parser", () => {
   it("decodes flags, values, --name=value, repeatable options and positionals, in order", () => {
-    const r = parse(["a.jsonl", "--json", "--out=o", "--labels", "x", "b.jsonl", "--labels", "y", "--jobs", "3", "--", "--c"]);
+    const r = parse([
+      "a.jsonl",
+      "--json",
+      "--out=o",
+      "--labels",
+      "x",
+      "b.jsonl",
+      "--labels",
+      "y",
+      "--jobs",
+      "3",
+      "--",
+      "--c",
+    ]);
     expect(r.positionals).toEqual(["a.jsonl", "b.jsonl", "--c"]);
     expect(r.values).toEqual({ json: true, out: "o", jobs: 3, labels: ["x", "y"] });
     expect(parse([]).values).toEqual({ json: false, labels: [] });
@@ -69,16 +92,25 @@ describe("the option parser", () => {
       }),
     );
     fc.assert(
-      fc.property(fc.integer(), (n) => numberFrom(String(n), { int: true }) === n && typeof numberFrom(`${n}.5`, { int: true }) === "string"),
+      fc.property(
+        fc.integer(),
+        (n) => numberFrom(String(n), { int: true }) === n && typeof numberFrom(`${n}.5`, { int: true }) === "string",
+      ),
     );
   });
 
   it("reads ranges lo:hi with lo ≤ hi; lo > hi is an error", () => {
     fc.assert(
-      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.double({ noNaN: true, noDefaultInfinity: true }), (a, b) => {
-        const r = rangeFrom(`${a}:${b}`);
-        return a <= b ? Array.isArray(r) && r[0] === Number(String(a)) && r[1] === Number(String(b)) : typeof r === "string";
-      }),
+      fc.property(
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        (a, b) => {
+          const r = rangeFrom(`${a}:${b}`);
+          return a <= b
+            ? Array.isArray(r) && r[0] === Number(String(a)) && r[1] === Number(String(b))
+            : typeof r === "string";
+        },
+      ),
     );
     expect(rangeFrom("0.5:0.1")).toBe("lo must not exceed hi, got 0.5:0.1");
     expect(rangeFrom("0.5")).toBe('expects lo:hi, got "0.5"');
@@ -87,10 +119,17 @@ describe("the option parser", () => {
 
   it("wraps help at word boundaries", () => {
     fc.assert(
-      fc.property(fc.array(fc.stringMatching(/^[a-z]{1,12}$/), { maxLength: 40 }), fc.integer({ min: 12, max: 80 }), (words, w) => {
-        const lines = wrap(words.join(" "), w);
-        return lines.join(" ").split(" ").filter(Boolean).join(" ") === words.join(" ") && lines.every((l) => l.length <= w);
-      }),
+      fc.property(
+        fc.array(fc.stringMatching(/^[a-z]{1,12}$/), { maxLength: 40 }),
+        fc.integer({ min: 12, max: 80 }),
+        (words, w) => {
+          const lines = wrap(words.join(" "), w);
+          return (
+            lines.join(" ").split(" ").filter(Boolean).join(" ") === words.join(" ") &&
+            lines.every((l) => l.length <= w)
+          );
+        },
+      ),
     );
   });
 });
@@ -118,7 +157,10 @@ describe("the command table", () => {
     const s = cli(["sweep", VERL, "--gird", "c1=0,0.1"]);
     expect([s.code, s.stderr]).toEqual([2, "sounding: sweep: Unknown option '--gird' (did you mean --grid?)\n"]);
     const u = cli(["sweeep"]);
-    expect([u.code, u.stderr]).toEqual([2, 'sounding: unknown command "sweeep" (did you mean sweep?; "sounding --help" lists them)\n']);
+    expect([u.code, u.stderr]).toEqual([
+      2,
+      'sounding: unknown command "sweeep" (did you mean sweep?; "sounding --help" lists them)\n',
+    ]);
   });
 
   it("sweep: a range with lo > hi and a bad grid number are usage errors; repeated --grid knobs all count", () => {

@@ -2,7 +2,15 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { generateTraces, labelFiles, loadTrajectories, OptionsError, runLabeller, HeuristicLabeller, StrictModeError } from "../../lib/index.js";
+import {
+  generateTraces,
+  labelFiles,
+  loadTrajectories,
+  OptionsError,
+  runLabeller,
+  HeuristicLabeller,
+  StrictModeError,
+} from "../../lib/index.js";
 import { ROOT, tmpDir, tmpFile } from "../helpers.js";
 
 // worker threads run built code: the thread path is exercised through dist/ (built by npm test's setup)
@@ -21,7 +29,12 @@ describe("labelFiles", () => {
     expect(one.usage).toBeNull();
     const { trajectories } = await loadTrajectories(paths);
     const { rows } = await runLabeller(new HeuristicLabeller({ verifyBudget: 2 }), trajectories);
-    expect(a.trim().split("\n").map((l) => JSON.parse(l))).toEqual(JSON.parse(JSON.stringify(rows)));
+    expect(
+      a
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l)),
+    ).toEqual(JSON.parse(JSON.stringify(rows)));
     expect(one.manifest.trajectories).toBe(12);
     expect([one.report.trajectories, one.report.toolCalls]).toEqual([12, one.manifest.calls]);
     expect([two.report.trajectories, two.report.toolCalls]).toEqual([12, one.manifest.calls]);
@@ -33,6 +46,8 @@ describe("labelFiles", () => {
       new OptionsError("labelFiles options: llm labeller llm needs llm options (endpoints and model)"),
     );
     await expect(labelFiles([f], { out: tmpDir(), jobs: 0 })).rejects.toThrow("labelFiles options: jobs must be ≥ 1");
-    await expect(labelFiles([f], { out: tmpDir(), load: { strict: true, format: "fathom" } })).rejects.toBeInstanceOf(StrictModeError);
+    await expect(labelFiles([f], { out: tmpDir(), load: { strict: true, format: "fathom" } })).rejects.toBeInstanceOf(
+      StrictModeError,
+    );
   });
 });

@@ -56,12 +56,18 @@ describe("options schemas", () => {
   });
 
   it("reject out-of-range and mistyped values naming the option", () => {
-    expect(message(() => new HeuristicLabeller({ tokenThreshold: 2 }))).toBe("heuristic labeller options: tokenThreshold must be ≤ 1");
-    expect(message(() => new HeuristicLabeller({ verifyBudget: 1.5 }))).toBe("heuristic labeller options: verifyBudget expects an integer");
+    expect(message(() => new HeuristicLabeller({ tokenThreshold: 2 }))).toBe(
+      "heuristic labeller options: tokenThreshold must be ≤ 1",
+    );
+    expect(message(() => new HeuristicLabeller({ verifyBudget: 1.5 }))).toBe(
+      "heuristic labeller options: verifyBudget expects an integer",
+    );
     expect(message(() => heuristicOptions(untyped({ batchSummary: "all" })))).toBe(
       "heuristic labeller options: batchSummary must be any-unique or majority",
     );
-    expect(message(() => new LlmLabeller({ endpoints: [], model: "m" }))).toBe("LLM labeller options: endpoints needs at least 1 item(s)");
+    expect(message(() => new LlmLabeller({ endpoints: [], model: "m" }))).toBe(
+      "LLM labeller options: endpoints needs at least 1 item(s)",
+    );
     expect(message(() => llmOptions({ ...endpoint, ...untyped({ responseFormat: "yaml" }) }))).toBe(
       "LLM labeller options: responseFormat must be json_schema or json_object or none",
     );
@@ -76,11 +82,16 @@ describe("options schemas", () => {
     expect(llmOptions(endpoint)).toEqual({ ...DEFAULT_LLM, ...endpoint });
     // a partial nested option keeps the other defaults
     const o = heuristicOptions({ utility: { scale: { urls: 2 } } });
-    expect(o.utility).toEqual({ weights: DEFAULT_UTILITY.weights, scale: { urls: 2, domains: DEFAULT_UTILITY.scale.domains } });
+    expect(o.utility).toEqual({
+      weights: DEFAULT_UTILITY.weights,
+      scale: { urls: 2, domains: DEFAULT_UTILITY.scale.domains },
+    });
     // the labeller's identity (config hash) does not depend on how the defaults were spelt
     expect(new HeuristicLabeller({ tokenThreshold: DEFAULT_HEURISTIC.tokenThreshold }).info.configHash).toBe(
       new HeuristicLabeller().info.configHash,
     );
-    expect(new HeuristicLabeller({ tokenThreshold: 0.5 }).info.configHash).not.toBe(new HeuristicLabeller().info.configHash);
+    expect(new HeuristicLabeller({ tokenThreshold: 0.5 }).info.configHash).not.toBe(
+      new HeuristicLabeller().info.configHash,
+    );
   });
 });
