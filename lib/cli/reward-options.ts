@@ -105,8 +105,14 @@ export function gridKnobs(entries: ReadonlyArray<{ knob: Knob }>): Knob[] {
 /** Load the paths (bad records summed up on stderr) and take labels from --labels or label them. */
 export async function corpus(
   positionals: string[],
-  v: LoadFlags & { labels?: string | undefined },
+  v: LoadFlags & { labels?: string | undefined; "label-set"?: string | undefined },
 ): Promise<{ trajectories: Trajectory[]; labels: LabelRow[] }> {
+  const picked = v["label-set"];
+  if (picked !== undefined) {
+    throw new UsageError(
+      `--label-set ${picked} picks a label set of a corpus directory (sounding convert); for trace files give --labels DIR`,
+    );
+  }
   const trajectories = await loadForCommand(positionals, v);
   let labels: LabelRow[];
   if (v.labels !== undefined) {

@@ -181,11 +181,21 @@ describe("the command table", () => {
     ]);
   });
 
-  it("figure --label-set is declared (it was documented but rejected as an unknown option)", () => {
+  it("figure --label-set is declared (it was documented but rejected as an unknown option) and picks a corpus label set", () => {
+    const dir = join(tmpDir(), "corpus");
+    expect(cli(["convert", TRACE, "--out", dir, "--label", "mine"]).code).toBe(0);
     const out = join(tmpDir(), "ecdf.svg");
-    const r = cli(["figure", "ecdf", TRACE, "--label-set", "heuristic", "--out", out]);
-    expect(r.stderr).not.toContain("Unknown option");
-    expect([r.code, existsSync(out)]).toEqual([0, true]);
+    const r = cli(["figure", "ecdf", dir, "--label-set", "mine", "--out", out]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
     expect(readFileSync(out, "utf8")).toMatch(/^<svg/);
+    const none = cli(["figure", "ecdf", dir, "--label-set", "nope", "--out", out]);
+    expect([none.code, none.stderr.split("\n").length]).toEqual([2, 2]);
+    expect(none.stderr).toMatch(/^sounding: .*nope/);
+    // on trace files it has nothing to pick: said, not ignored
+    const traces = cli(["figure", "ecdf", TRACE, "--label-set", "mine", "--out", out]);
+    expect([traces.code, traces.stderr]).toEqual([
+      2,
+      "sounding: --label-set mine picks a label set of a corpus directory (sounding convert); for trace files give --labels DIR\n",
+    ]);
   });
 });
