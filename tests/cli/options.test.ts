@@ -1,7 +1,7 @@
 /** The typed option layer: flags split and decoded, unknown flags answered, help generated from the table. */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { COMMANDS, mainHelp } from "../../lib/cli/commands.js";
