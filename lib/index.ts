@@ -17,6 +17,8 @@ export {
   StrictModeError,
 } from "./formats/load.js";
 export type { LoadOptions, LoadIssue, LoadReport, FileReport, Loaded } from "./formats/load.js";
+export { LoadOptionsSchema, loadOptions } from "./formats/load-options.js";
+export type { ResolvedLoadOptions, LoadProgress } from "./formats/load-options.js";
 export { detectFormat } from "./formats/detect.js";
 export type { Detection } from "./formats/detect.js";
 export { READERS, FORMAT_NAMES, readerFor, isFormatName } from "./formats/registry.js";
@@ -29,6 +31,8 @@ export { readRecords } from "./io/read-records.js";
 export type { RawRecord } from "./io/raw-record.js";
 export { fileKind, sniffKind } from "./io/file-kind.js";
 export type { FileKind } from "./io/file-kind.js";
+export { OptionsError, parseOptions, issueText } from "./io/parse-options.js";
+export { closestName, editDistance } from "./io/closest-name.js";
 export { generateTraces, simulateBatch } from "./generate/generate.js";
 export type { GenerateOptions, GeneratedFile } from "./generate/generate.js";
 export { simulateRollout, DEFAULT_KNOBS } from "./generate/simulate.js";
@@ -44,10 +48,14 @@ export { fileSummaryRows, issueRows, callRows } from "./notebook/report-rows.js"
 export type { FileSummaryRow } from "./notebook/report-rows.js";
 export { HeuristicLabeller, DEFAULT_HEURISTIC, HEURISTIC_VERSION } from "./labels/heuristic-labeller.js";
 export type { HeuristicOptions } from "./labels/heuristic-labeller.js";
+export { HeuristicOptionsSchema, heuristicOptions } from "./labels/heuristic-labeller.js";
+export type { HeuristicOptionsInput } from "./labels/heuristic-labeller.js";
 export { LabelError, canonicalJson, configHash, labellerInfo } from "./labels/labeller.js";
 export type { Labeller, LabellerInfo, CallLabel } from "./labels/labeller.js";
 export { UtilityTracker, DEFAULT_UTILITY } from "./labels/utility.js";
 export type { UtilityOptions, UtilityParts } from "./labels/utility.js";
+export { UtilityOptionsSchema, utilityOptions } from "./labels/utility.js";
+export type { UtilityOptionsInput } from "./labels/utility.js";
 export { canonicalUrl, domainOf } from "./labels/canonical-url.js";
 export { normaliseText, contentTokens, jaccard, overlapCoefficient, trigrams } from "./labels/text-similarity.js";
 export { labelRows, manifestOf, writeLabelSet, readLabelSet, LabelSetWriter, LabelTally } from "./labels/label-set.js";
@@ -58,10 +66,14 @@ export { agreement, cohensKappa } from "./labels/agreement.js";
 export type { Agreement, KappaStats, Disagreement } from "./labels/agreement.js";
 export { LlmLabeller, DEFAULT_LLM, redact } from "./labels/llm/llm-labeller.js";
 export type { LlmOptions, LlmEndpoint, LlmUsage } from "./labels/llm/llm-labeller.js";
+export { LlmOptionsSchema, LlmEndpointSchema, llmOptions } from "./labels/llm/llm-labeller.js";
+export type { LlmOptionsInput } from "./labels/llm/llm-labeller.js";
 export { PROMPT_VERSION, systemPrompt, chunkPrompt, ChunkAnswerSchema, CHUNK_ANSWER_JSON_SCHEMA } from "./labels/llm/prompt.js";
 export { LabelCache } from "./labels/llm/label-cache.js";
 export { labelFilesParallel } from "./labels/parallel-label.js";
 export type { ParallelOptions } from "./labels/parallel-label.js";
+export { labelFiles, LabelFilesOptionsSchema } from "./labels/label-files.js";
+export type { LabelFilesOptions, LabelFilesResult, LabelProgress } from "./labels/label-files.js";
 export { splitJsonlRanges } from "./io/read-records.js";
 export { RewardConfigSchema, DEFAULT_REWARD, REWARD_VERSION, rewardConfig, rewardSpecHash } from "./reward/reward-config.js";
 export type { RewardConfig, RewardConfigInput } from "./reward/reward-config.js";
@@ -117,6 +129,8 @@ export type { AlignedStep } from "./notebook/rollout-views.js";
 
 // Corpus: Parquet tables for corpora larger than memory, queried with DuckDB SQL (portable SQL)
 export { convertToCorpus, readCorpusManifest, CorpusError, type ConvertOptions, type ConvertResult } from "./corpus/convert.js";
+export { ConvertOptionsSchema, EngineOptionsSchema, convertOptions } from "./corpus/convert-options.js";
+export type { ResolvedConvertOptions } from "./corpus/convert-options.js";
 export { Corpus, isCorpusDir } from "./corpus/corpus.js";
 export { corpusTrajectoryRows, corpusAggregate, tallyCtes, CORPUS_GROUP_KEYS, type CorpusGroupKey, type CorpusQueryOptions } from "./corpus/corpus-metrics.js";
 export { corpusSweep, type CorpusSweepOptions } from "./corpus/corpus-sweep.js";

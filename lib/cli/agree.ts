@@ -1,28 +1,22 @@
 /** `sounding agree <labelsA> <labelsB>`: how far two label sets agree. */
-import { parseArgs } from "node:util";
+import { z } from "zod";
 import { agreement, readLabelSet, type Agreement, type ReadLabelSet } from "../index.js";
-import { UsageError, numberOption } from "./usage-error.js";
-
-export const AGREE_HELP = `usage: sounding agree <labelsA> <labelsB> [--json] [--show N]
-
-Compare two label sets (a label-set directory, a labels .jsonl file, or a directory of
-*.labels.jsonl): calls labelled by both, Cohen's κ overall and per role, the confusion
-matrix (rows A, columns B) and the calls they disagree on.
-
-  --json     print the whole comparison as one JSON object
-  --show N   disagreements to list (default 20; all with --json)`;
+import { command } from "./command.js";
+import { fileErrorText } from "./load-options.js";
+import { flag, numOr } from "./options.js";
+import { UsageError } from "./usage-error.js";
 
 async function open(path: string): Promise<ReadLabelSet> {
   try {
     return await readLabelSet(path);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new UsageError(`${path}: ${e.code === "ENOENT" ? "no such file or directory" : e.message}`);
+    throw new UsageError(`${path}: ${fileErrorText(err)}`);
   }
 }
 
 export function formatAgreement(a: string, b: string, g: Agreement, show: number): string {
-  const k = (s?: { kappa: number; accuracy: number; n: number }) => (s ? `κ ${s.kappa.toFixed(3)}, agreement ${(s.accuracy * 100).toFixed(1)}% of ${s.n}` : "—");
+  const k = (s?: { kappa: number; accuracy: number; n: number }) =>
+    s ? `κ ${s.kappa.toFixed(3)}, agreement ${(s.accuracy * 100).toFixed(1)}% of ${s.n}` : "—";
   const lines = [
     `A: ${a}`,
     `B: ${b}`,
@@ -31,12 +25,21 @@ export function formatAgreement(a: string, b: string, g: Agreement, show: number
   ];
   for (const [role, s] of Object.entries(g.byRole)) lines.push(`${role.padEnd(7)}: ${k(s)}`);
   const w = Math.max(...g.labels.map((l) => l.length), 6);
-  lines.push("", `confusion (rows A, columns B):`, `${"".padEnd(w)}  ${g.labels.map((l) => l.slice(0, 8).padStart(8)).join(" ")}`);
+  lines.push(
+    "",
+    `confusion (rows A, columns B):`,
+    `${"".padEnd(w)}  ${g.labels.map((l) => l.slice(0, 8).padStart(8)).join(" ")}`,
+  );
   g.labels.forEach((l, i) => lines.push(`${l.padEnd(w)}  ${g.matrix[i]!.map((n) => String(n).padStart(8)).join(" ")}`));
   if (g.disagreements.length) {
-    lines.push("", `disagreements (${g.disagreements.length}${g.disagreements.length > show ? `, first ${show}` : ""}):`);
+    lines.push(
+      "",
+      `disagreements (${g.disagreements.length}${g.disagreements.length > show ? `, first ${show}` : ""}):`,
+    );
     for (const d of g.disagreements.slice(0, show)) {
-      lines.push(`  ${d.source.file}:${d.source.line} ${d.trajectoryId} call ${d.callIndex} (${d.tool}): A ${d.a}, B ${d.b}`);
+      lines.push(
+        `  ${d.source.file}:${d.source.line} ${d.trajectoryId} call ${d.callIndex} (${d.tool}): A ${d.a}, B ${d.b}`,
+      );
       if (d.evidenceA) lines.push(`      A: ${d.evidenceA.slice(0, 160)}`);
       if (d.evidenceB) lines.push(`      B: ${d.evidenceB.slice(0, 160)}`);
     }
@@ -44,24 +47,27 @@ export function formatAgreement(a: string, b: string, g: Agreement, show: number
   return lines.join("\n");
 }
 
-export async function agreeCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: "boolean" }, show: { type: "string" }, help: { type: "boolean", short: "h" } } });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n\n${AGREE_HELP}`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    out(AGREE_HELP);
+export const agreeCommand = command({
+  name: "agree",
+  summary: "agreement between two label sets (Cohen's κ, confusion, disagreements)",
+  synopsis: "<labelsA> <labelsB>",
+  positionals: { min: 2, max: 2, what: "two label sets" },
+  about: `Compare two label sets (a label-set directory, a labels .jsonl file, or a directory of
+*.labels.jsonl): calls labelled by both, Cohen's κ overall and per role, the confusion
+matrix (rows A, columns B) and the calls they disagree on.`,
+  options: z.object({
+    json: flag("print the whole comparison as one JSON object"),
+    show: numOr("N", "disagreements to list (all with --json)", 20, { int: true, min: 0 }),
+  }),
+  async run({ values, positionals }, out) {
+    const [pa, pb] = [positionals[0]!, positionals[1]!];
+    const [a, b] = [await open(pa), await open(pb)];
+    for (const s of [a, b])
+      for (const i of s.issues.slice(0, 5))
+        process.stderr.write(`sounding: ${i.file}:${i.line}: ${i.reason} (row skipped)\n`);
+    const g = agreement(a.rows, b.rows);
+    const json = { a: pa, b: pb, badRows: a.issues.length + b.issues.length, ...g };
+    out(values.json ? JSON.stringify(json) : formatAgreement(pa, pb, g, values.show));
     return 0;
-  }
-  if (positionals.length !== 2) throw new UsageError(`agree needs two label sets\n\n${AGREE_HELP}`);
-  const [pa, pb] = positionals as [string, string];
-  const show = numberOption("show", values.show, { int: true, min: 0 }) ?? 20;
-  const [a, b] = [await open(pa), await open(pb)];
-  for (const s of [a, b]) for (const i of s.issues.slice(0, 5)) process.stderr.write(`sounding: ${i.file}:${i.line}: ${i.reason} (row skipped)\n`);
-  const g = agreement(a.rows, b.rows);
-  out(values.json ? JSON.stringify({ a: pa, b: pb, badRows: a.issues.length + b.issues.length, ...g }) : formatAgreement(pa, pb, g, show));
-  return 0;
-}
+  },
+});

@@ -1,59 +1,39 @@
 #!/usr/bin/env node
 /** The `sounding` command line. Uses only the public API, like any user script. */
-import { inspectCommand } from "./inspect.js";
-import { generateCommand } from "./generate.js";
-import { labelCommand } from "./label.js";
-import { agreeCommand } from "./agree.js";
-import { exportCommand, rewardCommand, sweepCommand } from "./reward.js";
-import { figureCommand } from "./figure.js";
-import { convertCommand, metricsCommand } from "./convert.js";
+import { closestName } from "../index.js";
+import { COMMANDS, mainHelp } from "./commands.js";
+import { LoadFailure } from "./load-options.js";
 import { UsageError } from "./usage-error.js";
-import { LoadFailure } from "./inspect.js";
 
-const HELP = `usage: sounding <command> [options]
-
-commands:
-  inspect <paths…>   what is in these trace files (formats, trajectories, tool calls, bad records)
-  generate --out DIR seeded synthetic Fathom / verl traces with their true labels
-  label <paths…>     label every tool call (deterministic or LLM labeller) into a label set
-  agree <A> <B>      agreement between two label sets (Cohen's κ, confusion, disagreements)
-  reward <paths…>    the steerable reward of every trajectory (Eq. 8) from its labels
-  sweep <paths…>     replay rewards under many settings: separation, ranks, guardrails, Pareto front
-  export verl        write compute_score, the reward spec and Hydra overrides for verl
-  figure <preset>    a figure (fig1, fig4, fig6, fig7, labels, ecdf, landscape, group) as SVG, PNG or PDF
-  convert <paths…>   write traces (and label sets) as a Parquet corpus for corpora larger than memory
-  metrics <paths…>   breadth / depth / horizon per dataset, model, step or group (trace files or a corpus)
-
-Run "sounding <command> --help" for a command's options.`;
-
-const COMMANDS: Record<string, (argv: string[], out: (s: string) => void) => Promise<number>> = {
-  inspect: inspectCommand,
-  generate: generateCommand,
-  label: labelCommand,
-  agree: agreeCommand,
-  reward: rewardCommand,
-  sweep: sweepCommand,
-  export: exportCommand,
-  figure: figureCommand,
-  convert: convertCommand,
-  metrics: metricsCommand,
-};
+/** A file-system error (ENOENT on a path, EACCES, …): the user's, said in one line. */
+function fsError(err: unknown): string | null {
+  if (!(err instanceof Error) || !("code" in err) || typeof err.code !== "string" || !("syscall" in err)) return null;
+  const path = "path" in err && typeof err.path === "string" ? err.path : "";
+  return `${path}: ${err.message}`;
+}
 
 export async function main(argv: string[]): Promise<number> {
   const out = (s: string) => process.stdout.write(s + "\n");
-  const [cmd, ...rest] = argv;
-  if (!cmd || cmd === "--help" || cmd === "-h" || cmd === "help") {
-    out(HELP);
-    return cmd ? 0 : 2;
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    out(mainHelp());
+    return name ? 0 : 2;
   }
-  if (cmd === "--version") {
+  if (name === "--version") {
     out("sounding 0.1.0");
     return 0;
   }
-  const run = COMMANDS[cmd];
   try {
-    if (!run) throw new UsageError(`unknown command "${cmd}"\n\n${HELP}`);
-    return await run(rest, out);
+    const cmd = COMMANDS.find((c) => c.name === name);
+    if (!cmd) {
+      const near = closestName(
+        name,
+        COMMANDS.map((c) => c.name),
+      );
+      const hint = near ? `did you mean ${near}?` : `one of ${COMMANDS.map((c) => c.name).join(", ")}`;
+      throw new UsageError(`unknown command "${name}" (${hint}; "sounding --help" lists them)`);
+    }
+    return await cmd.main(rest, out);
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`sounding: ${err.message}\n`);
@@ -63,13 +43,14 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`sounding: ${err.message}\n`);
       return 1;
     }
-    const e = err as NodeJS.ErrnoException;
-    if (e && typeof e.code === "string" && e.syscall) {
-      process.stderr.write(`sounding: ${e.path ?? ""}: ${e.message}\n`);
+    const fs = fsError(err);
+    if (fs !== null) {
+      process.stderr.write(`sounding: ${fs}\n`);
       return 1;
     }
-    process.stderr.write(`sounding: internal error: ${e?.message ?? String(err)} (set SOUNDING_DEBUG=1 for details; please report)\n`);
-    if (process.env.SOUNDING_DEBUG) process.stderr.write(`${e?.stack ?? ""}\n`);
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`sounding: internal error: ${message} (set SOUNDING_DEBUG=1 for details; please report)\n`);
+    if (process.env.SOUNDING_DEBUG && err instanceof Error) process.stderr.write(`${err.stack ?? ""}\n`);
     return 1;
   }
 }
@@ -85,7 +66,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`sounding: internal error: ${(err as Error).message}\n`);
+    process.stderr.write(`sounding: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
   },
 );

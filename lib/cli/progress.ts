@@ -7,7 +7,10 @@ export class ProgressBar {
   private drawn = false;
   private readonly enabled: boolean;
 
-  constructor(private readonly label: string, stream: NodeJS.WriteStream = process.stderr) {
+  constructor(
+    private readonly label: string,
+    stream: NodeJS.WriteStream = process.stderr,
+  ) {
     this.enabled = Boolean(stream.isTTY) && process.env.CI !== "true";
     this.stream = stream;
   }
@@ -22,7 +25,12 @@ export class ProgressBar {
     const frac = total > 0 ? Math.min(1, done / total) : 0;
     const fill = Math.round(frac * width);
     const mb = (n: number) => (n / 1048576).toFixed(1);
-    this.stream.write(`\r${this.label} [${"#".repeat(fill)}${"-".repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${mb(done)}/${mb(total)} MB ${note}`.slice(0, (this.stream.columns || 100) - 1));
+    this.stream.write(
+      `\r${this.label} [${"#".repeat(fill)}${"-".repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${mb(done)}/${mb(total)} MB ${note}`.slice(
+        0,
+        (this.stream.columns || 100) - 1,
+      ),
+    );
     this.drawn = true;
   }
 

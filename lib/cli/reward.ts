@@ -1,5 +1,5 @@
 /** `sounding reward`, `sounding sweep` and `sounding export verl`. */
-import { parseArgs } from "node:util";
+import { z } from "zod";
 import {
   exportVerl,
   gridSettings,
@@ -22,51 +22,38 @@ import {
   type Knob,
   type RewardConfig,
 } from "../index.js";
-import { LOAD_ARG_OPTIONS } from "./inspect.js";
-import { UsageError, numberOption } from "./usage-error.js";
-import { configFrom, corpus, knob, parseGrid, withCorpus } from "./reward-options.js";
+import { command } from "./command.js";
+import { LOAD_OPTIONS } from "./load-options.js";
+import { flag, num, numOr, text } from "./options.js";
+import { UsageError } from "./usage-error.js";
+import { configFrom, corpus, gridOf, REWARD_OPTIONS, withCorpus } from "./reward-options.js";
 
-export const REWARD_HELP = `usage: sounding reward <paths…> [--labels DIR] [--config reward.json] [--json]
+const REWARD_OPTS = z.object({
+  labels: REWARD_OPTIONS.labels,
+  config: REWARD_OPTIONS.config,
+  json: flag("print one JSON object (spec, config, guardrails, rows)"),
+  ...LOAD_OPTIONS,
+});
 
-One row per trajectory: source, trajectoryId, correct, T, nUniqS, nRedS, nExplore, nVerify,
+export const rewardCommand = command({
+  name: "reward",
+  summary: "the steerable reward of every trajectory (Eq. 8) from its labels",
+  synopsis: "<paths…>",
+  positionals: { min: 1, what: "at least one path" },
+  about: `One row per trajectory: source, trajectoryId, correct, T, nUniqS, nRedS, nExplore, nVerify,
 nRedQ, rho, deltaS, deltaQ, reward (Eq. 8 by default; the config file holds any of stage,
 formatWeight, correctWeight, floor, c1, c2, CS, CQ, Bv, clipDelta, rhoWhenNoCalls, countT).
-Without --labels the calls are labelled with the deterministic labeller first.`;
+Without --labels the calls are labelled with the deterministic labeller first.`,
+  options: REWARD_OPTS,
+  run: ({ values, positionals }, out) => rewardRun(positionals, values, out),
+});
 
-export const SWEEP_HELP = `usage: sounding sweep <paths…> [--labels DIR] [--config base.json]
-                     [--grid knob=v1,v2,… …] [--random N --range knob=lo:hi … --seed S] [--top N] [--jobs N] [--json]
-
-Replay the corpus's rewards under many settings of ${KNOBS.join(", ")}: per setting the mean
-reward of correct and incorrect rollouts and their separation, the share of groups with σ > 0,
-rollouts that change rank within their group (against the base setting, listed first), and
-warnings (an incorrect rollout can outscore a correct one; a knob with no effect). The Pareto
-front of favoured breadth / depth / horizon against separation is marked. --jobs N spreads the
-settings over N worker threads (same results). Given a corpus directory (sounding convert) instead of
-trace files, the sweep runs in SQL on it (--label-set NAME when it has several label sets).`;
-
-export const EXPORT_HELP = `usage: sounding export verl --config reward.json --out DIR
-
-Write DIR/sounding_reward.py (compute_score for verl's custom_reward_function), DIR/reward_spec.json
-(the settings and their hash, which compute_score returns as reward_spec so rollout dumps carry it)
-and DIR/reward_overrides.yaml (the Hydra config / overrides).`;
-
-function parse(argv: string[], options: Record<string, { type: "string" | "boolean"; multiple?: boolean }>, help: string): { values: Record<string, unknown>; positionals: string[] } {
-  try {
-    const r = parseArgs({ args: argv, allowPositionals: true, options: { ...options, help: { type: "boolean", short: "h" } } });
-    return { values: r.values as Record<string, unknown>, positionals: r.positionals };
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n\n${help}`);
-  }
-}
-
-export async function rewardCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  const { values: v, positionals } = parse(argv, { ...LOAD_ARG_OPTIONS, labels: { type: "string" }, config: { type: "string" }, json: { type: "boolean" } }, REWARD_HELP);
-  if (v.help) {
-    out(REWARD_HELP);
-    return 0;
-  }
-  if (!positionals.length) throw new UsageError(`reward needs at least one path\n\n${REWARD_HELP}`);
-  const cfg = await configFrom(v.config as string | undefined);
+async function rewardRun(
+  positionals: string[],
+  v: z.output<typeof REWARD_OPTS>,
+  out: (s: string) => void,
+): Promise<number> {
+  const cfg = await configFrom(v.config);
   const { trajectories, labels } = await corpus(positionals, v);
   const rowsOf = indexLabels(labels);
   const rows = trajectories.map((t) => {
@@ -97,44 +84,65 @@ export async function rewardCommand(argv: string[], out: (s: string) => void): P
   return 0;
 }
 
-export async function sweepCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  const { values: v, positionals } = parse(
-    argv,
-    { ...LOAD_ARG_OPTIONS, labels: { type: "string" }, config: { type: "string" }, grid: { type: "string", multiple: true }, random: { type: "string" }, range: { type: "string", multiple: true }, seed: { type: "string" }, top: { type: "string" }, json: { type: "boolean" }, jobs: { type: "string" }, "label-set": { type: "string" } },
-    SWEEP_HELP,
-  );
-  if (v.help) {
-    out(SWEEP_HELP);
-    return 0;
-  }
-  if (!positionals.length) throw new UsageError(`sweep needs at least one path\n\n${SWEEP_HELP}`);
-  const base = await configFrom(v.config as string | undefined);
-  const grid = parseGrid(v.grid as string[] | undefined);
+const SWEEP_OPTS = z.object({
+  labels: REWARD_OPTIONS.labels,
+  config: REWARD_OPTIONS.config,
+  grid: REWARD_OPTIONS.grid,
+  random: num("N", "also N settings drawn at random from the --range knobs", { int: true, min: 1 }),
+  range: REWARD_OPTIONS.range,
+  seed: numOr("S", "seed of the random draws", 0, { int: true, min: 0 }),
+  top: numOr("N", "settings listed in the table", 20, { int: true, min: 1 }),
+  jobs: numOr("N", "worker threads (same results)", 1, { int: true, min: 1, max: 256 }),
+  json: flag("print every setting as JSON"),
+  "label-set": REWARD_OPTIONS["label-set"],
+  ...LOAD_OPTIONS,
+});
+
+export const sweepCommand = command({
+  name: "sweep",
+  summary: "replay rewards under many settings: separation, ranks, guardrails, Pareto front",
+  synopsis: "<paths…|CORPUS_DIR>",
+  positionals: { min: 1, what: "at least one path" },
+  about: `Replay the corpus's rewards under many settings of ${KNOBS.join(", ")}: per setting the mean
+reward of correct and incorrect rollouts and their separation, the share of groups with σ > 0,
+rollouts that change rank within their group (against the base setting, listed first), and
+warnings (an incorrect rollout can outscore a correct one; a knob with no effect). The Pareto
+front of favoured breadth / depth / horizon against separation is marked. --jobs N spreads the
+settings over N worker threads (same results). Given a corpus directory (sounding convert) instead of
+trace files, the sweep runs in SQL on it (--label-set NAME when it has several label sets).`,
+  options: SWEEP_OPTS,
+  run: ({ values, positionals }, out) => sweepRun(positionals, values, out),
+});
+
+async function sweepRun(
+  positionals: string[],
+  v: z.output<typeof SWEEP_OPTS>,
+  out: (s: string) => void,
+): Promise<number> {
+  const base = await configFrom(v.config);
+  const grid = gridOf(v.grid);
   const ranges: Partial<Record<Knob, [number, number]>> = {};
-  for (const r of (v.range as string[] | undefined) ?? []) {
-    const m = /^(\w+)=([^:]+):(.+)$/.exec(r);
-    if (!m) throw new UsageError(`--range expects knob=lo:hi, got "${r}"`);
-    ranges[knob(m[1]!)] = [numberOption(`range ${m[1]}`, m[2])!, numberOption(`range ${m[1]}`, m[3])!];
-  }
-  const nRandom = numberOption("random", v.random as string | undefined, { int: true, min: 1 });
-  if (nRandom && !Object.keys(ranges).length) throw new UsageError("--random needs at least one --range knob=lo:hi");
+  for (const r of v.range) ranges[r.knob] = r.range;
+  const nRandom = v.random;
+  if (nRandom && !v.range.length) throw new UsageError("sweep: --random needs at least one --range knob=lo:hi");
   let settings: RewardConfig[];
   try {
-    settings = [base, ...(Object.keys(grid).length ? gridSettings(base, grid) : []), ...(nRandom ? randomSettings(base, ranges, nRandom, numberOption("seed", v.seed as string | undefined, { int: true, min: 0 }) ?? 0) : [])];
+    const random = nRandom ? randomSettings(base, ranges, nRandom, v.seed) : [];
+    settings = [base, ...(Object.keys(grid).length ? gridSettings(base, grid) : []), ...random];
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(err instanceof Error ? err.message : String(err));
   }
   let res: SweepRow[];
   let nTrajectories: number;
   if (positionals.length === 1 && isCorpusDir(positionals[0]!)) {
     // a converted corpus: the sweep runs in SQL, one row per setting comes back
     ({ res, nTrajectories } = await withCorpus(positionals[0]!, async (c) => ({
-      res: await corpusSweep(c, settings, { labelSet: v["label-set"] as string | undefined }),
+      res: await corpusSweep(c, settings, { labelSet: v["label-set"] }),
       nTrajectories: c.manifest.sources.reduce((n, s) => n + s.trajectories, 0),
     })));
   } else {
     const { trajectories, labels } = await corpus(positionals, v);
-    const jobs = numberOption("jobs", v.jobs as string | undefined, { int: true, min: 1, max: 256 }) ?? 1;
+    const jobs = v.jobs;
     const arrays = tallyArrays(trajectories, labels);
     res = jobs > 1 ? await sweepParallel(arrays, settings, { jobs }) : sweep(arrays, settings);
     nTrajectories = trajectories.length;
@@ -144,7 +152,7 @@ export async function sweepCommand(argv: string[], out: (s: string) => void): Pr
     out(JSON.stringify({ settings: res.map((r) => ({ ...r, spec: rewardSpecHash(r.config), pareto: front.has(r.setting) })) }));
     return 0;
   }
-  const top = numberOption("top", v.top as string | undefined, { int: true, min: 1 }) ?? 20;
+  const top = v.top;
   const changed = (c: RewardConfig) =>
     KNOBS.filter((k) => c[k] !== base[k])
       .map((k) => `${k}=${+Number(c[k]).toFixed(4)}`)
@@ -157,17 +165,27 @@ export async function sweepCommand(argv: string[], out: (s: string) => void): Pr
   return 0;
 }
 
-export async function exportCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  const { values: v, positionals } = parse(argv, { config: { type: "string" }, out: { type: "string" } }, EXPORT_HELP);
-  if (v.help) {
-    out(EXPORT_HELP);
+const EXPORT_OPTS = z.object({
+  config: text("FILE", "reward settings as JSON (default: the paper's)"),
+  out: text("DIR", "where to write the three files"),
+});
+
+export const exportCommand = command({
+  name: "export",
+  summary: "write compute_score, the reward spec and Hydra overrides for verl",
+  synopsis: "verl --config reward.json --out DIR",
+  positionals: { min: 1, max: 1, what: "one target: verl" },
+  about: `Write DIR/sounding_reward.py (compute_score for verl's custom_reward_function), DIR/reward_spec.json
+(the settings and their hash, which compute_score returns as reward_spec so rollout dumps carry it)
+and DIR/reward_overrides.yaml (the Hydra config / overrides).`,
+  options: EXPORT_OPTS,
+  async run({ values: v, positionals }, out) {
+    if (positionals[0] !== "verl") throw new UsageError(`export supports one target: verl, got "${positionals[0]}"`);
+    if (!v.out) throw new UsageError(`export verl needs --out DIR (see "sounding export --help")`);
+    const cfg = await configFrom(v.config);
+    const e = await exportVerl(cfg, v.out);
+    out(`reward spec ${e.hash}\n  ${e.python}\n  ${e.spec}\n  ${e.overrides}`);
+    for (const g of rewardGuardrails(cfg)) process.stderr.write(`sounding: warning: ${g.message}\n`);
     return 0;
-  }
-  if (positionals[0] !== "verl" || positionals.length !== 1) throw new UsageError(`export supports one target: verl\n\n${EXPORT_HELP}`);
-  if (!v.out) throw new UsageError(`export verl needs --out DIR\n\n${EXPORT_HELP}`);
-  const cfg = await configFrom(v.config as string | undefined);
-  const e = await exportVerl(cfg, v.out as string);
-  out(`reward spec ${e.hash}\n  ${e.python}\n  ${e.spec}\n  ${e.overrides}`);
-  for (const g of rewardGuardrails(cfg)) process.stderr.write(`sounding: warning: ${g.message}\n`);
-  return 0;
-}
+  },
+});

@@ -8,7 +8,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import { emptyReport, streamTrajectories, StrictModeError, type LoadIssue, type LoadOptions } from "../formats/load.js";
-import { HeuristicLabeller, type HeuristicOptions } from "../labels/heuristic-labeller.js";
+import { HeuristicLabeller, type HeuristicOptionsInput } from "../labels/heuristic-labeller.js";
 import { labelSync } from "../labels/run-labeller.js";
 import { ChunkBuilder, type RowChunk } from "./row-chunk.js";
 
@@ -17,7 +17,7 @@ export interface ConvertTask {
   file: string;
   /** How to read it; with `byteRange`, one range of a JSON Lines file (ids then count repeats in the range). */
   load: Pick<LoadOptions, "format" | "toolRoles" | "strict" | "maxRecordBytes" | "detectSample" | "byteRange">;
-  label: { name: string; options: Partial<HeuristicOptions> | undefined } | null;
+  label: { name: string; options: HeuristicOptionsInput | undefined } | null;
   /** Rows per chunk sent. */
   chunkRows: number;
   /** Rows sent and not yet acknowledged beyond which the worker waits. */

@@ -24,7 +24,7 @@ import type { Stats } from "node:fs";
 import { expandPaths, streamTrajectories, emptyReport, type LoadOptions, type LoadReport } from "../formats/load.js";
 import { splitJsonlRanges } from "../io/read-records.js";
 import type { FormatName } from "../trajectory/schema.js";
-import { HeuristicLabeller, type HeuristicOptions } from "../labels/heuristic-labeller.js";
+import { HeuristicLabeller } from "../labels/heuristic-labeller.js";
 import { labelSync } from "../labels/run-labeller.js";
 import { readLabelSet } from "../labels/label-set.js";
 import { Engine, type EngineOptions } from "./duckdb.js";
@@ -43,24 +43,9 @@ import { ConvertPool, type PoolTask, type SourceRows } from "./convert-pool.js";
 
 export { CorpusError, manifestParts, readCorpusManifest } from "./corpus-manifest.js";
 
-export interface ConvertOptions extends LoadOptions {
-  /** Label every call with the deterministic labeller while converting, into a label set of this name. */
-  label?: string;
-  /** Options of that labeller. */
-  labellerOptions?: HeuristicOptions;
-  /** Label sets to add (or replace): a label-set path (file or directory) under a name. */
-  labelSets?: ReadonlyArray<{ name: string; path: string }>;
-  /** Calls per Parquet part (default 250,000). */
-  partCalls?: number;
-  /**
-   * Worker threads that read and label the sources (default 1: all in this thread). Workers take
-   * files, and large JSON Lines files in byte ranges; one writer stages their rows in file order,
-   * so the corpus is byte-identical whatever the number. Progress (`onProgress`) then advances a
-   * chunk at a time.
-   */
-  jobs?: number;
-  engine?: EngineOptions;
-}
+import { convertOptions, type ConvertOptions } from "./convert-options.js";
+
+export type { ConvertOptions } from "./convert-options.js";
 
 export interface ConvertResult {
   dir: string;
@@ -122,6 +107,7 @@ export async function convertToCorpus(
   dir: string,
   opts: ConvertOptions = {},
 ): Promise<ConvertResult> {
+  convertOptions(opts); // a misspelt or out-of-range option is an error naming it (opts is only read)
   const jobs = opts.jobs ?? 1;
   if (!Number.isInteger(jobs) || jobs < 1) throw new CorpusError(`jobs must be a whole number ≥ 1 (got ${jobs})`);
   const manifest = await cleanUp(dir);

@@ -20,32 +20,9 @@ import { detectFormat } from "./detect.js";
 import { READERS, readerFor } from "./registry.js";
 import { unparsedSearchCalls } from "./search-results.js";
 import { expandContainer, gatherRollout, type Member } from "./containers.js";
+import { loadOptions, type LoadOptions } from "./load-options.js";
 
-export interface LoadOptions {
-  /** Skip detection and read every file as this format. */
-  format?: FormatName;
-  /** Tool-role overrides merged over the defaults. */
-  toolRoles?: ToolRoleMap;
-  /** Stop at the first bad record (throws StrictModeError). */
-  strict?: boolean;
-  /** Largest record accepted, in bytes (default 32 MiB). */
-  maxRecordBytes?: number;
-  /** Records sampled for format detection (default 20). */
-  detectSample?: number;
-  /** Progress: bytes read of the current file, its size, and the file. */
-  onProgress?: (bytesRead: number, fileBytes: number, file: string) => void;
-  /**
-   * Read only a byte range of an uncompressed JSON Lines file (see `splitJsonlRanges`);
-   * `format` must be given. Trajectory ids then count repeats within the range only: the
-   * caller re-assigns them in file order (`IdAssigner.assignBase`).
-   */
-  byteRange?: { start: number; end: number; firstLine: number };
-  /**
-   * Score at or above which a numeric `reward` / `score` is a correct verdict, for readers whose
-   * rows carry only a number (default `DEFAULT_VERDICT_THRESHOLD` = 1).
-   */
-  verdictThreshold?: number;
-}
+export type { LoadOptions } from "./load-options.js";
 
 export interface LoadIssue {
   file: string;
@@ -387,7 +364,7 @@ export async function* streamTrajectories(
   opts: LoadOptions = {},
   report: LoadReport = emptyReport(),
 ): AsyncGenerator<Trajectory> {
-  const f = openFileLoad(path, opts, report);
+  const f = openFileLoad(path, loadOptions(opts), report);
   const size = await sizeOf(f);
   if (size === null) return;
   const ids = new IdAssigner();

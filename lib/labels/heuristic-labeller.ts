@@ -29,36 +29,49 @@
  * Failed and malformed calls are labelled by what they attempted (their utility is 0).
  * Calls of role `answer` or `other` get no label.
  */
+import { z } from "zod";
+import { parseOptions } from "../io/parse-options.js";
 import type { BehaviourLabel, ItemLabel, SearchResult, ToolCall, Trajectory } from "../trajectory/schema.js";
 import { canonicalUrl } from "./canonical-url.js";
 import { labellerInfo, type CallLabel, type Labeller, type LabellerInfo } from "./labeller.js";
 import { contentTokens, jaccard, normaliseText, overlapCoefficient, trigrams } from "./text-similarity.js";
-import { DEFAULT_UTILITY, UtilityTracker, type UtilityOptions } from "./utility.js";
+import { UtilityOptionsSchema, UtilityTracker, utilityOptions } from "./utility.js";
 import { parseSearchResults } from "../formats/search-results.js";
 
-export interface HeuristicOptions {
-  tokenThreshold: number;
-  charThreshold: number;
-  resultOverlap: number;
-  minResultsForOverlap: number;
-  goalThreshold: number;
-  verifyBudget: number;
-  batchSummary: "any-unique" | "majority";
-  sameUrlNewGoal: "EXPLORATION" | "REDUNDANTQUERY";
-  utility: UtilityOptions;
+/** A share in [0, 1] with its default and meaning. */
+const share = (d: number, about: string) => z.number().min(0).max(1).default(d).describe(about);
+
+/** The deterministic labeller's options (the rules above), each with its default and its meaning. */
+export const HeuristicOptionsSchema = z
+  .object({
+    tokenThreshold: share(0.7, "query token Jaccard for REDUNDANTSEARCH"),
+    charThreshold: share(0.8, "query character-trigram Jaccard for REDUNDANTSEARCH"),
+    resultOverlap: share(0.6, "share of already-seen results for REDUNDANTSEARCH"),
+    minResultsForOverlap: z.number().int().min(1).default(3).describe("results a search needs for the overlap rule"),
+    goalThreshold: share(0.6, "goal overlap that makes two page reads the same claim"),
+    verifyBudget: z.number().int().min(0).default(1).describe("verifications credited per claim, B_v"),
+    batchSummary: z.enum(["any-unique", "majority"]).default("any-unique").describe("label of a batched search call"),
+    sameUrlNewGoal: z
+      .enum(["EXPLORATION", "REDUNDANTQUERY"])
+      .default("EXPLORATION")
+      .describe("label of a URL read again for a different claim"),
+    utility: UtilityOptionsSchema.prefault({}).describe("the utility measure's weights and scales"),
+  })
+  .strict();
+
+export type HeuristicOptions = z.output<typeof HeuristicOptionsSchema>;
+export type HeuristicOptionsInput = z.input<typeof HeuristicOptionsSchema>;
+
+/** Validate and complete the deterministic labeller's options; a misspelt option is an error naming it. */
+export function heuristicOptions(
+  input: HeuristicOptionsInput = {},
+  where = "heuristic labeller options",
+): HeuristicOptions {
+  const o = parseOptions(HeuristicOptionsSchema, input, where);
+  return { ...o, utility: utilityOptions(o.utility, `${where}: utility`) };
 }
 
-export const DEFAULT_HEURISTIC: Readonly<HeuristicOptions> = Object.freeze({
-  tokenThreshold: 0.7,
-  charThreshold: 0.8,
-  resultOverlap: 0.6,
-  minResultsForOverlap: 3,
-  goalThreshold: 0.6,
-  verifyBudget: 1,
-  batchSummary: "any-unique",
-  sameUrlNewGoal: "EXPLORATION",
-  utility: DEFAULT_UTILITY,
-});
+export const DEFAULT_HEURISTIC: Readonly<HeuristicOptions> = Object.freeze(heuristicOptions({}));
 
 /** Version of the rules: bump whenever a change can change a label or a utility. */
 export const HEURISTIC_VERSION = "1.0.0";
@@ -115,8 +128,8 @@ export class HeuristicLabeller implements Labeller {
   readonly info: LabellerInfo;
   readonly options: HeuristicOptions;
 
-  constructor(options: Partial<HeuristicOptions> = {}) {
-    this.options = { ...DEFAULT_HEURISTIC, ...options, utility: { ...DEFAULT_UTILITY, ...options.utility } };
+  constructor(options: HeuristicOptionsInput = {}) {
+    this.options = heuristicOptions(options);
     this.info = labellerInfo("heuristic", HEURISTIC_VERSION, { ...this.options });
   }
 

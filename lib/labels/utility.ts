@@ -20,6 +20,8 @@
  * - reading a page already listed in results (new read), 40 % new words, gold first seen:
  *   0.3·1 + 0 (host seen) + 0.3·0.4 + 0.2 = 0.62.
  */
+import { z } from "zod";
+import { parseOptions } from "../io/parse-options.js";
 import type { ToolCall } from "../trajectory/schema.js";
 import { canonicalUrl, domainOfCanonical } from "./canonical-url.js";
 import { normaliseText } from "./text-similarity.js";
@@ -158,15 +160,50 @@ function newWordShare(text: string, call: number, watch: GoldWatch | null): numb
   return distinct ? fresh / distinct : 0;
 }
 
-export interface UtilityOptions {
-  weights: { urls: number; domains: number; evidence: number; gold: number };
-  scale: { urls: number; domains: number };
+const weight = (d: number, what: string) => z.number().min(0).default(d).describe(`weight of ${what} [${d}]`);
+
+/** The utility measure's weights and saturation scales (the formula above), validated. */
+export const UtilityOptionsSchema = z
+  .object({
+    weights: z
+      .object({
+        urls: weight(0.3, "new canonical URLs"),
+        domains: weight(0.2, "new hosts"),
+        evidence: weight(0.3, "the share of new words"),
+        gold: weight(0.2, "a gold answer seen first"),
+      })
+      .strict()
+      .prefault({})
+      .describe("w: the weight of each term"),
+    scale: z
+      .object({
+        urls: z.number().positive().default(5).describe("new URLs that count as fully new [5]"),
+        domains: z.number().positive().default(3).describe("new hosts that count as fully new [3]"),
+      })
+      .strict()
+      .prefault({})
+      .describe("saturation scales of the URL and host terms"),
+  })
+  .strict();
+
+export type UtilityOptions = z.output<typeof UtilityOptionsSchema>;
+export type UtilityOptionsInput = z.input<typeof UtilityOptionsSchema>;
+
+/** Option objects that came out of `utilityOptions` (a tracker per rollout need not parse them again). */
+const PARSED = new WeakMap<object, Readonly<UtilityOptions>>();
+
+/** Validate and complete utility options; a misspelt or out-of-range option is an error naming it. */
+export function utilityOptions(input: UtilityOptionsInput = {}, where = "utility options"): Readonly<UtilityOptions> {
+  const done = PARSED.get(input);
+  if (done) return done;
+  const o = parseOptions(UtilityOptionsSchema, input, where);
+  Object.freeze(o.weights);
+  Object.freeze(o.scale);
+  PARSED.set(Object.freeze(o), o);
+  return o;
 }
 
-export const DEFAULT_UTILITY: Readonly<UtilityOptions> = Object.freeze({
-  weights: Object.freeze({ urls: 0.3, domains: 0.2, evidence: 0.3, gold: 0.2 }),
-  scale: Object.freeze({ urls: 5, domains: 3 }),
-});
+export const DEFAULT_UTILITY: Readonly<UtilityOptions> = utilityOptions({});
 
 export interface UtilityParts {
   newUrls: number;
@@ -188,11 +225,13 @@ export class UtilityTracker {
   private goldSeen = false;
   private readonly gold: Array<{ text: string; words: number[][] }>;
   private readonly watch: GoldWatch | null;
+  private readonly opts: Readonly<UtilityOptions>;
 
   constructor(
     goldAnswers: readonly string[],
-    private readonly opts: UtilityOptions = DEFAULT_UTILITY,
+    options: UtilityOptionsInput = DEFAULT_UTILITY,
   ) {
+    this.opts = utilityOptions(options);
     WORDS.reset();
     // each gold answer's words, hashed as a scan sees them: from the normalised form and from
     // the plain lower-cased form (so "München" in a page matches gold "München" and "Munchen")

@@ -19,57 +19,72 @@
  */
 import { createHash } from "node:crypto";
 import OpenAI from "openai";
+import { z } from "zod";
+import { parseOptions } from "../../io/parse-options.js";
 import type { BehaviourLabel, Trajectory } from "../../trajectory/schema.js";
 import { LABELS_BY_ROLE } from "../../trajectory/schema.js";
 import { canonicalJson, LabelError, labellerInfo, type CallLabel, type Labeller, type LabellerInfo } from "../labeller.js";
 import { LabelCache } from "./label-cache.js";
 import { chunkPrompt, ChunkAnswerSchema, CHUNK_ANSWER_JSON_SCHEMA, PROMPT_VERSION, systemPrompt, type ChunkAnswer } from "./prompt.js";
 
-export interface LlmEndpoint {
-  baseURL: string;
-  /** Overrides the labeller's model for this endpoint. */
-  model?: string;
+export const LlmEndpointSchema = z
+  .object({
+    baseURL: z.url().describe("endpoint, e.g. http://127.0.0.1:8000/v1"),
+    /** Overrides the labeller's model for this endpoint. */
+    model: z.string().min(1).optional().describe("overrides the labeller's model for this endpoint"),
+  })
+  .strict();
+
+export type LlmEndpoint = z.output<typeof LlmEndpointSchema>;
+
+const count = (d: number, about: string, min = 0) => z.number().int().min(min).default(d).describe(about);
+
+/** The LLM labeller's options, each with its default and its meaning: the one place they are declared. */
+export const LlmOptionsSchema = z
+  .object({
+    endpoints: z.array(LlmEndpointSchema).min(1).describe("OpenAI-compatible endpoints, used round-robin"),
+    model: z.string().min(1).describe("model name sent to the endpoint"),
+    apiKeyEnv: z
+      .string()
+      .min(1)
+      .default("OPENAI_API_KEY")
+      .describe("environment variable with the API key; never written anywhere"),
+    timeoutMs: count(120_000, "per-request timeout in ms", 1),
+    maxRetries: count(5, "retries on 429/5xx/timeouts, with backoff"),
+    backoffMs: count(500, "first backoff in ms"),
+    maxBackoffMs: count(30_000, "longest backoff in ms"),
+    maxInvalidRetries: count(2, "requests again after an invalid answer"),
+    chunkSize: count(16, "calls per request; longer rollouts are split", 1),
+    responseChars: count(1500, "characters of each tool response sent (the rest is clipped)"),
+    temperature: z.number().min(0).default(0).describe("sampling temperature"),
+    seed: count(0, "sampling seed sent to the endpoint"),
+    verifyBudget: count(1, "verifications credited per claim, B_v"),
+    responseFormat: z
+      .enum(["json_schema", "json_object", "none"])
+      .default("json_schema")
+      .describe("how the answer's JSON shape is asked for"),
+    cacheDir: z.string().min(1).default("labels/cache").describe("durable answer cache; a re-run makes no requests"),
+    price: z
+      .object({ input: z.number().min(0), output: z.number().min(0) })
+      .strict()
+      .nullable()
+      .default(null)
+      .describe("USD per million input / output tokens, for the cost line (null: not counted)"),
+  })
+  .strict();
+
+export type LlmOptions = z.output<typeof LlmOptionsSchema>;
+export type LlmOptionsInput = z.input<typeof LlmOptionsSchema>;
+
+/** Validate and complete the LLM labeller's options; a misspelt option is an error naming it. */
+export function llmOptions(input: LlmOptionsInput, where = "LLM labeller options"): LlmOptions {
+  return parseOptions(LlmOptionsSchema, input, where);
 }
 
-export interface LlmOptions {
-  endpoints: LlmEndpoint[];
-  model: string;
-  /** Environment variable holding the API key (default OPENAI_API_KEY); local servers may need none. */
-  apiKeyEnv: string;
-  timeoutMs: number;
-  maxRetries: number;
-  backoffMs: number;
-  maxBackoffMs: number;
-  maxInvalidRetries: number;
-  /** Labelled calls per request. */
-  chunkSize: number;
-  /** Characters of each tool response sent (the rest is clipped). */
-  responseChars: number;
-  temperature: number;
-  seed: number;
-  verifyBudget: number;
-  responseFormat: "json_schema" | "json_object" | "none";
-  cacheDir: string;
-  /** USD per million tokens, for cost accounting (null: not counted). */
-  price: { input: number; output: number } | null;
-}
-
-export const DEFAULT_LLM: Readonly<Omit<LlmOptions, "endpoints" | "model">> = Object.freeze({
-  apiKeyEnv: "OPENAI_API_KEY",
-  timeoutMs: 120_000,
-  maxRetries: 5,
-  backoffMs: 500,
-  maxBackoffMs: 30_000,
-  maxInvalidRetries: 2,
-  chunkSize: 16,
-  responseChars: 1500,
-  temperature: 0,
-  seed: 0,
-  verifyBudget: 1,
-  responseFormat: "json_schema",
-  cacheDir: "labels/cache",
-  price: null,
-});
+/** Every default of the LLM labeller (all options but `endpoints` and `model`). */
+export const DEFAULT_LLM: Readonly<Omit<LlmOptions, "endpoints" | "model">> = Object.freeze(
+  LlmOptionsSchema.omit({ endpoints: true, model: true }).parse({}),
+);
 
 export interface LlmUsage {
   requests: number;
@@ -131,10 +146,9 @@ export class LlmLabeller implements Labeller {
   private rr = 0;
   private jitter: number;
 
-  constructor(options: Partial<LlmOptions> & Pick<LlmOptions, "endpoints" | "model">) {
-    this.options = { ...DEFAULT_LLM, ...options };
+  constructor(options: LlmOptionsInput) {
+    this.options = llmOptions(options);
     const o = this.options;
-    if (!o.endpoints.length) throw new Error("the LLM labeller needs at least one endpoint (baseURL)");
     this.secret = process.env[o.apiKeyEnv] ?? "";
     this.clients = o.endpoints.map((e) => ({
       client: new OpenAI({ baseURL: e.baseURL, apiKey: this.secret || "not-needed", maxRetries: 0, timeout: o.timeoutMs }),
