@@ -58,3 +58,13 @@ export type ResolvedLoadOptions = z.output<typeof LoadOptionsSchema>;
 export function loadOptions(input: LoadOptions = {}, where = "load options"): ResolvedLoadOptions {
   return parseOptions(LoadOptionsSchema, input, where);
 }
+
+const LenientLoadOptionsSchema = LoadOptionsSchema.strip();
+
+/**
+ * Validate the load options inside a larger options object (convert options, label options): known
+ * options are checked and completed, other keys are left to their owner.
+ */
+export function loadOptionsWithin(input: LoadOptions = {}, where = "load options"): ResolvedLoadOptions {
+  return parseOptions(LenientLoadOptionsSchema, input, where);
+}

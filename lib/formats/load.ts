@@ -20,7 +20,7 @@ import { detectFormat } from "./detect.js";
 import { READERS, readerFor } from "./registry.js";
 import { unparsedSearchCalls } from "./search-results.js";
 import { expandContainer, gatherRollout, type Member } from "./containers.js";
-import { loadOptions, type LoadOptions } from "./load-options.js";
+import { loadOptions, loadOptionsWithin, type LoadOptions } from "./load-options.js";
 
 export type { LoadOptions } from "./load-options.js";
 
@@ -364,7 +364,8 @@ export async function* streamTrajectories(
   opts: LoadOptions = {},
   report: LoadReport = emptyReport(),
 ): AsyncGenerator<Trajectory> {
-  const f = openFileLoad(path, loadOptions(opts), report);
+  // streamTrajectories also receives larger options objects (convert, label): check only what is its own
+  const f = openFileLoad(path, loadOptionsWithin(opts), report);
   const size = await sizeOf(f);
   if (size === null) return;
   const ids = new IdAssigner();
@@ -399,6 +400,7 @@ export interface Loaded {
  * const { trajectories, report } = await loadTrajectories(["traces/"]);
  */
 export async function loadTrajectories(paths: readonly string[], opts: LoadOptions = {}): Promise<Loaded> {
+  loadOptions(opts); // a misspelt or out-of-range option is an error naming it
   const report = emptyReport();
   const trajectories: Trajectory[] = [];
   for (const p of await expandPaths(paths)) {

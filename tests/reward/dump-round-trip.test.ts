@@ -106,7 +106,9 @@ describe.skipIf(!PY)("verl dump round trip", () => {
         seed: 4,
         prompts: 8,
         steps: 1,
-        redundancy: 0.5,
+        // enough near-repeats (token Jaccard in [0.7, 0.95)) in this seed's rollouts for the stricter
+        // thresholds to disagree with the defaults
+        redundancy: 0.8,
         labels: false,
       })
     ).map((f) => f.path);

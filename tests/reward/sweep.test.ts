@@ -57,7 +57,7 @@ describe("replay and sweeps", () => {
     const { ts, rows } = await corpus();
     const a = tallyArrays(ts, rows);
     expect(a.groupStart.length - 1).toBe(24);
-    const settings = [rewardConfig({}), rewardConfig({ c1: 0.6, c2: 0.6 }), rewardConfig({ CS: 1e6, CQ: 1e6, c1: 0.2, c2: 0.2 }), rewardConfig({ rhoWhenNoCalls: 0.3 })];
+    const settings = [rewardConfig({}), rewardConfig({ c1: 0.9, c2: 0.9 }), rewardConfig({ CS: 1e6, CQ: 1e6, c1: 0.2, c2: 0.2 }), rewardConfig({ rhoWhenNoCalls: 0.3 })];
     const res = sweep(a, settings);
     expect(res[0]!.warnings).toEqual([]);
     expect(res[0]!.separation).toBeGreaterThan(0.3);

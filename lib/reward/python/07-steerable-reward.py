@@ -84,7 +84,12 @@ def rollout_reward(t, correct, format_ok, cfg, labels_bv=1):
     elif correct:
         reward = fmt + max(1 - rho, cfg["floor"])
     else:
-        reward = fmt + cfg["c1"] * min(1, delta_s / cfg["CS"]) + cfg["c2"] * min(1, delta_q / cfg["CQ"])
+        # as lib/reward/reward-kernel.ts: min(1, Δ·(1/C)), and the two terms summed before R_format is added
+        sat_s = delta_s * (1 / cfg["CS"])
+        sat_q = delta_q * (1 / cfg["CQ"])
+        sat_s = sat_s if sat_s < 1 else 1
+        sat_q = sat_q if sat_q < 1 else 1
+        reward = fmt + (cfg["c1"] * sat_s + cfg["c2"] * sat_q)
     return reward, rho, delta_s, delta_q
 
 
