@@ -33,7 +33,7 @@ def _executor_result(text):
     return text[m.end() :] if m else text
 
 
-def last_boxed(text):
+def _last_braced_box(text):
     at = text.rfind("\\boxed{")
     while at != -1:
         depth = 0
@@ -45,10 +45,32 @@ def last_boxed(text):
             elif c == "}":
                 depth -= 1
                 if depth == 0:
-                    return js_trim(text[start:i])
+                    return (at, js_trim(text[start:i]))
         # JavaScript's lastIndexOf(s, at - 1) is rfind(s, 0, at - 1 + len(s))
         at = text.rfind("\\boxed{", 0, at + 6) if at > 0 else -1
     return None
+
+
+_BARE_BOX = re.compile(r"[ \t]*([^$\n]*?)[ \t]*(?:\$|\\\]|\n|\Z)")
+
+
+def _last_bare_box(text):
+    """The brace-less `\\boxed 96` (port of lastBareBox in lib/formats/record-fields.ts)."""
+    at = text.rfind("\\boxed ")
+    if at == -1:
+        return None
+    m = _BARE_BOX.match(text, at + 7)
+    content = js_trim(m.group(1)) if m else ""
+    return (at, content) if content else None
+
+
+def last_boxed(text):
+    braced = _last_braced_box(text)
+    bare = _last_bare_box(text) if "\\boxed " in text else None
+    if braced and bare:
+        return bare[1] if bare[0] > braced[0] else braced[1]
+    b = braced or bare
+    return b[1] if b else None
 
 
 def last_answer_tag(text):
@@ -345,40 +367,80 @@ def stripped_turns(text, tag="tool_response"):
     return turns
 
 
-def read_tagged_turns(r, turns, last_turn_closed=True, tag="tool_response"):
+def _empty_prefix(text):
+    t = js_trim(text)
+    return t == "" or t == "<think>"
+
+
+def read_tagged_turns(r, turns, last_turn_closed=True, tag="tool_response", cut_keeps_complete_calls=False):
+    """Port of readTaggedTurns (lib/formats/tagged-dialogue.ts): calls, responses, answer, truncated."""
     op, cl = "<%s>" % tag, "</%s>" % tag
     pending = []
     last_assistant = -1
     for i, (role, _) in enumerate(turns):
         if role == "assistant":
             last_assistant = i
+    stopped = None
+    ends_on_responses = False
     for i, (role, content) in enumerate(turns):
+        last = i == last_assistant
         if role == "assistant":
+            if last and r.steps and i == len(turns) - 1 and _empty_prefix(content):
+                stopped = "turn cap"
+                continue
             r.step(content)
             blocks, opens, closes = blocks_of(content, "<tool_call>", "</tool_call>")
             pending = []
+            answer = None
+            if last:
+                answer = last_boxed(content)
+                if answer is None:
+                    answer = last_answer_tag(content)
             if opens != closes:
-                if i == last_assistant:
-                    r.truncated = True
+                if answer is not None:
+                    r.final_answer = answer
+                    continue
+                cut = opens > closes
+                keep = last and cut and cut_keeps_complete_calls
+                if last and cut:
+                    stopped = "cut inside a <tool_call>"
+                if keep:
+                    for blk in blocks:
+                        pending.append(add_tagged_call(r, blk))
                 continue
             for blk in blocks:
                 pending.append(add_tagged_call(r, blk))
-            if i == last_assistant and not pending:
-                r.final_answer = last_boxed(content)
-                if r.final_answer is None:
-                    r.final_answer = last_answer_tag(content)
+            if last and not pending:
+                r.final_answer = answer
+                if answer is None and "<think>" in content and "</think>" not in content:
+                    stopped = "cut inside <think>"
             continue
         if not r.steps or content.find(op) == -1:
             continue
-        blocks, _, _ = blocks_of(content, op, cl)
-        for k in range(min(len(blocks), len(pending))):
+        if i > last_assistant:
+            ends_on_responses = True
+        blocks, opens, closes = blocks_of(content, op, cl)
+        n = min(len(blocks), len(pending))
+        for k in range(n):
             add_tagged_response(r, pending[k], blocks[k])
+        if opens > closes and len(pending) > n:
+            # cut inside a response: the partial text stays on its call
+            frm = content.rfind(op) + len(op)
+            add_tagged_response(r, pending[n], content[frm:])
+            stopped = "cut inside a tool response"
         pending = []
-    if r.final_answer is None and r.steps and not r.truncated:
-        if not last_turn_closed:
-            r.truncated = True
-        elif r.steps[-1]["calls"] > 0:
-            r.truncated = True
+    if r.final_answer is not None or not r.steps:
+        return
+    if stopped is None and ends_on_responses:
+        stopped = "ends on tool responses"
+    if stopped is None and last_turn_closed is False:
+        stopped = "no end marker"
+    if stopped is None and r.steps[-1]["calls"] > 0:
+        last_calls = r.calls[len(r.calls) - r.steps[-1]["calls"] :]
+        if any(c["response"] is None for c in last_calls):
+            stopped = "ends with tool calls and no final answer"
+    if stopped is not None:
+        r.truncated = True
 
 
 SEARCH_R1_MARKERS = ("<search>", "</search>", (("<information>", "</information>"), ("<result>", "</result>")))
@@ -436,13 +498,13 @@ def read_solution(text, roles=None, detail=False):
     r = Rollout(roles if roles is not None else TOOL_ROLES, detail)
     if "<tool_call>" in text:
         tag = "result" if "<tool_response>" not in text and "<result>" in text else "tool_response"
-        read_tagged_turns(r, stripped_turns(text, tag), True, tag)
+        read_tagged_turns(r, stripped_turns(text, tag), True, tag, True)
     elif SEARCH_R1_MARKERS[0] in text:
         read_inline_search(r, text, SEARCH_R1_MARKERS)
     elif R1_MARKERS[0] in text:
         read_inline_search(r, text, R1_MARKERS)
     else:
-        read_tagged_turns(r, stripped_turns(text))
+        read_tagged_turns(r, stripped_turns(text), True, "tool_response", True)
     return r.close()
 
 
