@@ -107,9 +107,9 @@ export async function convertToCorpus(
   dir: string,
   opts: ConvertOptions = {},
 ): Promise<ConvertResult> {
-  convertOptions(opts); // a misspelt or out-of-range option is an error naming it (opts is only read)
   const jobs = opts.jobs ?? 1;
   if (!Number.isInteger(jobs) || jobs < 1) throw new CorpusError(`jobs must be a whole number ≥ 1 (got ${jobs})`);
+  convertOptions(opts); // a misspelt or out-of-range option is an error naming it (opts is only read)
   const manifest = await cleanUp(dir);
   const db = await Engine.open({ memoryLimit: "512MB", ...opts.engine });
   let pool: { pool: ConvertPool; taskOf: Map<number, number[]> } | null = null;
