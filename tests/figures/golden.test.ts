@@ -70,11 +70,17 @@ describe("figure presets", () => {
       const n = r.transcript.split('<tool_call>\n{"name": "search_urls"').length - 1;
       by.set(r.dataset, [...(by.get(r.dataset) ?? []), n]);
     }
-    const svg = await renderSvg(figures[1]!);
+    const fig = figures[1]!;
+    const svg = await renderSvg(fig);
+    const stats = (fig.data as { stats: Array<{ panel: string; stat: string }> }).stats;
+    // μ, σ and n are written inside each dataset's panel (and the pooled panel over all of them)
+    by.set("all datasets", [...by.values()].flat());
     for (const [ds, xs] of by) {
       const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
       const std = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / xs.length);
-      expect(svg).toContain(`${ds} (μ ${mean.toFixed(2)}, σ ${std.toFixed(2)}, n ${xs.length})`);
+      const lines = [`μ = ${mean.toFixed(2)}`, `σ = ${std.toFixed(2)}`, `n = ${xs.length}`];
+      expect(stats.find((s) => s.panel === ds)?.stat).toBe(lines.join("\n"));
+      expect(svg).toMatch(new RegExp(lines.map((l) => `<tspan[^>]*>${l}</tspan>`).join("")));
     }
   });
 });
