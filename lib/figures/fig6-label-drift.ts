@@ -71,7 +71,7 @@ export function fig6LabelDrift(rows: readonly StepRowLike[], opts: Fig6Options =
       title: opts.title ?? "Unique and redundant calls per rollout in training",
       size,
       data,
-      yTitle: "calls per rollout (mean ± s.e.)",
+      yTitle: "calls per rollout",
       colour: { field: "kind", title: null, domain: FIG6_SERIES.map((s) => s.kind), range: FIG6_SERIES.map((s) => s.colour) },
       dash: runs.length > 1 ? { field: "run", title: "run", domain: runs } : null,
       panelWidth: w,

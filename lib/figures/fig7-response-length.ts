@@ -50,7 +50,7 @@ export function fig7ResponseLength(
       title: opts.title ?? "Response length during training",
       size,
       data,
-      yTitle: "response length (tokens, mean ± s.e.)",
+      yTitle: "response tokens",
       colour: { field: "run", title: runs.length > 1 ? "run" : null, domain: runs },
       panelWidth: w,
     }) as never;

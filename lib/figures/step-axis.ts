@@ -69,18 +69,25 @@ export function stepLineSpec(args: {
   const detail = dash ? [{ field: dash.field }] : [];
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: { text: fitTitle(args.title, size), subtitle: nPerStep(data.map((d) => d.n)), anchor: "start" },
+    title: {
+      text: fitTitle(args.title, size),
+      subtitle: `mean ± 1 s.e.; ${nPerStep(data.map((d) => d.n))}`,
+      anchor: "start",
+    },
     width: args.panelWidth,
     height: Math.round(args.panelWidth * 0.62),
     data: { values: data },
+    resolve: { scale: { color: "independent" } },
     layer: [
       {
+        // the band has its own legend-less colour scale (same domain and colours; see `resolve`), so the
+        // legend shows the lines' strokes at full opacity
         mark: { type: "area", opacity: 0.18 },
         encoding: {
           x,
           y: { field: "lo", type: "quantitative", title: args.yTitle },
           y2: { field: "hi" },
-          color: colourEnc,
+          color: { ...colourEnc, legend: null },
           detail,
         },
       },
