@@ -162,9 +162,16 @@ export function packageRoot(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 }
 
-export type HandLabelInputs =
-  | { available: true; hand: LabelRow[]; trajectories: Trajectory[]; labelFile: string; dataDir: string }
-  | { available: false; why: string };
+/** Hand labels and the trajectories they label; `available` false (and `why`) when absent. */
+export interface HandLabelInputs {
+  available: boolean;
+  /** Why they are not available ("" when they are). */
+  why: string;
+  hand: LabelRow[];
+  trajectories: Trajectory[];
+  labelFile: string;
+  dataDir: string;
+}
 
 /**
  * The project's hand labels of real calls with the trajectories they label, read from
@@ -173,14 +180,15 @@ export type HandLabelInputs =
  */
 export async function handLabelInputs(root = packageRoot(), dataDir = join(root, "..", "shared", "data")): Promise<HandLabelInputs> {
   const labelFile = join(root, "tests", "fixtures", "hand-labels", "hand-labels.jsonl");
-  if (!existsSync(labelFile)) return { available: false, why: `the hand-label set ${labelFile} is not in this checkout` };
+  const none = (why: string): HandLabelInputs => ({ available: false, why, hand: [], trajectories: [], labelFile, dataDir });
+  if (!existsSync(labelFile)) return none(`the hand-label set ${labelFile} is not in this checkout`);
   const hand = (await readLabelSet(labelFile)).rows;
   const files = [...new Set(hand.map((r) => r.source.file))].map((f) => join(dataDir, f));
   const absent = files.filter((f) => !existsSync(f));
   if (!existsSync(dataDir) || absent.length === files.length) {
-    return { available: false, why: `the real trajectories they label are not at ${dataDir} (the project's shared data folder)` };
+    return none(`the real trajectories they label are not at ${dataDir} (the project's shared data folder)`);
   }
   const { trajectories } = await loadTrajectories(files.filter((f) => existsSync(f)));
   const keys = new Set(trajectories.map((t) => t.id));
-  return { available: true, hand: hand.filter((h) => keys.has(h.trajectoryId)), trajectories, labelFile, dataDir };
+  return { available: true, why: "", hand: hand.filter((h) => keys.has(h.trajectoryId)), trajectories, labelFile, dataDir };
 }
