@@ -113,11 +113,11 @@ export async function loadNotebookInputs(opts: NotebookInputsOptions): Promise<N
   const formats = [...new Set(report.files.map((f) => f.format).filter((f) => f !== null))].join(", ");
   const summary = [
     `loaded ${fromEnvPaths ? "SOUNDING_TRACES" : "the bundled traces (set SOUNDING_TRACES=a,b for your own)"}: ` +
-      `${report.files.length} files, ${report.trajectories} trajectories, ${report.toolCalls} tool calls (formats: ${formats})`,
+      `${plural(report.files.length, "file")}, ${report.trajectories} trajectories, ${report.toolCalls} tool calls (formats: ${formats})`,
     ...files,
     `labels: ${labelSource}`,
     `GRPO groups: ${groups || "none"}; training steps: ${steps || "none"}` +
-      (groups && steps ? "" : ` (${shapeNote({ groups, steps, n: trajectories.length })})`),
+      (groups && steps ? "" : ` — ${shapeNote({ groups, steps, n: trajectories.length })}`),
     ...(corpus ? [`corpus: ${corpus} (SOUNDING_CORPUS)`] : []),
   ].join("\n");
   return { traces, fromEnv: fromEnvPaths !== null, trajectories, report, labels, labelSource, labelSet, corpus, groups, steps, summary };
