@@ -105,6 +105,7 @@ export async function loadNotebookInputs(opts: NotebookInputsOptions): Promise<N
   const corpus = corpusPath ? resolveFrom(base, corpusPath) : null;
   const groups = new Set(trajectories.map((t) => t.provenance.groupId).filter((g) => g !== null)).size;
   const steps = new Set(trajectories.map((t) => t.provenance.trainingStep).filter((s) => s !== null)).size;
+  const ungrouped = trajectories.filter((t) => t.provenance.groupId === null).length;
 
   const files = report.files.map(
     (f) => `  ${f.path} (${f.format ?? "unreadable"}): ${plural(f.trajectories, "trajectory", "trajectories")}, ${plural(f.toolCalls, "tool call")}` +
@@ -117,7 +118,8 @@ export async function loadNotebookInputs(opts: NotebookInputsOptions): Promise<N
     ...files,
     `labels: ${labelSource}`,
     `GRPO groups: ${groups || "none"}; training steps: ${steps || "none"}` +
-      (groups && steps ? "" : ` — ${shapeNote({ groups, steps, n: trajectories.length })}`),
+      (groups && steps ? "" : ` — ${shapeNote({ groups, steps, n: trajectories.length })}`) +
+      (groups && ungrouped ? ` (${plural(ungrouped, "rollout")} without a group)` : ""),
     ...(corpus ? [`corpus: ${corpus} (SOUNDING_CORPUS)`] : []),
   ].join("\n");
   return { traces, fromEnv: fromEnvPaths !== null, trajectories, report, labels, labelSource, labelSet, corpus, groups, steps, summary };
@@ -154,7 +156,8 @@ function joinLabels(rows: readonly LabelRow[], trajectories: readonly Trajectory
 export function shapeNote(shape: { groups: number; steps: number; n: number }): string {
   const what = [shape.groups ? "" : "GRPO group ids", shape.steps ? "" : "training steps"].filter(Boolean).join(" or ");
   if (!what) return "";
-  return `these ${plural(shape.n, "rollout")} carry no ${what} (verl dumps have them)`;
+  const who = shape.n === 1 ? "this rollout carries" : `these ${plural(shape.n, "rollout")} carry`;
+  return `${who} no ${what} (verl dumps have them)`;
 }
 
 /** The folder of this checkout (two up from lib/notebook or dist/notebook). */
@@ -176,9 +179,12 @@ export interface HandLabelInputs {
 /**
  * The project's hand labels of real calls with the trajectories they label, read from
  * `../shared/data` beside the checkout (or `dataDir`); `available: false` with the reason when the
- * label file or the data is not there.
+ * label file or the data is not there. `SOUNDING_SHARED_DATA` points at another data folder (as in the tests).
  */
-export async function handLabelInputs(root = packageRoot(), dataDir = join(root, "..", "shared", "data")): Promise<HandLabelInputs> {
+export async function handLabelInputs(
+  root = packageRoot(),
+  dataDir = process.env.SOUNDING_SHARED_DATA ? resolve(process.env.SOUNDING_SHARED_DATA) : join(root, "..", "shared", "data"),
+): Promise<HandLabelInputs> {
   const labelFile = join(root, "tests", "fixtures", "hand-labels", "hand-labels.jsonl");
   const none = (why: string): HandLabelInputs => ({ available: false, why, hand: [], trajectories: [], labelFile, dataDir });
   if (!existsSync(labelFile)) return none(`the hand-label set ${labelFile} is not in this checkout`);
