@@ -72,6 +72,9 @@ async function startLab(env: Record<string, string>): Promise<Lab> {
   mkdirSync(join(settings, "@jupyterlab", "notebook-extension"), { recursive: true });
   // attach every cell so one tall screenshot shows the whole notebook
   writeFileSync(join(settings, "@jupyterlab", "notebook-extension", "tracker.jupyterlab-settings"), JSON.stringify({ windowingMode: "none" }));
+  // no "get notified about Jupyter news?" toast over the screenshots
+  mkdirSync(join(settings, "@jupyterlab", "apputils-extension"), { recursive: true });
+  writeFileSync(join(settings, "@jupyterlab", "apputils-extension", "notification.jupyterlab-settings"), JSON.stringify({ fetchNews: "false" }));
   const args = [
     "lab", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0",
     `--ServerApp.token=${token}`, `--notebook-dir=${join(ROOT, "notebooks")}`,
@@ -264,7 +267,10 @@ describe.skipIf(!HAVE && !REQUIRED)("JupyterLab in headless Chromium", { timeout
     console.log(`01-tour ran from the UI in ${ms} ms; screenshot ${shot}`);
 
     // the viewer's "show all": the head is shown, the toggle opens the whole text
-    const more = viewer.locator("details.sounding-more").first();
+    // (a long response sits in a closed "response" details: open that first)
+    const outer = viewer.locator("details:has(> details.sounding-more)").first();
+    await outer.locator(":scope > summary").click();
+    const more = outer.locator(":scope > details.sounding-more");
     await more.scrollIntoViewIfNeeded();
     const total = Number(/show all (\d+) characters/.exec(await more.locator("summary").innerText())?.[1]);
     expect(total).toBeGreaterThan(1200);
