@@ -260,7 +260,7 @@ describe.skipIf(!HAVE && !REQUIRED)("JupyterLab in headless Chromium", { timeout
       expect(b!.y).toBeGreaterThanOrEqual(0);
       expect(b!.y + b!.height).toBeLessThanOrEqual(vp.height);
     }
-    const shot = join(ROOT, ".ci", "out", "browser-01-tour.png");
+    const shot = join(ROOT, ".ci", "out", "browser-01-tour-bundled.png");
     mkdirSync(join(ROOT, ".ci", "out"), { recursive: true });
     const png = await page.screenshot({ path: shot });
     expect(png.subarray(1, 4).toString()).toBe("PNG");
@@ -295,9 +295,9 @@ describe.skipIf(!HAVE && !REQUIRED)("JupyterLab in headless Chromium", { timeout
     // the picker: a row opens into that trajectory's viewer
     const row = page.locator(".jp-OutputArea-output .sounding-picker > details").nth(2);
     const id = await row.locator("summary b").first().innerText();
-    const inner = row.locator(".sounding-trajectory");
+    const inner = row.locator(":scope > .sounding-trajectory");
     expect(await inner.isVisible()).toBe(false);
-    await row.locator("summary").click();
+    await row.locator(":scope > summary").click();
     await inner.waitFor({ state: "visible", timeout: 5_000 });
     expect(await inner.locator("b").first().innerText()).toBe(id);
     const ib = await inner.boundingBox();
