@@ -56,7 +56,8 @@ export interface NotebookInputs {
   summary: string;
 }
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`): string =>
+  `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 
 function resolveFrom(base: string, p: string): string {
   return isAbsolute(p) ? p : resolve(base, p);
@@ -65,7 +66,10 @@ function resolveFrom(base: string, p: string): string {
 /** Split a comma-separated path list, dropping blanks; null when the variable is unset or blank. */
 export function envPaths(value: string | undefined): string[] | null {
   if (value === undefined) return null;
-  const parts = value.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  const parts = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   return parts.length ? parts : null;
 }
 
@@ -81,8 +85,12 @@ export async function loadNotebookInputs(opts: NotebookInputsOptions): Promise<N
   }
   const { trajectories, report } = await loadTrajectories(traces);
   if (!trajectories.length) {
-    const read = report.files.map((f) => `${basename(f.path)} (${f.format ?? "format unknown"}, ${f.errors} bad records)`);
-    throw new Error(`no trajectory could be read from ${traces.join(", ")}: ${read.join("; ") || "no trace file found"}`);
+    const read = report.files.map(
+      (f) => `${basename(f.path)} (${f.format ?? "format unknown"}, ${f.errors} bad records)`,
+    );
+    throw new Error(
+      `no trajectory could be read from ${traces.join(", ")}: ${read.join("; ") || "no trace file found"}`,
+    );
   }
 
   const labelPath = envPaths(env.SOUNDING_LABELS)?.[0];
@@ -93,7 +101,9 @@ export async function loadNotebookInputs(opts: NotebookInputsOptions): Promise<N
     if (!existsSync(labelSet)) throw new Error(`SOUNDING_LABELS: no such file or folder: ${labelSet}`);
     const set = await readLabelSet(labelSet);
     labels = joinLabels(set.rows, trajectories, labelSet);
-    const bad = set.issues.length ? `, ${plural(set.issues.length, "bad row")} skipped (first: ${set.issues[0]!.file}:${set.issues[0]!.line})` : "";
+    const bad = set.issues.length
+      ? `, ${plural(set.issues.length, "bad row")} skipped (first: ${set.issues[0]!.file}:${set.issues[0]!.line})`
+      : "";
     labelSource = `label set ${labelSet}: ${plural(labels.length, "call")} of ${plural(set.rows.length, "label row")} joined${bad}`;
   } else {
     const labeller = new HeuristicLabeller();
@@ -108,7 +118,8 @@ export async function loadNotebookInputs(opts: NotebookInputsOptions): Promise<N
   const ungrouped = trajectories.filter((t) => t.provenance.groupId === null).length;
 
   const files = report.files.map(
-    (f) => `  ${f.path} (${f.format ?? "unreadable"}): ${plural(f.trajectories, "trajectory", "trajectories")}, ${plural(f.toolCalls, "tool call")}` +
+    (f) =>
+      `  ${f.path} (${f.format ?? "unreadable"}): ${plural(f.trajectories, "trajectory", "trajectories")}, ${plural(f.toolCalls, "tool call")}` +
       (f.errors ? `, ${plural(f.errors, "bad record")}` : ""),
   );
   const formats = [...new Set(report.files.map((f) => f.format).filter((f) => f !== null))].join(", ");
@@ -122,7 +133,19 @@ export async function loadNotebookInputs(opts: NotebookInputsOptions): Promise<N
       (groups && ungrouped ? ` (${plural(ungrouped, "rollout")} without a group)` : ""),
     ...(corpus ? [`corpus: ${corpus} (SOUNDING_CORPUS)`] : []),
   ].join("\n");
-  return { traces, fromEnv: fromEnvPaths !== null, trajectories, report, labels, labelSource, labelSet, corpus, groups, steps, summary };
+  return {
+    traces,
+    fromEnv: fromEnvPaths !== null,
+    trajectories,
+    report,
+    labels,
+    labelSource,
+    labelSet,
+    corpus,
+    groups,
+    steps,
+    summary,
+  };
 }
 
 /**
@@ -136,15 +159,21 @@ function joinLabels(rows: readonly LabelRow[], trajectories: readonly Trajectory
   const out: LabelRow[] = [];
   for (const r of rows) {
     const cands = byId.get(r.trajectoryId) ?? [];
-    const t = cands.length === 1 ? cands[0] : cands.find((c) => basename(c.provenance.source.file) === basename(r.source.file));
+    const t =
+      cands.length === 1 ? cands[0] : cands.find((c) => basename(c.provenance.source.file) === basename(r.source.file));
     if (!t || r.callIndex >= t.calls.length) continue;
     out.push({ ...r, source: { ...r.source, file: t.provenance.source.file } });
   }
   if (!out.length) {
     const a = [...new Set(rows.map((r) => r.trajectoryId))].slice(0, 3).join(", ") || "(no rows)";
-    const b = trajectories.slice(0, 3).map((t) => t.id).join(", ");
-    throw new Error(`SOUNDING_LABELS ${path}: no label row matches a loaded call (joined on trajectory id + call index); ` +
-      `label set ids: ${a}; trace ids: ${b}`);
+    const b = trajectories
+      .slice(0, 3)
+      .map((t) => t.id)
+      .join(", ");
+    throw new Error(
+      `SOUNDING_LABELS ${path}: no label row matches a loaded call (joined on trajectory id + call index); ` +
+        `label set ids: ${a}; trace ids: ${b}`,
+    );
   }
   return out;
 }
@@ -183,10 +212,19 @@ export interface HandLabelInputs {
  */
 export async function handLabelInputs(
   root = packageRoot(),
-  dataDir = process.env.SOUNDING_SHARED_DATA ? resolve(process.env.SOUNDING_SHARED_DATA) : join(root, "..", "shared", "data"),
+  dataDir = process.env.SOUNDING_SHARED_DATA
+    ? resolve(process.env.SOUNDING_SHARED_DATA)
+    : join(root, "..", "shared", "data"),
 ): Promise<HandLabelInputs> {
   const labelFile = join(root, "tests", "fixtures", "hand-labels", "hand-labels.jsonl");
-  const none = (why: string): HandLabelInputs => ({ available: false, why, hand: [], trajectories: [], labelFile, dataDir });
+  const none = (why: string): HandLabelInputs => ({
+    available: false,
+    why,
+    hand: [],
+    trajectories: [],
+    labelFile,
+    dataDir,
+  });
   if (!existsSync(labelFile)) return none(`the hand-label set ${labelFile} is not in this checkout`);
   const hand = (await readLabelSet(labelFile)).rows;
   const files = [...new Set(hand.map((r) => r.source.file))].map((f) => join(dataDir, f));
@@ -196,5 +234,12 @@ export async function handLabelInputs(
   }
   const { trajectories } = await loadTrajectories(files.filter((f) => existsSync(f)));
   const keys = new Set(trajectories.map((t) => t.id));
-  return { available: true, why: "", hand: hand.filter((h) => keys.has(h.trajectoryId)), trajectories, labelFile, dataDir };
+  return {
+    available: true,
+    why: "",
+    hand: hand.filter((h) => keys.has(h.trajectoryId)),
+    trajectories,
+    labelFile,
+    dataDir,
+  };
 }

@@ -5,7 +5,14 @@
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { envPaths, generateTraces, handLabelInputs, loadNotebookInputs, loadTrajectories, shapeNote } from "../../lib/index.js";
+import {
+  envPaths,
+  generateTraces,
+  handLabelInputs,
+  loadNotebookInputs,
+  loadTrajectories,
+  shapeNote,
+} from "../../lib/index.js";
 import { itShared, ROOT, tmpDir } from "../helpers.js";
 
 async function generated() {
@@ -39,7 +46,9 @@ describe("loadNotebookInputs", () => {
     expect(inputs.trajectories).toHaveLength(report.trajectories);
     expect(inputs.labels).toHaveLength(report.toolCalls);
     const lines = inputs.summary.split("\n");
-    expect(lines[0]).toBe(`loaded SOUNDING_TRACES: 3 files, ${report.trajectories} trajectories, ${report.toolCalls} tool calls (formats: fathom, verl)`);
+    expect(lines[0]).toBe(
+      `loaded SOUNDING_TRACES: 3 files, ${report.trajectories} trajectories, ${report.toolCalls} tool calls (formats: fathom, verl)`,
+    );
     expect(lines[1]).toBe(`  ${g.evalFile.path} (fathom): 12 trajectories, ${g.evalFile.calls} tool calls`);
     expect(inputs.summary).toContain("labels: labelled now with the deterministic labeller (heuristic v");
     expect(inputs.steps).toBe(2);
@@ -52,7 +61,9 @@ describe("loadNotebookInputs", () => {
     const g = await generated();
     const inputs = await loadNotebookInputs({ fallback: [g.evalFile.path], env: {} });
     expect(inputs.fromEnv).toBe(false);
-    expect(inputs.summary).toMatch(/^loaded the bundled traces \(set SOUNDING_TRACES=a,b for your own\): 1 file, 12 trajectories/);
+    expect(inputs.summary).toMatch(
+      /^loaded the bundled traces \(set SOUNDING_TRACES=a,b for your own\): 1 file, 12 trajectories/,
+    );
     expect(inputs.groups + inputs.steps).toBe(0);
     expect(inputs.summary).toContain(
       "GRPO groups: none; training steps: none — these 12 rollouts carry no GRPO group ids or training steps (verl dumps have them)",
@@ -61,7 +72,11 @@ describe("loadNotebookInputs", () => {
 
   it("uses SOUNDING_LABELS, re-keyed to the loaded files, and SOUNDING_CORPUS", async () => {
     const g = await generated();
-    const env = { SOUNDING_TRACES: join(g.dir, "verl"), SOUNDING_LABELS: join(g.dir, "verl"), SOUNDING_CORPUS: join(g.dir, "c") };
+    const env = {
+      SOUNDING_TRACES: join(g.dir, "verl"),
+      SOUNDING_LABELS: join(g.dir, "verl"),
+      SOUNDING_CORPUS: join(g.dir, "c"),
+    };
     const inputs = await loadNotebookInputs({ fallback: [], env });
     const calls = g.verl.reduce((n, f) => n + f.calls, 0);
     expect(inputs.labelSet).toBe(join(g.dir, "verl"));
@@ -79,18 +94,26 @@ describe("loadNotebookInputs", () => {
     await expect(loadNotebookInputs({ fallback: [], env })).rejects.toThrow(
       /^SOUNDING_LABELS .*: no label row matches a loaded call \(joined on trajectory id \+ call index\); label set ids: .+; trace ids: .+$/,
     );
-    await expect(loadNotebookInputs({ fallback: [], env: { SOUNDING_TRACES: join(g.dir, "nope.jsonl") } })).rejects.toThrow(
-      `SOUNDING_TRACES: no such file or folder: ${join(g.dir, "nope.jsonl")}`,
+    await expect(
+      loadNotebookInputs({ fallback: [], env: { SOUNDING_TRACES: join(g.dir, "nope.jsonl") } }),
+    ).rejects.toThrow(`SOUNDING_TRACES: no such file or folder: ${join(g.dir, "nope.jsonl")}`);
+    await expect(loadNotebookInputs({ fallback: [join(ROOT, "README.md")], env: {} })).rejects.toThrow(
+      /^no trajectory could be read from /,
     );
-    await expect(loadNotebookInputs({ fallback: [join(ROOT, "README.md")], env: {} })).rejects.toThrow(/^no trajectory could be read from /);
   });
 });
 
 describe("shapeNote", () => {
   it("names what is missing, nothing when both are there", () => {
-    expect(shapeNote({ groups: 0, steps: 0, n: 50 })).toBe("these 50 rollouts carry no GRPO group ids or training steps (verl dumps have them)");
-    expect(shapeNote({ groups: 3, steps: 0, n: 1 })).toBe("this rollout carries no training steps (verl dumps have them)");
-    expect(shapeNote({ groups: 0, steps: 4, n: 2000 })).toBe("these 2,000 rollouts carry no GRPO group ids (verl dumps have them)");
+    expect(shapeNote({ groups: 0, steps: 0, n: 50 })).toBe(
+      "these 50 rollouts carry no GRPO group ids or training steps (verl dumps have them)",
+    );
+    expect(shapeNote({ groups: 3, steps: 0, n: 1 })).toBe(
+      "this rollout carries no training steps (verl dumps have them)",
+    );
+    expect(shapeNote({ groups: 0, steps: 4, n: 2000 })).toBe(
+      "these 2,000 rollouts carry no GRPO group ids (verl dumps have them)",
+    );
     expect(shapeNote({ groups: 3, steps: 2, n: 9 })).toBe("");
   });
 });
