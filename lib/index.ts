@@ -126,6 +126,9 @@ export { linkify, longText } from "./notebook/rich-text.js";
 export type { PlotlyFigure } from "./notebook/plotly.js";
 export { groupSideBySide, trajectoryDiff, alignCalls, callSimilarity } from "./notebook/rollout-views.js";
 export type { AlignedStep } from "./notebook/rollout-views.js";
+export { loadNotebookInputs, envPaths, shapeNote, packageRoot, handLabelInputs } from "./notebook/notebook-inputs.js";
+export type { NotebookInputs, NotebookInputsOptions, HandLabelInputs } from "./notebook/notebook-inputs.js";
+export { scrollBox } from "./notebook/scroll-box.js";
 
 // Corpus: Parquet tables for corpora larger than memory, queried with DuckDB SQL (portable SQL)
 export { convertToCorpus, readCorpusManifest, CorpusError, type ConvertOptions, type ConvertResult } from "./corpus/convert.js";
