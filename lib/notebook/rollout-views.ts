@@ -124,7 +124,9 @@ export function trajectoryDiff(a: Trajectory, b: Trajectory, labels: readonly La
   const first = steps.findIndex((s) => s.a === null || s.b === null);
   const rows = steps.map((s, k) => {
     const cell = (t: Trajectory, i: number | null, ls: Map<number, LabelRow>) =>
-      i === null ? `<td style="background:#f8f9fa;color:#adb5bd">—</td>` : `<td>${callLine(t.calls[i]!, ls.get(i))}</td>`;
+      i === null
+        ? `<td style="background:#f8f9fa;color:#adb5bd;text-align:left">—</td>`
+        : `<td style="text-align:left;vertical-align:top">${callLine(t.calls[i]!, ls.get(i))}</td>`;
     const mark = k === first ? ` style="outline:2px solid #c92a2a"` : "";
     const sim = s.similarity !== null && s.similarity !== undefined && s.similarity < 1 ? `<div>≈ ${s.similarity.toFixed(2)}</div>` : "";
     return `<tr${mark}><td style="color:#868e96;white-space:nowrap">${k}${k === first ? " ◀ diverge" : ""}${sim}</td>${cell(a, s.a, la)}${cell(b, s.b, lb)}</tr>`;
@@ -133,7 +135,8 @@ export function trajectoryDiff(a: Trajectory, b: Trajectory, labels: readonly La
   const answers = `<tr><td></td><td>answer: ${escapeHtml(a.finalAnswer ?? "(none)")}</td><td>answer: ${escapeHtml(b.finalAnswer ?? "(none)")}</td></tr>`;
   return (
     `<div class="sounding-diff-wrap" style="max-width:100%;overflow-x:auto">${labelLegend()}` +
-    `<table class="sounding-diff" style="font-family:sans-serif;font-size:12px;table-layout:fixed;width:100%;min-width:480px">` +
+    `<table class="sounding-diff" style="font-family:sans-serif;font-size:12px;table-layout:fixed;width:100%;` +
+    `min-width:480px;text-align:left">` +
     `<colgroup><col style="width:6em"><col><col></colgroup>${head}${rows.join("")}${answers}</table></div>`
   );
 }
