@@ -85,7 +85,13 @@ export { UtilityTracker, DEFAULT_UTILITY, UtilityOptionsSchema, utilityOptions }
 export type { UtilityOptions, UtilityParts, UtilityOptionsInput } from "./labels/utility.js";
 export { canonicalUrl, domainOf } from "./labels/canonical-url.js";
 export { trigrams } from "./labels/text-similarity.js";
-export { LlmLabeller, DEFAULT_LLM, LlmOptionsSchema, LlmEndpointSchema, llmOptions } from "./labels/llm/llm-labeller.js";
+export {
+  LlmLabeller,
+  DEFAULT_LLM,
+  LlmOptionsSchema,
+  LlmEndpointSchema,
+  llmOptions,
+} from "./labels/llm/llm-labeller.js";
 export type { LlmOptions, LlmEndpoint, LlmUsage, LlmOptionsInput } from "./labels/llm/llm-labeller.js";
 export { PROMPT_VERSION, systemPrompt } from "./labels/llm/prompt.js";
 export { runLabeller, labelSync } from "./labels/run-labeller.js";
@@ -111,7 +117,13 @@ export { tallyArrays } from "./metrics/tally-arrays.js";
 export type { TallyArrays } from "./metrics/tally-arrays.js";
 
 // ── reward: config, Eq. 4/8, guardrails, GRPO/RAPO, replay and sweeps, verl export and dumps ─────────────────
-export { RewardConfigSchema, DEFAULT_REWARD, REWARD_VERSION, rewardConfig, rewardSpecHash } from "./reward/reward-config.js";
+export {
+  RewardConfigSchema,
+  DEFAULT_REWARD,
+  REWARD_VERSION,
+  rewardConfig,
+  rewardSpecHash,
+} from "./reward/reward-config.js";
 export type { RewardConfig, RewardConfigInput } from "./reward/reward-config.js";
 export { rolloutReward } from "./reward/steerable-reward.js";
 export type { RewardParts } from "./reward/steerable-reward.js";
@@ -124,15 +136,43 @@ export type { Knob } from "./reward/settings.js";
 export { sweep, replayRewards, paretoFront } from "./reward/sweep.js";
 export type { SweepRow, SweepOptions } from "./reward/sweep.js";
 export { sweepParallel } from "./reward/sweep-parallel.js";
-export { exportVerl, rewardSpec, exportSpec, exportedPython, pythonPartsDir, DEFAULT_JUDGE } from "./reward/export-verl.js";
-export type { RewardSpec, ExportedVerl, ExportSpec, ExportOptions, ExportLabeller, JudgeSpec } from "./reward/export-verl.js";
+export {
+  exportVerl,
+  rewardSpec,
+  exportSpec,
+  exportedPython,
+  pythonPartsDir,
+  DEFAULT_JUDGE,
+} from "./reward/export-verl.js";
+export type {
+  RewardSpec,
+  ExportedVerl,
+  ExportSpec,
+  ExportOptions,
+  ExportLabeller,
+  JudgeSpec,
+} from "./reward/export-verl.js";
 export { dumpSpecs } from "./reward/dump-specs.js";
 export type { DumpSpec } from "./reward/dump-specs.js";
-export { labelsFromDump, dumpLabelMismatches, formatMismatch, compactLabels, parseCompactLabels, LABEL_LETTERS } from "./reward/dump-labels.js";
+export {
+  labelsFromDump,
+  dumpLabelMismatches,
+  formatMismatch,
+  compactLabels,
+  parseCompactLabels,
+  LABEL_LETTERS,
+} from "./reward/dump-labels.js";
 export type { DumpLabels, DumpLabelProblem, LabelMismatch } from "./reward/dump-labels.js";
 
 // ── figures: presets, rendering ──────────────────────────────────────────────────────────────────────────────
-export { parseWidth, figureSize, FigureSizeSchema, FigureSizeError, FIGURE_WIDTHS, MIN_FONT_PT } from "./figures/figure-size.js";
+export {
+  parseWidth,
+  figureSize,
+  FigureSizeSchema,
+  FigureSizeError,
+  FIGURE_WIDTHS,
+  MIN_FONT_PT,
+} from "./figures/figure-size.js";
 export type { FigureSize, FigureSizeInput } from "./figures/figure-size.js";
 export { fig1Accuracy, fig1Points, modelKey } from "./figures/fig1-accuracy.js";
 export type { Fig1Point } from "./figures/fig1-accuracy.js";
