@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import * as vega from "vega";
 import * as vl from "vega-lite";
-import { canonicalJson } from "../labels/labeller.js";
+import { canonicalJson } from "../io/canonical-json.js";
 import { MIN_FONT_PT, type FigureSize } from "./figure-size.js";
 
 const xmlEscape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);

@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { once } from "node:events";
 import type { LabelRow } from "../trajectory/schema.js";
 import { loadQuestionBank, type Question } from "./question-bank.js";
-import { Rng } from "./rng.js";
+import { Rng } from "../io/rng.js";
 import { DEFAULT_KNOBS, simulateRollout, type Rollout, type SimulationKnobs } from "./simulate.js";
 import { fathomRow, verlRow } from "./render.js";
 import { streamTrajectories } from "../formats/load.js";

@@ -15,7 +15,7 @@
  */
 import type { BehaviourLabel } from "../trajectory/schema.js";
 import type { Question } from "./question-bank.js";
-import { Rng } from "./rng.js";
+import { Rng } from "../io/rng.js";
 
 export interface SimulationKnobs {
   /** Mean unique searches per claim (≥ 1 is always issued). Default 1.5. */

@@ -5,6 +5,7 @@
  * time: labels are judged against earlier calls of the same rollout only (domain.md §3).
  */
 import { createHash } from "node:crypto";
+import { canonicalJson } from "../io/canonical-json.js";
 import type { BehaviourLabel, ItemLabel, Trajectory } from "../trajectory/schema.js";
 
 export interface CallLabel {
@@ -39,20 +40,6 @@ export interface Labeller {
 /** A trajectory a labeller could not label; `message` is the user-facing reason. */
 export class LabelError extends Error {
   override readonly name = "LabelError";
-}
-
-/** JSON with object keys sorted at every level (stable across runs and platforms). */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
-  if (v !== null && typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(v) ?? "null";
 }
 
 export function configHash(config: Record<string, unknown>): string {

@@ -11,6 +11,7 @@
  * - RAPO replay buffer: per prompt keep the latest rollout with R > 0.5; when every rollout of
  *   a group fails (R ≤ 0.5), one of them (chosen by a seeded draw) is replaced by it.
  */
+import { xorshift32 } from "../io/rng.js";
 
 export interface GroupStats {
   mean: number;
@@ -78,13 +79,7 @@ export function solveRate(g: BatchGroup, opts: RapoOptions = DEFAULT_RAPO): { ra
 export function replaySimulation(groupsInOrder: readonly BatchGroup[], opts: RapoOptions = DEFAULT_RAPO): { rewards: number[][]; substitutions: number } {
   let buffer: number | null = null;
   let substitutions = 0;
-  let s = (opts.seed * 2654435761) >>> 0 || 1;
-  const rand = () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
+  const rand = xorshift32(opts.seed);
   const out: number[][] = [];
   for (const g of groupsInOrder) {
     const rewards = [...g.rewards];

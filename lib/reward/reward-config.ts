@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { canonicalJson } from "../labels/labeller.js";
+import { canonicalJson } from "../io/canonical-json.js";
 import { EQ7_DEFAULTS } from "../metrics/rho-delta.js";
 
 export const RewardConfigSchema = z

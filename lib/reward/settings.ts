@@ -2,6 +2,7 @@
  * Sweep settings: a grid (every combination of the values given per knob) or a seeded random
  * sample (uniform in a range per knob; B_v uniform over integers), over a base configuration.
  */
+import { xorshift32 } from "../io/rng.js";
 import { rewardConfig, type RewardConfig } from "./reward-config.js";
 
 export type Knob = "c1" | "c2" | "CS" | "CQ" | "Bv" | "floor" | "formatWeight";
@@ -18,13 +19,7 @@ export function gridSettings(base: RewardConfig, values: Partial<Record<Knob, re
 }
 
 export function randomSettings(base: RewardConfig, ranges: Partial<Record<Knob, readonly [number, number]>>, count: number, seed = 0): RewardConfig[] {
-  let s = (seed * 2654435761) >>> 0 || 0x9e3779b9;
-  const rand = () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
+  const rand = xorshift32(seed, 0x9e3779b9);
   const out: RewardConfig[] = [];
   for (let i = 0; i < count; i++) {
     const c: Record<string, unknown> = { ...base };

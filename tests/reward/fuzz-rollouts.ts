@@ -5,7 +5,7 @@
  * written many ways (tracking parameters, ports, dot segments, IDN hosts, percent escapes),
  * ReCall `<result>` responses, Search-R1 and R1-Searcher inline formats, truncated endings.
  */
-import { Rng } from "../../lib/generate/rng.js";
+import { Rng } from "../../lib/io/rng.js";
 
 const WORDS = [
   "alpha",

@@ -23,7 +23,9 @@ import { z } from "zod";
 import { parseOptions } from "../../io/parse-options.js";
 import type { BehaviourLabel, Trajectory } from "../../trajectory/schema.js";
 import { LABELS_BY_ROLE } from "../../trajectory/schema.js";
-import { canonicalJson, LabelError, labellerInfo, type CallLabel, type Labeller, type LabellerInfo } from "../labeller.js";
+import { canonicalJson } from "../../io/canonical-json.js";
+import { xorshift32 } from "../../io/rng.js";
+import { LabelError, labellerInfo, type CallLabel, type Labeller, type LabellerInfo } from "../labeller.js";
 import { LabelCache } from "./label-cache.js";
 import { chunkPrompt, ChunkAnswerSchema, CHUNK_ANSWER_JSON_SCHEMA, PROMPT_VERSION, systemPrompt, type ChunkAnswer } from "./prompt.js";
 
@@ -144,7 +146,7 @@ export class LlmLabeller implements Labeller {
   private readonly cache: LabelCache;
   private readonly secret: string;
   private rr = 0;
-  private jitter: number;
+  private readonly jitter: () => number;
 
   constructor(options: LlmOptionsInput) {
     this.options = llmOptions(options);
@@ -155,7 +157,7 @@ export class LlmLabeller implements Labeller {
       model: e.model ?? o.model,
     }));
     this.cache = new LabelCache(o.cacheDir);
-    this.jitter = (o.seed * 2654435761) >>> 0 || 1;
+    this.jitter = xorshift32(o.seed); // seeded, so retry timing is reproducible too
     if (o.price) this.usage.costUsd = 0;
     // what can change labels; never endpoints' addresses or the key
     this.info = labellerInfo("llm", PROMPT_VERSION, {
@@ -171,13 +173,7 @@ export class LlmLabeller implements Labeller {
   }
 
   private nextJitter(): number {
-    // xorshift32: seeded, so retry timing is reproducible too
-    let x = this.jitter;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.jitter = x >>> 0;
-    return this.jitter / 4294967296;
+    return this.jitter();
   }
 
   private clean(s: string): string {
