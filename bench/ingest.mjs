@@ -76,7 +76,10 @@ mkdirSync(out, { recursive: true });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function measure(mode, file) {
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", mode, "--file", file], { encoding: "utf8", maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", mode, "--file", file], {
+    encoding: "utf8",
+    maxBuffer: 1 << 20,
+  });
   if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -89,9 +92,15 @@ if (!values["dialects-only"]) {
     let prompts = Math.ceil((targetMB * 1048576) / 15000);
     for (;;) {
       const t0 = Date.now();
-      await generateTraces(out, { seed: 42, prompts, breadth: 2.5, verification: 1.5, labels: false }, `fathom-${targetMB}mb`);
+      await generateTraces(
+        out,
+        { seed: 42, prompts, breadth: 2.5, verification: 1.5, labels: false },
+        `fathom-${targetMB}mb`,
+      );
       const size = statSync(file).size;
-      process.stderr.write(`generated ${file}: ${(size / 1048576).toFixed(0)} MB, ${prompts} rows in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+      process.stderr.write(
+        `generated ${file}: ${(size / 1048576).toFixed(0)} MB, ${prompts} rows in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
+      );
       if (size >= targetMB * 1048576) break;
       prompts = Math.ceil((prompts * targetMB * 1048576) / size) + 100;
     }
@@ -123,9 +132,16 @@ if (!values["dialects-only"]) {
     node: process.version,
   };
   writeFileSync(join(out, "ingest.json"), JSON.stringify(result, null, 2) + "\n");
-  console.log(`file ${result.fileMB} MB, ${summary.baseline.rows} rows, ${summary.sounding.calls} tool calls; median of ${result.rounds} rounds`);
-  for (const m of modes) console.log(`${m.padEnd(16)} ${String(summary[m].mbPerS).padStart(7)} MB/s  ${String(summary[m].medianMs).padStart(6)} ms  peak RSS ${summary[m].peakRssMB} MB`);
-  console.log(`ratio sounding / bare readline+JSON.parse: ${result.ratio} (with format detection: ${result.ratioWithDetection})`);
+  console.log(
+    `file ${result.fileMB} MB, ${summary.baseline.rows} rows, ${summary.sounding.calls} tool calls; median of ${result.rounds} rounds`,
+  );
+  for (const m of modes)
+    console.log(
+      `${m.padEnd(16)} ${String(summary[m].mbPerS).padStart(7)} MB/s  ${String(summary[m].medianMs).padStart(6)} ms  peak RSS ${summary[m].peakRssMB} MB`,
+    );
+  console.log(
+    `ratio sounding / bare readline+JSON.parse: ${result.ratio} (with format detection: ${result.ratioWithDetection})`,
+  );
 }
 
 // the chat dialects: each file of its writer's layout, detected, vs a bare JSON.parse pass
@@ -135,7 +151,8 @@ if (!values["dialects-only"]) {
   const dialects = {};
   for (const [name, file] of Object.entries(files)) {
     const runs = { bare: [], detect: [] };
-    for (let i = 0; i < Number(values.rounds); i++) for (const m of ["bare", "detect"]) runs[m].push(measure(m === "detect" ? "dialect" : "bare", file));
+    for (let i = 0; i < Number(values.rounds); i++)
+      for (const m of ["bare", "detect"]) runs[m].push(measure(m === "detect" ? "dialect" : "bare", file));
     const fmb = statSync(file).size / 1048576;
     const bare = median(runs.bare.map((r) => r.ms));
     const ms = median(runs.detect.map((r) => r.ms));
@@ -149,7 +166,12 @@ if (!values["dialects-only"]) {
       ratio: +(bare / ms).toFixed(3),
     };
     const d = dialects[name];
-    console.log(`${name.padEnd(16)} ${d.fileMB} MB, ${d.rollouts} rollouts, ${d.calls} calls: bare JSON.parse ${d.bareMbPerS} MB/s, sounding ${d.soundingMbPerS} MB/s, ratio ${d.ratio}`);
+    console.log(
+      `${name.padEnd(16)} ${d.fileMB} MB, ${d.rollouts} rollouts, ${d.calls} calls: bare JSON.parse ${d.bareMbPerS} MB/s, sounding ${d.soundingMbPerS} MB/s, ratio ${d.ratio}`,
+    );
   }
-  writeFileSync(join(out, "ingest-dialects.json"), JSON.stringify({ rounds: Number(values.rounds), node: process.version, dialects }, null, 2) + "\n");
+  writeFileSync(
+    join(out, "ingest-dialects.json"),
+    JSON.stringify({ rounds: Number(values.rounds), node: process.version, dialects }, null, 2) + "\n",
+  );
 }

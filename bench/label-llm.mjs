@@ -13,7 +13,14 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { "latency-ms": { type: "string", default: "100" }, concurrency: { type: "string", default: "16" }, trajectories: { type: "string", default: "400" }, serve: { type: "boolean" } } });
+const { values } = parseArgs({
+  options: {
+    "latency-ms": { type: "string", default: "100" },
+    concurrency: { type: "string", default: "16" },
+    trajectories: { type: "string", default: "400" },
+    serve: { type: "boolean" },
+  },
+});
 const latency = Number(values["latency-ms"]);
 
 if (values.serve) {
@@ -25,11 +32,25 @@ if (values.serve) {
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
       const user = body.messages.find((m) => m.role === "user").content;
       const part = user.split("\nCalls to label:\n")[1] ?? "";
-      const labels = [...part.matchAll(/^\[(\d+)\] role=(search|page)/gm)].map((m) => ({ call: Number(m[1]), label: m[2] === "search" ? "UNIQUESEARCH" : "EXPLORATION", utility: 0.5, evidence: "bench" }));
+      const labels = [...part.matchAll(/^\[(\d+)\] role=(search|page)/gm)].map((m) => ({
+        call: Number(m[1]),
+        label: m[2] === "search" ? "UNIQUESEARCH" : "EXPLORATION",
+        utility: 0.5,
+        evidence: "bench",
+      }));
       const content = JSON.stringify({ labels });
       setTimeout(() => {
         res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify({ id: "x", object: "chat.completion", created: 0, model: body.model, choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content } }], usage: { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100 } }));
+        res.end(
+          JSON.stringify({
+            id: "x",
+            object: "chat.completion",
+            created: 0,
+            model: body.model,
+            choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content } }],
+            usage: { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100 },
+          }),
+        );
       }, latency);
     });
   });
@@ -40,10 +61,20 @@ if (values.serve) {
   const { port } = await new Promise((r) => child.once("message", r));
   const { trajectories: all } = await loadTrajectories([join(here, "..", "traces", "generated")]);
   const n = Number(values.trajectories);
-  const trajectories = Array.from({ length: n }, (_, i) => ({ ...all[i % all.length], id: `t${i}`, question: `${all[i % all.length].question} #${i}` }));
+  const trajectories = Array.from({ length: n }, (_, i) => ({
+    ...all[i % all.length],
+    id: `t${i}`,
+    question: `${all[i % all.length].question} #${i}`,
+  }));
   const concurrency = Number(values.concurrency);
   const cacheDir = mkdtempSync(join(tmpdir(), "sounding-bench-cache-"));
-  const labeller = new LlmLabeller({ endpoints: [{ baseURL: `http://127.0.0.1:${port}/v1` }], model: "bench", apiKeyEnv: "SOUNDING_BENCH_NO_KEY", cacheDir, chunkSize: 64 });
+  const labeller = new LlmLabeller({
+    endpoints: [{ baseURL: `http://127.0.0.1:${port}/v1` }],
+    model: "bench",
+    apiKeyEnv: "SOUNDING_BENCH_NO_KEY",
+    cacheDir,
+    chunkSize: 64,
+  });
   const t0 = performance.now();
   const run = await runLabeller(labeller, trajectories, { concurrency });
   const s = (performance.now() - t0) / 1000;
@@ -65,6 +96,8 @@ if (values.serve) {
   };
   mkdirSync(join(here, "out"), { recursive: true });
   writeFileSync(join(here, "out", "label-llm.json"), JSON.stringify(result, null, 2) + "\n");
-  console.log(`${result.requests} requests (${result.calls} calls, ${result.failures} failures) in ${result.seconds} s at concurrency ${concurrency}, latency ${latency} ms`);
+  console.log(
+    `${result.requests} requests (${result.calls} calls, ${result.failures} failures) in ${result.seconds} s at concurrency ${concurrency}, latency ${latency} ms`,
+  );
   console.log(`${result.requestsPerSecond} req/s vs ideal ${ideal} req/s: ratio ${result.ratioToIdeal}`);
 }

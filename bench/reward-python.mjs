@@ -106,13 +106,11 @@ const server = createServer((req, res) => {
     }));
     setTimeout(() => {
       inFlight--;
-      res
-        .writeHead(200, { "content-type": "application/json" })
-        .end(
-          JSON.stringify({
-            choices: [{ index: 0, message: { role: "assistant", content: JSON.stringify({ labels }) } }],
-          }),
-        );
+      res.writeHead(200, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          choices: [{ index: 0, message: { role: "assistant", content: JSON.stringify({ labels }) } }],
+        }),
+      );
     }, latency);
   });
 });

@@ -49,23 +49,54 @@ const extractMs = performance.now() - t0;
 // tile to the requested size (copies of the groups)
 const want = Number(values.trajectories);
 const reps = Math.ceil(want / base.n);
-const tile = (arr) => { const out = new arr.constructor(arr.length * reps); for (let r = 0; r < reps; r++) out.set(arr, r * arr.length); return out; };
+const tile = (arr) => {
+  const out = new arr.constructor(arr.length * reps);
+  for (let r = 0; r < reps; r++) out.set(arr, r * arr.length);
+  return out;
+};
 const a = { ...base, n: base.n * reps, keys: [], labelsBv: 1 };
-for (const k of ["T", "labelled", "nUniqS", "nRedS", "nExplore", "nVerify", "nRedQ", "nRedQFixed", "hasClaims", "correct", "formatOk"]) a[k] = tile(base[k]);
+for (const k of [
+  "T",
+  "labelled",
+  "nUniqS",
+  "nRedS",
+  "nExplore",
+  "nVerify",
+  "nRedQ",
+  "nRedQFixed",
+  "hasClaims",
+  "correct",
+  "formatOk",
+])
+  a[k] = tile(base[k]);
 a.checks = tile(base.checks);
 a.checkStart = new Int32Array(a.n + 1);
-for (let r = 0; r < reps; r++) for (let i = 0; i <= base.n; i++) a.checkStart[r * base.n + i] = base.checkStart[i] + r * base.checks.length;
+for (let r = 0; r < reps; r++)
+  for (let i = 0; i <= base.n; i++) a.checkStart[r * base.n + i] = base.checkStart[i] + r * base.checks.length;
 const gsz = base.groupStart.length - 1;
 a.groupStart = new Int32Array(gsz * reps + 1);
-for (let r = 0; r < reps; r++) for (let g = 0; g < gsz; g++) a.groupStart[r * gsz + g] = base.groupStart[g] + r * base.n;
+for (let r = 0; r < reps; r++)
+  for (let g = 0; g < gsz; g++) a.groupStart[r * gsz + g] = base.groupStart[g] + r * base.n;
 a.groupStart[gsz * reps] = a.n;
 
-const settings = [rewardConfig({}), ...randomSettings(rewardConfig({}), { c1: [0, 0.4], c2: [0, 0.4], CS: [2, 16], CQ: [4, 32], Bv: [0, 3], floor: [0.3, 0.7], formatWeight: [0, 0.2] }, Number(values.settings) - 1, 7)];
+const settings = [
+  rewardConfig({}),
+  ...randomSettings(
+    rewardConfig({}),
+    { c1: [0, 0.4], c2: [0, 0.4], CS: [2, 16], CQ: [4, 32], Bv: [0, 3], floor: [0.3, 0.7], formatWeight: [0, 0.2] },
+    Number(values.settings) - 1,
+    7,
+  ),
+];
 
 // baseline: per setting, one pass over the slots summing a tally (memory-bound minimum)
 t0 = performance.now();
 let sink = 0;
-for (const s of settings) { let acc = 0; for (let i = 0; i < a.n; i++) acc += a.T[i] * s.c1; sink += acc; }
+for (const s of settings) {
+  let acc = 0;
+  for (let i = 0; i < a.n; i++) acc += a.T[i] * s.c1;
+  sink += acc;
+}
 const baseMs = performance.now() - t0;
 
 t0 = performance.now();
@@ -86,10 +117,23 @@ const out = {
   settings: settings.length,
   trajectories: a.n,
   groups: a.groupStart.length - 1,
-  tallyExtraction: { trajectories: base.n, seconds: +(extractMs / 1000).toFixed(3), trajectoriesPerSecond: Math.round(base.n / (extractMs / 1000)) },
-  meansOnly: { seconds: +(fastMs / 1000).toFixed(3), settingsTimesTrajectoriesPerSecond: Math.round(evals / (fastMs / 1000)), maxSeparationDiff: Math.max(...fast.map((f, i) => Math.abs(f.separation - result[i].separation))) },
+  tallyExtraction: {
+    trajectories: base.n,
+    seconds: +(extractMs / 1000).toFixed(3),
+    trajectoriesPerSecond: Math.round(base.n / (extractMs / 1000)),
+  },
+  meansOnly: {
+    seconds: +(fastMs / 1000).toFixed(3),
+    settingsTimesTrajectoriesPerSecond: Math.round(evals / (fastMs / 1000)),
+    maxSeparationDiff: Math.max(...fast.map((f, i) => Math.abs(f.separation - result[i].separation))),
+  },
   sweepSeconds: +(sweepMs / 1000).toFixed(2),
-  parallel: { jobs, seconds: +(parMs / 1000).toFixed(2), settingsTimesTrajectoriesPerSecond: Math.round(evals / (parMs / 1000)), identicalToSingleThread: identical },
+  parallel: {
+    jobs,
+    seconds: +(parMs / 1000).toFixed(2),
+    settingsTimesTrajectoriesPerSecond: Math.round(evals / (parMs / 1000)),
+    identicalToSingleThread: identical,
+  },
   settingsTimesTrajectoriesPerSecond: Math.round(evals / (sweepMs / 1000)),
   baselineSeconds: +(baseMs / 1000).toFixed(2),
   ratioToBaseline: +(baseMs / sweepMs).toFixed(3),
@@ -102,7 +146,13 @@ mkdirSync(join(here, "out"), { recursive: true });
 writeFileSync(join(here, "out", "sweep.json"), JSON.stringify(out, null, 2) + "\n");
 console.log(`code: ${resolve(values.dist)}`);
 console.log(`tally extraction: ${base.n} trajectories in ${out.tallyExtraction.seconds} s`);
-console.log(`sweep: ${settings.length} settings × ${a.n} trajectories (${out.groups} groups${out.ranks ? ", with rank changes" : ""}) in ${out.sweepSeconds} s = ${out.settingsTimesTrajectoriesPerSecond.toLocaleString("en")} settings×trajectories/s`);
-console.log(`the same on ${jobs} threads: ${out.parallel.seconds} s = ${out.parallel.settingsTimesTrajectoriesPerSecond.toLocaleString("en")} settings×trajectories/s (identical rows: ${identical})`);
-console.log(`means, separation and guardrails only (sorted prefix sums): ${out.meansOnly.seconds} s = ${out.meansOnly.settingsTimesTrajectoriesPerSecond.toLocaleString("en")} settings×trajectories/s (max |Δ separation| vs full pass ${out.meansOnly.maxSeparationDiff.toExponential(1)})`);
+console.log(
+  `sweep: ${settings.length} settings × ${a.n} trajectories (${out.groups} groups${out.ranks ? ", with rank changes" : ""}) in ${out.sweepSeconds} s = ${out.settingsTimesTrajectoriesPerSecond.toLocaleString("en")} settings×trajectories/s`,
+);
+console.log(
+  `the same on ${jobs} threads: ${out.parallel.seconds} s = ${out.parallel.settingsTimesTrajectoriesPerSecond.toLocaleString("en")} settings×trajectories/s (identical rows: ${identical})`,
+);
+console.log(
+  `means, separation and guardrails only (sorted prefix sums): ${out.meansOnly.seconds} s = ${out.meansOnly.settingsTimesTrajectoriesPerSecond.toLocaleString("en")} settings×trajectories/s (max |Δ separation| vs full pass ${out.meansOnly.maxSeparationDiff.toExponential(1)})`,
+);
 console.log(`baseline sum pass: ${out.baselineSeconds} s (ratio ${out.ratioToBaseline})`);

@@ -91,14 +91,27 @@ export interface CorpusQueryOptions {
 }
 
 /** Per-trajectory metric rows (like `trajectoryRows`, without response tokens). Use on small corpora or with `limit`. */
-export async function corpusTrajectoryRows(corpus: Corpus, opts: CorpusQueryOptions & { limit?: number } = {}): Promise<Array<Record<string, string | number | boolean | null>>> {
+export async function corpusTrajectoryRows(
+  corpus: Corpus,
+  opts: CorpusQueryOptions & { limit?: number } = {},
+): Promise<Array<Record<string, string | number | boolean | null>>> {
   const ls = corpus.labelSet(opts.labelSet);
   const limit = opts.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(opts.limit))}` : "";
-  return corpus.sql(`WITH ${tallyCtes(ls.name)} SELECT ${METRIC_SELECT} FROM tally ORDER BY file, line, trajectory_id${limit}`);
+  return corpus.sql(
+    `WITH ${tallyCtes(ls.name)} SELECT ${METRIC_SELECT} FROM tally ORDER BY file, line, trajectory_id${limit}`,
+  );
 }
 
 /** Grouping keys `corpusAggregate` accepts, as the in-memory column names. */
-export const CORPUS_GROUP_KEYS = { model: "model", dataset: "dataset", step: "step", group: "group_id", format: "format", file: "file", verdict: "verdict" } as const;
+export const CORPUS_GROUP_KEYS = {
+  model: "model",
+  dataset: "dataset",
+  step: "step",
+  group: "group_id",
+  format: "format",
+  file: "file",
+  verdict: "verdict",
+} as const;
 export type CorpusGroupKey = keyof typeof CORPUS_GROUP_KEYS;
 
 const MEASURES: ReadonlyArray<[string, string]> = [
@@ -119,8 +132,14 @@ const MEASURES: ReadonlyArray<[string, string]> = [
  * Like `aggregate(trajectoryTable(…), by)`: per group, `n`, accuracy (correct over all rollouts)
  * and the mean of every measure. Only the groups come back to JavaScript.
  */
-export async function corpusAggregate(corpus: Corpus, by: readonly CorpusGroupKey[], opts: CorpusQueryOptions = {}): Promise<Array<Record<string, string | number | null>>> {
-  for (const k of by) if (!(k in CORPUS_GROUP_KEYS)) throw new Error(`cannot group by "${k}" (one of ${Object.keys(CORPUS_GROUP_KEYS).join(", ")})`);
+export async function corpusAggregate(
+  corpus: Corpus,
+  by: readonly CorpusGroupKey[],
+  opts: CorpusQueryOptions = {},
+): Promise<Array<Record<string, string | number | null>>> {
+  for (const k of by)
+    if (!(k in CORPUS_GROUP_KEYS))
+      throw new Error(`cannot group by "${k}" (one of ${Object.keys(CORPUS_GROUP_KEYS).join(", ")})`);
   const ls = corpus.labelSet(opts.labelSet);
   const keys = by.map((k) => `${CORPUS_GROUP_KEYS[k]} AS "${k}"`);
   const sel = [
@@ -129,8 +148,16 @@ export async function corpusAggregate(corpus: Corpus, by: readonly CorpusGroupKe
     `AVG(CASE WHEN correct THEN CAST(1 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END) AS "accuracy"`,
     // ρ is a ratio: summed as DECIMAL(38,18), exact and independent of the order rows arrive in
     // (a DOUBLE sum is not: parallel or differently partitioned scans would differ in the last bits)
-    ...MEASURES.map(([name, expr]) => (name === "rho" ? `CAST(SUM(CAST(${expr} AS DECIMAL(38,18))) AS DOUBLE) / COUNT(*) AS "${name}"` : `AVG(CAST(${expr} AS DOUBLE)) AS "${name}"`)),
+    ...MEASURES.map(([name, expr]) =>
+      name === "rho"
+        ? `CAST(SUM(CAST(${expr} AS DECIMAL(38,18))) AS DOUBLE) / COUNT(*) AS "${name}"`
+        : `AVG(CAST(${expr} AS DOUBLE)) AS "${name}"`,
+    ),
   ];
-  const group = by.length ? ` GROUP BY ${by.map((k) => CORPUS_GROUP_KEYS[k]).join(", ")} ORDER BY ${by.map((k) => `${CORPUS_GROUP_KEYS[k]} NULLS LAST`).join(", ")}` : "";
-  return (await corpus.sql(`WITH ${tallyCtes(ls.name)} SELECT ${sel.join(", ")} FROM tally${group}`)) as Array<Record<string, string | number | null>>;
+  const group = by.length
+    ? ` GROUP BY ${by.map((k) => CORPUS_GROUP_KEYS[k]).join(", ")} ORDER BY ${by.map((k) => `${CORPUS_GROUP_KEYS[k]} NULLS LAST`).join(", ")}`
+    : "";
+  return (await corpus.sql(`WITH ${tallyCtes(ls.name)} SELECT ${sel.join(", ")} FROM tally${group}`)) as Array<
+    Record<string, string | number | null>
+  >;
 }

@@ -53,12 +53,19 @@ function sweepSums(st: SqlRow, settings: readonly RewardConfig[]): SweepSums {
 }
 
 /** Replay the corpus under every setting; the first is the reference for rank changes and no-effect. */
-export async function corpusSweep(corpus: Corpus, settings: readonly RewardConfig[], opts: CorpusSweepOptions = {}): Promise<SweepRow[]> {
+export async function corpusSweep(
+  corpus: Corpus,
+  settings: readonly RewardConfig[],
+  opts: CorpusSweepOptions = {},
+): Promise<SweepRow[]> {
   if (!settings.length) return [];
   const ls = corpus.labelSet(opts.labelSet);
   const batch = Math.max(1, opts.batch ?? 20);
-  for (const t of ["s", "sw_r", "sw_ref", "sw_tally", "sw_tally0", "sw_tally2", "sw_checks"]) await corpus.run(`DROP TABLE IF EXISTS ${t}`);
-  await corpus.run(`CREATE TEMP TABLE sw_tally0 AS WITH ${tallyCtes(ls.name)} SELECT key, group_id, CASE WHEN correct THEN 1 ELSE 0 END AS correct, CASE WHEN format_ok THEN 1 ELSE 0 END AS fmt, T, labelled, n_uniq_s, n_red_s, n_explore, n_verify, n_red_q, n_red_q_fixed, has_claims, CAST(NULL AS DOUBLE) AS ref_reward, 0 AS ref_rk FROM tally`);
+  for (const t of ["s", "sw_r", "sw_ref", "sw_tally", "sw_tally0", "sw_tally2", "sw_checks"])
+    await corpus.run(`DROP TABLE IF EXISTS ${t}`);
+  await corpus.run(
+    `CREATE TEMP TABLE sw_tally0 AS WITH ${tallyCtes(ls.name)} SELECT key, group_id, CASE WHEN correct THEN 1 ELSE 0 END AS correct, CASE WHEN format_ok THEN 1 ELSE 0 END AS fmt, T, labelled, n_uniq_s, n_red_s, n_explore, n_verify, n_red_q, n_red_q_fixed, has_claims, CAST(NULL AS DOUBLE) AS ref_reward, 0 AS ref_rk FROM tally`,
+  );
   await corpus.run(`CREATE TEMP TABLE sw_checks AS WITH ${tallyCtes(ls.name)} SELECT key, c FROM claim_checks`);
   const rows: SweepRow[] = [];
   const setTable = async (idx: number[]) => {
@@ -74,7 +81,9 @@ export async function corpusSweep(corpus: Corpus, settings: readonly RewardConfi
     const rank = "CASE WHEN grp IS NULL THEN 0 ELSE RANK() OVER (PARTITION BY grp ORDER BY reward DESC) - 1 END";
     const replay = replayRewardsSql(ls.labelsBv);
     await corpus.run(`CREATE TEMP TABLE sw_ref AS SELECT key, reward, ${rank} AS rk FROM (${replay}) r`);
-    await corpus.run("CREATE TEMP TABLE sw_tally2 AS SELECT t.key, t.group_id, t.correct, t.fmt, t.T, t.labelled, t.n_uniq_s, t.n_red_s, t.n_explore, t.n_verify, t.n_red_q, t.n_red_q_fixed, t.has_claims, r.reward AS ref_reward, r.rk AS ref_rk FROM sw_tally t JOIN sw_ref r ON r.key = t.key");
+    await corpus.run(
+      "CREATE TEMP TABLE sw_tally2 AS SELECT t.key, t.group_id, t.correct, t.fmt, t.T, t.labelled, t.n_uniq_s, t.n_red_s, t.n_explore, t.n_verify, t.n_red_q, t.n_red_q_fixed, t.has_claims, r.reward AS ref_reward, r.rk AS ref_rk FROM sw_tally t JOIN sw_ref r ON r.key = t.key",
+    );
     await corpus.run("DROP TABLE sw_tally");
     await corpus.run("ALTER TABLE sw_tally2 RENAME TO sw_tally");
     for (let start = 0; start < settings.length; start += batch) {
@@ -118,7 +127,8 @@ ORDER BY m.setting`);
       for (const st of stats) rows.push(sweepRowFrom(sweepSums(st, settings)));
     }
   } finally {
-    for (const t of ["s", "sw_r", "sw_ref", "sw_tally", "sw_tally0", "sw_tally2", "sw_checks"]) await corpus.run(`DROP TABLE IF EXISTS ${t}`);
+    for (const t of ["s", "sw_r", "sw_ref", "sw_tally", "sw_tally0", "sw_tally2", "sw_checks"])
+      await corpus.run(`DROP TABLE IF EXISTS ${t}`);
   }
   return rows;
 }

@@ -27,7 +27,10 @@ export function searchCallStats(trajectories: readonly Trajectory[]): {
 } {
   const rows = trajectories
     .filter((t) => t.verdict === "correct")
-    .map((t) => ({ dataset: t.provenance.dataset ?? "(none)", calls: t.calls.filter((c) => c.role === "search").length }));
+    .map((t) => ({
+      dataset: t.provenance.dataset ?? "(none)",
+      calls: t.calls.filter((c) => c.role === "search").length,
+    }));
   const by = new Map<string, number[]>();
   for (const r of rows) {
     let a = by.get(r.dataset);
@@ -58,7 +61,15 @@ export function fig4SearchCalls(trajectories: readonly Trajectory[], opts: Fig4O
   const { rows, stats } = searchCallStats(trajectories);
   const size = figureSize({ width: opts.width, fontSize: opts.fontSize }, "page");
   const pooled = (opts.pooled ?? stats.length > 1) && rows.length > 0;
-  const panels = pooled ? [statsOf(POOLED, rows.map((r) => r.calls)), ...stats] : stats;
+  const panels = pooled
+    ? [
+        statsOf(
+          POOLED,
+          rows.map((r) => r.calls),
+        ),
+        ...stats,
+      ]
+    : stats;
   const data = [
     ...(pooled ? rows.map((r) => ({ panel: POOLED, calls: r.calls })) : []),
     ...rows.map((r) => ({ panel: r.dataset, calls: r.calls })),
@@ -75,7 +86,10 @@ export function fig4SearchCalls(trajectories: readonly Trajectory[], opts: Fig4O
   const tallest = Math.max(
     1,
     ...panels.map((p) => {
-      const xs = p.dataset === POOLED ? rows.map((r) => r.calls) : rows.filter((r) => r.dataset === p.dataset).map((r) => r.calls);
+      const xs =
+        p.dataset === POOLED
+          ? rows.map((r) => r.calls)
+          : rows.filter((r) => r.dataset === p.dataset).map((r) => r.calls);
       const k = new Map<number, number>();
       for (const x of xs) k.set(x, (k.get(x) ?? 0) + 1);
       return (100 * Math.max(0, ...k.values())) / Math.max(1, xs.length);

@@ -72,7 +72,12 @@ export function fig6LabelDrift(rows: readonly StepRowLike[], opts: Fig6Options =
       size,
       data,
       yTitle: "calls per rollout",
-      colour: { field: "kind", title: null, domain: FIG6_SERIES.map((s) => s.kind), range: FIG6_SERIES.map((s) => s.colour) },
+      colour: {
+        field: "kind",
+        title: null,
+        domain: FIG6_SERIES.map((s) => s.kind),
+        range: FIG6_SERIES.map((s) => s.colour),
+      },
       dash: runs.length > 1 ? { field: "run", title: "run", domain: runs } : null,
       panelWidth: w,
     }) as never;

@@ -29,17 +29,21 @@ export class FigureSizeError extends Error {
 /** A width in points from a number (points), a length with a unit, or `column` / `page`. */
 export function parseWidth(input: string | number): number {
   if (typeof input === "number") {
-    if (!(Number.isFinite(input) && input > 0)) throw new FigureSizeError(`invalid width ${input}: give a positive number of points`);
+    if (!(Number.isFinite(input) && input > 0))
+      throw new FigureSizeError(`invalid width ${input}: give a positive number of points`);
     return input;
   }
   const s = input.trim().toLowerCase();
   if (s in FIGURE_WIDTHS) return FIGURE_WIDTHS[s as keyof typeof FIGURE_WIDTHS];
   const m = /^(\d+(?:\.\d+)?|\.\d+)\s*(pt|in|cm|mm|px)?$/.exec(s);
   if (!m) {
-    throw new FigureSizeError(`invalid width "${input}": use column, page, or a length such as 3.3in, 8.5cm, 85mm, 240pt`);
+    throw new FigureSizeError(
+      `invalid width "${input}": use column, page, or a length such as 3.3in, 8.5cm, 85mm, 240pt`,
+    );
   }
   const pt = Number(m[1]) * UNIT_PT[m[2] ?? "pt"]!;
-  if (!(pt >= 72)) throw new FigureSizeError(`invalid width "${input}": at least 1in (72pt) is needed for a readable figure`);
+  if (!(pt >= 72))
+    throw new FigureSizeError(`invalid width "${input}": at least 1in (72pt) is needed for a readable figure`);
   return pt;
 }
 

@@ -4,7 +4,13 @@ import type { Figure } from "./render-svg.js";
 import { figureSize, fitTitle, type FigureSizeInput } from "./figure-size.js";
 
 /** `rewardSpec`: the hash of the reward setting that produced `rewards` (recorded in the SVG metadata). */
-export function grpoGroup(rows: readonly TrajectoryMetricRow[], rewards: readonly number[], group: string, rewardSpec: string | null = null, opts: FigureSizeInput = {}): Figure {
+export function grpoGroup(
+  rows: readonly TrajectoryMetricRow[],
+  rewards: readonly number[],
+  group: string,
+  rewardSpec: string | null = null,
+  opts: FigureSizeInput = {},
+): Figure {
   const size = figureSize(opts, "page");
   const members = rows.map((r, i) => ({ r, reward: rewards[i]! })).filter((m) => m.r.group === group);
   const n = members.length;
@@ -35,8 +41,32 @@ export function grpoGroup(rows: readonly TrajectoryMetricRow[], rewards: readonl
           height: { step },
           transform: [{ filter: "datum.kind === 'UNIQUESEARCH'" }],
           layer: [
-            { mark: "bar", encoding: { y: { field: "rollout", type: "nominal", title: null }, x: { field: "reward", type: "quantitative", title: "reward", scale: { domain: [Math.min(0, ...members.map((m) => m.reward)), maxReward * 1.25] } }, color: { field: "advantage", type: "quantitative", title: "advantage", scale: { scheme: "redblue", domainMid: 0 } } } },
-            { mark: { type: "text", align: "left", dx: 3 }, encoding: { y: { field: "rollout", type: "nominal" }, x: { field: "reward", type: "quantitative" }, text: { field: "reward", type: "quantitative", format: ".3f" } } },
+            {
+              mark: "bar",
+              encoding: {
+                y: { field: "rollout", type: "nominal", title: null },
+                x: {
+                  field: "reward",
+                  type: "quantitative",
+                  title: "reward",
+                  scale: { domain: [Math.min(0, ...members.map((m) => m.reward)), maxReward * 1.25] },
+                },
+                color: {
+                  field: "advantage",
+                  type: "quantitative",
+                  title: "advantage",
+                  scale: { scheme: "redblue", domainMid: 0 },
+                },
+              },
+            },
+            {
+              mark: { type: "text", align: "left", dx: 3 },
+              encoding: {
+                y: { field: "rollout", type: "nominal" },
+                x: { field: "reward", type: "quantitative" },
+                text: { field: "reward", type: "quantitative", format: ".3f" },
+              },
+            },
           ],
         },
         {
@@ -46,7 +76,13 @@ export function grpoGroup(rows: readonly TrajectoryMetricRow[], rewards: readonl
           encoding: {
             y: { field: "rollout", type: "nominal", title: null },
             x: { field: "n", type: "quantitative", title: "calls" },
-            color: { field: "kind", type: "nominal", title: null, scale: { domain: order, range: ["#2b8a3e", "#e67700", "#1971c2", "#6741d9", "#c92a2a"] }, legend: { orient: "bottom", columns: size.widthPt < 400 ? 2 : 3 } },
+            color: {
+              field: "kind",
+              type: "nominal",
+              title: null,
+              scale: { domain: order, range: ["#2b8a3e", "#e67700", "#1971c2", "#6741d9", "#c92a2a"] },
+              legend: { orient: "bottom", columns: size.widthPt < 400 ? 2 : 3 },
+            },
             order: { field: "k", type: "quantitative" }, // stack in the legend's order
           },
         },

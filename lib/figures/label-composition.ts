@@ -36,11 +36,21 @@ export function labelComposition(
       width: w,
       height: { step: Math.round(size.fontPt * 2) },
       data: { values: data },
-      transform: [{ joinaggregate: [{ op: "sum", field: "n", as: "total" }], groupby: ["group"] }, { calculate: "datum.n / datum.total", as: "share" }, { calculate: `indexof(${JSON.stringify(ORDER)}, datum.label)`, as: "order" }],
+      transform: [
+        { joinaggregate: [{ op: "sum", field: "n", as: "total" }], groupby: ["group"] },
+        { calculate: "datum.n / datum.total", as: "share" },
+        { calculate: `indexof(${JSON.stringify(ORDER)}, datum.label)`, as: "order" },
+      ],
       mark: "bar",
       encoding: {
         y: { field: "group", type: "nominal", title: by, axis: { labelLimit: Math.round(size.widthPt * 0.2) } },
-        x: { field: "share", type: "quantitative", stack: "normalize", title: "share of labelled calls", axis: { format: ".0%" } },
+        x: {
+          field: "share",
+          type: "quantitative",
+          stack: "normalize",
+          title: "share of labelled calls",
+          axis: { format: ".0%" },
+        },
         color: {
           field: "label",
           type: "nominal",

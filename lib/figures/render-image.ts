@@ -26,7 +26,12 @@ function sizeOf(svg: string): { width: number; height: number } {
 export function renderPng(svg: string, scale = 2): Buffer {
   const f = fontFiles();
   const r = new Resvg(svg, {
-    font: { loadSystemFonts: false, fontFiles: [f.regular, f.bold], defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" },
+    font: {
+      loadSystemFonts: false,
+      fontFiles: [f.regular, f.bold],
+      defaultFontFamily: "DejaVu Sans",
+      sansSerifFamily: "DejaVu Sans",
+    },
     fitTo: { mode: "zoom", value: scale },
     background: "white",
   });
@@ -37,7 +42,12 @@ export function renderPng(svg: string, scale = 2): Buffer {
 export function renderPdf(svg: string): Promise<Buffer> {
   const f = fontFiles();
   const { width, height } = sizeOf(svg);
-  const doc = new PDFDocument({ size: [width, height], margin: 0, autoFirstPage: true, info: { Producer: "sounding", Creator: "sounding", CreationDate: new Date(0), ModDate: new Date(0) } });
+  const doc = new PDFDocument({
+    size: [width, height],
+    margin: 0,
+    autoFirstPage: true,
+    info: { Producer: "sounding", Creator: "sounding", CreationDate: new Date(0), ModDate: new Date(0) },
+  });
   doc.registerFont("DejaVu Sans", f.regular);
   doc.registerFont("DejaVu Sans Bold", f.bold);
   const chunks: Buffer[] = [];

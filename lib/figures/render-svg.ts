@@ -9,7 +9,8 @@ import * as vl from "vega-lite";
 import { canonicalJson } from "../io/canonical-json.js";
 import { MIN_FONT_PT, type FigureSize } from "./figure-size.js";
 
-const xmlEscape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
+const xmlEscape = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
 
 /** Fonts pinned for every figure (DejaVu Sans, with generic fallbacks). */
 export const FIGURE_FONT = "DejaVu Sans, Verdana, sans-serif";
@@ -183,7 +184,10 @@ export async function renderSvg(fig: Figure): Promise<string> {
     ...(fig.size ? { size: { widthPt: +fig.size.widthPt.toFixed(2), fontPt: fig.size.fontPt } } : {}),
     generator: "sounding",
   };
-  svg = svg.replace(/^<svg([^>]*)>/, (m) => `${m}<metadata id="sounding-provenance">${xmlEscape(canonicalJson(meta))}</metadata>`);
+  svg = svg.replace(
+    /^<svg([^>]*)>/,
+    (m) => `${m}<metadata id="sounding-provenance">${xmlEscape(canonicalJson(meta))}</metadata>`,
+  );
   return svg + "\n";
 }
 

@@ -52,7 +52,13 @@ export function stepLineSpec(args: {
     type: "nominal",
     title: colour.title,
     scale: { domain: colour.domain, ...(colour.range ? { range: colour.range } : {}) },
-    legend: { orient: "bottom", direction: "horizontal", columns: size.widthPt < 400 ? 2 : 4, symbolType: "stroke", title: null },
+    legend: {
+      orient: "bottom",
+      direction: "horizontal",
+      columns: size.widthPt < 400 ? 2 : 4,
+      symbolType: "stroke",
+      title: null,
+    },
   };
   const dashEnc = dash
     ? {

@@ -5,5 +5,9 @@ import { parseSearchResults } from "./search-results.js";
 import { toolFailure } from "./tool-failure.js";
 
 export function attachResponse(b: TrajectoryBuilder, call: ToolCall, text: string): void {
-  b.respond(call, { text, results: call.role === "search" ? parseSearchResults(text) : [], failure: toolFailure(text) });
+  b.respond(call, {
+    text,
+    results: call.role === "search" ? parseSearchResults(text) : [],
+    failure: toolFailure(text),
+  });
 }

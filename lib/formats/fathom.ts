@@ -11,7 +11,17 @@ import { RecordError, type FormatReader, type ReadContext } from "./format-reade
 import { asRecord, extraFields, goldList, isObject, pickString, verdictOf } from "./record-fields.js";
 import { addTaggedCall, readTaggedTurns, type Turn } from "./tagged-dialogue.js";
 
-const KNOWN = new Set(["id", "question", "answer_gt", "model_answer", "judge", "tool_calls", "transcript", "agent", "dataset"]);
+const KNOWN = new Set([
+  "id",
+  "question",
+  "answer_gt",
+  "model_answer",
+  "judge",
+  "tool_calls",
+  "transcript",
+  "agent",
+  "dataset",
+]);
 
 /** Split a ChatML string into turns; `closed` is false when the last turn has no `<|im_end|>`. */
 export function chatmlTurns(transcript: string): { turns: Turn[]; lastClosed: boolean } {
@@ -45,7 +55,8 @@ export const fathomReader: FormatReader = {
     if (!isObject(value)) return 0;
     const t = value.transcript;
     if (typeof t === "string" && t.includes("<|im_start|>")) return 1;
-    if (Array.isArray(value.tool_calls) && ("judge" in value || "answer_gt" in value || "model_answer" in value)) return 0.9;
+    if (Array.isArray(value.tool_calls) && ("judge" in value || "answer_gt" in value || "model_answer" in value))
+      return 0.9;
     if ("answer_gt" in value && "question" in value) return 0.6;
     return 0;
   },

@@ -208,8 +208,7 @@ async function* framed(f: FileLoad, size: number): AsyncGenerator<RawRecord> {
 
 /** A readable rollout record, or a record that could not be framed. */
 type Item =
-  | ({ kind: "member" } & Member)
-  | { kind: "bad"; line: number; reason: string; excerpt: string; fileLevel?: boolean };
+  ({ kind: "member" } & Member) | { kind: "bad"; line: number; reason: string; excerpt: string; fileLevel?: boolean };
 
 const recognised = (v: unknown): boolean => READERS.some((r) => r.detect(v) > 0);
 

@@ -10,9 +10,29 @@ import type { ToolCall, Trajectory } from "../trajectory/schema.js";
 import { parseArgumentsObject } from "../trajectory/call-arguments.js";
 import { attachResponse } from "./attach-response.js";
 import { RecordError, type FormatReader, type ReadContext } from "./format-reader.js";
-import { asRecord, extraFields, goldList, isObject, lastBoxed, pickNumber, pickString, verdictOf, type Json } from "./record-fields.js";
+import {
+  asRecord,
+  extraFields,
+  goldList,
+  isObject,
+  lastBoxed,
+  pickNumber,
+  pickString,
+  verdictOf,
+  type Json,
+} from "./record-fields.js";
 
-const KNOWN = new Set(["responses_create_params", "response", "reward", "output", "input", "id", "model", "question", "answer"]);
+const KNOWN = new Set([
+  "responses_create_params",
+  "response",
+  "reward",
+  "output",
+  "input",
+  "id",
+  "model",
+  "question",
+  "answer",
+]);
 
 function itemsOf(o: Json): { items: unknown[]; resp: Json } | null {
   if (isObject(o.response) && Array.isArray(o.response.output)) return { items: o.response.output, resp: o.response };
@@ -65,9 +85,20 @@ export const openaiResponsesReader: FormatReader = {
     // a multi-turn request carries earlier turns in `input`: read them before `output`
     const input = params?.input ?? o.input;
     const history = Array.isArray(input)
-      ? input.filter((i) => isObject(i) && (i.type === "function_call" || i.type === "function_call_output" || i.type === "reasoning" || (i.type === "message" && i.role === "assistant") || (i.type === undefined && i.role === "assistant")))
+      ? input.filter(
+          (i) =>
+            isObject(i) &&
+            (i.type === "function_call" ||
+              i.type === "function_call_output" ||
+              i.type === "reasoning" ||
+              (i.type === "message" && i.role === "assistant") ||
+              (i.type === undefined && i.role === "assistant")),
+        )
       : [];
-    const items = [...history.map((i) => (isObject(i) && i.type === undefined ? { ...i, type: "message" } : i)), ...r.items];
+    const items = [
+      ...history.map((i) => (isObject(i) && i.type === undefined ? { ...i, type: "message" } : i)),
+      ...r.items,
+    ];
     const byId = new Map<string, ToolCall>();
     let afterOutput = true; // a new step opens at the first item after tool outputs
     let lastMessage: string | null = null;
@@ -105,7 +136,12 @@ export const openaiResponsesReader: FormatReader = {
         const name = typeof it.name === "string" ? it.name : "";
         const argText = typeof it.arguments === "string" ? it.arguments : JSON.stringify(it.arguments ?? {});
         const args = parseArgumentsObject(argText);
-        const call = b.call({ name, arguments: argText, parsedArguments: args, malformed: !name ? "function_call has no name" : args ? null : "arguments are not a JSON object" });
+        const call = b.call({
+          name,
+          arguments: argText,
+          parsedArguments: args,
+          malformed: !name ? "function_call has no name" : args ? null : "arguments are not a JSON object",
+        });
         if (typeof it.call_id === "string") byId.set(it.call_id, call);
         lastMessage = null;
       }

@@ -1,9 +1,29 @@
 /** Shared field lookups for formats that store a rollout as one string in a JSON record. */
 import { isObject, pickString, type Json } from "./record-fields.js";
 
-export const TEXT_KEYS = ["gen_text_store", "output", "Output", "response", "sequences_str", "trajectory", "text", "completion", "generation", "prediction"];
+export const TEXT_KEYS = [
+  "gen_text_store",
+  "output",
+  "Output",
+  "response",
+  "sequences_str",
+  "trajectory",
+  "text",
+  "completion",
+  "generation",
+  "prediction",
+];
 export const QUESTION_KEYS = ["question", "Question", "query", "prompt", "input"];
-export const GOLD_KEYS = ["answer", "answers", "golden_answers", "gold", "gts", "ground_truth", "Correct Answer", "target"];
+export const GOLD_KEYS = [
+  "answer",
+  "answers",
+  "golden_answers",
+  "gold",
+  "gts",
+  "ground_truth",
+  "Correct Answer",
+  "target",
+];
 
 /** The first string field among TEXT_KEYS, with its key. */
 export function rolloutText(o: Json, keys = TEXT_KEYS): { key: string; text: string } | null {

@@ -26,7 +26,9 @@ For each function call, return a json object with function name and arguments wi
 export function pyJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(pyJson).join(", ")}]`;
   if (v !== null && typeof v === "object") {
-    return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${JSON.stringify(k)}: ${pyJson(x)}`).join(", ")}}`;
+    return `{${Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => `${JSON.stringify(k)}: ${pyJson(x)}`)
+      .join(", ")}}`;
   }
   return JSON.stringify(v);
 }
@@ -42,7 +44,9 @@ function dialogue(r: Rollout): Array<[string, string, boolean]> {
   for (const t of r.turns) {
     const calls = t.calls.map((c) => `<tool_call>\n${callJson(c)}\n</tool_call>`).join("\n");
     out.push(["assistant", `<think>${t.reasoning}\n</think>\n${calls}`, true]);
-    const responses = t.calls.map((c) => `<tool_response>${callJson(c)}\nresult: \n${c.result}\n</tool_response>\n`).join("");
+    const responses = t.calls
+      .map((c) => `<tool_response>${callJson(c)}\nresult: \n${c.result}\n</tool_response>\n`)
+      .join("");
     out.push(["user", responses, true]);
   }
   if (r.truncated) out.push(["assistant", `<think>${r.cutTurn ?? ""}`, false]);
@@ -57,7 +61,8 @@ function normaliseAnswer(s: string): string {
 
 export function fathomTranscript(r: Rollout): string {
   let s = `<|im_start|>system\n${FATHOM_SYSTEM_PROMPT}<|im_end|>\n<|im_start|>user\n${r.question.question}<|im_end|>\n`;
-  for (const [role, content, closed] of dialogue(r)) s += `<|im_start|>${role}\n${content}${closed ? "<|im_end|>\n" : ""}`;
+  for (const [role, content, closed] of dialogue(r))
+    s += `<|im_start|>${role}\n${content}${closed ? "<|im_end|>\n" : ""}`;
   return s;
 }
 

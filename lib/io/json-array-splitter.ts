@@ -6,7 +6,14 @@
  */
 import { decodeUtf8, excerptOf, jsonReason, tooLarge, type RawRecord } from "./raw-record.js";
 
-const LBRACE = 123, RBRACE = 125, LBRACK = 91, RBRACK = 93, QUOTE = 34, BSLASH = 92, COMMA = 44, NL = 10;
+const LBRACE = 123,
+  RBRACE = 125,
+  LBRACK = 91,
+  RBRACK = 93,
+  QUOTE = 34,
+  BSLASH = 92,
+  COMMA = 44,
+  NL = 10;
 
 export class JsonArraySplitter {
   private line = 1;
@@ -40,7 +47,12 @@ export class JsonArraySplitter {
       if (this.phase === 2) {
         if (b > 32 && !this.trailing) {
           this.trailing = true;
-          out.push({ kind: "bad", line: this.line, reason: "unexpected content after the end of the JSON document; ignored", excerpt: "" });
+          out.push({
+            kind: "bad",
+            line: this.line,
+            reason: "unexpected content after the end of the JSON document; ignored",
+            excerpt: "",
+          });
         }
         continue;
       }
@@ -118,7 +130,12 @@ export class JsonArraySplitter {
     } else if (this.scalar) {
       this.finish(Buffer.alloc(0), 0, 0, out);
     } else if (this.phase === 1 && this.topIsArray) {
-      out.push({ kind: "bad", line: this.line, reason: "JSON array is not closed with ']' (file cut short?)", excerpt: "" });
+      out.push({
+        kind: "bad",
+        line: this.line,
+        reason: "JSON array is not closed with ']' (file cut short?)",
+        excerpt: "",
+      });
     }
     this.parts = [];
   }
@@ -147,7 +164,12 @@ export class JsonArraySplitter {
       } else buf = chunk.subarray(start, end);
       const text = decodeUtf8(buf, 0, buf.length);
       if (text === null) {
-        out.push({ kind: "bad", line, reason: "not valid UTF-8: the element holds bytes that are not UTF-8 text (re-encode the file as UTF-8)", excerpt: "" });
+        out.push({
+          kind: "bad",
+          line,
+          reason: "not valid UTF-8: the element holds bytes that are not UTF-8 text (re-encode the file as UTF-8)",
+          excerpt: "",
+        });
       } else {
         try {
           out.push({ kind: "value", line, value: JSON.parse(text), bytes: buf.length });

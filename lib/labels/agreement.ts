@@ -57,7 +57,9 @@ function keyer(...sets: ReadonlyArray<readonly LabelRow[]>): (r: LabelRow) => st
     if (!s) files.set(r.trajectoryId, (s = new Set()));
     s.add(basename(r.source.file));
   }
-  return (r) => ((files.get(r.trajectoryId)?.size ?? 0) > 1 ? `${basename(r.source.file)}\u0000` : "") + `${r.trajectoryId}\u0000${r.callIndex}`;
+  return (r) =>
+    ((files.get(r.trajectoryId)?.size ?? 0) > 1 ? `${basename(r.source.file)}\u0000` : "") +
+    `${r.trajectoryId}\u0000${r.callIndex}`;
 }
 
 /** Cohen's κ for paired labels. */

@@ -7,7 +7,8 @@
  * @example canonicalUrl("https://www.Example.com/a/?utm_source=x&b=2&a=1#top") // "example.com/a?a=1&b=2"
  */
 
-const TRACKING = /^(utm_[a-z]+|gclid|fbclid|msclkid|dclid|yclid|mc_[a-z]+|_ga|_gl|ref|ref_src|ref_url|source|igshid|si|spm|share|via)$/i;
+const TRACKING =
+  /^(utm_[a-z]+|gclid|fbclid|msclkid|dclid|yclid|mc_[a-z]+|_ga|_gl|ref|ref_src|ref_url|source|igshid|si|spm|share|via)$/i;
 
 /**
  * The common shape, `http(s)://host/path` with an ASCII host, a path of URL-safe characters
@@ -20,7 +21,13 @@ export function canonicalUrl(raw: string): string {
   // fast path first; everything else goes through the WHATWG URL parser
   const m = SIMPLE.exec(raw);
   const portNum = m?.[2] !== undefined ? Number(m[2]) : null;
-  if (m && !m[1]!.startsWith(".") && m[1]!.includes(".") && (portNum === null || portNum <= 65535) && !/\/\.\.?(\/|$)|\/\//.test(m[3] ?? "")) {
+  if (
+    m &&
+    !m[1]!.startsWith(".") &&
+    m[1]!.includes(".") &&
+    (portNum === null || portNum <= 65535) &&
+    !/\/\.\.?(\/|$)|\/\//.test(m[3] ?? "")
+  ) {
     const host = m[1]!.toLowerCase().replace(/^www\d*\./, "");
     const https = raw.charCodeAt(4) === 115; // "https"
     const port = portNum !== null && !(!https && portNum === 80) && !(https && portNum === 443) ? `:${portNum}` : "";
@@ -43,10 +50,15 @@ function canonicalise(raw: string): string {
   }
   if (!u.hostname.includes(".") && !/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) return s.toLowerCase();
   const host = u.hostname.toLowerCase().replace(/^www\d*\./, "");
-  const port = u.port && !((u.protocol === "http:" && u.port === "80") || (u.protocol === "https:" && u.port === "443")) ? `:${u.port}` : "";
+  const port =
+    u.port && !((u.protocol === "http:" && u.port === "80") || (u.protocol === "https:" && u.port === "443"))
+      ? `:${u.port}`
+      : "";
   // the WHATWG parser already percent-encodes paths one way (é and %C3%A9 are the same path)
   const path = u.pathname.replace(/\/+$/, "");
-  const params = [...u.searchParams.entries()].filter(([k]) => !TRACKING.test(k)).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  const params = [...u.searchParams.entries()]
+    .filter(([k]) => !TRACKING.test(k))
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
   const query = params.length ? "?" + new URLSearchParams(params).toString() : "";
   return `${host}${port}${path}${query}`;
 }

@@ -77,7 +77,9 @@ export const DEFAULT_HEURISTIC: Readonly<HeuristicOptions> = Object.freeze(heuri
 export const HEURISTIC_VERSION = "1.0.0";
 
 const GOAL_VERBS = new Set(
-  "find verify confirm check look extract identify determine get obtain retrieve locate validate double cross learn search read see information info details detail specific exact whether any page source sources".split(" "),
+  "find verify confirm check look extract identify determine get obtain retrieve locate validate double cross learn search read see information info details detail specific exact whether any page source sources".split(
+    " ",
+  ),
 );
 
 interface SeenQuery {
@@ -121,7 +123,9 @@ function perQueryResults(call: ToolCall, all: readonly string[]): Array<readonly
     at.push(i);
     from = i + q.length;
   }
-  return at.map((s, k) => parseSearchResults(text.slice(s, k + 1 < at.length ? at[k + 1] : text.length)).map(resultKey));
+  return at.map((s, k) =>
+    parseSearchResults(text.slice(s, k + 1 < at.length ? at[k + 1] : text.length)).map(resultKey),
+  );
 }
 
 export class HeuristicLabeller implements Labeller {
@@ -175,7 +179,9 @@ export class HeuristicLabeller implements Labeller {
             l = "REDUNDANTSEARCH";
             why = `${Math.round(overlap * 100)}% of its ${distinct.length} results were already seen`;
           } else {
-            why = best ? `new query (closest: call ${best.s.call}, tokens ${fmt(best.tok)}, trigrams ${fmt(best.ch)}; ${Math.round(overlap * 100)}% results seen)` : "first query of the rollout";
+            why = best
+              ? `new query (closest: call ${best.s.call}, tokens ${fmt(best.tok)}, trigrams ${fmt(best.ch)}; ${Math.round(overlap * 100)}% results seen)`
+              : "first query of the rollout";
           }
           its.push({ target: q, label: l, evidence: why });
           queries.push({ call: call.index, text: q, tokens, grams });
@@ -186,7 +192,9 @@ export class HeuristicLabeller implements Labeller {
           evidence = "no query could be read from the call";
         } else {
           const unique = its.filter((i) => i.label === "UNIQUESEARCH").length;
-          label = (o.batchSummary === "majority" ? unique * 2 > its.length : unique > 0) ? "UNIQUESEARCH" : "REDUNDANTSEARCH";
+          label = (o.batchSummary === "majority" ? unique * 2 > its.length : unique > 0)
+            ? "UNIQUESEARCH"
+            : "REDUNDANTSEARCH";
           evidence = its.length === 1 ? its[0]!.evidence : `${unique} of ${its.length} queries new (${o.batchSummary})`;
           if (its.length > 1) items = its;
         }
@@ -234,7 +242,15 @@ export class HeuristicLabeller implements Labeller {
           }
           checks.push(!!readFor === false && claimBefore !== null);
           if (!claim && goalTokens && goalTokens.size) {
-            claim = { id: claims.length, text: [...goalTokens].join(" "), tokens: goalTokens, firstCall: call.index, verifications: 0, checks: 0, urls: new Set() };
+            claim = {
+              id: claims.length,
+              text: [...goalTokens].join(" "),
+              tokens: goalTokens,
+              firstCall: call.index,
+              verifications: 0,
+              checks: 0,
+              urls: new Set(),
+            };
             claims.push(claim);
           }
           const key = claim ? claim.id : null;
@@ -252,7 +268,14 @@ export class HeuristicLabeller implements Labeller {
         pageCheck = checks[its.indexOf(best)] ?? false;
       }
 
-      const u = util.score(call, call.role === "page" ? call.urls.map(canonicalUrl) : call.role === "search" ? hitKeys.filter((_, i) => call.results[i]!.url) : undefined);
+      const u = util.score(
+        call,
+        call.role === "page"
+          ? call.urls.map(canonicalUrl)
+          : call.role === "search"
+            ? hitKeys.filter((_, i) => call.results[i]!.url)
+            : undefined,
+      );
       const parts = `utility ${u.utility} (new URLs ${u.newUrls}, new hosts ${u.newDomains}, new text ${Math.round(u.newEvidence * 100)}%${u.goldFirst ? ", gold answer first seen" : ""}${call.error ? ", call failed" : ""})`;
       out.push({
         callIndex: call.index,

@@ -11,7 +11,8 @@ import type { CallLabel, LabellerInfo } from "./labeller.js";
 
 /** Rows of one labelled trajectory. */
 export function labelRows(t: Trajectory, labels: readonly CallLabel[], info: LabellerInfo): LabelRow[] {
-  if (labels.length !== t.calls.length) throw new Error(`labeller returned ${labels.length} labels for ${t.calls.length} calls of ${t.id}`);
+  if (labels.length !== t.calls.length)
+    throw new Error(`labeller returned ${labels.length} labels for ${t.calls.length} calls of ${t.id}`);
   return t.calls.map((c, i) => {
     const l = labels[i]!;
     if (l.callIndex !== c.index) throw new Error(`label ${i} of ${t.id} is for call ${l.callIndex}`);
@@ -79,7 +80,11 @@ export class LabelTally {
   }
 }
 
-export function manifestOf(info: LabellerInfo, rows: readonly LabelRow[], failures: LabelSetManifest["failures"] = []): LabelSetManifest {
+export function manifestOf(
+  info: LabellerInfo,
+  rows: readonly LabelRow[],
+  failures: LabelSetManifest["failures"] = [],
+): LabelSetManifest {
   const t = new LabelTally();
   for (const r of rows) t.add(r);
   return t.manifest(info, failures);
@@ -107,7 +112,8 @@ export class LabelSetWriter {
   async write(rows: readonly LabelRow[]): Promise<void> {
     for (const r of rows) {
       this.tally.add(r);
-      if (!this.ws.write(JSON.stringify(r) + "\n")) await new Promise<void>((res) => this.ws.once("drain", () => res()));
+      if (!this.ws.write(JSON.stringify(r) + "\n"))
+        await new Promise<void>((res) => this.ws.once("drain", () => res()));
     }
   }
 
@@ -131,7 +137,11 @@ async function writeAtomic(path: string, text: string): Promise<void> {
 }
 
 /** Write `labels.jsonl` and `manifest.json` into `dir` (each replaced atomically). */
-export async function writeLabelSet(dir: string, rows: readonly LabelRow[], manifest: LabelSetManifest): Promise<{ labels: string; manifest: string }> {
+export async function writeLabelSet(
+  dir: string,
+  rows: readonly LabelRow[],
+  manifest: LabelSetManifest,
+): Promise<{ labels: string; manifest: string }> {
   await mkdir(dir, { recursive: true });
   const labels = join(dir, "labels.jsonl");
   const man = join(dir, "manifest.json");
@@ -166,7 +176,8 @@ export async function readLabelSet(path: string): Promise<ReadLabelSet> {
     const names = (await readdir(path)).sort();
     if (names.includes("labels.jsonl")) {
       files = [join(path, "labels.jsonl")];
-      if (names.includes("manifest.json")) manifest = JSON.parse(await readFile(join(path, "manifest.json"), "utf8")) as LabelSetManifest;
+      if (names.includes("manifest.json"))
+        manifest = JSON.parse(await readFile(join(path, "manifest.json"), "utf8")) as LabelSetManifest;
     } else {
       files = [];
       const walk = async (d: string): Promise<void> => {
@@ -195,7 +206,11 @@ export async function readLabelSet(path: string): Promise<ReadLabelSet> {
       const r = LabelRowSchema.safeParse(v);
       if (!r.success) {
         const first = r.error.issues[0];
-        issues.push({ file: f, line: i + 1, reason: `not a label row: ${first?.path.join(".") || "(root)"}: ${first?.message ?? "invalid"}` });
+        issues.push({
+          file: f,
+          line: i + 1,
+          reason: `not a label row: ${first?.path.join(".") || "(root)"}: ${first?.message ?? "invalid"}`,
+        });
         return;
       }
       rows.push(r.data);

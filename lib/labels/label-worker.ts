@@ -36,7 +36,12 @@ if (port) {
       }
       port.postMessage({ index: task.index, trajectories, report } satisfies WorkerResult);
     } catch (err) {
-      port.postMessage({ index: task.index, trajectories: [], report, error: { message: (err as Error).message, strict: err instanceof StrictModeError } } satisfies WorkerResult);
+      port.postMessage({
+        index: task.index,
+        trajectories: [],
+        report,
+        error: { message: (err as Error).message, strict: err instanceof StrictModeError },
+      } satisfies WorkerResult);
     }
   });
 }

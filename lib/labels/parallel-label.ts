@@ -34,7 +34,12 @@ async function detect(file: string, maxRecordBytes?: number): Promise<LoadOption
 }
 
 /** Label `files` with `jobs` worker threads into `writer`, filling `report` as one load would. */
-export async function labelFilesParallel(files: readonly string[], opts: ParallelOptions, writer: LabelSetWriter, report: LoadReport): Promise<void> {
+export async function labelFilesParallel(
+  files: readonly string[],
+  opts: ParallelOptions,
+  writer: LabelSetWriter,
+  report: LoadReport,
+): Promise<void> {
   // plan: one task per file, or per byte range of a large JSON Lines file of a known format
   const tasks: WorkerTask[] = [];
   const fileOfTask: number[] = [];
@@ -53,7 +58,12 @@ export async function labelFilesParallel(files: readonly string[], opts: Paralle
     }
     if (ranges.length > 1 && format) {
       for (const r of ranges) {
-        tasks.push({ index: tasks.length, file, load: { ...opts.load, format, byteRange: r }, heuristic: opts.heuristic });
+        tasks.push({
+          index: tasks.length,
+          file,
+          load: { ...opts.load, format, byteRange: r },
+          heuristic: opts.heuristic,
+        });
         fileOfTask.push(f);
         ranged.push(true);
       }
@@ -64,7 +74,10 @@ export async function labelFilesParallel(files: readonly string[], opts: Paralle
     }
   }
 
-  const workers = Array.from({ length: Math.max(1, Math.min(opts.jobs, tasks.length)) }, () => new Worker(new URL("./label-worker.js", import.meta.url)));
+  const workers = Array.from(
+    { length: Math.max(1, Math.min(opts.jobs, tasks.length)) },
+    () => new Worker(new URL("./label-worker.js", import.meta.url)),
+  );
   const results = new Map<number, WorkerResult>();
   let nextTask = 0;
   let nextWrite = 0;
@@ -80,7 +93,8 @@ export async function labelFilesParallel(files: readonly string[], opts: Paralle
       // merge the part's report into the file's entry
       const part = r.report.files[0];
       let fr = report.files.find((x) => x.path === files[f]);
-      if (!fr && part) report.files.push((fr = { ...part, byRole: { ...part.byRole }, verdicts: { ...part.verdicts } }));
+      if (!fr && part)
+        report.files.push((fr = { ...part, byRole: { ...part.byRole }, verdicts: { ...part.verdicts } }));
       else if (fr && part) {
         fr.format ??= part.format;
         fr.trajectories += part.trajectories;
@@ -124,7 +138,15 @@ export async function labelFilesParallel(files: readonly string[], opts: Paralle
         w.on("message", (r: WorkerResult) => {
           active--;
           if (r.error) {
-            failure = r.error.strict ? new StrictModeError({ file: tasks[r.index]!.file, line: r.report.issues.find((i) => i.severity === "error")?.line ?? 0, reason: r.report.issues.find((i) => i.severity === "error")?.reason ?? r.error.message, excerpt: "", severity: "error" }) : new Error(r.error.message);
+            failure = r.error.strict
+              ? new StrictModeError({
+                  file: tasks[r.index]!.file,
+                  line: r.report.issues.find((i) => i.severity === "error")?.line ?? 0,
+                  reason: r.report.issues.find((i) => i.severity === "error")?.reason ?? r.error.message,
+                  excerpt: "",
+                  severity: "error",
+                })
+              : new Error(r.error.message);
             reject(failure);
             return;
           }

@@ -20,7 +20,11 @@ export interface LabelRun {
   failures: LabelSetManifest["failures"];
 }
 
-export async function runLabeller(labeller: Labeller, trajectories: readonly Trajectory[], opts: RunOptions = {}): Promise<LabelRun> {
+export async function runLabeller(
+  labeller: Labeller,
+  trajectories: readonly Trajectory[],
+  opts: RunOptions = {},
+): Promise<LabelRun> {
   const results: Array<LabelRow[] | null> = new Array(trajectories.length).fill(null);
   const failures: Array<LabelSetManifest["failures"][number] & { i: number }> = [];
   let next = 0;
@@ -36,7 +40,13 @@ export async function runLabeller(labeller: Labeller, trajectories: readonly Tra
         results[i] = labelRows(t, labels, labeller.info);
       } catch (err) {
         if (!(err instanceof LabelError)) throw err;
-        failures.push({ i, file: t.provenance.source.file, line: t.provenance.source.line, trajectoryId: t.id, reason: err.message });
+        failures.push({
+          i,
+          file: t.provenance.source.file,
+          line: t.provenance.source.line,
+          trajectoryId: t.id,
+          reason: err.message,
+        });
       }
       done++;
       opts.onProgress?.(done, trajectories.length);

@@ -5,7 +5,9 @@
  */
 
 const STOP = new Set(
-  "a an and are as at be been by did do does for from has have how in is it its of on or the their this that to was were what when where which who whom whose why with about into than then vs".split(" "),
+  "a an and are as at be been by did do does for from has have how in is it its of on or the their this that to was were what when where which who whom whose why with about into than then vs".split(
+    " ",
+  ),
 );
 
 /** NFKD, strip combining marks, lower case, punctuation to spaces, collapse whitespace. */
@@ -23,9 +25,7 @@ export function normaliseText(s: string): string {
  * nothing is left). Pass `normalised: true` when `s` already went through `normaliseText`.
  */
 export function contentTokens(s: string, extraStop?: ReadonlySet<string>, normalised = false): string[] {
-  const words = (normalised ? s : normaliseText(s))
-    .split(" ")
-    .filter((w) => w.length > 1 || /\d/.test(w));
+  const words = (normalised ? s : normaliseText(s)).split(" ").filter((w) => w.length > 1 || /\d/.test(w));
   const kept = words.filter((w) => !STOP.has(w) && !(extraStop && extraStop.has(w)));
   return kept.length ? kept : words;
 }
@@ -54,7 +54,8 @@ export function overlapCoefficient<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): num
 export function trigrams(s: string, normalised = false): Set<number> {
   const t = ` ${normalised ? s : normaliseText(s)} `;
   const out = new Set<number>();
-  for (let i = 0; i + 3 <= t.length; i++) out.add(t.charCodeAt(i) * 4294967296 + t.charCodeAt(i + 1) * 65536 + t.charCodeAt(i + 2));
+  for (let i = 0; i + 3 <= t.length; i++)
+    out.add(t.charCodeAt(i) * 4294967296 + t.charCodeAt(i + 1) * 65536 + t.charCodeAt(i + 2));
   return out;
 }
 

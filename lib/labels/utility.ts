@@ -54,7 +54,7 @@ class WordTable {
       this.grow();
       mask = this.keys.length - 1;
     }
-    let i = Math.imul(h, 0x9e3779b1) >>> 0 & mask;
+    let i = (Math.imul(h, 0x9e3779b1) >>> 0) & mask;
     for (;;) {
       if (this.epochs[i] !== this.epoch) {
         this.epochs[i] = this.epoch;
@@ -82,7 +82,7 @@ class WordTable {
     const mask = n - 1;
     for (let j = 0; j < keys.length; j++) {
       if (epochs[j] !== epoch) continue;
-      let i = Math.imul(keys[j]!, 0x9e3779b1) >>> 0 & mask;
+      let i = (Math.imul(keys[j]!, 0x9e3779b1) >>> 0) & mask;
       while (this.epochs[i] === epoch) i = (i + 1) & mask;
       this.epochs[i] = epoch;
       this.keys[i] = keys[j]!;
@@ -227,10 +227,7 @@ export class UtilityTracker {
   private readonly watch: GoldWatch | null;
   private readonly opts: Readonly<UtilityOptions>;
 
-  constructor(
-    goldAnswers: readonly string[],
-    options: UtilityOptionsInput = DEFAULT_UTILITY,
-  ) {
+  constructor(goldAnswers: readonly string[], options: UtilityOptionsInput = DEFAULT_UTILITY) {
     this.opts = utilityOptions(options);
     WORDS.reset();
     // each gold answer's words, hashed as a scan sees them: from the normalised form and from
@@ -246,8 +243,14 @@ export class UtilityTracker {
       .filter((g) => normaliseText(g).length >= 2)
       .map((g) => {
         const text = normaliseText(g);
-        const plain = g.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-        return { text, words: text.split(" ").map((w, i) => [idx(w), ...(plain[i] && plain[i] !== w ? [idx(plain[i]!)] : [])]) };
+        const plain = g
+          .toLowerCase()
+          .split(/[^\p{L}\p{N}]+/u)
+          .filter(Boolean);
+        return {
+          text,
+          words: text.split(" ").map((w, i) => [idx(w), ...(plain[i] && plain[i] !== w ? [idx(plain[i]!)] : [])]),
+        };
       });
     if (hashes.length) {
       const filter = new Uint32Array(8);
@@ -295,7 +298,9 @@ export class UtilityTracker {
   score(call: ToolCall, canonical?: readonly string[]): UtilityParts {
     let newUrls = 0;
     let newDomains = 0;
-    const sources = canonical ?? (call.role === "page" ? call.urls : call.results.map((r) => r.url).filter(Boolean)).map(canonicalUrl);
+    const sources =
+      canonical ??
+      (call.role === "page" ? call.urls : call.results.map((r) => r.url).filter(Boolean)).map(canonicalUrl);
     for (const c of sources) {
       if (call.role === "page") {
         if (!this.read.has(c)) newUrls++;
@@ -323,7 +328,11 @@ export class UtilityTracker {
     if (call.error) return { newUrls, newDomains, newEvidence: 0, goldFirst: false, utility: 0 };
     const w = this.opts.weights;
     const pageUrlTerm = call.role === "page" ? Math.min(1, newUrls) : Math.min(1, newUrls / this.opts.scale.urls);
-    const u = w.urls * pageUrlTerm + w.domains * Math.min(1, newDomains / this.opts.scale.domains) + w.evidence * newEvidence + w.gold * (goldFirst ? 1 : 0);
+    const u =
+      w.urls * pageUrlTerm +
+      w.domains * Math.min(1, newDomains / this.opts.scale.domains) +
+      w.evidence * newEvidence +
+      w.gold * (goldFirst ? 1 : 0);
     return { newUrls, newDomains, newEvidence, goldFirst, utility: Math.round(u * 1e4) / 1e4 };
   }
 }

@@ -11,7 +11,16 @@ export function formatValid(t: Trajectory): boolean {
   if (t.finalAnswer === null) return false;
   const last = t.steps[t.steps.length - 1];
   if (!last || !last.text.includes("\\boxed{")) return false;
-  if (t.calls.some((c) => c.parsedArguments === null && c.role !== "other" && c.errorReason !== null && /JSON|name|arguments/.test(c.errorReason))) return false;
+  if (
+    t.calls.some(
+      (c) =>
+        c.parsedArguments === null &&
+        c.role !== "other" &&
+        c.errorReason !== null &&
+        /JSON|name|arguments/.test(c.errorReason),
+    )
+  )
+    return false;
   for (const s of t.steps) {
     const open = s.text.split("<think>").length - 1;
     const close = s.text.split("</think>").length - 1;

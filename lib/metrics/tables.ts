@@ -74,7 +74,11 @@ export interface TrajectoryMetricRow {
   formatOk: boolean;
 }
 
-export function trajectoryRows(trajectories: readonly Trajectory[], labels: readonly LabelRow[], opts: TableOptions = {}): TrajectoryMetricRow[] {
+export function trajectoryRows(
+  trajectories: readonly Trajectory[],
+  labels: readonly LabelRow[],
+  opts: TableOptions = {},
+): TrajectoryMetricRow[] {
   const rowsOf = indexLabels(labels);
   return trajectories.map((t) => {
     const rows = rowsOf(t);
@@ -112,7 +116,10 @@ export function trajectoryRows(trajectories: readonly Trajectory[], labels: read
   });
 }
 
-export function callRowsOf(trajectories: readonly Trajectory[], labels: readonly LabelRow[]): Array<Record<string, string | number | boolean | null>> {
+export function callRowsOf(
+  trajectories: readonly Trajectory[],
+  labels: readonly LabelRow[],
+): Array<Record<string, string | number | boolean | null>> {
   const rowsOf = indexLabels(labels);
   const out: Array<Record<string, string | number | boolean | null>> = [];
   for (const t of trajectories) {
@@ -139,7 +146,11 @@ export function callRowsOf(trajectories: readonly Trajectory[], labels: readonly
 }
 
 /** Per-trajectory metric table. */
-export function trajectoryTable(trajectories: readonly Trajectory[], labels: readonly LabelRow[], opts: TableOptions = {}) {
+export function trajectoryTable(
+  trajectories: readonly Trajectory[],
+  labels: readonly LabelRow[],
+  opts: TableOptions = {},
+) {
   return aq.from(trajectoryRows(trajectories, labels, opts));
 }
 
@@ -148,7 +159,19 @@ export function callTable(trajectories: readonly Trajectory[], labels: readonly 
   return aq.from(callRowsOf(trajectories, labels));
 }
 
-const MEASURES = ["T", "nUniqS", "nRedS", "nExplore", "nVerify", "nRedQ", "rho", "breadth", "depth", "horizon", "turns"] as const;
+const MEASURES = [
+  "T",
+  "nUniqS",
+  "nRedS",
+  "nExplore",
+  "nVerify",
+  "nRedQ",
+  "rho",
+  "breadth",
+  "depth",
+  "horizon",
+  "turns",
+] as const;
 
 /**
  * Aggregate a trajectory table by `by` (e.g. ["model"], ["dataset"], ["step"], ["group"]):
@@ -158,5 +181,8 @@ export function aggregate(table: ReturnType<typeof trajectoryTable>, by: readonl
   const rollups: Record<string, string> = { n: "d => op.count()", accuracy: "d => op.mean(d.correct ? 1 : 0)" };
   for (const m of MEASURES) rollups[m] = `d => op.mean(d.${m})`;
   rollups.responseTokens = "d => op.mean(d.responseTokens)";
-  return table.groupby(...by).rollup(rollups).orderby(...by);
+  return table
+    .groupby(...by)
+    .rollup(rollups)
+    .orderby(...by);
 }

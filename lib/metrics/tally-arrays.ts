@@ -33,7 +33,11 @@ export interface TallyArrays {
   labelsBv: number;
 }
 
-export function tallyArrays(trajectories: readonly Trajectory[], labels: readonly LabelRow[], labelsBv = 1): TallyArrays {
+export function tallyArrays(
+  trajectories: readonly Trajectory[],
+  labels: readonly LabelRow[],
+  labelsBv = 1,
+): TallyArrays {
   const rowsOf = indexLabels(labels);
   // contiguous groups, in order of first appearance
   const order: number[] = [];

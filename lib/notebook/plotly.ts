@@ -16,7 +16,8 @@ import { renderSvg } from "../figures/render-svg.js";
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
 // plotly renders hover text as (restricted) HTML: escape trace-derived text
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 export interface PlotlyFigure {
   data: Array<Record<string, unknown>>;
@@ -89,7 +90,8 @@ export async function plotlyStaticSvg(fig: PlotlyFigure): Promise<string> {
     const ys = (t.y as number[]) ?? [];
     return xs.map((xv, i) => ({ series: String(t.name ?? ""), x: xv, y: ys[i] }));
   });
-  const axisTitle = (k: "xaxis" | "yaxis") => String(((fig.layout[k] as { title?: { text?: string } }) ?? {}).title?.text ?? "");
+  const axisTitle = (k: "xaxis" | "yaxis") =>
+    String(((fig.layout[k] as { title?: { text?: string } }) ?? {}).title?.text ?? "");
   const title = String(((fig.layout.title as { text?: string }) ?? {}).text ?? "");
   return renderSvg({
     name: "plotly-static",
@@ -133,7 +135,8 @@ export function displayBundle(bundle: Record<string, unknown>): void {
   } catch {
     throw new Error("displayBundle needs the tslab kernel (run it in a tslab notebook)");
   }
-  const write = typeof mod === "object" && mod !== null && "lastWriteDisplayData" in mod ? mod.lastWriteDisplayData : null;
+  const write =
+    typeof mod === "object" && mod !== null && "lastWriteDisplayData" in mod ? mod.lastWriteDisplayData : null;
   if (typeof write !== "function") throw new Error("displayBundle: not inside a running tslab cell");
   write({ data: bundle, metadata: {}, transient: {} });
 }

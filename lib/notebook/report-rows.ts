@@ -35,12 +35,28 @@ export function fileSummaryRows(report: LoadReport): FileSummaryRow[] {
   }));
 }
 
-export function issueRows(report: LoadReport, severity?: "error" | "warning"): Array<{ [k: string]: string | number; severity: string; file: string; line: number; reason: string }> {
-  return report.issues.filter((i) => !severity || i.severity === severity).map((i) => ({ severity: i.severity, file: i.file, line: i.line, reason: i.reason }));
+export function issueRows(
+  report: LoadReport,
+  severity?: "error" | "warning",
+): Array<{ [k: string]: string | number; severity: string; file: string; line: number; reason: string }> {
+  return report.issues
+    .filter((i) => !severity || i.severity === severity)
+    .map((i) => ({ severity: i.severity, file: i.file, line: i.line, reason: i.reason }));
 }
 
 /** One row per tool call of a trajectory. */
-export function callRows(t: Trajectory): Array<{ [k: string]: string | number | boolean; index: number; step: number; tool: string; role: string; target: string; results: number; error: string }> {
+export function callRows(
+  t: Trajectory,
+): Array<{
+  [k: string]: string | number | boolean;
+  index: number;
+  step: number;
+  tool: string;
+  role: string;
+  target: string;
+  results: number;
+  error: string;
+}> {
   return t.calls.map((c) => ({
     index: c.index,
     step: c.step,

@@ -23,11 +23,19 @@ function callLine(c: ToolCall, label: LabelRow | undefined): string {
 }
 
 function labelsOf(t: Trajectory, labels: readonly LabelRow[]): Map<number, LabelRow> {
-  return new Map(labels.filter((l) => l.trajectoryId === t.id && l.source.file === t.provenance.source.file).map((l) => [l.callIndex, l]));
+  return new Map(
+    labels
+      .filter((l) => l.trajectoryId === t.id && l.source.file === t.provenance.source.file)
+      .map((l) => [l.callIndex, l]),
+  );
 }
 
 /** The rollouts of one group side by side; `rewards` (optional) in the same order as `group`. */
-export function groupSideBySide(group: readonly Trajectory[], labels: readonly LabelRow[] = [], rewards?: readonly number[]): string {
+export function groupSideBySide(
+  group: readonly Trajectory[],
+  labels: readonly LabelRow[] = [],
+  rewards?: readonly number[],
+): string {
   const cols = group.map((t, i) => {
     const ls = labelsOf(t, labels);
     const verdict = t.verdict === "correct" ? "✓" : t.verdict === "incorrect" ? "✗" : "?";
@@ -128,7 +136,10 @@ export function trajectoryDiff(a: Trajectory, b: Trajectory, labels: readonly La
         ? `<td style="background:#f8f9fa;color:#adb5bd;text-align:left">—</td>`
         : `<td style="text-align:left;vertical-align:top">${callLine(t.calls[i]!, ls.get(i))}</td>`;
     const mark = k === first ? ` style="outline:2px solid #c92a2a"` : "";
-    const sim = s.similarity !== null && s.similarity !== undefined && s.similarity < 1 ? `<div>≈ ${s.similarity.toFixed(2)}</div>` : "";
+    const sim =
+      s.similarity !== null && s.similarity !== undefined && s.similarity < 1
+        ? `<div>≈ ${s.similarity.toFixed(2)}</div>`
+        : "";
     return `<tr${mark}><td style="color:#868e96;white-space:nowrap">${k}${k === first ? " ◀ diverge" : ""}${sim}</td>${cell(a, s.a, la)}${cell(b, s.b, lb)}</tr>`;
   });
   const head = `<tr><th></th><th>${escapeHtml(a.id)} (${a.verdict})</th><th>${escapeHtml(b.id)} (${b.verdict})</th></tr>`;

@@ -18,7 +18,11 @@ export interface PickerOptions extends TrajectoryViewOptions {
   filter?: (t: Trajectory) => boolean;
 }
 
-export function trajectoryPicker(trajectories: readonly Trajectory[], labels: readonly LabelRow[] = [], opts: PickerOptions = {}): string {
+export function trajectoryPicker(
+  trajectories: readonly Trajectory[],
+  labels: readonly LabelRow[] = [],
+  opts: PickerOptions = {},
+): string {
   const limit = opts.limit ?? 50;
   const kept = opts.filter ? trajectories.filter(opts.filter) : [...trajectories];
   const byTrajectory = new Map<string, LabelRow[]>();
@@ -33,16 +37,21 @@ export function trajectoryPicker(trajectories: readonly Trajectory[], labels: re
     const counts = Object.keys(LABEL_COLOURS)
       .map((label) => [label, ls.filter((l) => l.label === label).length] as const)
       .filter(([, n]) => n > 0)
-      .map(([label, n]) => `<span style="color:${LABEL_COLOURS[label]}" title="${label}">${label.slice(0, 3)} ${n}</span>`)
+      .map(
+        ([label, n]) => `<span style="color:${LABEL_COLOURS[label]}" title="${label}">${label.slice(0, 3)} ${n}</span>`,
+      )
       .join(" ");
     const verdict = t.verdict === "correct" ? "✓ correct" : t.verdict === "incorrect" ? "✗ incorrect" : "? unknown";
     const summary =
       `<b>${escapeHtml(t.id)}</b> · ${escapeHtml(t.provenance.dataset ?? "(none)")} · ` +
       `${escapeHtml(t.provenance.model ?? t.provenance.format)} · ${verdict} · ${t.calls.length} calls ${counts}`;
-    return `<details style="border-bottom:1px solid #eee;padding:2px 0"><summary style="cursor:pointer;overflow-wrap:anywhere">${summary}</summary>` +
-      `${trajectoryHtml(t, ls, { ...opts, legend: false })}</details>`;
+    return (
+      `<details style="border-bottom:1px solid #eee;padding:2px 0"><summary style="cursor:pointer;overflow-wrap:anywhere">${summary}</summary>` +
+      `${trajectoryHtml(t, ls, { ...opts, legend: false })}</details>`
+    );
   });
-  const rest = kept.length > limit ? `<div style="color:#868e96">… ${kept.length - limit} more (raise limit or filter)</div>` : "";
+  const rest =
+    kept.length > limit ? `<div style="color:#868e96">… ${kept.length - limit} more (raise limit or filter)</div>` : "";
   const head = `<div style="color:#495057">${kept.length} of ${trajectories.length} trajectories${opts.filter ? " (filtered)" : ""}; click one to open it</div>`;
   return `<div class="sounding-picker" style="font-family:sans-serif;font-size:12px;max-width:100%">${head}${labelLegend()}${rows.join("")}${rest}</div>`;
 }

@@ -30,17 +30,27 @@ export interface TrajectoryViewOptions {
 function resultsTable(c: ToolCall, max: number): string {
   if (!c.results.length) return "";
   const rows = c.results.slice(0, max).map((r, i) => {
-    const title = r.url && /^https?:\/\//i.test(r.url) ? linkHtml(r.url, r.title || r.url) : escapeHtml(r.title || r.url || "");
+    const title =
+      r.url && /^https?:\/\//i.test(r.url) ? linkHtml(r.url, r.title || r.url) : escapeHtml(r.title || r.url || "");
     const url = r.url ? `<div style="color:#868e96;overflow-wrap:anywhere">${escapeHtml(r.url)}</div>` : "";
-    return `<tr><td style="vertical-align:top;color:#868e96">${i + 1}</td><td style="vertical-align:top">${title}${url}</td>` +
-      `<td style="vertical-align:top;${WRAP_CSS}">${linkify(r.snippet ?? "")}</td></tr>`;
+    return (
+      `<tr><td style="vertical-align:top;color:#868e96">${i + 1}</td><td style="vertical-align:top">${title}${url}</td>` +
+      `<td style="vertical-align:top;${WRAP_CSS}">${linkify(r.snippet ?? "")}</td></tr>`
+    );
   });
-  const more = c.results.length > max ? `<tr><td></td><td colspan="2">… ${c.results.length - max} more results</td></tr>` : "";
-  return `<table class="sounding-results" style="border-collapse:collapse;font-size:12px;margin:2px 0;table-layout:fixed;width:100%">` +
-    `<colgroup><col style="width:2em"><col style="width:40%"><col></colgroup>${rows.join("")}${more}</table>`;
+  const more =
+    c.results.length > max ? `<tr><td></td><td colspan="2">… ${c.results.length - max} more results</td></tr>` : "";
+  return (
+    `<table class="sounding-results" style="border-collapse:collapse;font-size:12px;margin:2px 0;table-layout:fixed;width:100%">` +
+    `<colgroup><col style="width:2em"><col style="width:40%"><col></colgroup>${rows.join("")}${more}</table>`
+  );
 }
 
-export function trajectoryHtml(t: Trajectory, labels: readonly LabelRow[] = [], opts: TrajectoryViewOptions = {}): string {
+export function trajectoryHtml(
+  t: Trajectory,
+  labels: readonly LabelRow[] = [],
+  opts: TrajectoryViewOptions = {},
+): string {
   const max = opts.maxChars ?? 4000;
   const maxResults = opts.maxResults ?? 10;
   const byCall = new Map(
@@ -50,7 +60,9 @@ export function trajectoryHtml(t: Trajectory, labels: readonly LabelRow[] = [], 
   );
   const verdictColour = t.verdict === "correct" ? "#2b8a3e" : t.verdict === "incorrect" ? "#c92a2a" : "#868e96";
   const parts: string[] = [];
-  parts.push(`<div class="sounding-trajectory" style="font-family:sans-serif;font-size:13px;line-height:1.4;max-width:100%;overflow-wrap:break-word">`);
+  parts.push(
+    `<div class="sounding-trajectory" style="font-family:sans-serif;font-size:13px;line-height:1.4;max-width:100%;overflow-wrap:break-word">`,
+  );
   const where = `${escapeHtml(t.provenance.format)} · ${escapeHtml(t.provenance.source.file)}:${t.provenance.source.line}`;
   const model = t.provenance.model ? ` · ${escapeHtml(t.provenance.model)}` : "";
   const dataset = t.provenance.dataset ? ` · ${escapeHtml(t.provenance.dataset)}` : "";
@@ -61,7 +73,9 @@ export function trajectoryHtml(t: Trajectory, labels: readonly LabelRow[] = [], 
     parts.push(`<div style="border-left:3px solid #dee2e6;margin:6px 0;padding-left:8px">`);
     parts.push(`<div style="color:#868e96">step ${st.index}</div>`);
     if (st.reasoning) {
-      parts.push(`<details><summary>reasoning (${st.reasoning.length} characters)</summary>${longText(st.reasoning, max)}</details>`);
+      parts.push(
+        `<details><summary>reasoning (${st.reasoning.length} characters)</summary>${longText(st.reasoning, max)}</details>`,
+      );
     }
     if (st.text && st.text.trim() && !st.calls.length) parts.push(longText(st.text, max));
     for (const ci of st.calls) {
@@ -70,7 +84,10 @@ export function trajectoryHtml(t: Trajectory, labels: readonly LabelRow[] = [], 
       const label = l?.label ?? null;
       const colour = label ? (LABEL_COLOURS[label] ?? "#868e96") : UNLABELLED_COLOUR;
       const badge = `<span style="background:${colour};color:white;border-radius:3px;padding:0 4px;font-size:11px">${escapeHtml(label ?? c.role)}</span>`;
-      const utility = l?.utility !== null && l?.utility !== undefined ? ` <span style="color:#868e96">utility ${l.utility}</span>` : "";
+      const utility =
+        l?.utility !== null && l?.utility !== undefined
+          ? ` <span style="color:#868e96">utility ${l.utility}</span>`
+          : "";
       const targets = [
         ...c.queries.map((q) => `<div style="${WRAP_CSS}">query: ${escapeHtml(q)}</div>`),
         ...c.urls.map((u) => `<div style="overflow-wrap:anywhere">url: ${safeLink(u)}</div>`),
@@ -78,19 +95,27 @@ export function trajectoryHtml(t: Trajectory, labels: readonly LabelRow[] = [], 
         ...(!c.queries.length && !c.urls.length ? [`<div>arguments: ${longText(c.arguments, 300)}</div>`] : []),
       ].join("");
       const error = c.error ? ` <span style="color:#c92a2a">${escapeHtml(c.errorReason ?? "error")}</span>` : "";
-      parts.push(`<div style="margin:4px 0">${badge} <b>#${c.index} ${escapeHtml(c.name)}</b>${utility}${error}${targets}`);
+      parts.push(
+        `<div style="margin:4px 0">${badge} <b>#${c.index} ${escapeHtml(c.name)}</b>${utility}${error}${targets}`,
+      );
       if (l?.evidence) parts.push(`<div style="color:#868e96;${WRAP_CSS}">${escapeHtml(l.evidence)}</div>`);
       if (c.results.length) {
-        parts.push(`<details><summary>${c.results.length} parsed results</summary>${resultsTable(c, maxResults)}</details>`);
+        parts.push(
+          `<details><summary>${c.results.length} parsed results</summary>${resultsTable(c, maxResults)}</details>`,
+        );
       }
       const size = `${c.response?.length ?? 0} characters${c.results.length ? `, ${c.results.length} results` : ""}`;
-      parts.push(`<details><summary>response (${size})</summary>${longText(c.response ?? "(none)", max)}</details></div>`);
+      parts.push(
+        `<details><summary>response (${size})</summary>${longText(c.response ?? "(none)", max)}</details></div>`,
+      );
     }
     parts.push(`</div>`);
   }
   const gold = escapeHtml(t.goldAnswers.join(" / ") || "(none)");
   const truncated = t.truncated ? ' · <span style="color:#c92a2a">truncated</span>' : "";
-  parts.push(`<p><b>Answer</b> ${escapeHtml(t.finalAnswer ?? "(none)")} · <b>gold</b> ${gold} · <b style="color:${verdictColour}">${t.verdict}</b>${truncated}</p>`);
+  parts.push(
+    `<p><b>Answer</b> ${escapeHtml(t.finalAnswer ?? "(none)")} · <b>gold</b> ${gold} · <b style="color:${verdictColour}">${t.verdict}</b>${truncated}</p>`,
+  );
   parts.push(`</div>`);
   return parts.join("\n");
 }

@@ -38,7 +38,13 @@ export interface RapoOptions {
   seed: number;
 }
 
-export const DEFAULT_RAPO: Readonly<RapoOptions> = Object.freeze({ scaleBy: "groups", pruneBy: "correctness", pruneThreshold: 0.9, replayThreshold: 0.5, seed: 0 });
+export const DEFAULT_RAPO: Readonly<RapoOptions> = Object.freeze({
+  scaleBy: "groups",
+  pruneBy: "correctness",
+  pruneThreshold: 0.9,
+  replayThreshold: 0.5,
+  seed: 0,
+});
 
 export interface BatchGroup {
   id: string;
@@ -59,14 +65,19 @@ export function rapoBatch(batch: readonly BatchGroup[], opts: RapoOptions = DEFA
   const good = stats.filter((s) => s.informative).length;
   const G = opts.scaleBy === "groups" ? batch.length : batch.length ? batch[0]!.rewards.length : 0;
   const scale = good ? G / good : 0;
-  return { groups: stats.map((s) => ({ ...s, scaled: s.advantages.map((a) => a * scale) })), informativeGroups: good, scale };
+  return {
+    groups: stats.map((s) => ({ ...s, scaled: s.advantages.map((a) => a * scale) })),
+    informativeGroups: good,
+    scale,
+  };
 }
 
 /** Solve rate of a group and whether RAPO would prune its prompt. */
 export function solveRate(g: BatchGroup, opts: RapoOptions = DEFAULT_RAPO): { rate: number; pruned: boolean } {
   const n = g.rewards.length;
   if (!n) return { rate: 0, pruned: false };
-  const solved = opts.pruneBy === "correctness" ? g.correct.filter(Boolean).length : g.rewards.filter((r) => r > 0).length;
+  const solved =
+    opts.pruneBy === "correctness" ? g.correct.filter(Boolean).length : g.rewards.filter((r) => r > 0).length;
   const rate = solved / n;
   return { rate, pruned: rate >= opts.pruneThreshold };
 }
@@ -76,7 +87,10 @@ export function solveRate(g: BatchGroup, opts: RapoOptions = DEFAULT_RAPO): { ra
  * prompt's groups across verl steps): returns each group's rewards after substitution and
  * how many substitutions happened.
  */
-export function replaySimulation(groupsInOrder: readonly BatchGroup[], opts: RapoOptions = DEFAULT_RAPO): { rewards: number[][]; substitutions: number } {
+export function replaySimulation(
+  groupsInOrder: readonly BatchGroup[],
+  opts: RapoOptions = DEFAULT_RAPO,
+): { rewards: number[][]; substitutions: number } {
   let buffer: number | null = null;
   let substitutions = 0;
   const rand = xorshift32(opts.seed);

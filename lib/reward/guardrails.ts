@@ -18,7 +18,11 @@ export function rewardGuardrails(cfg: RewardConfig): Guardrail[] {
   const out: Guardrail[] = [];
   const pos = (x: number) => Math.max(0, x);
   if (cfg.stage === "vanilla") {
-    if (cfg.formatWeight > cfg.correctWeight) out.push({ code: "incorrect-can-beat-correct", message: `a well-formatted incorrect rollout (${cfg.formatWeight}) outscores a badly formatted correct one (${cfg.correctWeight})` });
+    if (cfg.formatWeight > cfg.correctWeight)
+      out.push({
+        code: "incorrect-can-beat-correct",
+        message: `a well-formatted incorrect rollout (${cfg.formatWeight}) outscores a badly formatted correct one (${cfg.correctWeight})`,
+      });
     return out;
   }
   // a negative weight times an unclipped, negative Δ (many redundant calls) grows without bound
@@ -26,9 +30,16 @@ export function rewardGuardrails(cfg: RewardConfig): Guardrail[] {
   const bestIncorrect = cfg.formatWeight + term(cfg.c1) + term(cfg.c2);
   const worstCorrect = pos(cfg.floor);
   if (bestIncorrect > worstCorrect + 1e-12) {
-    out.push({ code: "incorrect-can-beat-correct", message: `an incorrect rollout can reach ${Number.isFinite(bestIncorrect) ? round(bestIncorrect) : "any score (negative weight × negative Δ)"} while a correct one can get ${round(worstCorrect)}` });
+    out.push({
+      code: "incorrect-can-beat-correct",
+      message: `an incorrect rollout can reach ${Number.isFinite(bestIncorrect) ? round(bestIncorrect) : "any score (negative weight × negative Δ)"} while a correct one can get ${round(worstCorrect)}`,
+    });
   }
-  if (cfg.c1 < 0 || cfg.c2 < 0) out.push({ code: "redundancy-pays", message: `negative ${cfg.c1 < 0 ? "c1" : "c2"}: redundant calls raise the reward of incorrect rollouts` });
+  if (cfg.c1 < 0 || cfg.c2 < 0)
+    out.push({
+      code: "redundancy-pays",
+      message: `negative ${cfg.c1 < 0 ? "c1" : "c2"}: redundant calls raise the reward of incorrect rollouts`,
+    });
   return out;
 }
 

@@ -53,5 +53,8 @@ export function rewardConfig(input: RewardConfigInput = {}, where = "reward conf
 
 /** "sha256:" + 16 hex digits over the formula version and the canonical config. */
 export function rewardSpecHash(cfg: RewardConfig): string {
-  return "sha256:" + createHash("sha256").update(REWARD_VERSION).update("\u0000").update(canonicalJson(cfg)).digest("hex").slice(0, 16);
+  return (
+    "sha256:" +
+    createHash("sha256").update(REWARD_VERSION).update("\u0000").update(canonicalJson(cfg)).digest("hex").slice(0, 16)
+  );
 }

@@ -18,7 +18,12 @@ export function gridSettings(base: RewardConfig, values: Partial<Record<Knob, re
   return out.map((c) => rewardConfig(c));
 }
 
-export function randomSettings(base: RewardConfig, ranges: Partial<Record<Knob, readonly [number, number]>>, count: number, seed = 0): RewardConfig[] {
+export function randomSettings(
+  base: RewardConfig,
+  ranges: Partial<Record<Knob, readonly [number, number]>>,
+  count: number,
+  seed = 0,
+): RewardConfig[] {
   const rand = xorshift32(seed, 0x9e3779b9);
   const out: RewardConfig[] = [];
   for (let i = 0; i < count; i++) {

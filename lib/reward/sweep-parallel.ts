@@ -8,7 +8,11 @@ import type { TallyArrays } from "../metrics/tally-arrays.js";
 import type { RewardConfig } from "./reward-config.js";
 import { sweep, type SweepOptions, type SweepRow } from "./sweep.js";
 
-export async function sweepParallel(a: TallyArrays, settings: readonly RewardConfig[], opts: SweepOptions & { jobs: number }): Promise<SweepRow[]> {
+export async function sweepParallel(
+  a: TallyArrays,
+  settings: readonly RewardConfig[],
+  opts: SweepOptions & { jobs: number },
+): Promise<SweepRow[]> {
   const rest = settings.slice(1);
   const jobs = Math.max(1, Math.min(opts.jobs, rest.length));
   if (jobs <= 1 || settings.length < 2) return sweep(a, settings, opts);

@@ -2,14 +2,7 @@
  * TrajectoryBuilder: the one way readers assemble a canonical `Trajectory`, so that call
  * indices, step links, roles and error flags are filled the same way for every format.
  */
-import type {
-  FormatName,
-  SearchResult,
-  Step,
-  ToolCall,
-  Trajectory,
-  Verdict,
-} from "./schema.js";
+import type { FormatName, SearchResult, Step, ToolCall, Trajectory, Verdict } from "./schema.js";
 import type { ToolRoles } from "./tool-roles.js";
 import { callTargets, type CallTargets } from "./call-arguments.js";
 
@@ -98,7 +91,8 @@ export class TrajectoryBuilder {
     };
     this.calls.push(call);
     st.calls.push(index);
-    if (input.malformed) this.anomalies.push(`call ${index}${input.name ? ` (${input.name})` : ""}: ${input.malformed}`);
+    if (input.malformed)
+      this.anomalies.push(`call ${index}${input.name ? ` (${input.name})` : ""}: ${input.malformed}`);
     return call;
   }
 

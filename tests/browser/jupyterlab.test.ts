@@ -37,9 +37,12 @@ const REQUIRED = process.env.SOUNDING_REQUIRE_BROWSER === "1";
 const HAVE = existsSync(CHROMIUM);
 const HOSTILE = join(ROOT, "tests", "fixtures", "hostile", "hostile-fathom.jsonl");
 const TOUR = join(ROOT, "notebooks", "01-tour.ipynb");
-const NOTEBOOKS = readdirSync(join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort();
+const NOTEBOOKS = readdirSync(join(ROOT, "notebooks"))
+  .filter((f) => f.endsWith(".ipynb"))
+  .sort();
 
-if (!HAVE && !REQUIRED) console.warn(`browser tests skipped: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium)`);
+if (!HAVE && !REQUIRED)
+  console.warn(`browser tests skipped: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium)`);
 
 function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -68,22 +71,43 @@ async function startLab(env: Record<string, string>): Promise<Lab> {
   const settings = join(dir, "settings");
   mkdirSync(join(settings, "@jupyterlab", "docmanager-extension"), { recursive: true });
   // the test must never write the notebook back into the repository
-  writeFileSync(join(settings, "@jupyterlab", "docmanager-extension", "plugin.jupyterlab-settings"), JSON.stringify({ autosave: false }));
+  writeFileSync(
+    join(settings, "@jupyterlab", "docmanager-extension", "plugin.jupyterlab-settings"),
+    JSON.stringify({ autosave: false }),
+  );
   mkdirSync(join(settings, "@jupyterlab", "notebook-extension"), { recursive: true });
   // attach every cell so one tall screenshot shows the whole notebook
-  writeFileSync(join(settings, "@jupyterlab", "notebook-extension", "tracker.jupyterlab-settings"), JSON.stringify({ windowingMode: "none" }));
+  writeFileSync(
+    join(settings, "@jupyterlab", "notebook-extension", "tracker.jupyterlab-settings"),
+    JSON.stringify({ windowingMode: "none" }),
+  );
   // no "get notified about Jupyter news?" toast over the screenshots
   mkdirSync(join(settings, "@jupyterlab", "apputils-extension"), { recursive: true });
-  writeFileSync(join(settings, "@jupyterlab", "apputils-extension", "notification.jupyterlab-settings"), JSON.stringify({ fetchNews: "false" }));
+  writeFileSync(
+    join(settings, "@jupyterlab", "apputils-extension", "notification.jupyterlab-settings"),
+    JSON.stringify({ fetchNews: "false" }),
+  );
   const args = [
-    "lab", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0",
-    `--ServerApp.token=${token}`, `--notebook-dir=${join(ROOT, "notebooks")}`,
-    "--LabApp.expose_app_in_browser=True", `--LabApp.user_settings_dir=${settings}`, `--LabApp.workspaces_dir=${join(dir, "workspaces")}`,
-    "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    "lab",
+    "--no-browser",
+    "--ip=127.0.0.1",
+    `--port=${port}`,
+    "--port-retries=0",
+    `--ServerApp.token=${token}`,
+    `--notebook-dir=${join(ROOT, "notebooks")}`,
+    "--LabApp.expose_app_in_browser=True",
+    `--LabApp.user_settings_dir=${settings}`,
+    `--LabApp.workspaces_dir=${join(dir, "workspaces")}`,
+    "--LabApp.news_url=None",
+    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
   ];
   if (process.getuid?.() === 0) args.push("--allow-root");
   let out = "";
-  const proc = spawn(JUPYTER, args, { cwd: ROOT, env: { ...process.env, JUPYTER_PLATFORM_DIRS: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(JUPYTER, args, {
+    cwd: ROOT,
+    env: { ...process.env, JUPYTER_PLATFORM_DIRS: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   proc.stdout!.on("data", (d) => (out += d));
   proc.stderr!.on("data", (d) => (out += d));
   const base = `http://127.0.0.1:${port}`;
@@ -132,22 +156,32 @@ async function runNotebook(browser: Browser, url: string): Promise<Run> {
     void d.dismiss();
   });
   await page.goto(url);
-  await page.waitForFunction(() => {
-    const w = (window as any).jupyterapp?.shell?.currentWidget;
-    return w?.sessionContext?.session?.kernel && w.sessionContext.kernelDisplayStatus === "idle";
-  }, null, { timeout: 90_000 });
+  await page.waitForFunction(
+    () => {
+      const w = (window as any).jupyterapp?.shell?.currentWidget;
+      return w?.sessionContext?.session?.kernel && w.sessionContext.kernelDisplayStatus === "idle";
+    },
+    null,
+    { timeout: 90_000 },
+  );
   const t0 = Date.now();
   if (process.env.SOUNDING_DEBUG) console.log("kernel idle; running all cells");
   await page.evaluate(() => (window as any).jupyterapp.commands.execute("notebook:run-all-cells"));
   // done when the kernel is idle again and every code cell ran, or a cell failed (Run All stops there;
   // tslab reports compile errors on stderr)
-  await page.waitForFunction(() => {
-    const w = (window as any).jupyterapp.shell.currentWidget;
-    if (w.sessionContext.kernelDisplayStatus !== "idle") return false;
-    const cells = w.content.widgets.filter((c: any) => c.model.type === "code");
-    const failed = cells.some((c: any) => c.model.outputs.toJSON().some((o: any) => o.output_type === "error" || o.name === "stderr"));
-    return failed || cells.every((c: any) => typeof c.model.executionCount === "number");
-  }, null, { timeout: 120_000, polling: 250 });
+  await page.waitForFunction(
+    () => {
+      const w = (window as any).jupyterapp.shell.currentWidget;
+      if (w.sessionContext.kernelDisplayStatus !== "idle") return false;
+      const cells = w.content.widgets.filter((c: any) => c.model.type === "code");
+      const failed = cells.some((c: any) =>
+        c.model.outputs.toJSON().some((o: any) => o.output_type === "error" || o.name === "stderr"),
+      );
+      return failed || cells.every((c: any) => typeof c.model.executionCount === "number");
+    },
+    null,
+    { timeout: 120_000, polling: 250 },
+  );
   return { page, dialogs, ms: Date.now() - t0 };
 }
 
@@ -181,7 +215,9 @@ async function overflowing(page: Page): Promise<Overflow[]> {
 
 /** Shut the notebook's kernel down and close the page (the next notebook gets the cores). */
 async function closeNotebook(page: Page): Promise<void> {
-  await page.evaluate(() => (window as any).jupyterapp.shell.currentWidget.sessionContext.shutdown()).catch(() => undefined);
+  await page
+    .evaluate(() => (window as any).jupyterapp.shell.currentWidget.sessionContext.shutdown())
+    .catch(() => undefined);
   await page.close();
 }
 
@@ -215,7 +251,16 @@ describe.skipIf(!HAVE && !REQUIRED)("JupyterLab in headless Chromium", { timeout
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
     });
   });
 
@@ -241,12 +286,20 @@ describe.skipIf(!HAVE && !REQUIRED)("JupyterLab in headless Chromium", { timeout
 
     // the chart has one marker per trajectory of the bundled traces
     const { report } = await loadTrajectories([join(ROOT, "traces")]);
-    await page.waitForFunction((n) => document.querySelectorAll(".js-plotly-plot .scatterlayer .point").length === n, report.trajectories, { timeout: 30_000 });
+    await page.waitForFunction(
+      (n) => document.querySelectorAll(".js-plotly-plot .scatterlayer .point").length === n,
+      report.trajectories,
+      { timeout: 30_000 },
+    );
 
     // hovering a marker shows a trajectory id and its source line
     await chart.scrollIntoViewIfNeeded();
     await page.locator(".js-plotly-plot .scatterlayer .point").first().hover({ force: true });
-    await page.waitForFunction(() => /\.jsonl?:\d+/.test(document.querySelector(".js-plotly-plot .hoverlayer")?.textContent ?? ""), null, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => /\.jsonl?:\d+/.test(document.querySelector(".js-plotly-plot .hoverlayer")?.textContent ?? ""),
+      null,
+      { timeout: 10_000 },
+    );
 
     // the screenshot: both in the viewport, with real size
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -283,8 +336,11 @@ describe.skipIf(!HAVE && !REQUIRED)("JupyterLab in headless Chromium", { timeout
     // links in the viewer: http(s) only, each opening a new tab without the opener
     const links = await page.evaluate(() =>
       [...document.querySelectorAll(".jp-OutputArea-output .sounding-trajectory a")].map((a: any) => ({
-        href: a.getAttribute("href"), target: a.getAttribute("target"), rel: a.getAttribute("rel") ?? "",
-      })));
+        href: a.getAttribute("href"),
+        target: a.getAttribute("target"),
+        rel: a.getAttribute("rel") ?? "",
+      })),
+    );
     expect(links.length).toBeGreaterThan(0);
     for (const l of links) {
       expect(l.href).toMatch(/^https?:\/\//);
@@ -306,7 +362,13 @@ describe.skipIf(!HAVE && !REQUIRED)("JupyterLab in headless Chromium", { timeout
   });
 
   it("every notebook runs from the UI on SOUNDING_TRACES=<a generated verl file>; no output is wider than its pane", async () => {
-    const [file] = await generateTraces(tmpDir("browser-verl-"), { format: "verl", seed: 11, prompts: 6, steps: 1, labels: false });
+    const [file] = await generateTraces(tmpDir("browser-verl-"), {
+      format: "verl",
+      seed: 11,
+      prompts: 6,
+      steps: 1,
+      labels: false,
+    });
     const lab = await startLab({ SOUNDING_TRACES: file!.path });
     labs.push(lab);
     mkdirSync(join(ROOT, ".ci", "out"), { recursive: true });
@@ -317,7 +379,9 @@ describe.skipIf(!HAVE && !REQUIRED)("JupyterLab in headless Chromium", { timeout
       expect(dialogs, nb).toEqual([]);
       // the first output says what was loaded: the generated file
       const first = await page.locator(".jp-Notebook .jp-OutputArea-output").first().innerText();
-      expect(first, nb).toContain(`loaded SOUNDING_TRACES: 1 file, ${file!.rows} trajectories, ${file!.calls} tool calls`);
+      expect(first, nb).toContain(
+        `loaded SOUNDING_TRACES: 1 file, ${file!.rows} trajectories, ${file!.calls} tool calls`,
+      );
       // let plotly and the SVGs lay out, then measure and take the picture
       await page.waitForTimeout(1_000);
       const over = await overflowing(page);
@@ -355,7 +419,8 @@ describe.skipIf(!HAVE && !REQUIRED)("JupyterLab in headless Chromium", { timeout
       return {
         scripts: q("script").filter((s) => (s.textContent ?? "").includes("Pwned")).length,
         jsLinks: q("a[href]").filter((a) => /^\s*javascript:/i.test(a.getAttribute("href")!)).length,
-        handlers: q("*").filter((e) => [...e.attributes].some((a) => /^on/i.test(a.name) && a.value.includes("Pwned"))).length,
+        handlers: q("*").filter((e) => [...e.attributes].some((a) => /^on/i.test(a.name) && a.value.includes("Pwned")))
+          .length,
         iframes: q("iframe").length,
         imgs: q('img[src="x"]').length,
         links: q(".sounding-trajectory a[href]").map((a) => a.getAttribute("href")!),
@@ -365,8 +430,13 @@ describe.skipIf(!HAVE && !REQUIRED)("JupyterLab in headless Chromium", { timeout
     expect(found.links.every((h) => /^https?:\/\//.test(h))).toBe(true);
 
     // open every collapsible part, click every link the viewer made, hover the chart's marker
-    await page.evaluate(() => document.querySelectorAll(".sounding-trajectory details").forEach((d: HTMLDetailsElement) => ((d as HTMLDetailsElement).open = true)));
-    for (const a of await viewer.locator("a[href]").all()) await a.click({ modifiers: ["Control"], force: true }).catch(() => undefined);
+    await page.evaluate(() =>
+      document
+        .querySelectorAll(".sounding-trajectory details")
+        .forEach((d: HTMLDetailsElement) => ((d as HTMLDetailsElement).open = true)),
+    );
+    for (const a of await viewer.locator("a[href]").all())
+      await a.click({ modifiers: ["Control"], force: true }).catch(() => undefined);
     await page.locator(".js-plotly-plot .scatterlayer .point").first().hover({ force: true });
     await page.waitForTimeout(500);
     expect(await page.evaluate(() => (window as any).__soundingPwned)).toBeUndefined();
@@ -376,7 +446,10 @@ describe.skipIf(!HAVE && !REQUIRED)("JupyterLab in headless Chromium", { timeout
     await page.evaluate(() => {
       const app = (window as any).jupyterapp;
       const nb = app.shell.currentWidget.content;
-      nb.model.sharedModel.insertCell(nb.model.cells.length, { cell_type: "code", source: 'tslab.display.html(\'<img src="x" onerror="window.__soundingControl=1">\');' });
+      nb.model.sharedModel.insertCell(nb.model.cells.length, {
+        cell_type: "code",
+        source: 'tslab.display.html(\'<img src="x" onerror="window.__soundingControl=1">\');',
+      });
       nb.activeCellIndex = nb.model.cells.length - 1;
       return app.commands.execute("notebook:run-cell");
     });

@@ -55,18 +55,37 @@ function expectSweepEqual(sql: SweepRow[], mem: SweepRow[]): void {
   expect(sql.length).toBe(mem.length);
   sql.forEach((s, i) => {
     const m = mem[i]!;
-    for (const k of ["meanCorrect", "meanIncorrect", "separation", "informativeGroups", "favouredBreadth", "favouredDepth", "favouredHorizon"] as const) {
+    for (const k of [
+      "meanCorrect",
+      "meanIncorrect",
+      "separation",
+      "informativeGroups",
+      "favouredBreadth",
+      "favouredDepth",
+      "favouredHorizon",
+    ] as const) {
       if (Number.isNaN(m[k])) expect([i, k, s[k]]).toEqual([i, k, NaN]);
       else if (Math.abs(s[k] - m[k]) > 1e-9) expect([i, k, s[k]]).toEqual([i, k, m[k]]);
     }
-    expect([i, s.nCorrect, s.nIncorrect, s.rankChanges, s.groupsIncorrectAbove]).toEqual([i, m.nCorrect, m.nIncorrect, m.rankChanges, m.groupsIncorrectAbove]);
+    expect([i, s.nCorrect, s.nIncorrect, s.rankChanges, s.groupsIncorrectAbove]).toEqual([
+      i,
+      m.nCorrect,
+      m.nIncorrect,
+      m.rankChanges,
+      m.groupsIncorrectAbove,
+    ]);
     expect([i, s.warnings.map((w) => w.code)]).toEqual([i, m.warnings.map((w) => w.code)]);
   });
 }
 
 const SETTINGS: RewardConfig[] = [
   rewardConfig({}),
-  ...randomSettings(rewardConfig({}), { c1: [-0.2, 0.6], c2: [0, 0.5], CS: [1, 20], CQ: [1, 30], Bv: [0, 3], floor: [0, 0.9], formatWeight: [0, 0.3] }, 40, 11),
+  ...randomSettings(
+    rewardConfig({}),
+    { c1: [-0.2, 0.6], c2: [0, 0.5], CS: [1, 20], CQ: [1, 30], Bv: [0, 3], floor: [0, 0.9], formatWeight: [0, 0.3] },
+    40,
+    11,
+  ),
   rewardConfig({ Bv: 0 }),
   rewardConfig({ Bv: 3, clipDelta: true }),
   rewardConfig({ countT: "labelled", rhoWhenNoCalls: 0.5 }),
@@ -83,7 +102,10 @@ describe("corpus on the bundled traces (every format)", () => {
 
   beforeAll(async () => {
     dir = join(tmpDir("corpus-"), "c");
-    await convertToCorpus([TRACES], dir, { label: "heuristic", labelSets: [{ name: "truth", path: join(TRACES, "generated") }] });
+    await convertToCorpus([TRACES], dir, {
+      label: "heuristic",
+      labelSets: [{ name: "truth", path: join(TRACES, "generated") }],
+    });
     corpus = await Corpus.open(dir);
     trajectories = (await loadTrajectories([TRACES])).trajectories;
     heuristic = (await runLabeller(new HeuristicLabeller(), trajectories)).rows;
@@ -96,7 +118,9 @@ describe("corpus on the bundled traces (every format)", () => {
     const nc = (await corpus.sql("SELECT COUNT(*) AS n FROM calls"))[0]!.n;
     expect(nt).toBe(trajectories.length);
     expect(nc).toBe(trajectories.reduce((s, t) => s + t.calls.length, 0));
-    expect(await corpus.sql("SELECT label_set, COUNT(*) AS n FROM labels GROUP BY label_set ORDER BY label_set")).toEqual([
+    expect(
+      await corpus.sql("SELECT label_set, COUNT(*) AS n FROM labels GROUP BY label_set ORDER BY label_set"),
+    ).toEqual([
       { label_set: "heuristic", n: heuristic.length },
       { label_set: "truth", n: truth.length },
     ]);
@@ -105,12 +129,20 @@ describe("corpus on the bundled traces (every format)", () => {
 
   it("per-trajectory metric rows equal trajectoryRows (deterministic labels made while converting)", async () => {
     const { corpusTrajectoryRows } = await import("../../lib/index.js");
-    expectRowsEqual(await corpusTrajectoryRows(corpus, { labelSet: "heuristic" }), trajectoryRows(trajectories, heuristic), "key");
+    expectRowsEqual(
+      await corpusTrajectoryRows(corpus, { labelSet: "heuristic" }),
+      trajectoryRows(trajectories, heuristic),
+      "key",
+    );
   });
 
   it("per-trajectory rows equal trajectoryRows with an imported label set (joined by file and id, or id)", async () => {
     const { corpusTrajectoryRows } = await import("../../lib/index.js");
-    expectRowsEqual(await corpusTrajectoryRows(corpus, { labelSet: "truth" }), trajectoryRows(trajectories, truth), "key");
+    expectRowsEqual(
+      await corpusTrajectoryRows(corpus, { labelSet: "truth" }),
+      trajectoryRows(trajectories, truth),
+      "key",
+    );
   });
 
   it("aggregates by dataset, model, step, group and format equal aggregate()", async () => {
@@ -119,12 +151,19 @@ describe("corpus on the bundled traces (every format)", () => {
       const mem = aggregate(table, by as unknown as string[]).objects() as Array<Record<string, unknown>>;
       const sql = await corpusAggregate(corpus, [...by], { labelSet: "heuristic" });
       const k = (r: Record<string, unknown>) => by.map((b) => String(r[b] ?? null)).join("|");
-      expectRowsEqual(sql.map((r) => ({ ...r, _k: k(r) })), mem.map((r) => ({ ...r, _k: k(r) })), "_k");
+      expectRowsEqual(
+        sql.map((r) => ({ ...r, _k: k(r) })),
+        mem.map((r) => ({ ...r, _k: k(r) })),
+        "_k",
+      );
     }
   });
 
   it("sweep rows equal the typed-array sweep (B_v replay, clipped Δ, labelled T, vanilla, no-effect)", async () => {
-    for (const [set, rows] of [["heuristic", heuristic], ["truth", truth]] as const) {
+    for (const [set, rows] of [
+      ["heuristic", heuristic],
+      ["truth", truth],
+    ] as const) {
       const sql = await corpusSweep(corpus, SETTINGS, { labelSet: set, batch: 7 });
       expectSweepEqual(sql, sweep(tallyArrays(trajectories, rows), SETTINGS));
       // the comparison can fail: the sweep of a corpus missing one trajectory differs
@@ -155,7 +194,11 @@ describe("the CLI on a corpus directory", () => {
     const sFiles = parse(cli(["sweep", src, ...grid, "--json"])).settings;
     const sCorpus = parse(cli(["sweep", dir, ...grid, "--json"])).settings;
     expectSweepEqual(sCorpus, sFiles);
-    for (const [preset, extra] of [["fig6", []], ["ecdf", []], ["landscape", ["--grid", "c1=0.1,0.2,0.3", "--grid", "c2=0.1,0.2"]]] as const) {
+    for (const [preset, extra] of [
+      ["fig6", []],
+      ["ecdf", []],
+      ["landscape", ["--grid", "c1=0.1,0.2,0.3", "--grid", "c2=0.1,0.2"]],
+    ] as const) {
       const a = join(base, `${preset}-files.svg`);
       const b = join(base, `${preset}-corpus.svg`);
       expect(cli(["figure", preset, src, ...extra, "--out", a]).code).toBe(0);
@@ -170,23 +213,46 @@ describe("the CLI on a corpus directory", () => {
 describe("corpus on generated rollouts (property)", () => {
   it("metrics and sweeps equal the in-memory path for random generator seeds and knobs", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 10_000 }), fc.double({ min: 0, max: 0.4, noNaN: true }), fc.double({ min: 0.5, max: 3, noNaN: true }), fc.integer({ min: 2, max: 6 }), async (seed, redundancy, verification, group) => {
-        const base = tmpDir("gen-");
-        await generateTraces(base, { format: "verl", seed, prompts: 4, steps: 2, groupSize: group, redundancy, verification, truncationRate: 0.1 });
-        const dir = join(base, "corpus");
-        await convertToCorpus([base], dir, { label: "h", partCalls: 50 });
-        const c = await Corpus.open(dir);
-        try {
-          const { trajectories } = await loadTrajectories([base]);
-          const { rows } = await runLabeller(new HeuristicLabeller(), trajectories);
-          const { corpusTrajectoryRows } = await import("../../lib/index.js");
-          expectRowsEqual(await corpusTrajectoryRows(c), trajectoryRows(trajectories, rows), "key");
-          const settings = [rewardConfig({}), ...randomSettings(rewardConfig({}), { c1: [0, 0.6], c2: [0, 0.5], Bv: [0, 3], floor: [0, 0.9] }, 12, seed)];
-          expectSweepEqual(await corpusSweep(c, settings), sweep(tallyArrays(trajectories, rows), settings));
-        } finally {
-          c.close();
-        }
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.double({ min: 0, max: 0.4, noNaN: true }),
+        fc.double({ min: 0.5, max: 3, noNaN: true }),
+        fc.integer({ min: 2, max: 6 }),
+        async (seed, redundancy, verification, group) => {
+          const base = tmpDir("gen-");
+          await generateTraces(base, {
+            format: "verl",
+            seed,
+            prompts: 4,
+            steps: 2,
+            groupSize: group,
+            redundancy,
+            verification,
+            truncationRate: 0.1,
+          });
+          const dir = join(base, "corpus");
+          await convertToCorpus([base], dir, { label: "h", partCalls: 50 });
+          const c = await Corpus.open(dir);
+          try {
+            const { trajectories } = await loadTrajectories([base]);
+            const { rows } = await runLabeller(new HeuristicLabeller(), trajectories);
+            const { corpusTrajectoryRows } = await import("../../lib/index.js");
+            expectRowsEqual(await corpusTrajectoryRows(c), trajectoryRows(trajectories, rows), "key");
+            const settings = [
+              rewardConfig({}),
+              ...randomSettings(
+                rewardConfig({}),
+                { c1: [0, 0.6], c2: [0, 0.5], Bv: [0, 3], floor: [0, 0.9] },
+                12,
+                seed,
+              ),
+            ];
+            expectSweepEqual(await corpusSweep(c, settings), sweep(tallyArrays(trajectories, rows), settings));
+          } finally {
+            c.close();
+          }
+        },
+      ),
       { numRuns: 4, seed: 20261121 },
     );
   }, 120_000);
@@ -213,10 +279,19 @@ describe("convert", () => {
     try {
       const { trajectories } = await loadTrajectories([a, b]);
       const { rows } = await runLabeller(new HeuristicLabeller(), trajectories);
-      expectRowsEqual(await corpusAggregate(c, ["model"]), aggregate(trajectoryTable(trajectories, rows), ["model"]).objects() as never, "model");
+      expectRowsEqual(
+        await corpusAggregate(c, ["model"]),
+        aggregate(trajectoryTable(trajectories, rows), ["model"]).objects() as never,
+        "model",
+      );
       // only the parts the manifest lists are on disk (the replaced ones are gone)
-      const listed = new Set([...c.manifest.sources.flatMap((s) => [...s.parts.trajectories, ...s.parts.calls]), ...Object.values(c.manifest.labelSets).flatMap((l) => l.parts)]);
-      const onDisk = ["trajectories", "calls", "labels"].flatMap((t) => readdirSync(join(dir, t)).map((f) => `${t}/${f}`));
+      const listed = new Set([
+        ...c.manifest.sources.flatMap((s) => [...s.parts.trajectories, ...s.parts.calls]),
+        ...Object.values(c.manifest.labelSets).flatMap((l) => l.parts),
+      ]);
+      const onDisk = ["trajectories", "calls", "labels"].flatMap((t) =>
+        readdirSync(join(dir, t)).map((f) => `${t}/${f}`),
+      );
       expect(onDisk.sort()).toEqual([...listed].sort());
     } finally {
       c.close();
@@ -225,7 +300,9 @@ describe("convert", () => {
 
   it("reports bad records with file and line and keeps the good ones; strict mode fails fast", async () => {
     const base = tmpDir("bad-");
-    const good = readFileSync(join(TRACES, "generated", "fathom-eval.jsonl"), "utf8").split("\n").filter(Boolean);
+    const good = readFileSync(join(TRACES, "generated", "fathom-eval.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean);
     const f = join(base, "mixed.jsonl");
     writeFileSync(f, [good[0], "{not json", good[1], '{"score": 0}', good[2]].join("\n") + "\n");
     const dir = join(base, "corpus");
@@ -262,7 +339,8 @@ describe("convert", () => {
     for (const t of ["trajectories", "calls", "labels"]) {
       const fa = readdirSync(join(a, t)).sort();
       expect(readdirSync(join(b, t)).sort()).toEqual(fa);
-      for (const f of fa) expect([t, f, readFileSync(join(a, t, f)).equals(readFileSync(join(b, t, f)))]).toEqual([t, f, true]);
+      for (const f of fa)
+        expect([t, f, readFileSync(join(a, t, f)).equals(readFileSync(join(b, t, f)))]).toEqual([t, f, true]);
     }
   });
 
@@ -271,7 +349,17 @@ describe("convert", () => {
     const src = join(base, "traces");
     for (let i = 0; i < 6; i++) await generateTraces(src, { seed: 500 + i, prompts: 400, labels: false }, `shard-${i}`);
     const dir = join(base, "corpus");
-    const argv = [join(ROOT, "dist", "cli", "main.js"), "convert", src, "--out", dir, "--label", "h", "--part-calls", "2000"];
+    const argv = [
+      join(ROOT, "dist", "cli", "main.js"),
+      "convert",
+      src,
+      "--out",
+      dir,
+      "--label",
+      "h",
+      "--part-calls",
+      "2000",
+    ];
     // run until the first source is committed, then kill -9
     const child = spawn(process.execPath, argv, { stdio: "ignore" });
     const t0 = Date.now();
@@ -296,7 +384,11 @@ describe("convert", () => {
     expect(listed.length).toBeLessThan(6); // the run was really cut short
     const { trajectories } = await loadTrajectories(listed);
     const { rows } = await runLabeller(new HeuristicLabeller(), trajectories);
-    expectRowsEqual(await corpusAggregate(c1, ["dataset"]), aggregate(trajectoryTable(trajectories, rows), ["dataset"]).objects() as never, "dataset");
+    expectRowsEqual(
+      await corpusAggregate(c1, ["dataset"]),
+      aggregate(trajectoryTable(trajectories, rows), ["dataset"]).objects() as never,
+      "dataset",
+    );
     c1.close();
     // the re-run completes; the result equals an uninterrupted conversion
     const again = cli(argv.slice(1));
@@ -306,8 +398,13 @@ describe("convert", () => {
     const [c2, c3] = [await Corpus.open(dir), await Corpus.open(fresh)];
     expect(await corpusAggregate(c2, ["dataset"])).toEqual(await corpusAggregate(c3, ["dataset"]));
     expect(c2.manifest.sources.map((s) => s.path).sort()).toEqual(c3.manifest.sources.map((s) => s.path).sort());
-    const onDisk = ["trajectories", "calls", "labels"].flatMap((t) => readdirSync(join(dir, t)).map((f) => `${t}/${f}`));
-    const listed2 = new Set([...c2.manifest.sources.flatMap((s) => [...s.parts.trajectories, ...s.parts.calls]), ...Object.values(c2.manifest.labelSets).flatMap((l) => l.parts)]);
+    const onDisk = ["trajectories", "calls", "labels"].flatMap((t) =>
+      readdirSync(join(dir, t)).map((f) => `${t}/${f}`),
+    );
+    const listed2 = new Set([
+      ...c2.manifest.sources.flatMap((s) => [...s.parts.trajectories, ...s.parts.calls]),
+      ...Object.values(c2.manifest.labelSets).flatMap((l) => l.parts),
+    ]);
     expect(onDisk.sort()).toEqual([...listed2].sort()); // no leftovers of the killed run
     c2.close();
     c3.close();

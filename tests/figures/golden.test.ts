@@ -7,7 +7,29 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { dataHash, fig1Accuracy, fig4SearchCalls, fig6LabelDrift, fig7ResponseLength, gridSettings, grpoGroup, HeuristicLabeller, labelComposition, loadTrajectories, renderSvg, replayRewards, rewardConfig, rewardLandscape, rewardSpecHash, runLabeller, searchEcdf, sweep, tallyArrays, trajectoryRows, type Figure } from "../../lib/index.js";
+import {
+  dataHash,
+  fig1Accuracy,
+  fig4SearchCalls,
+  fig6LabelDrift,
+  fig7ResponseLength,
+  gridSettings,
+  grpoGroup,
+  HeuristicLabeller,
+  labelComposition,
+  loadTrajectories,
+  renderSvg,
+  replayRewards,
+  rewardConfig,
+  rewardLandscape,
+  rewardSpecHash,
+  runLabeller,
+  searchEcdf,
+  sweep,
+  tallyArrays,
+  trajectoryRows,
+  type Figure,
+} from "../../lib/index.js";
 import { ROOT } from "../helpers.js";
 
 const GOLDEN = join(ROOT, "tests", "fixtures", "golden");
@@ -18,21 +40,35 @@ beforeAll(async () => {
   const { rows } = await runLabeller(new HeuristicLabeller(), trajectories);
   const tr = trajectoryRows(trajectories, rows, { tokens: true });
   // Fig. 1 has one point per model (three eval files + the verl run); Fig. 4 is one model's eval answers
-  figures = [fig1Accuracy(tr), fig4SearchCalls(trajectories.filter((t) => t.provenance.source.file.endsWith("fathom-eval.jsonl"))), fig6LabelDrift(tr), fig7ResponseLength(tr)];
+  figures = [
+    fig1Accuracy(tr),
+    fig4SearchCalls(trajectories.filter((t) => t.provenance.source.file.endsWith("fathom-eval.jsonl"))),
+    fig6LabelDrift(tr),
+    fig7ResponseLength(tr),
+  ];
   // the other presets, on the verl dumps
   const verl = trajectories.filter((t) => t.provenance.format === "verl");
   const vrows = rows.filter((r) => r.source.file.includes("verl"));
   const vtr = trajectoryRows(verl, vrows);
-  const stepOf = new Map(verl.map((t) => [`${t.provenance.source.file}::${t.id}`, `step ${t.provenance.trainingStep}`]));
+  const stepOf = new Map(
+    verl.map((t) => [`${t.provenance.source.file}::${t.id}`, `step ${t.provenance.trainingStep}`]),
+  );
   const a = tallyArrays(verl, vrows);
   const base = rewardConfig({});
-  const swept = sweep(a, [base, ...gridSettings(base, { c1: [0.1, 0.2, 0.3, 0.4], c2: [0.1, 0.2, 0.3, 0.4] })]).slice(1);
+  const swept = sweep(a, [base, ...gridSettings(base, { c1: [0.1, 0.2, 0.3, 0.4], c2: [0.1, 0.2, 0.3, 0.4] })]).slice(
+    1,
+  );
   const rewardOf = new Map(a.keys.map((k, i) => [k, replayRewards(a, base)[i]!]));
   figures.push(
     labelComposition(vrows, (r) => stepOf.get(`${r.source.file}::${r.trajectoryId}`)!, "training step"),
     searchEcdf(vtr, (r) => `step ${r.step}`),
     rewardLandscape(swept, "c1", "c2", "separation", rewardSpecHash(base)),
-    grpoGroup(vtr, vtr.map((r) => rewardOf.get(r.key)!), vtr[0]!.group!, rewardSpecHash(base)),
+    grpoGroup(
+      vtr,
+      vtr.map((r) => rewardOf.get(r.key)!),
+      vtr[0]!.group!,
+      rewardSpecHash(base),
+    ),
   );
 }, 120_000);
 
@@ -62,7 +98,10 @@ describe("figure presets", () => {
   });
 
   it("Fig. 4's μ and σ equal an independent count over the raw eval rows", async () => {
-    const raw = readFileSync(join(ROOT, "traces", "generated", "fathom-eval.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { judge: string; dataset: string; tool_calls: string[]; transcript: string });
+    const raw = readFileSync(join(ROOT, "traces", "generated", "fathom-eval.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { judge: string; dataset: string; tool_calls: string[]; transcript: string });
     // count search calls per correct row from the transcript text itself
     const by = new Map<string, number[]>();
     for (const r of raw) {
@@ -93,7 +132,10 @@ describe("Fig. 1 across models", () => {
     const files = ["fathom-eval.jsonl", "models/eval-shallow.jsonl", "models/eval-wide.jsonl"];
     const seen = new Set<string>();
     for (const f of files) {
-      const raw = readFileSync(join(ROOT, "traces", "generated", f), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { judge: string; agent: string; tool_calls: string[] });
+      const raw = readFileSync(join(ROOT, "traces", "generated", f), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { judge: string; agent: string; tool_calls: string[] });
       const agent = raw[0]!.agent;
       seen.add(agent);
       const p = points.get(agent)!;
@@ -111,7 +153,13 @@ describe("Fig. 1 across models", () => {
 
   it("counts accuracy over judged trajectories only", async () => {
     const { fig1Points } = await import("../../lib/index.js");
-    const row = (model: string, verdict: string) => ({ model, correct: verdict === "correct", verdict, T: 2, responseTokens: null });
+    const row = (model: string, verdict: string) => ({
+      model,
+      correct: verdict === "correct",
+      verdict,
+      T: 2,
+      responseTokens: null,
+    });
     const [p] = fig1Points([row("m", "correct"), row("m", "incorrect"), row("m", "unknown"), row("m", "unknown")]);
     expect(p).toMatchObject({ n: 4, judged: 2, accuracy: 0.5, calls: 2 });
     expect(fig1Points([row("u", "unknown")])[0]!.accuracy).toBeNull();
@@ -149,20 +197,56 @@ describe("sounding figure", () => {
     expect(cli(["figure", "ecdf", "traces/generated", "--out", join(dir, "e.png")]).code).toBe(0);
     expect(cli(["figure", "fig9", "traces", "--out", join(dir, "x.svg")]).code).toBe(2);
     // the reward presets: the same sweep grid / group as the golden files
-    expect(cli(["figure", "landscape", "traces/generated/verl", "--grid", "c1=0.1,0.2,0.3,0.4", "--grid", "c2=0.1,0.2,0.3,0.4", "--out", join(dir, "land.svg")]).code).toBe(0);
-    expect(readFileSync(join(dir, "land.svg"), "utf8")).toBe(readFileSync(join(GOLDEN, "reward-landscape.svg"), "utf8"));
+    expect(
+      cli([
+        "figure",
+        "landscape",
+        "traces/generated/verl",
+        "--grid",
+        "c1=0.1,0.2,0.3,0.4",
+        "--grid",
+        "c2=0.1,0.2,0.3,0.4",
+        "--out",
+        join(dir, "land.svg"),
+      ]).code,
+    ).toBe(0);
+    expect(readFileSync(join(dir, "land.svg"), "utf8")).toBe(
+      readFileSync(join(GOLDEN, "reward-landscape.svg"), "utf8"),
+    );
     const firstGroup = figures.find((f) => f.name === "grpo-group")!.provenance.filters!.group as string;
-    expect(cli(["figure", "group", "traces/generated/verl", "--group", firstGroup, "--out", join(dir, "group.svg")]).code).toBe(0);
+    expect(
+      cli(["figure", "group", "traces/generated/verl", "--group", firstGroup, "--out", join(dir, "group.svg")]).code,
+    ).toBe(0);
     expect(readFileSync(join(dir, "group.svg"), "utf8")).toBe(readFileSync(join(GOLDEN, "grpo-group.svg"), "utf8"));
     // default group: one with both correct and incorrect rollouts
     expect(cli(["figure", "group", "traces/generated/verl", "--out", join(dir, "g2.svg")]).code).toBe(0);
     expect(readFileSync(join(dir, "g2.svg"), "utf8")).toMatch(/#\d ✓/);
     expect(readFileSync(join(dir, "g2.svg"), "utf8")).toMatch(/#\d ✗/);
-    expect(cli(["figure", "landscape", "traces/generated/verl", "--grid", "c1=0,1", "--out", join(dir, "x.svg")]).stderr).toMatch(/exactly two --grid knobs/);
-    expect(cli(["figure", "landscape", "traces/generated/verl", "--grid", "c1=0,1", "--grid", "c2=0,1", "--measure", "nope", "--out", join(dir, "x.svg")]).stderr).toMatch(/--measure must be one of/);
+    expect(
+      cli(["figure", "landscape", "traces/generated/verl", "--grid", "c1=0,1", "--out", join(dir, "x.svg")]).stderr,
+    ).toMatch(/exactly two --grid knobs/);
+    expect(
+      cli([
+        "figure",
+        "landscape",
+        "traces/generated/verl",
+        "--grid",
+        "c1=0,1",
+        "--grid",
+        "c2=0,1",
+        "--measure",
+        "nope",
+        "--out",
+        join(dir, "x.svg"),
+      ]).stderr,
+    ).toMatch(/--measure must be one of/);
     const noGroup = cli(["figure", "group", "traces/generated/fathom-eval.jsonl", "--out", join(dir, "x.svg")]);
     expect([noGroup.code, noGroup.stderr]).toEqual([2, expect.stringMatching(/no GRPO group ids/)]);
-    expect(cli(["figure", "group", "traces/generated/verl", "--group", "nope", "--out", join(dir, "x.svg")]).stderr).toMatch(/group "nope" not found/);
-    expect(cli(["figure", "fig6", "traces", "--out", join(dir, "x.gif")]).stderr).toMatch(/--out FILE\.svg, FILE\.png or FILE\.pdf/);
+    expect(
+      cli(["figure", "group", "traces/generated/verl", "--group", "nope", "--out", join(dir, "x.svg")]).stderr,
+    ).toMatch(/group "nope" not found/);
+    expect(cli(["figure", "fig6", "traces", "--out", join(dir, "x.gif")]).stderr).toMatch(
+      /--out FILE\.svg, FILE\.png or FILE\.pdf/,
+    );
   });
 });

@@ -98,8 +98,14 @@ describe("containers", () => {
 
   it("directories expand to trace files, Inspect *.eval logs and SWE-agent *.traj files included", async () => {
     const dir = tmpDir();
-    for (const f of ["a.eval", "b.traj", "c.jsonl.gz", "d.labels.jsonl", "e.txt", "f.json"]) writeFileSync(join(dir, f), "{}");
-    expect((await expandPaths([dir])).map((p) => p.slice(dir.length + 1))).toEqual(["a.eval", "b.traj", "c.jsonl.gz", "f.json"]);
+    for (const f of ["a.eval", "b.traj", "c.jsonl.gz", "d.labels.jsonl", "e.txt", "f.json"])
+      writeFileSync(join(dir, f), "{}");
+    expect((await expandPaths([dir])).map((p) => p.slice(dir.length + 1))).toEqual([
+      "a.eval",
+      "b.traj",
+      "c.jsonl.gz",
+      "f.json",
+    ]);
   });
 
   it("the format list in an undecidable file's message comes from the registry", async () => {

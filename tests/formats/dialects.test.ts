@@ -13,7 +13,7 @@ const searchR1 = {
   question: "Who wrote Hamlet?",
   golden_answers: ["William Shakespeare", "Shakespeare"],
   output:
-    "<think>I need the author.</think>\n<search> author of Hamlet </search>\n\n<information>Doc 1(Title: \"Hamlet\") Hamlet is a tragedy by William Shakespeare.\nDoc 2(Title: \"Shakespeare\") English playwright.</information>\n\n<think>Check the date too.</think>\n<search> Hamlet written year </search>\n<information>Doc 1(Title: \"Hamlet\") written around 1600.</information>\n<answer> William Shakespeare </answer>",
+    '<think>I need the author.</think>\n<search> author of Hamlet </search>\n\n<information>Doc 1(Title: "Hamlet") Hamlet is a tragedy by William Shakespeare.\nDoc 2(Title: "Shakespeare") English playwright.</information>\n\n<think>Check the date too.</think>\n<search> Hamlet written year </search>\n<information>Doc 1(Title: "Hamlet") written around 1600.</information>\n<answer> William Shakespeare </answer>',
   correct: true,
 };
 
@@ -69,7 +69,10 @@ describe("Search-R1 / ZeroSearch", () => {
   });
 
   it("marks an unclosed query as a truncation", async () => {
-    const cut = { ...searchR1, output: "<think>x</think>\n<search> first </search><information>d</information>\n<search> second que" };
+    const cut = {
+      ...searchR1,
+      output: "<think>x</think>\n<search> first </search><information>d</information>\n<search> second que",
+    };
     const { trajectories, report } = await load(tmpFile("sr1cut.jsonl", JSON.stringify(cut)));
     expect(trajectories[0]!.calls).toHaveLength(1);
     expect(trajectories[0]!.truncated).toBe(true);
@@ -116,7 +119,9 @@ describe("ReAct text", () => {
   it("reads LangChain Action / Action Input / Final Answer", async () => {
     const { trajectories } = await load(tmpFile("lc.jsonl", JSON.stringify(langchain)));
     const t = trajectories[0]!;
-    expect(t.calls.map((c) => [c.name, c.queries, c.response])).toEqual([["search", ["Paris weather today"], "Sunny, 21C."]]);
+    expect(t.calls.map((c) => [c.name, c.queries, c.response])).toEqual([
+      ["search", ["Paris weather today"], "Sunny, 21C."],
+    ]);
     expect(t.finalAnswer).toBe("Sunny and 21C");
   });
 });
@@ -124,7 +129,11 @@ describe("ReAct text", () => {
 describe("verl rollout dumps", () => {
   it("reads special-token-stripped rollouts, the step from the row or the file name, groups by prompt, extra reward keys kept", async () => {
     const dir = tmpDir();
-    const rows = [verlRow(undefined, "u1", 1, verlOut), verlRow(undefined, "u1", 0, verlOut.replace("\\boxed{Alexander the Great}", "\\boxed{Ptolemy}")), verlRow(7, "u2", 1, verlOut)];
+    const rows = [
+      verlRow(undefined, "u1", 1, verlOut),
+      verlRow(undefined, "u1", 0, verlOut.replace("\\boxed{Alexander the Great}", "\\boxed{Ptolemy}")),
+      verlRow(7, "u2", 1, verlOut),
+    ];
     writeFileSync(join(dir, "120.jsonl"), rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
     const { trajectories, report } = await load(join(dir, "120.jsonl"));
     expect(report.files[0]!.format).toBe("verl");
@@ -136,7 +145,9 @@ describe("verl rollout dumps", () => {
     const t = trajectories[0]!;
     expect(t.question).toBe("Who founded Alexandria?");
     expect(t.calls).toHaveLength(1);
-    expect(t.calls[0]!.results).toEqual([{ title: "Alexandria", url: "https://en.wikipedia.org/wiki/Alexandria", snippet: "founded by Alexander" }]);
+    expect(t.calls[0]!.results).toEqual([
+      { title: "Alexandria", url: "https://en.wikipedia.org/wiki/Alexandria", snippet: "founded by Alexander" },
+    ]);
     expect(t.extra.reward_spec).toBe("sha256:abc");
     expect(t.score).toBe(1);
     // derived ids: content hash, unique within the file
@@ -146,7 +157,13 @@ describe("verl rollout dumps", () => {
 
   it("groups by a hash of the prompt when rows carry no uid, and reads Search-R1-style outputs", async () => {
     const dir = tmpDir();
-    const a = { input: "user\nQ one?\nassistant\n", output: "<search> q1 </search><information>Doc 1(Title: A) a</information><answer> x </answer>", gts: "x", score: 1, acc: 1 };
+    const a = {
+      input: "user\nQ one?\nassistant\n",
+      output: "<search> q1 </search><information>Doc 1(Title: A) a</information><answer> x </answer>",
+      gts: "x",
+      score: 1,
+      acc: 1,
+    };
     const b = { ...a, input: "user\nQ two?\nassistant\n" };
     writeFileSync(join(dir, "global_step_5.jsonl"), [a, a, b].map((r) => JSON.stringify(r)).join("\n"));
     const { trajectories } = await load(join(dir, "global_step_5.jsonl"));
@@ -165,7 +182,11 @@ describe("OpenAI Responses with history in input", () => {
       input: [
         { role: "user", content: "Who?" },
         { type: "function_call", call_id: "c1", name: "search", arguments: '{"query":"who"}' },
-        { type: "function_call_output", call_id: "c1", output: '{"items":[{"link":"https://a.example","title":"A","snippet":"s"}]}' },
+        {
+          type: "function_call_output",
+          call_id: "c1",
+          output: '{"items":[{"link":"https://a.example","title":"A","snippet":"s"}]}',
+        },
       ],
       output: [
         { type: "function_call", call_id: "c2", name: "browse", arguments: '{"url":"https://a.example"}' },
@@ -194,7 +215,12 @@ describe("ReCall / ReSearch result tags in verl dumps", () => {
       gts: "A",
       score: 1,
     };
-    const research = { input: "user\nQ?\nassistant\n", output: "<search> q1 </search>\n<result>\ndocs\n</result>\n<answer> A </answer>", gts: "A", score: 1 };
+    const research = {
+      input: "user\nQ?\nassistant\n",
+      output: "<search> q1 </search>\n<result>\ndocs\n</result>\n<answer> A </answer>",
+      gts: "A",
+      score: 1,
+    };
     const dir = tmpDir();
     writeFileSync(join(dir, "3.jsonl"), [recall, research].map((r) => JSON.stringify(r)).join("\n"));
     const { trajectories, report } = await load(join(dir, "3.jsonl"));
@@ -213,14 +239,20 @@ describe("Qwen-agent native function calls and OpenAI chat pairing", () => {
     const rec = {
       messages: [
         { role: "user", content: "Find X" },
-        { role: "assistant", content: "", function_call: { name: "search", arguments: '{"query": ["x one", "x two"]}' } },
+        {
+          role: "assistant",
+          content: "",
+          function_call: { name: "search", arguments: '{"query": ["x one", "x two"]}' },
+        },
         { role: "function", name: "search", content: "1. [X](https://x.example/)\n\nabout x\n" },
         { role: "assistant", content: "X is 1." },
       ],
     };
     const { trajectories, report } = await load(tmpFile("qa.jsonl", JSON.stringify(rec)));
     expect(report.files[0]!.format).toBe("qwen-agent");
-    expect(trajectories[0]!.calls.map((c) => [c.name, c.queries, c.results.length])).toEqual([["search", ["x one", "x two"], 1]]);
+    expect(trajectories[0]!.calls.map((c) => [c.name, c.queries, c.results.length])).toEqual([
+      ["search", ["x one", "x two"], 1],
+    ]);
     expect(trajectories[0]!.finalAnswer).toBe("X is 1.");
   });
 
@@ -262,8 +294,19 @@ describe("detection and containers", () => {
       [langchain, "react"],
       [verlRow(1, "u", 1, verlOut), "verl"],
       [{ gen_text_store: "a <|begin_of_query|> q <|end_of_query|>", question: "q" }, "r1-searcher"],
-      [{ response: { output: [{ type: "function_call", name: "search", arguments: "{}", call_id: "c" }] } }, "openai-responses"],
-      [{ messages: [{ role: "assistant", content: null, tool_calls: [] }, { role: "tool", content: "" }] }, "openai-chat"],
+      [
+        { response: { output: [{ type: "function_call", name: "search", arguments: "{}", call_id: "c" }] } },
+        "openai-responses",
+      ],
+      [
+        {
+          messages: [
+            { role: "assistant", content: null, tool_calls: [] },
+            { role: "tool", content: "" },
+          ],
+        },
+        "openai-chat",
+      ],
       [{ messages: [{ role: "assistant", content: "<tool_call>{}</tool_call>" }] }, "qwen-agent"],
       [{ id: "1", transcript: "<|im_start|>user\nq<|im_end|>", judge: "correct" }, "fathom"],
     ];
@@ -290,7 +333,10 @@ describe("detection and containers", () => {
   });
 
   it("keeps per-file ids whatever else is loaded; trajectoryKey tells same ids in different files apart", async () => {
-    const a = tmpFile("a.jsonl", JSON.stringify({ ...searchR1, id: "same" }) + "\n" + JSON.stringify({ ...searchR1, id: "only-a" }));
+    const a = tmpFile(
+      "a.jsonl",
+      JSON.stringify({ ...searchR1, id: "same" }) + "\n" + JSON.stringify({ ...searchR1, id: "only-a" }),
+    );
     const b = tmpFile("b.jsonl", JSON.stringify({ ...searchR1, id: "same" }));
     const both = await load([a, b]);
     expect(both.trajectories.map((t) => t.id)).toEqual(["same", "only-a", "same"]);

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { im, load, tmpFile } from "../helpers.js";
 
-const SYS = im("system", 'You are a deep research agent.\n<tools>\n{"name": "search_urls"}\n{"name": "query_url"}\n</tools>');
+const SYS = im(
+  "system",
+  'You are a deep research agent.\n<tools>\n{"name": "search_urls"}\n{"name": "query_url"}\n</tools>',
+);
 const search = (q: string) => `{"name": "search_urls", "arguments": {"query": "${q}", "top_k": 10}}`;
 const visit = (u: string, g: string) => `{"name": "query_url", "arguments": {"url": "${u}", "goal": "${g}"}}`;
 const hits = (pairs: Array<[string, string]>) =>
@@ -27,8 +30,24 @@ const c3 = visit("https://www.britannica.com/place/Paris", "Verify the capital o
 const fullTranscript =
   SYS +
   im("user", "What is the capital of France?") +
-  im("assistant", `<think>I will search and read.</think>\n<tool_call>\n${c1}\n</tool_call>\n<tool_call>\n${c2}\n</tool_call>`) +
-  im("user", resp(c1, hits([["Paris - Wikipedia", "https://en.wikipedia.org/wiki/Paris"], ["Paris | Britannica", "https://www.britannica.com/place/Paris"]])) + resp(c2, 'The useful information in https://en.wikipedia.org/wiki/Paris for goal "Find the capital of France":\n\nRationale:\nx\n\nEvidence:\nParis is the capital.\n\nSummary:\nParis.')) +
+  im(
+    "assistant",
+    `<think>I will search and read.</think>\n<tool_call>\n${c1}\n</tool_call>\n<tool_call>\n${c2}\n</tool_call>`,
+  ) +
+  im(
+    "user",
+    resp(
+      c1,
+      hits([
+        ["Paris - Wikipedia", "https://en.wikipedia.org/wiki/Paris"],
+        ["Paris | Britannica", "https://www.britannica.com/place/Paris"],
+      ]),
+    ) +
+      resp(
+        c2,
+        'The useful information in https://en.wikipedia.org/wiki/Paris for goal "Find the capital of France":\n\nRationale:\nx\n\nEvidence:\nParis is the capital.\n\nSummary:\nParis.',
+      ),
+  ) +
   im("assistant", `<think>Verify.</think>\n<tool_call>\n${c3}\n</tool_call>`) +
   im("user", resp(c3, "[failed to retrieve content from URL]")) +
   im("assistant", "<think>Enough.</think>\nThe capital is \\boxed{Paris}.");
@@ -49,10 +68,16 @@ describe("Fathom/ReCall eval rows", () => {
     expect(t.calls[0]!.queries).toEqual(["capital of France"]);
     expect(t.calls[0]!.results).toEqual([
       { title: "Paris - Wikipedia", url: "https://en.wikipedia.org/wiki/Paris", snippet: "about Paris - Wikipedia" },
-      { title: "Paris | Britannica", url: "https://www.britannica.com/place/Paris", snippet: "about Paris | Britannica" },
+      {
+        title: "Paris | Britannica",
+        url: "https://www.britannica.com/place/Paris",
+        snippet: "about Paris | Britannica",
+      },
     ]);
     // the echoed call JSON and the executor's "result:" label are stripped
-    expect(t.calls[1]!.response!.startsWith("The useful information in https://en.wikipedia.org/wiki/Paris")).toBe(true);
+    expect(t.calls[1]!.response!.startsWith("The useful information in https://en.wikipedia.org/wiki/Paris")).toBe(
+      true,
+    );
     expect(t.calls[1]!.urls).toEqual(["https://en.wikipedia.org/wiki/Paris"]);
     expect(t.calls[1]!.goal).toBe("Find the capital of France");
     expect(t.calls[1]!.error).toBe(false);
@@ -63,7 +88,13 @@ describe("Fathom/ReCall eval rows", () => {
     expect(t.verdict).toBe("correct");
     expect(t.truncated).toBe(false);
     expect(t.steps[0]!.reasoning).toBe("I will search and read.");
-    expect(t.provenance).toMatchObject({ format: "fathom", model: "fathom-search", dataset: "simpleqa", recordId: "q1", source: { file: f, line: 1 } });
+    expect(t.provenance).toMatchObject({
+      format: "fathom",
+      model: "fathom-search",
+      dataset: "simpleqa",
+      recordId: "q1",
+      source: { file: f, line: 1 },
+    });
     expect(t.id).toBe("q1");
     expect(t.extra.model_answer).toBe("paris");
   });
@@ -90,7 +121,10 @@ describe("Fathom/ReCall eval rows", () => {
 
   it('reports {"score": 0} placeholder rows and rows with nothing to read as bad records, keeping the rest', async () => {
     const good = row({ transcript: fullTranscript });
-    const f = tmpFile("mixed.jsonl", [good, '{"score": 0}', JSON.stringify({ id: "q9", question: "x" }), good].join("\n") + "\n");
+    const f = tmpFile(
+      "mixed.jsonl",
+      [good, '{"score": 0}', JSON.stringify({ id: "q9", question: "x" }), good].join("\n") + "\n",
+    );
     const { trajectories, report } = await load(f);
     expect(trajectories.map((t) => t.provenance.source.line)).toEqual([1, 4]);
     expect(trajectories.map((t) => t.id)).toEqual(["q1", "q1#2"]);
@@ -129,13 +163,19 @@ describe("Fathom/ReCall eval rows", () => {
         row({
           id: "q2",
           transcript:
-            SYS + im("user", "Q?") + im("assistant", `<tool_call>\n${c1}\n</tool_call>`) + im("user", resp(c1, "r1") + resp(c1, "r2")) + im("assistant", "\\boxed{y}"),
+            SYS +
+            im("user", "Q?") +
+            im("assistant", `<tool_call>\n${c1}\n</tool_call>`) +
+            im("user", resp(c1, "r1") + resp(c1, "r2")) +
+            im("assistant", "\\boxed{y}"),
         }),
       ].join("\n"),
     );
     const { trajectories, report } = await load(f);
     expect(trajectories[0]!.calls.map((c) => c.name)).toEqual(["search_urls", "query_url"]);
-    expect(trajectories[0]!.calls.every((c) => c.response === null && c.errorReason === "no response recorded")).toBe(true);
+    expect(trajectories[0]!.calls.every((c) => c.response === null && c.errorReason === "no response recorded")).toBe(
+      true,
+    );
     expect(trajectories[1]!.calls).toHaveLength(1);
     expect(trajectories[1]!.calls[0]!.response).toBe("r1");
     expect(report.issues.map((i) => i.line)).toEqual([1, 2]);
@@ -159,9 +199,20 @@ describe("Fathom/ReCall eval rows", () => {
     // an argument that says neither query nor URL: an unknown name stays "other" (no inference)
     const my = `{"name": "my_lookup", "arguments": {"term": "q2"}}`;
     const tr =
-      SYS + im("user", "Q?") + im("assistant", `<tool_call>\n${ws}\n</tool_call>\n<tool_call>\n${wv}\n</tool_call>\n<tool_call>\n${my}\n</tool_call>`) + im("user", resp(ws, "a") + resp(wv, "b") + resp(my, "c")) + im("assistant", "\\boxed{1}");
+      SYS +
+      im("user", "Q?") +
+      im(
+        "assistant",
+        `<tool_call>\n${ws}\n</tool_call>\n<tool_call>\n${wv}\n</tool_call>\n<tool_call>\n${my}\n</tool_call>`,
+      ) +
+      im("user", resp(ws, "a") + resp(wv, "b") + resp(my, "c")) +
+      im("assistant", "\\boxed{1}");
     const f = tmpFile("legacy.jsonl", row({ transcript: tr, agent: "ii-search" }));
     expect((await load(f)).trajectories[0]!.calls.map((c) => c.role)).toEqual(["search", "page", "other"]);
-    expect((await load(f, { toolRoles: { my_lookup: "search", web_visit: "other" } })).trajectories[0]!.calls.map((c) => c.role)).toEqual(["search", "other", "search"]);
+    expect(
+      (await load(f, { toolRoles: { my_lookup: "search", web_visit: "other" } })).trajectories[0]!.calls.map(
+        (c) => c.role,
+      ),
+    ).toEqual(["search", "other", "search"]);
   });
 });

@@ -2,21 +2,32 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parseSearchResults } from "../../lib/index.js";
-import { lastBoxed, verdictOf, goldList, verdictFromScore, DEFAULT_VERDICT_THRESHOLD } from "../../lib/formats/record-fields.js";
+import {
+  lastBoxed,
+  verdictOf,
+  goldList,
+  verdictFromScore,
+  DEFAULT_VERDICT_THRESHOLD,
+} from "../../lib/formats/record-fields.js";
 import { parsePythonLiteral } from "../../lib/formats/python-literal.js";
 import { unparsedSearchCalls } from "../../lib/formats/search-results.js";
 import { load, tmpFile } from "../helpers.js";
 import { blocksOf } from "../../lib/formats/tag-blocks.js";
 import { toolFailure } from "../../lib/formats/tool-failure.js";
 
-const word = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ,.'()-]{0,40}$/).map((s) => s.trim()).filter((s) => s.length > 0);
+const word = fc
+  .stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ,.'()-]{0,40}$/)
+  .map((s) => s.trim())
+  .filter((s) => s.length > 0);
 const url = fc.webUrl({ withQueryParameters: true, withFragments: true });
 
 describe("search-result parsing", () => {
   it("reads back any Fathom search_urls markdown block list", () => {
     fc.assert(
       fc.property(fc.array(fc.record({ title: word, url, snippet: word }), { minLength: 1, maxLength: 10 }), (hits) => {
-        const text = hits.map((h, i) => `### ${i + 1}. ${h.title}\n**URL**: ${h.url}\n\n**Snippet**: ${h.snippet}\n`).join("\n---\n\n");
+        const text = hits
+          .map((h, i) => `### ${i + 1}. ${h.title}\n**URL**: ${h.url}\n\n**Snippet**: ${h.snippet}\n`)
+          .join("\n---\n\n");
         expect(parseSearchResults(text)).toEqual(hits);
       }),
     );
@@ -24,16 +35,23 @@ describe("search-result parsing", () => {
 
   it("reads back any Google Custom Search JSON, also when nested in a string", () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ title: fc.string(), link: url, snippet: fc.string() }), { maxLength: 8 }), (items) => {
-        const want = items.map((i) => ({ url: i.link, title: i.title, snippet: i.snippet }));
-        expect(parseSearchResults(JSON.stringify({ kind: "customsearch#search", items }))).toEqual(want);
-        expect(parseSearchResults(JSON.stringify({ search_results: JSON.stringify({ items }) }))).toEqual(want);
-      }),
+      fc.property(
+        fc.array(fc.record({ title: fc.string(), link: url, snippet: fc.string() }), { maxLength: 8 }),
+        (items) => {
+          const want = items.map((i) => ({ url: i.link, title: i.title, snippet: i.snippet }));
+          expect(parseSearchResults(JSON.stringify({ kind: "customsearch#search", items }))).toEqual(want);
+          expect(parseSearchResults(JSON.stringify({ search_results: JSON.stringify({ items }) }))).toEqual(want);
+        },
+      ),
     );
   });
 
   it("reads WebDancer markdown lists and R1 documents", () => {
-    expect(parseSearchResults("A Google search for 'x' found 2 results:\n\n## Web Results\n1. [T one](https://a.example/1)\n\nsnip one\n\n2. [T two](https://b.example/2)\nDate published: 2024\n\nsnip two\n")).toEqual([
+    expect(
+      parseSearchResults(
+        "A Google search for 'x' found 2 results:\n\n## Web Results\n1. [T one](https://a.example/1)\n\nsnip one\n\n2. [T two](https://b.example/2)\nDate published: 2024\n\nsnip two\n",
+      ),
+    ).toEqual([
       { title: "T one", url: "https://a.example/1", snippet: "snip one" },
       { title: "T two", url: "https://b.example/2", snippet: "Date published: 2024\n\nsnip two" },
     ]);
@@ -49,7 +67,11 @@ describe("answer, verdict and tag helpers", () => {
   it("lastBoxed returns the content of the last \\boxed{} with balanced braces", () => {
     const content = fc.stringMatching(/^[a-z0-9 +]{0,12}$/);
     const balanced: fc.Arbitrary<string> = fc.letrec((tie) => ({
-      node: fc.oneof({ depthSize: "small" }, content, fc.tuple(content, tie("node"), content).map(([a, b, c]) => `${a}{${b}}${c}`)),
+      node: fc.oneof(
+        { depthSize: "small" },
+        content,
+        fc.tuple(content, tie("node"), content).map(([a, b, c]) => `${a}{${b}}${c}`),
+      ),
     })).node as fc.Arbitrary<string>;
     fc.assert(
       fc.property(fc.string(), balanced, balanced, (pre, first, last) => {
@@ -83,7 +105,7 @@ describe("answer, verdict and tag helpers", () => {
     expect(toolFailure("[error: invalid URL 'x']")).toBe("invalid URL");
     expect(toolFailure("Parse tool call failed: Expecting value")).toBe("tool call could not be parsed");
     expect(toolFailure("error: \nboom")).toBe("tool error");
-    expect(toolFailure("The useful information in x for goal \"g\":\n\nEvidence: an error: was reported")).toBeNull();
+    expect(toolFailure('The useful information in x for goal "g":\n\nEvidence: an error: was reported')).toBeNull();
   });
 });
 
@@ -96,7 +118,9 @@ function pyRepr(v: unknown): string {
   if (typeof v === "string") {
     const q = v.includes("'") && !v.includes('"') ? '"' : "'";
     const body = [...v]
-      .map((c) => (c === "\\" ? "\\\\" : c === q ? `\\${q}` : c === "\n" ? "\\n" : c === "\t" ? "\\t" : c === "\r" ? "\\r" : c))
+      .map((c) =>
+        c === "\\" ? "\\\\" : c === q ? `\\${q}` : c === "\n" ? "\\n" : c === "\t" ? "\\t" : c === "\r" ? "\\r" : c,
+      )
       .join("");
     return `${q}${body}${q}`;
   }
@@ -133,22 +157,40 @@ describe("parsers for what real tools return", () => {
 
   it("reads back Exa hits as a Python-repr list, with highlights as the snippet", () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ title: text, url, highlights: text }), { minLength: 1, maxLength: 6 }), (hits) => {
-        const want = hits.map((h) => ({ title: h.title, url: h.url, snippet: h.highlights }));
-        expect(parseSearchResults(pyRepr(hits))).toEqual(want);
-      }),
+      fc.property(
+        fc.array(fc.record({ title: text, url, highlights: text }), { minLength: 1, maxLength: 6 }),
+        (hits) => {
+          const want = hits.map((h) => ({ title: h.title, url: h.url, snippet: h.highlights }));
+          expect(parseSearchResults(pyRepr(hits))).toEqual(want);
+        },
+      ),
     );
   });
 
   it("reads back Tavily, Bing, Serper and Brave JSON and Result/Title/URL text blocks", () => {
     fc.assert(
       fc.property(fc.array(hit, { minLength: 1, maxLength: 6 }), (hits) => {
-        const tavily = { query: "q", results: hits.map((h) => ({ title: h.title, url: h.url, content: h.snippet, score: 0.5 })) };
-        const bing = { _type: "SearchResponse", webPages: { value: hits.map((h) => ({ name: h.title, url: h.url, snippet: h.snippet })) } };
-        const serper = { searchParameters: {}, organic: hits.map((h, i) => ({ title: h.title, link: h.url, snippet: h.snippet, position: i + 1 })) };
-        const brave = { type: "search", web: { results: hits.map((h) => ({ title: h.title, url: h.url, description: h.snippet })) } };
-        for (const v of [tavily, bing, serper, brave]) expect(parseSearchResults(JSON.stringify(v, null, 2))).toEqual(hits);
-        const blocks = hits.map((h, i) => `Result ${i + 1}:\nTitle: ${h.title}\nURL: ${h.url}\nSnippet: ${h.snippet}\n`).join("\n");
+        const tavily = {
+          query: "q",
+          results: hits.map((h) => ({ title: h.title, url: h.url, content: h.snippet, score: 0.5 })),
+        };
+        const bing = {
+          _type: "SearchResponse",
+          webPages: { value: hits.map((h) => ({ name: h.title, url: h.url, snippet: h.snippet })) },
+        };
+        const serper = {
+          searchParameters: {},
+          organic: hits.map((h, i) => ({ title: h.title, link: h.url, snippet: h.snippet, position: i + 1 })),
+        };
+        const brave = {
+          type: "search",
+          web: { results: hits.map((h) => ({ title: h.title, url: h.url, description: h.snippet })) },
+        };
+        for (const v of [tavily, bing, serper, brave])
+          expect(parseSearchResults(JSON.stringify(v, null, 2))).toEqual(hits);
+        const blocks = hits
+          .map((h, i) => `Result ${i + 1}:\nTitle: ${h.title}\nURL: ${h.url}\nSnippet: ${h.snippet}\n`)
+          .join("\n");
         expect(parseSearchResults(blocks)).toEqual(hits);
       }),
     );
@@ -157,17 +199,26 @@ describe("parsers for what real tools return", () => {
   it("reads back '- title / url / snippet' markdown lists and quoted-title passages", () => {
     fc.assert(
       fc.property(fc.array(hit, { minLength: 1, maxLength: 6 }), (hits) => {
-        expect(parseSearchResults(hits.map((h) => `- ${h.title}\n  ${h.url}\n  ${h.snippet}`).join("\n"))).toEqual(hits);
+        expect(parseSearchResults(hits.map((h) => `- ${h.title}\n  ${h.url}\n  ${h.snippet}`).join("\n"))).toEqual(
+          hits,
+        );
         const passages = hits.map((h) => `"${h.title}"\n${h.snippet}`).join("\n\n");
-        expect(parseSearchResults(passages)).toEqual(hits.map((h) => ({ url: "", title: h.title, snippet: h.snippet })));
-        const skyrl = JSON.stringify({ result: hits.map((h, i) => `Doc ${i + 1}: "${h.title}"\n${h.snippet}\n`).join("") });
+        expect(parseSearchResults(passages)).toEqual(
+          hits.map((h) => ({ url: "", title: h.title, snippet: h.snippet })),
+        );
+        const skyrl = JSON.stringify({
+          result: hits.map((h, i) => `Doc ${i + 1}: "${h.title}"\n${h.snippet}\n`).join(""),
+        });
         expect(parseSearchResults(skyrl)).toEqual(hits.map((h) => ({ url: "", title: h.title, snippet: h.snippet })));
       }),
     );
   });
 
   it("lastBoxed reads the brace-less \\boxed X up to $, whichever box comes last", () => {
-    const ans = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 .,'-]{0,30}$/).map((s) => s.trim()).filter((s) => s.length > 0);
+    const ans = fc
+      .stringMatching(/^[A-Za-z0-9][A-Za-z0-9 .,'-]{0,30}$/)
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
     fc.assert(
       fc.property(ans, ans, (a, b) => {
         expect(lastBoxed(`so the answer is \\[ $\\boxed ${a}$ \\].`)).toBe(a);
@@ -186,26 +237,40 @@ describe("parsers for what real tools return", () => {
         expect(verdictFromScore(String(s), t)).toBe(want);
       }),
     );
-    expect([verdictFromScore(1), verdictFromScore(0.1), verdictFromScore(0.5, 0.5)]).toEqual(["correct", "incorrect", "correct"]);
-    expect([verdictFromScore(null), verdictFromScore(Number.NaN), verdictFromScore("n/a"), verdictFromScore(true)]).toEqual([
-      "unknown",
-      "unknown",
-      "unknown",
+    expect([verdictFromScore(1), verdictFromScore(0.1), verdictFromScore(0.5, 0.5)]).toEqual([
+      "correct",
+      "incorrect",
       "correct",
     ]);
+    expect([
+      verdictFromScore(null),
+      verdictFromScore(Number.NaN),
+      verdictFromScore("n/a"),
+      verdictFromScore(true),
+    ]).toEqual(["unknown", "unknown", "unknown", "correct"]);
     expect(DEFAULT_VERDICT_THRESHOLD).toBe(1);
   });
 
   it("unparsedSearchCalls counts answered, non-failed search calls with no hits and nothing else", async () => {
-    const call = (q: string): string => `<tool_call>\n{"name": "search_urls", "arguments": {"query": "${q}"}}\n</tool_call>`;
+    const call = (q: string): string =>
+      `<tool_call>\n{"name": "search_urls", "arguments": {"query": "${q}"}}\n</tool_call>`;
     const r = (t: string): string => `<tool_response>\n${t}\n</tool_response>`;
     const im = (role: string, c: string): string => `<|im_start|>${role}\n${c}<|im_end|>\n`;
     const tr =
       im("user", "Q?") +
       im("assistant", call("a") + call("b") + call("c") + call("d")) +
-      im("user", r("### 1. T\n**URL**: https://a.example\n\n**Snippet**: s") + r("some prose a parser cannot read") + r("") + r("[tool-error] boom")) +
+      im(
+        "user",
+        r("### 1. T\n**URL**: https://a.example\n\n**Snippet**: s") +
+          r("some prose a parser cannot read") +
+          r("") +
+          r("[tool-error] boom"),
+      ) +
       im("assistant", "\\boxed{x}");
-    const f = tmpFile("unparsed.jsonl", JSON.stringify({ id: "1", question: "Q?", answer_gt: "x", judge: "correct", transcript: tr }) + "\n");
+    const f = tmpFile(
+      "unparsed.jsonl",
+      JSON.stringify({ id: "1", question: "Q?", answer_gt: "x", judge: "correct", transcript: tr }) + "\n",
+    );
     expect(unparsedSearchCalls((await load(f)).trajectories)).toBe(1);
   });
 });

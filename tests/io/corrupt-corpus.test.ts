@@ -23,7 +23,10 @@ function goodRow(id: string, extraTurn = ""): string {
       im("system", "sys") +
       im("user", `Question ${id}?`) +
       im("assistant", `<think>t</think>\n<tool_call>\n${c}\n</tool_call>`) +
-      im("user", `<tool_response>${c}\nresult: \n### 1. T\n**URL**: https://a.example/${id}\n\n**Snippet**: s\n</tool_response>\n`) +
+      im(
+        "user",
+        `<tool_response>${c}\nresult: \n### 1. T\n**URL**: https://a.example/${id}\n\n**Snippet**: s\n</tool_response>\n`,
+      ) +
       extraTurn +
       im("assistant", "<think>t</think>\n\\boxed{A}"),
   });
@@ -32,7 +35,9 @@ function goodRow(id: string, extraTurn = ""): string {
 describe("corrupt-input corpus", () => {
   it("reports each bad line with file, line and reason, and loads every good record around them", async () => {
     const unbalancedMid = im("assistant", "<think>x</think>\n<tool_call>\n" + call("lost")) + im("user", "no response");
-    const badCallJson = im("assistant", `<tool_call>\n{"name": "search_urls", "arguments": {"query": "oops"\n</tool_call>`) + im("user", "<tool_response>x\nParse tool call failed: bad\n</tool_response>");
+    const badCallJson =
+      im("assistant", `<tool_call>\n{"name": "search_urls", "arguments": {"query": "oops"\n</tool_call>`) +
+      im("user", "<tool_response>x\nParse tool call failed: bad\n</tool_response>");
     const lines: Buffer[] = [
       Buffer.from(goodRow("g1")), // 1
       Buffer.from('{"id": "x", "question": }'), // 2 invalid JSON
@@ -46,7 +51,10 @@ describe("corrupt-input corpus", () => {
       Buffer.from("[1, 2, 3]"), // 10 JSON but not an object
       Buffer.from(goodRow("g6").slice(0, 200)), // 11 truncated last line (no newline)
     ];
-    const f = tmpFile("corpus.jsonl", Buffer.concat(lines.flatMap((l, i) => (i < lines.length - 1 ? [l, Buffer.from("\n")] : [l]))));
+    const f = tmpFile(
+      "corpus.jsonl",
+      Buffer.concat(lines.flatMap((l, i) => (i < lines.length - 1 ? [l, Buffer.from("\n")] : [l]))),
+    );
     const { trajectories, report } = await load(f);
 
     expect(trajectories.map((t) => [t.id, t.provenance.source.line])).toEqual([
@@ -103,7 +111,11 @@ describe("corrupt-input corpus", () => {
   });
 
   it("a JSON array cut in half keeps the complete elements and reports the cut one at its line", async () => {
-    const text = JSON.stringify([JSON.parse(goodRow("a1")), JSON.parse(goodRow("a2")), JSON.parse(goodRow("a3"))], null, 2);
+    const text = JSON.stringify(
+      [JSON.parse(goodRow("a1")), JSON.parse(goodRow("a2")), JSON.parse(goodRow("a3"))],
+      null,
+      2,
+    );
     const cut = text.slice(0, Math.floor(text.length * 0.8));
     const f = tmpFile("cut.json", cut);
     const { trajectories, report } = await load(f);
@@ -153,7 +165,11 @@ describe("corrupt-input corpus", () => {
     sp.push(Buffer.from('"}\n{"b": 2}\n'), out);
     sp.end(out);
     expect(peak).toBeLessThanOrEqual(limit);
-    expect(out.map((r) => (r.kind === "value" ? r.value : r.reason.slice(0, 20)))).toEqual([{ a: 1 }, "record too large: 50", { b: 2 }]);
+    expect(out.map((r) => (r.kind === "value" ? r.value : r.reason.slice(0, 20)))).toEqual([
+      { a: 1 },
+      "record too large: 50",
+      { b: 2 },
+    ]);
     expect(out.map((r) => r.line)).toEqual([1, 2, 3]);
   });
 

@@ -12,7 +12,13 @@ import type { RawRecord } from "../../lib/io/raw-record.js";
 
 const record = fc.dictionary(
   fc.string({ unit: "grapheme", maxLength: 8 }),
-  fc.oneof(fc.string({ unit: "grapheme", maxLength: 30 }), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string({ unit: "grapheme-composite", maxLength: 5 }), { maxLength: 4 })),
+  fc.oneof(
+    fc.string({ unit: "grapheme", maxLength: 30 }),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.string({ unit: "grapheme-composite", maxLength: 5 }), { maxLength: 4 }),
+  ),
   { maxKeys: 6 },
 );
 
@@ -31,44 +37,56 @@ function chunked(buf: Buffer, cuts: number[]): Buffer[] {
 describe("framing properties", () => {
   it("JSON Lines: values and line numbers survive any chunking, blank lines and CRLF", () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(record, fc.nat(2), fc.boolean()), { maxLength: 25 }), fc.array(fc.nat(), { maxLength: 12 }), (rows, cuts) => {
-        let text = "";
-        let line = 0;
-        const expected: Array<[number, unknown]> = [];
-        for (const [r, blanks, crlf] of rows) {
-          for (let b = 0; b < blanks; b++) {
-            text += "\n";
+      fc.property(
+        fc.array(fc.tuple(record, fc.nat(2), fc.boolean()), { maxLength: 25 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (rows, cuts) => {
+          let text = "";
+          let line = 0;
+          const expected: Array<[number, unknown]> = [];
+          for (const [r, blanks, crlf] of rows) {
+            for (let b = 0; b < blanks; b++) {
+              text += "\n";
+              line++;
+            }
             line++;
+            expected.push([line, r]);
+            text += JSON.stringify(r) + (crlf ? "\r\n" : "\n");
           }
-          line++;
-          expected.push([line, r]);
-          text += JSON.stringify(r) + (crlf ? "\r\n" : "\n");
-        }
-        const sp = new JsonlSplitter(1 << 20);
-        const out: RawRecord[] = [];
-        for (const c of chunked(Buffer.from(text), cuts)) sp.push(c, out);
-        sp.end(out);
-        expect(out.map((o) => (o.kind === "value" ? [o.line, o.value] : ["bad", o.reason]))).toEqual(expected);
-      }),
+          const sp = new JsonlSplitter(1 << 20);
+          const out: RawRecord[] = [];
+          for (const c of chunked(Buffer.from(text), cuts)) sp.push(c, out);
+          sp.end(out);
+          expect(out.map((o) => (o.kind === "value" ? [o.line, o.value] : ["bad", o.reason]))).toEqual(expected);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it("JSON arrays: elements and their start lines survive any chunking and indentation", () => {
     fc.assert(
-      fc.property(fc.array(record, { maxLength: 15 }), fc.integer({ min: 0, max: 4 }), fc.array(fc.nat(), { maxLength: 12 }), (rows, indent, cuts) => {
-        const text = JSON.stringify(rows, null, indent);
-        // independent start lines: every element is an object, so it opens with "{" at exactly one indent
-        const pad = " ".repeat(indent);
-        const starts = indent === 0 ? rows.map(() => 1) : text.split("\n").flatMap((l, i) => (l.startsWith(pad + "{") ? [i + 1] : []));
-        const sp = new JsonArraySplitter(1 << 20);
-        const out: RawRecord[] = [];
-        for (const c of chunked(Buffer.from(text), cuts)) sp.push(c, out);
-        sp.end(out);
-        expect(out.every((o) => o.kind === "value")).toBe(true);
-        expect(out.map((o) => (o.kind === "value" ? o.value : null))).toEqual(rows);
-        if (indent > 0) expect(out.map((o) => o.line)).toEqual(starts);
-      }),
+      fc.property(
+        fc.array(record, { maxLength: 15 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (rows, indent, cuts) => {
+          const text = JSON.stringify(rows, null, indent);
+          // independent start lines: every element is an object, so it opens with "{" at exactly one indent
+          const pad = " ".repeat(indent);
+          const starts =
+            indent === 0
+              ? rows.map(() => 1)
+              : text.split("\n").flatMap((l, i) => (l.startsWith(pad + "{") ? [i + 1] : []));
+          const sp = new JsonArraySplitter(1 << 20);
+          const out: RawRecord[] = [];
+          for (const c of chunked(Buffer.from(text), cuts)) sp.push(c, out);
+          sp.end(out);
+          expect(out.every((o) => o.kind === "value")).toBe(true);
+          expect(out.map((o) => (o.kind === "value" ? o.value : null))).toEqual(rows);
+          if (indent > 0) expect(out.map((o) => o.line)).toEqual(starts);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -4,7 +4,15 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { agreement, cohensKappa, generateTraces, HeuristicLabeller, loadTrajectories, readLabelSet, runLabeller } from "../../lib/index.js";
+import {
+  agreement,
+  cohensKappa,
+  generateTraces,
+  HeuristicLabeller,
+  loadTrajectories,
+  readLabelSet,
+  runLabeller,
+} from "../../lib/index.js";
 import { describeShared, ROOT, shared, tmpDir } from "../helpers.js";
 import { join } from "node:path";
 
@@ -93,7 +101,10 @@ describeShared("agreement with hand labels of real calls", () => {
         checked++;
         if (text.includes(s)) quoted.push(`${h.source.file}:${h.source.line} call ${h.callIndex} quotes "${s}"`);
       }
-      if (h.items) expect(h.items.map((x) => x.target)).toEqual(h.items.map((_, k) => `${h.role === "search" ? "query" : "url"} ${k + 1}`));
+      if (h.items)
+        expect(h.items.map((x) => x.target)).toEqual(
+          h.items.map((_, k) => `${h.role === "search" ? "query" : "url"} ${k + 1}`),
+        );
     }
     expect(quoted).toEqual([]);
     expect(checked).toBeGreaterThan(150);

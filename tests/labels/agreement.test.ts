@@ -3,14 +3,32 @@ import fc from "fast-check";
 import { agreement, cohensKappa, type LabelRow } from "../../lib/index.js";
 
 const L = ["UNIQUESEARCH", "REDUNDANTSEARCH", "EXPLORATION", "VERIFICATION", "REDUNDANTQUERY"] as const;
-function row(id: string, i: number, label: (typeof L)[number] | null, role: LabelRow["role"] = label === null ? "other" : label.endsWith("SEARCH") ? "search" : "page"): LabelRow {
-  return { source: { file: "f.jsonl", line: 1 }, trajectoryId: id, callIndex: i, tool: "t", role, label, utility: null };
+function row(
+  id: string,
+  i: number,
+  label: (typeof L)[number] | null,
+  role: LabelRow["role"] = label === null ? "other" : label.endsWith("SEARCH") ? "search" : "page",
+): LabelRow {
+  return {
+    source: { file: "f.jsonl", line: 1 },
+    trajectoryId: id,
+    callIndex: i,
+    tool: "t",
+    role,
+    label,
+    utility: null,
+  };
 }
 
 describe("Cohen's kappa", () => {
   it("matches a hand-computed example", () => {
     // 50 items: a/b agree 20 (yes,yes) + 15 (no,no); 5 (yes,no), 10 (no,yes)
-    const pairs: Array<[string, string]> = [...Array(20).fill(["y", "y"]), ...Array(15).fill(["n", "n"]), ...Array(5).fill(["y", "n"]), ...Array(10).fill(["n", "y"])];
+    const pairs: Array<[string, string]> = [
+      ...Array(20).fill(["y", "y"]),
+      ...Array(15).fill(["n", "n"]),
+      ...Array(5).fill(["y", "n"]),
+      ...Array(10).fill(["n", "y"]),
+    ];
     const k = cohensKappa(pairs);
     // p_o = 0.7; p_e = 0.5*0.6 + 0.5*0.4 = 0.5; kappa = 0.4
     expect(k.accuracy).toBeCloseTo(0.7, 12);
@@ -19,21 +37,36 @@ describe("Cohen's kappa", () => {
 
   it("is 1 for identical labels, symmetric, and ≤ 1", () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom(...L), fc.constantFrom(...L)), { minLength: 1, maxLength: 60 }), (ps) => {
-        const k = cohensKappa(ps);
-        const r = cohensKappa(ps.map(([a, b]) => [b, a] as const));
-        expect(k.kappa).toBeCloseTo(r.kappa, 12);
-        expect(k.kappa).toBeLessThanOrEqual(1 + 1e-12);
-        expect(cohensKappa(ps.map(([a]) => [a, a] as const)).kappa).toBe(1);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...L), fc.constantFrom(...L)), { minLength: 1, maxLength: 60 }),
+        (ps) => {
+          const k = cohensKappa(ps);
+          const r = cohensKappa(ps.map(([a, b]) => [b, a] as const));
+          expect(k.kappa).toBeCloseTo(r.kappa, 12);
+          expect(k.kappa).toBeLessThanOrEqual(1 + 1e-12);
+          expect(cohensKappa(ps.map(([a]) => [a, a] as const)).kappa).toBe(1);
+        },
+      ),
     );
   });
 });
 
 describe("agreement between label sets", () => {
   it("joins on trajectory id + call index, counts unmatched rows, builds the confusion matrix and lists disagreements", () => {
-    const a = [row("t1", 0, "UNIQUESEARCH"), row("t1", 1, "REDUNDANTSEARCH"), row("t1", 2, "EXPLORATION"), row("t2", 0, "VERIFICATION"), row("t3", 0, null)];
-    const b = [row("t1", 0, "UNIQUESEARCH"), row("t1", 1, "UNIQUESEARCH"), row("t1", 2, "EXPLORATION"), row("t2", 0, "REDUNDANTQUERY"), row("t9", 0, "EXPLORATION")];
+    const a = [
+      row("t1", 0, "UNIQUESEARCH"),
+      row("t1", 1, "REDUNDANTSEARCH"),
+      row("t1", 2, "EXPLORATION"),
+      row("t2", 0, "VERIFICATION"),
+      row("t3", 0, null),
+    ];
+    const b = [
+      row("t1", 0, "UNIQUESEARCH"),
+      row("t1", 1, "UNIQUESEARCH"),
+      row("t1", 2, "EXPLORATION"),
+      row("t2", 0, "REDUNDANTQUERY"),
+      row("t9", 0, "EXPLORATION"),
+    ];
     const g = agreement(a, b);
     expect([g.matched, g.onlyA, g.onlyB]).toEqual([4, 1, 1]);
     expect(g.labels).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH", "EXPLORATION", "VERIFICATION", "REDUNDANTQUERY"]);
@@ -53,8 +86,14 @@ describe("agreement between label sets", () => {
   });
 
   it("uses the file to tell apart an id that occurs in several files", () => {
-    const a = [{ ...row("same", 0, "UNIQUESEARCH"), source: { file: "a/1.jsonl", line: 1 } }, { ...row("same", 0, "REDUNDANTSEARCH"), source: { file: "b/2.jsonl", line: 1 } }];
-    const b = [{ ...row("same", 0, "REDUNDANTSEARCH"), source: { file: "/abs/b/2.jsonl", line: 1 } }, { ...row("same", 0, "UNIQUESEARCH"), source: { file: "/abs/a/1.jsonl", line: 1 } }];
+    const a = [
+      { ...row("same", 0, "UNIQUESEARCH"), source: { file: "a/1.jsonl", line: 1 } },
+      { ...row("same", 0, "REDUNDANTSEARCH"), source: { file: "b/2.jsonl", line: 1 } },
+    ];
+    const b = [
+      { ...row("same", 0, "REDUNDANTSEARCH"), source: { file: "/abs/b/2.jsonl", line: 1 } },
+      { ...row("same", 0, "UNIQUESEARCH"), source: { file: "/abs/a/1.jsonl", line: 1 } },
+    ];
     const g = agreement(a, b);
     expect(g.matched).toBe(2);
     expect(g.overall.kappa).toBe(1);
@@ -63,11 +102,24 @@ describe("agreement between label sets", () => {
 
 describe("agreement joins calls across files", () => {
   it("matches a set covering one file against a set covering several files with the same trajectory ids", () => {
-    const at = (file: string, id: string, i: number, label: (typeof L)[number]): LabelRow => ({ ...row(id, i, label), source: { file, line: 1 } });
+    const at = (file: string, id: string, i: number, label: (typeof L)[number]): LabelRow => ({
+      ...row(id, i, label),
+      source: { file, line: 1 },
+    });
     // A: the same question id in two eval files (two models); B: only the first file, from another directory
-    const a = [at("evals/model-a.jsonl", "q1", 0, "UNIQUESEARCH"), at("evals/model-a.jsonl", "q1", 1, "EXPLORATION"), at("evals/model-b.jsonl", "q1", 0, "REDUNDANTSEARCH")];
-    const b = [at("/abs/evals/model-a.jsonl", "q1", 0, "UNIQUESEARCH"), at("/abs/evals/model-a.jsonl", "q1", 1, "VERIFICATION")];
-    for (const [x, y] of [[a, b], [b, a]] as const) {
+    const a = [
+      at("evals/model-a.jsonl", "q1", 0, "UNIQUESEARCH"),
+      at("evals/model-a.jsonl", "q1", 1, "EXPLORATION"),
+      at("evals/model-b.jsonl", "q1", 0, "REDUNDANTSEARCH"),
+    ];
+    const b = [
+      at("/abs/evals/model-a.jsonl", "q1", 0, "UNIQUESEARCH"),
+      at("/abs/evals/model-a.jsonl", "q1", 1, "VERIFICATION"),
+    ];
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ] as const) {
       const g = agreement(x, y);
       expect(g.matched).toBe(2);
       expect(g.onlyA + g.onlyB).toBe(1);

@@ -8,44 +8,83 @@ const H = new HeuristicLabeller();
 
 describe("deterministic labeller: search rules", () => {
   it("a new query is UNIQUESEARCH, a reworded one REDUNDANTSEARCH (token Jaccard ≥ 0.7)", () => {
-    const t = traj([{ search: "Eiffel Tower height in meters" }, { search: "height of the Eiffel Tower meters" }, { search: "Gustave Eiffel birth date" }]);
+    const t = traj([
+      { search: "Eiffel Tower height in meters" },
+      { search: "height of the Eiffel Tower meters" },
+      { search: "Gustave Eiffel birth date" },
+    ]);
     const l = H.label(t);
     expect(labels(l)).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH", "UNIQUESEARCH"]);
     expect(l[1]!.evidence).toMatch(/similar to call 0 "Eiffel Tower height in meters" \(tokens 1\.00/);
   });
 
   it("near-identical spelling is caught by character trigrams (≥ 0.8)", () => {
-    const l = H.label(traj([{ search: "Tchaikovsky symphony number six premiere" }, { search: "Tchaikovski symphony number six premiere" }]));
+    const l = H.label(
+      traj([
+        { search: "Tchaikovsky symphony number six premiere" },
+        { search: "Tchaikovski symphony number six premiere" },
+      ]),
+    );
     expect(labels(l)).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
     expect(l[1]!.evidence).toMatch(/trigrams 0\.[89]/);
   });
 
   it("a lexically new query whose results were already seen is REDUNDANTSEARCH (≥ 60 % of ≥ 3 results)", () => {
-    const urls = ["https://a.example/1", "https://b.example/2", "https://c.example/3", "https://d.example/4", "https://e.example/5"];
-    const seenAgain = ["http://www.a.example/1/", "https://b.example/2?utm_source=x", "https://c.example/3#s", "https://new.example/9", "https://new.example/10"];
-    const l = H.label(traj([{ search: "alpha beta", hits: urls }, { search: "gamma delta", hits: seenAgain }, { search: "epsilon", hits: ["https://a.example/1", "https://z.example/1"] }]));
+    const urls = [
+      "https://a.example/1",
+      "https://b.example/2",
+      "https://c.example/3",
+      "https://d.example/4",
+      "https://e.example/5",
+    ];
+    const seenAgain = [
+      "http://www.a.example/1/",
+      "https://b.example/2?utm_source=x",
+      "https://c.example/3#s",
+      "https://new.example/9",
+      "https://new.example/10",
+    ];
+    const l = H.label(
+      traj([
+        { search: "alpha beta", hits: urls },
+        { search: "gamma delta", hits: seenAgain },
+        { search: "epsilon", hits: ["https://a.example/1", "https://z.example/1"] },
+      ]),
+    );
     expect(labels(l)).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH", "UNIQUESEARCH"]);
     expect(l[1]!.evidence).toMatch(/60% of its 5 results were already seen/);
     expect(l[2]!.evidence).toMatch(/50% results seen/); // 1 of 2 seen, and under the 3-result minimum anyway
   });
 
   it("batched queries are judged one by one (earlier queries of the same call count) and summarised", () => {
-    const l = H.label(traj([{ search: ["capital of Australia", "the Australia capital", "population of Canberra"] }, { search: ["capital of Australia", "Australia capital?"] }]));
+    const l = H.label(
+      traj([
+        { search: ["capital of Australia", "the Australia capital", "population of Canberra"] },
+        { search: ["capital of Australia", "Australia capital?"] },
+      ]),
+    );
     expect(labels(l)).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
     expect(l[0]!.items!.map((i) => i.label)).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH", "UNIQUESEARCH"]);
     expect(l[0]!.evidence).toMatch(/2 of 3 queries new \(any-unique\)/);
-    const maj = new HeuristicLabeller({ batchSummary: "majority" }).label(traj([{ search: ["Eiffel Tower height", "Eiffel Tower height please", "Eiffel Tower height now"] }]));
+    const maj = new HeuristicLabeller({ batchSummary: "majority" }).label(
+      traj([{ search: ["Eiffel Tower height", "Eiffel Tower height please", "Eiffel Tower height now"] }]),
+    );
     expect(labels(maj)).toEqual(["REDUNDANTSEARCH"]);
   });
 
   it("thresholds are options", () => {
     const t = traj([{ search: "Eiffel Tower height" }, { search: "Eiffel Tower height today" }]);
     expect(labels(H.label(t))).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
-    expect(labels(new HeuristicLabeller({ tokenThreshold: 0.9, charThreshold: 0.95 }).label(t))).toEqual(["UNIQUESEARCH", "UNIQUESEARCH"]);
+    expect(labels(new HeuristicLabeller({ tokenThreshold: 0.9, charThreshold: 0.95 }).label(t))).toEqual([
+      "UNIQUESEARCH",
+      "UNIQUESEARCH",
+    ]);
   });
 
   it("failed and malformed calls are labelled by what they attempted, with utility 0", () => {
-    const l = H.label(traj([{ search: "moon landing year", fail: true }, { search: "moon landing year" }, { search: [] as string[] }]));
+    const l = H.label(
+      traj([{ search: "moon landing year", fail: true }, { search: "moon landing year" }, { search: [] as string[] }]),
+    );
     expect(labels(l)).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH", "REDUNDANTSEARCH"]);
     expect(l[0]!.utility).toBe(0);
     expect(l[2]!.evidence).toMatch(/no query/);
@@ -74,8 +113,16 @@ describe("deterministic labeller: page rules", () => {
       { visit: "https://b.example/x", goal: "Verify founding year of ACME" },
       { visit: "https://c.example/x", goal: "Check ACME founding year" },
     ];
-    expect(labels(new HeuristicLabeller({ verifyBudget: 2 }).label(traj(specs)))).toEqual(["EXPLORATION", "VERIFICATION", "VERIFICATION"]);
-    expect(labels(new HeuristicLabeller({ verifyBudget: 0 }).label(traj(specs)))).toEqual(["EXPLORATION", "REDUNDANTQUERY", "REDUNDANTQUERY"]);
+    expect(labels(new HeuristicLabeller({ verifyBudget: 2 }).label(traj(specs)))).toEqual([
+      "EXPLORATION",
+      "VERIFICATION",
+      "VERIFICATION",
+    ]);
+    expect(labels(new HeuristicLabeller({ verifyBudget: 0 }).label(traj(specs)))).toEqual([
+      "EXPLORATION",
+      "REDUNDANTQUERY",
+      "REDUNDANTQUERY",
+    ]);
   });
 
   it("the same URL for a new goal is EXPLORATION by default (an option); without goals only the URL counts", () => {
@@ -84,18 +131,39 @@ describe("deterministic labeller: page rules", () => {
       { visit: "https://a.example/p", goal: "Find the publisher of the magazine" },
     ];
     expect(labels(H.label(traj(specs)))).toEqual(["EXPLORATION", "EXPLORATION"]);
-    expect(labels(new HeuristicLabeller({ sameUrlNewGoal: "REDUNDANTQUERY" }).label(traj(specs)))).toEqual(["EXPLORATION", "REDUNDANTQUERY"]);
-    expect(labels(H.label(traj([{ visit: "https://a.example/p" }, { visit: "https://b.example/q" }, { visit: "https://a.example/p" }])))).toEqual(["EXPLORATION", "EXPLORATION", "REDUNDANTQUERY"]);
+    expect(labels(new HeuristicLabeller({ sameUrlNewGoal: "REDUNDANTQUERY" }).label(traj(specs)))).toEqual([
+      "EXPLORATION",
+      "REDUNDANTQUERY",
+    ]);
+    expect(
+      labels(
+        H.label(
+          traj([{ visit: "https://a.example/p" }, { visit: "https://b.example/q" }, { visit: "https://a.example/p" }]),
+        ),
+      ),
+    ).toEqual(["EXPLORATION", "EXPLORATION", "REDUNDANTQUERY"]);
   });
 
   it("a batched visit gets its best item; per-URL labels are kept", () => {
-    const l = H.label(traj([{ visit: ["https://a.example/1", "https://b.example/2", "https://c.example/3"], goal: "Find the tallest tower in Europe" }]));
+    const l = H.label(
+      traj([
+        {
+          visit: ["https://a.example/1", "https://b.example/2", "https://c.example/3"],
+          goal: "Find the tallest tower in Europe",
+        },
+      ]),
+    );
     expect(labels(l)).toEqual(["EXPLORATION"]);
     expect(l[0]!.items!.map((i) => i.label)).toEqual(["EXPLORATION", "VERIFICATION", "REDUNDANTQUERY"]);
   });
 
   it("answer and other calls get no label", () => {
-    const l = H.label(traj([{ tool: "submit_final_result", args: { answer: "x" } }, { tool: "calculate", args: { expression: "1+1" } }]));
+    const l = H.label(
+      traj([
+        { tool: "submit_final_result", args: { answer: "x" } },
+        { tool: "calculate", args: { expression: "1+1" } },
+      ]),
+    );
     expect(labels(l)).toEqual([null, null]);
     expect(l.map((x) => x.utility)).toEqual([null, null]);
   });
@@ -106,10 +174,35 @@ describe("utility", () => {
     const l = H.label(
       traj(
         [
-          { search: "q one", hits: ["https://a.example/1", "https://b.example/2", "https://c.example/3", "https://d.example/4", "https://e.example/5", "https://f.example/6"] },
-          { search: "q one again", hits: ["https://a.example/1", "https://b.example/2", "https://c.example/3", "https://d.example/4", "https://e.example/5", "https://f.example/6"] },
+          {
+            search: "q one",
+            hits: [
+              "https://a.example/1",
+              "https://b.example/2",
+              "https://c.example/3",
+              "https://d.example/4",
+              "https://e.example/5",
+              "https://f.example/6",
+            ],
+          },
+          {
+            search: "q one again",
+            hits: [
+              "https://a.example/1",
+              "https://b.example/2",
+              "https://c.example/3",
+              "https://d.example/4",
+              "https://e.example/5",
+              "https://f.example/6",
+            ],
+          },
           { visit: "https://a.example/1", goal: "Find the answer", text: "The capital is Canberra since 1913." },
-          { visit: "https://z.example/1", goal: "Verify the answer", text: "The capital is Canberra since 1913.", fail: true },
+          {
+            visit: "https://z.example/1",
+            goal: "Verify the answer",
+            text: "The capital is Canberra since 1913.",
+            fail: true,
+          },
         ],
         ["Canberra"],
       ),
@@ -127,14 +220,19 @@ describe("utility", () => {
 
   it("weights are options", () => {
     const t = traj([{ search: "q", hits: ["https://a.example/1"] }]);
-    const l = new HeuristicLabeller({ utility: { weights: { urls: 1, domains: 0, evidence: 0, gold: 0 }, scale: { urls: 1, domains: 1 } } }).label(t);
+    const l = new HeuristicLabeller({
+      utility: { weights: { urls: 1, domains: 0, evidence: 0, gold: 0 }, scale: { urls: 1, domains: 1 } },
+    }).label(t);
     expect(l[0]!.utility).toBe(1);
   });
 });
 
 describeShared("on real trajectories", () => {
   it("labels every search and page call of the WebDancer and R1-Searcher samples, deterministically", async () => {
-    const { trajectories } = await loadTrajectories([shared("webdancer/sample_traj.jsonl"), shared("r1_searcher/bamboogle_qwen.jsonl")]);
+    const { trajectories } = await loadTrajectories([
+      shared("webdancer/sample_traj.jsonl"),
+      shared("r1_searcher/bamboogle_qwen.jsonl"),
+    ]);
     const a = trajectories.map((t) => H.label(t));
     const b = trajectories.map((t) => new HeuristicLabeller().label(t));
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));

@@ -13,7 +13,10 @@ describe("HTML views escape trace text", () => {
   });
 
   it("a table built from a hostile trajectory contains no live markup from it", async () => {
-    const rec = { question: hostile, output: `<search> ${hostile} </search><information>${hostile}</information><answer> x </answer>` };
+    const rec = {
+      question: hostile,
+      output: `<search> ${hostile} </search><information>${hostile}</information><answer> x </answer>`,
+    };
     const { trajectories } = await loadTrajectories([tmpFile("hostile.jsonl", JSON.stringify(rec))]);
     const html = htmlTable(callRows(trajectories[0]!));
     expect(html).not.toContain("<script");
@@ -56,7 +59,9 @@ describe("trajectory viewer", () => {
     expect(html).not.toMatch(/<script|<img|onerror="|href="javascript:/i);
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     expect(html).toContain(`<code>javascript:alert(3)</code>`);
-    expect(html).toContain(`<a href="https://ok.example/p?a=1&amp;b=&lt;x&gt;" target="_blank" rel="noopener noreferrer nofollow">`);
+    expect(html).toContain(
+      `<a href="https://ok.example/p?a=1&amp;b=&lt;x&gt;" target="_blank" rel="noopener noreferrer nofollow">`,
+    );
     expect(html).toContain(LABEL_COLOURS.UNIQUESEARCH);
     expect(html).toContain(LABEL_COLOURS.EXPLORATION);
     expect(html).toMatch(/<details><summary>reasoning/);

@@ -12,7 +12,9 @@ import { generateTraces, loadTrajectories } from "../../lib/index.js";
 import { ROOT, SHARED_DATA, tmpDir } from "../helpers.js";
 
 const JUPYTER = join(ROOT, ".venv", "bin", "jupyter");
-const notebooks = readdirSync(join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort();
+const notebooks = readdirSync(join(ROOT, "notebooks"))
+  .filter((f) => f.endsWith(".ipynb"))
+  .sort();
 
 interface Output {
   output_type: string;
@@ -35,11 +37,31 @@ function run(nb: string, env: Record<string, string> = {}): Ran {
   expect(existsSync(JUPYTER), "the Jupyter venv is missing: run `npm run setup`").toBe(true);
   const out = tmpDir("nb-");
   const t0 = Date.now();
-  const r = spawnSync(JUPYTER, ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=60", "--output-dir", out, join("notebooks", nb)], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, SOUNDING_TRACES: "", SOUNDING_LABELS: "", SOUNDING_CORPUS: "", JUPYTER_PLATFORM_DIRS: "1", ...env },
-  });
+  const r = spawnSync(
+    JUPYTER,
+    [
+      "nbconvert",
+      "--to",
+      "notebook",
+      "--execute",
+      "--ExecutePreprocessor.timeout=60",
+      "--output-dir",
+      out,
+      join("notebooks", nb),
+    ],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        SOUNDING_TRACES: "",
+        SOUNDING_LABELS: "",
+        SOUNDING_CORPUS: "",
+        JUPYTER_PLATFORM_DIRS: "1",
+        ...env,
+      },
+    },
+  );
   const ms = Date.now() - t0;
   expect(r.status, `${nb} failed:\n${r.stderr.slice(-3000)}`).toBe(0);
   const result = { ms, cells: JSON.parse(readFileSync(join(out, nb), "utf8")).cells };
@@ -47,8 +69,16 @@ function run(nb: string, env: Record<string, string> = {}): Ran {
   return result;
 }
 
-const allText = (r: Ran) => r.cells.flatMap((c) => c.outputs ?? []).map(text).join("\n");
-const text = (o: Output) => [o.text, ...Object.values(o.data ?? {})].flat().filter((x) => typeof x === "string").join("");
+const allText = (r: Ran) =>
+  r.cells
+    .flatMap((c) => c.outputs ?? [])
+    .map(text)
+    .join("\n");
+const text = (o: Output) =>
+  [o.text, ...Object.values(o.data ?? {})]
+    .flat()
+    .filter((x) => typeof x === "string")
+    .join("");
 
 describe("notebooks", () => {
   it("there is at least the tour", () => {
@@ -67,9 +97,14 @@ describe("notebooks", () => {
 
   it("01-tour shows the inspect summary of the bundled traces", async () => {
     const { cells } = run("01-tour.ipynb");
-    const all = cells.flatMap((c) => c.outputs ?? []).map(text).join("\n");
+    const all = cells
+      .flatMap((c) => c.outputs ?? [])
+      .map(text)
+      .join("\n");
     const { report } = await loadTrajectories([join(ROOT, "traces", "generated")]);
-    expect(all).toContain(`${report.files.length} files, ${report.trajectories} trajectories, ${report.toolCalls} tool calls`);
+    expect(all).toContain(
+      `${report.files.length} files, ${report.trajectories} trajectories, ${report.toolCalls} tool calls`,
+    );
     expect(all).toContain('<table class="sounding-table">');
     for (const f of ["fathom", "verl"]) expect(all).toContain(`<td style="text-align:left">${f}</td>`);
   });
@@ -77,7 +112,9 @@ describe("notebooks", () => {
   // a temporary verl file (one training step, GRPO groups of 5) and an eval-only file (no group, no step)
   const gen = tmpDir("nb-traces-");
   const files = {
-    verl: generateTraces(join(gen, "verl"), { format: "verl", seed: 7, prompts: 6, steps: 1, labels: false }).then((f) => f[0]!.path),
+    verl: generateTraces(join(gen, "verl"), { format: "verl", seed: 7, prompts: 6, steps: 1, labels: false }).then(
+      (f) => f[0]!.path,
+    ),
     eval: generateTraces(join(gen, "eval"), { seed: 8, prompts: 30, labels: false }, "my-eval").then((f) => f[0]!.path),
   };
 
@@ -90,12 +127,15 @@ describe("notebooks", () => {
         const outputs = r.cells.flatMap((c) => c.outputs ?? []);
         expect(outputs.filter((o) => o.output_type === "error")).toEqual([]);
         const first = text(outputs[0]!);
-        expect(first).toContain(`loaded SOUNDING_TRACES: 1 file, ${report.trajectories} trajectories, ${report.toolCalls} tool calls`);
+        expect(first).toContain(
+          `loaded SOUNDING_TRACES: 1 file, ${report.trajectories} trajectories, ${report.toolCalls} tool calls`,
+        );
         expect(first).toContain(path);
         expect(first).toContain("labels: labelled now with the deterministic labeller");
         const all = allText(r);
         expect(all).not.toContain("NaN");
-        if (kind === "eval") expect(first).toContain(`these ${report.trajectories} rollouts carry no GRPO group ids or training steps`);
+        if (kind === "eval")
+          expect(first).toContain(`these ${report.trajectories} rollouts carry no GRPO group ids or training steps`);
         else expect(first).toMatch(/GRPO groups: 6; training steps: 1\n/);
         if (nb.startsWith("03")) {
           if (kind === "eval") {

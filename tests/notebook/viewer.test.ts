@@ -24,7 +24,9 @@ const HOSTILE = `<script>window.x=1</script><img src=x onerror=alert(1)> javascr
 describe("rich text", () => {
   it("makes http(s) URLs links and leaves everything else escaped text", () => {
     const html = linkify(`see https://example.org/a?b=1&c=2. and javascript:alert(1) ${HOSTILE}`);
-    expect(html).toContain(`<a href="https://example.org/a?b=1&amp;c=2" target="_blank" rel="noopener noreferrer nofollow">`);
+    expect(html).toContain(
+      `<a href="https://example.org/a?b=1&amp;c=2" target="_blank" rel="noopener noreferrer nofollow">`,
+    );
     expect(html).toContain("</a>. and"); // trailing full stop is not part of the link
     expect(html).not.toMatch(/<script|<img|href="javascript/);
     expect(html).toContain("&lt;script&gt;");
@@ -34,7 +36,10 @@ describe("rich text", () => {
     fc.assert(
       fc.property(fc.string(), fc.webUrl(), (s, u) => {
         const html = linkify(`${s} ${u} ${s}`);
-        const withoutLinks = html.replace(/<a href="[^"]*" target="_blank" rel="noopener noreferrer nofollow">|<\/a>/g, "");
+        const withoutLinks = html.replace(
+          /<a href="[^"]*" target="_blank" rel="noopener noreferrer nofollow">|<\/a>/g,
+          "",
+        );
         expect(withoutLinks).not.toMatch(/[<>]/);
       }),
     );
@@ -66,7 +71,10 @@ describe("trajectory viewer", () => {
   });
 
   it("keeps hostile text inert in the question, queries, URLs, responses and results", () => {
-    const t = traj([{ search: HOSTILE, hits: ["javascript:alert(1)"] }, { visit: "javascript:alert(1)", goal: HOSTILE }]);
+    const t = traj([
+      { search: HOSTILE, hits: ["javascript:alert(1)"] },
+      { visit: "javascript:alert(1)", goal: HOSTILE },
+    ]);
     t.question = HOSTILE;
     t.calls[1]!.response = HOSTILE;
     for (const html of [trajectoryHtml(t), trajectoryPicker([t]), groupSideBySide([t, t]), trajectoryDiff(t, t)]) {
@@ -84,7 +92,9 @@ describe("trajectory picker", () => {
       t.provenance.dataset = "frames";
       return t;
     });
-    const labels = [{ trajectoryId: "t1", callIndex: 0, label: "UNIQUESEARCH", source: { file: "test.jsonl", line: 1 } }] as never;
+    const labels = [
+      { trajectoryId: "t1", callIndex: 0, label: "UNIQUESEARCH", source: { file: "test.jsonl", line: 1 } },
+    ] as never;
     const html = trajectoryPicker(ts, labels);
     expect(html.match(/<details style="border-bottom/g)).toHaveLength(3);
     expect(html).toContain("<b>t2</b> · frames");
@@ -99,8 +109,16 @@ describe("trajectory picker", () => {
 
 describe("diff alignment by the labeller's similarity", () => {
   it("aligns a reworded query with its original, so two rollouts of a prompt do not diverge at 0", () => {
-    const a = traj([{ search: "Adele full name singer" }, { visit: "https://en.wikipedia.org/wiki/Adele" }, { search: "Adele birthplace" }]);
-    const b = traj([{ search: "full name of the singer Adele" }, { visit: "https://www.en.wikipedia.org/wiki/Adele/" }, { search: "Tottenham weather" }]);
+    const a = traj([
+      { search: "Adele full name singer" },
+      { visit: "https://en.wikipedia.org/wiki/Adele" },
+      { search: "Adele birthplace" },
+    ]);
+    const b = traj([
+      { search: "full name of the singer Adele" },
+      { visit: "https://www.en.wikipedia.org/wiki/Adele/" },
+      { search: "Tottenham weather" },
+    ]);
     const steps = alignCalls(a, b);
     expect(steps[0]).toMatchObject({ a: 0, b: 0 });
     expect(steps[1]).toMatchObject({ a: 1, b: 1, similarity: 1 }); // URL variants are one page
@@ -111,7 +129,13 @@ describe("diff alignment by the labeller's similarity", () => {
 
   it("order kept, every call once, matched calls share role and tool and are similar enough (property)", () => {
     const word = fc.constantFrom("alpha", "beta", "gamma", "delta", "alpha beta", "beta gamma delta");
-    const calls = fc.array(fc.oneof(word.map((w) => ({ search: w })), word.map((w) => ({ visit: `https://${w.split(" ")[0]}.example/` }))), { maxLength: 8 });
+    const calls = fc.array(
+      fc.oneof(
+        word.map((w) => ({ search: w })),
+        word.map((w) => ({ visit: `https://${w.split(" ")[0]}.example/` })),
+      ),
+      { maxLength: 8 },
+    );
     fc.assert(
       fc.property(calls, calls, (ca, cb) => {
         const a = traj(ca);

@@ -1,7 +1,17 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { alignCalls, groupSideBySide, HeuristicLabeller, loadTrajectories, plotlyScatter, runLabeller, trajectoryDiff, trajectoryRows, type Trajectory } from "../../lib/index.js";
+import {
+  alignCalls,
+  groupSideBySide,
+  HeuristicLabeller,
+  loadTrajectories,
+  plotlyScatter,
+  runLabeller,
+  trajectoryDiff,
+  trajectoryRows,
+  type Trajectory,
+} from "../../lib/index.js";
 import { ROOT } from "../helpers.js";
 import { traj } from "../labels/build.js";
 
@@ -38,7 +48,13 @@ describe("group side by side and trajectory diff", () => {
 
   it("aligns calls: order kept, every call once, matched calls have the same tool and target", () => {
     const word = fc.constantFrom("alpha", "beta", "gamma", "delta");
-    const calls = fc.array(fc.oneof(word.map((w) => ({ search: w })), word.map((w) => ({ visit: `https://${w}.example/` }))), { maxLength: 8 });
+    const calls = fc.array(
+      fc.oneof(
+        word.map((w) => ({ search: w })),
+        word.map((w) => ({ visit: `https://${w}.example/` })),
+      ),
+      { maxLength: 8 },
+    );
     fc.assert(
       fc.property(calls, calls, (ca, cb) => {
         const a = traj(ca);
@@ -46,7 +62,12 @@ describe("group side by side and trajectory diff", () => {
         const steps = alignCalls(a, b);
         expect(steps.filter((s) => s.a !== null).map((s) => s.a)).toEqual(a.calls.map((c) => c.index));
         expect(steps.filter((s) => s.b !== null).map((s) => s.b)).toEqual(b.calls.map((c) => c.index));
-        for (const s of steps) if (s.a !== null && s.b !== null) expect([...a.calls[s.a]!.queries, ...a.calls[s.a]!.urls]).toEqual([...b.calls[s.b]!.queries, ...b.calls[s.b]!.urls]);
+        for (const s of steps)
+          if (s.a !== null && s.b !== null)
+            expect([...a.calls[s.a]!.queries, ...a.calls[s.a]!.urls]).toEqual([
+              ...b.calls[s.b]!.queries,
+              ...b.calls[s.b]!.urls,
+            ]);
       }),
     );
   });

@@ -1,6 +1,20 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { DEFAULT_REWARD, emptyTallies, HeuristicLabeller, labelSync, loadTrajectories, rebudget, rewardConfig, rewardGuardrails, rewardSpecHash, rolloutReward, talliesOf, type RewardConfig, type Tallies } from "../../lib/index.js";
+import {
+  DEFAULT_REWARD,
+  emptyTallies,
+  HeuristicLabeller,
+  labelSync,
+  loadTrajectories,
+  rebudget,
+  rewardConfig,
+  rewardGuardrails,
+  rewardSpecHash,
+  rolloutReward,
+  talliesOf,
+  type RewardConfig,
+  type Tallies,
+} from "../../lib/index.js";
 import { ROOT } from "../helpers.js";
 import { join } from "node:path";
 
@@ -14,7 +28,10 @@ function tallies(p: Partial<Tallies> & { T?: number }): Tallies {
 describe("Eq. 4 and Eq. 8: the paper's worked values (R_format = 1)", () => {
   const cfg = DEFAULT_REWARD;
   it("correct, T = 20 with 4 redundant calls → 0.9", () => {
-    expect(rolloutReward(tallies({ nUniqS: 8, nRedS: 2, nExplore: 8, nRedQ: 2 }), true, true, cfg).reward).toBeCloseTo(0.9, 12);
+    expect(rolloutReward(tallies({ nUniqS: 8, nRedS: 2, nExplore: 8, nRedQ: 2 }), true, true, cfg).reward).toBeCloseTo(
+      0.9,
+      12,
+    );
   });
   it("correct, ρ = 0.7 → 0.6 (the floor)", () => {
     const r = rolloutReward(tallies({ nUniqS: 3, nRedS: 7 }), true, true, cfg);
@@ -63,11 +80,20 @@ describe("open points as options", () => {
   });
 });
 
-const arbTallies = fc.record({ nUniqS: fc.nat(30), nRedS: fc.nat(30), nExplore: fc.nat(30), nVerify: fc.nat(10), nRedQ: fc.nat(30), other: fc.nat(5) }).map(({ other, ...t }) => {
-  const x = tallies(t);
-  x.T = x.labelled + other;
-  return x;
-});
+const arbTallies = fc
+  .record({
+    nUniqS: fc.nat(30),
+    nRedS: fc.nat(30),
+    nExplore: fc.nat(30),
+    nVerify: fc.nat(10),
+    nRedQ: fc.nat(30),
+    other: fc.nat(5),
+  })
+  .map(({ other, ...t }) => {
+    const x = tallies(t);
+    x.T = x.labelled + other;
+    return x;
+  });
 const arbCfg: fc.Arbitrary<RewardConfig> = fc
   .record({
     formatWeight: fc.double({ min: 0, max: 0.5, noNaN: true }),
@@ -96,24 +122,31 @@ describe("properties", () => {
 
   it("the guardrail fires exactly when some incorrect rollout can outscore some correct one", () => {
     fc.assert(
-      fc.property(arbCfg, fc.array(fc.tuple(arbTallies, arbTallies, fc.boolean(), fc.boolean()), { maxLength: 30 }), (cfg, samples) => {
-        const fires = rewardGuardrails(cfg).some((g) => g.code === "incorrect-can-beat-correct");
-        // the extreme rollouts the guardrail reasons about
-        // (a negative weight pays most on a hugely negative Δ: many redundant calls)
-        const big = (c: number, C: number) => Math.ceil((2 * C) / Math.abs(c)) + 1; // makes c·Δ/C ≥ 2
-        const witness = tallies({
-          nUniqS: cfg.c1 >= 0 ? Math.ceil(cfg.CS) + 1 : 0,
-          nRedS: cfg.c1 < 0 && !cfg.clipDelta ? big(cfg.c1, cfg.CS) : 0,
-          nExplore: cfg.c2 >= 0 ? Math.ceil(cfg.CQ) + 1 : 0,
-          nRedQ: cfg.c2 < 0 && !cfg.clipDelta ? big(cfg.c2, cfg.CQ) : 0,
-        });
-        const bestInc = rolloutReward(witness, false, true, cfg).reward;
-        const worstCor = rolloutReward(tallies({ nRedS: 10 }), true, false, cfg).reward;
-        expect(fires).toBe(Math.max(bestInc, cfg.formatWeight) > worstCor + 1e-12);
-        if (!fires) {
-          for (const [a, b, fa, fb] of samples) expect(rolloutReward(a, false, fa, cfg).reward).toBeLessThanOrEqual(rolloutReward(b, true, fb, cfg).reward + 1e-12);
-        }
-      }),
+      fc.property(
+        arbCfg,
+        fc.array(fc.tuple(arbTallies, arbTallies, fc.boolean(), fc.boolean()), { maxLength: 30 }),
+        (cfg, samples) => {
+          const fires = rewardGuardrails(cfg).some((g) => g.code === "incorrect-can-beat-correct");
+          // the extreme rollouts the guardrail reasons about
+          // (a negative weight pays most on a hugely negative Δ: many redundant calls)
+          const big = (c: number, C: number) => Math.ceil((2 * C) / Math.abs(c)) + 1; // makes c·Δ/C ≥ 2
+          const witness = tallies({
+            nUniqS: cfg.c1 >= 0 ? Math.ceil(cfg.CS) + 1 : 0,
+            nRedS: cfg.c1 < 0 && !cfg.clipDelta ? big(cfg.c1, cfg.CS) : 0,
+            nExplore: cfg.c2 >= 0 ? Math.ceil(cfg.CQ) + 1 : 0,
+            nRedQ: cfg.c2 < 0 && !cfg.clipDelta ? big(cfg.c2, cfg.CQ) : 0,
+          });
+          const bestInc = rolloutReward(witness, false, true, cfg).reward;
+          const worstCor = rolloutReward(tallies({ nRedS: 10 }), true, false, cfg).reward;
+          expect(fires).toBe(Math.max(bestInc, cfg.formatWeight) > worstCor + 1e-12);
+          if (!fires) {
+            for (const [a, b, fa, fb] of samples)
+              expect(rolloutReward(a, false, fa, cfg).reward).toBeLessThanOrEqual(
+                rolloutReward(b, true, fb, cfg).reward + 1e-12,
+              );
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -139,7 +172,17 @@ describe("B_v replay from per-claim checks", () => {
   });
 
   it("labels without claim data (e.g. from an LLM) cannot be rebudgeted", () => {
-    const t = talliesOf([{ source: { file: "f", line: 1 }, trajectoryId: "t", callIndex: 0, tool: "query_url", role: "page", label: "VERIFICATION", utility: null }]);
+    const t = talliesOf([
+      {
+        source: { file: "f", line: 1 },
+        trajectoryId: "t",
+        callIndex: 0,
+        tool: "query_url",
+        role: "page",
+        label: "VERIFICATION",
+        utility: null,
+      },
+    ]);
     expect(t.claimChecks).toBeNull();
     expect(rebudget(t, 2)).toBeNull();
   });

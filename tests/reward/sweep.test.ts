@@ -1,11 +1,39 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { aggregate, generateTraces, gridSettings, HeuristicLabeller, loadTrajectories, paretoFront, randomSettings, replayRewards, rewardConfig, rolloutReward, runLabeller, sweep, tallyArrays, talliesOf, trajectoryRows, trajectoryTable, formatValid, type LabelRow, type Trajectory } from "../../lib/index.js";
+import {
+  aggregate,
+  generateTraces,
+  gridSettings,
+  HeuristicLabeller,
+  loadTrajectories,
+  paretoFront,
+  randomSettings,
+  replayRewards,
+  rewardConfig,
+  rolloutReward,
+  runLabeller,
+  sweep,
+  tallyArrays,
+  talliesOf,
+  trajectoryRows,
+  trajectoryTable,
+  formatValid,
+  type LabelRow,
+  type Trajectory,
+} from "../../lib/index.js";
 import { tmpDir } from "../helpers.js";
 
 async function corpus(): Promise<{ ts: Trajectory[]; rows: LabelRow[] }> {
   const dir = tmpDir("sweep-");
-  await generateTraces(dir, { format: "verl", seed: 11, prompts: 12, steps: 2, groupSize: 5, accuracy: 0.5, labels: false });
+  await generateTraces(dir, {
+    format: "verl",
+    seed: 11,
+    prompts: 12,
+    steps: 2,
+    groupSize: 5,
+    accuracy: 0.5,
+    labels: false,
+  });
   const { trajectories } = await loadTrajectories([dir]);
   const run = await runLabeller(new HeuristicLabeller(), trajectories);
   return { ts: trajectories, rows: run.rows };
@@ -17,8 +45,21 @@ describe("metric tables", () => {
     const tr = trajectoryRows(ts, rows);
     expect(tr).toHaveLength(ts.length);
     const t0 = ts[0]!;
-    const tal = talliesOf(rows.filter((r) => r.trajectoryId === t0.id && r.source.file === t0.provenance.source.file), t0.calls.length);
-    expect(tr[0]).toMatchObject({ T: t0.calls.length, nUniqS: tal.nUniqS, breadth: tal.nUniqS + tal.nExplore, depth: tal.nVerify, horizon: t0.calls.length, turns: t0.steps.length, correct: t0.verdict === "correct", formatOk: formatValid(t0), step: t0.provenance.trainingStep });
+    const tal = talliesOf(
+      rows.filter((r) => r.trajectoryId === t0.id && r.source.file === t0.provenance.source.file),
+      t0.calls.length,
+    );
+    expect(tr[0]).toMatchObject({
+      T: t0.calls.length,
+      nUniqS: tal.nUniqS,
+      breadth: tal.nUniqS + tal.nExplore,
+      depth: tal.nVerify,
+      horizon: t0.calls.length,
+      turns: t0.steps.length,
+      correct: t0.verdict === "correct",
+      formatOk: formatValid(t0),
+      step: t0.provenance.trainingStep,
+    });
     const agg = aggregate(trajectoryTable(ts, rows), ["step"]).objects() as Array<Record<string, number>>;
     expect(agg.map((r) => [r.step, r.n])).toEqual([
       [1, 60],
@@ -43,11 +84,19 @@ describe("replay and sweeps", () => {
     const { ts, rows } = await corpus();
     const a = tallyArrays(ts, rows);
     const byKey = new Map(ts.map((t) => [`${t.provenance.source.file}::${t.id}`, t]));
-    for (const cfg of [rewardConfig({}), rewardConfig({ c1: 0.35, CS: 4, Bv: 0 }), rewardConfig({ Bv: 3, clipDelta: true, countT: "labelled" }), rewardConfig({ stage: "vanilla" })]) {
+    for (const cfg of [
+      rewardConfig({}),
+      rewardConfig({ c1: 0.35, CS: 4, Bv: 0 }),
+      rewardConfig({ Bv: 3, clipDelta: true, countT: "labelled" }),
+      rewardConfig({ stage: "vanilla" }),
+    ]) {
       const r = replayRewards(a, cfg);
       for (let i = 0; i < a.n; i++) {
         const t = byKey.get(a.keys[i]!)!;
-        const tal = talliesOf(rows.filter((x) => `${x.source.file}::${x.trajectoryId}` === a.keys[i]), t.calls.length);
+        const tal = talliesOf(
+          rows.filter((x) => `${x.source.file}::${x.trajectoryId}` === a.keys[i]),
+          t.calls.length,
+        );
         expect(r[i]).toBeCloseTo(rolloutReward(tal, t.verdict === "correct", formatValid(t), cfg).reward, 12);
       }
     }
@@ -57,14 +106,21 @@ describe("replay and sweeps", () => {
     const { ts, rows } = await corpus();
     const a = tallyArrays(ts, rows);
     expect(a.groupStart.length - 1).toBe(24);
-    const settings = [rewardConfig({}), rewardConfig({ c1: 0.9, c2: 0.9 }), rewardConfig({ CS: 1e6, CQ: 1e6, c1: 0.2, c2: 0.2 }), rewardConfig({ rhoWhenNoCalls: 0.3 })];
+    const settings = [
+      rewardConfig({}),
+      rewardConfig({ c1: 0.9, c2: 0.9 }),
+      rewardConfig({ CS: 1e6, CQ: 1e6, c1: 0.2, c2: 0.2 }),
+      rewardConfig({ rhoWhenNoCalls: 0.3 }),
+    ];
     const res = sweep(a, settings);
     expect(res[0]!.warnings).toEqual([]);
     expect(res[0]!.separation).toBeGreaterThan(0.3);
     expect(res[0]!.nCorrect + res[0]!.nIncorrect).toBe(120);
     expect(res[0]!.informativeGroups).toBeGreaterThan(0.5);
     // c1 + c2 + 0.1 > 0.5: the guardrail fires and, on this corpus, incorrect rollouts do outscore correct ones
-    expect(res[1]!.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(["incorrect-can-beat-correct", "incorrect-above-correct"]));
+    expect(res[1]!.warnings.map((w) => w.code)).toEqual(
+      expect.arrayContaining(["incorrect-can-beat-correct", "incorrect-above-correct"]),
+    );
     expect(res[1]!.rankChanges).toBeGreaterThan(0);
     expect(res[1]!.groupsIncorrectAbove).toBeGreaterThan(0);
     // no rollout here has T = 0, so ρ's T = 0 value changes nothing
@@ -84,7 +140,16 @@ describe("replay and sweeps", () => {
     const res = sweep(a, [rewardConfig({}), ...grid, ...rnd]);
     const front = paretoFront(res);
     expect(front.length).toBeGreaterThan(0);
-    for (const f of front) for (const r of res) expect(["favouredBreadth", "favouredDepth", "favouredHorizon", "separation"].every((k) => (r as never)[k] >= (f as never)[k]) && ["favouredBreadth", "favouredDepth", "favouredHorizon", "separation"].some((k) => (r as never)[k] > (f as never)[k])).toBe(false);
+    for (const f of front)
+      for (const r of res)
+        expect(
+          ["favouredBreadth", "favouredDepth", "favouredHorizon", "separation"].every(
+            (k) => (r as never)[k] >= (f as never)[k],
+          ) &&
+            ["favouredBreadth", "favouredDepth", "favouredHorizon", "separation"].some(
+              (k) => (r as never)[k] > (f as never)[k],
+            ),
+        ).toBe(false);
   });
 });
 
@@ -92,7 +157,25 @@ describe("fast sweep (means only)", () => {
   it("gives the same means and separation as the full pass, for every setting", async () => {
     const { ts, rows } = await corpus();
     const a = tallyArrays(ts, rows);
-    const settings = [rewardConfig({}), ...randomSettings(rewardConfig({}), { c1: [-0.2, 0.6], c2: [0, 0.5], CS: [1, 20], CQ: [1, 30], Bv: [0, 3], floor: [0, 0.9], formatWeight: [0, 0.3] }, 200, 3), rewardConfig({ stage: "vanilla", correctWeight: 0.7 }), rewardConfig({ clipDelta: true, countT: "labelled" })];
+    const settings = [
+      rewardConfig({}),
+      ...randomSettings(
+        rewardConfig({}),
+        {
+          c1: [-0.2, 0.6],
+          c2: [0, 0.5],
+          CS: [1, 20],
+          CQ: [1, 30],
+          Bv: [0, 3],
+          floor: [0, 0.9],
+          formatWeight: [0, 0.3],
+        },
+        200,
+        3,
+      ),
+      rewardConfig({ stage: "vanilla", correctWeight: 0.7 }),
+      rewardConfig({ clipDelta: true, countT: "labelled" }),
+    ];
     const full = sweep(a, settings);
     const fast = sweep(a, settings, { groups: false });
     fast.forEach((f, i) => {
@@ -107,7 +190,15 @@ describe("rank changes", () => {
   it("equal a brute-force count over every group, for random settings", async () => {
     const { ts, rows } = await corpus();
     const a = tallyArrays(ts, rows);
-    const settings = [rewardConfig({}), ...randomSettings(rewardConfig({}), { c1: [0, 0.6], c2: [0, 0.5], CS: [1, 20], CQ: [1, 30], Bv: [0, 3], floor: [0, 0.9] }, 60, 9)];
+    const settings = [
+      rewardConfig({}),
+      ...randomSettings(
+        rewardConfig({}),
+        { c1: [0, 0.6], c2: [0, 0.5], CS: [1, 20], CQ: [1, 30], Bv: [0, 3], floor: [0, 0.9] },
+        60,
+        9,
+      ),
+    ];
     const res = sweep(a, settings);
     const rankOf = (r: Float64Array) => {
       const out = new Int32Array(a.n);

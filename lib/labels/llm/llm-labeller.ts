@@ -27,7 +27,14 @@ import { canonicalJson } from "../../io/canonical-json.js";
 import { xorshift32 } from "../../io/rng.js";
 import { LabelError, labellerInfo, type CallLabel, type Labeller, type LabellerInfo } from "../labeller.js";
 import { LabelCache } from "./label-cache.js";
-import { chunkPrompt, ChunkAnswerSchema, CHUNK_ANSWER_JSON_SCHEMA, PROMPT_VERSION, systemPrompt, type ChunkAnswer } from "./prompt.js";
+import {
+  chunkPrompt,
+  ChunkAnswerSchema,
+  CHUNK_ANSWER_JSON_SCHEMA,
+  PROMPT_VERSION,
+  systemPrompt,
+  type ChunkAnswer,
+} from "./prompt.js";
 
 export const LlmEndpointSchema = z
   .object({
@@ -141,7 +148,16 @@ function retryAfterMs(headers: Headers | undefined): number | null {
 export class LlmLabeller implements Labeller {
   readonly info: LabellerInfo;
   readonly options: LlmOptions;
-  readonly usage: LlmUsage = { requests: 0, retries: 0, invalidAnswers: 0, promptTokens: 0, completionTokens: 0, cachedChunks: 0, cachedTrajectories: 0, costUsd: null };
+  readonly usage: LlmUsage = {
+    requests: 0,
+    retries: 0,
+    invalidAnswers: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    cachedChunks: 0,
+    cachedTrajectories: 0,
+    costUsd: null,
+  };
   private readonly clients: Array<{ client: OpenAI; model: string }>;
   private readonly cache: LabelCache;
   private readonly secret: string;
@@ -153,7 +169,12 @@ export class LlmLabeller implements Labeller {
     const o = this.options;
     this.secret = process.env[o.apiKeyEnv] ?? "";
     this.clients = o.endpoints.map((e) => ({
-      client: new OpenAI({ baseURL: e.baseURL, apiKey: this.secret || "not-needed", maxRetries: 0, timeout: o.timeoutMs }),
+      client: new OpenAI({
+        baseURL: e.baseURL,
+        apiKey: this.secret || "not-needed",
+        maxRetries: 0,
+        timeout: o.timeoutMs,
+      }),
       model: e.model ?? o.model,
     }));
     this.cache = new LabelCache(o.cacheDir);
@@ -182,14 +203,27 @@ export class LlmLabeller implements Labeller {
 
   async label(t: Trajectory, signal?: AbortSignal): Promise<CallLabel[]> {
     const o = this.options;
-    const out: CallLabel[] = t.calls.map((c) => ({ callIndex: c.index, label: null, utility: null, evidence: `role ${c.role}: no behaviour label` }));
+    const out: CallLabel[] = t.calls.map((c) => ({
+      callIndex: c.index,
+      label: null,
+      utility: null,
+      evidence: `role ${c.role}: no behaviour label`,
+    }));
     const todo = t.calls.filter((c) => LABELS_BY_ROLE[c.role].length > 0).map((c) => c.index);
     const earlier = new Map<number, string>();
     let allCached = true;
     for (let s = 0; s < todo.length; s += o.chunkSize) {
       const chunk = todo.slice(s, s + o.chunkSize);
       const prompt = chunkPrompt(t, chunk, earlier, o.responseChars);
-      const key = createHash("sha256").update(PROMPT_VERSION).update("\u0000").update(canonicalJson(this.info.config)).update("\u0000").update(systemPrompt(o.verifyBudget)).update("\u0000").update(prompt.user).digest("hex");
+      const key = createHash("sha256")
+        .update(PROMPT_VERSION)
+        .update("\u0000")
+        .update(canonicalJson(this.info.config))
+        .update("\u0000")
+        .update(systemPrompt(o.verifyBudget))
+        .update("\u0000")
+        .update(prompt.user)
+        .digest("hex");
       let answer = await this.cache.get(key);
       if (answer) this.usage.cachedChunks++;
       else {
@@ -227,7 +261,8 @@ export class LlmLabeller implements Labeller {
     }
     for (const l of r.data.labels) {
       const role = t.calls[l.call]!.role;
-      if (!LABELS_BY_ROLE[role].includes(l.label)) return `call ${l.call} is a ${role} call and cannot be ${l.label} (allowed: ${LABELS_BY_ROLE[role].join(", ")})`;
+      if (!LABELS_BY_ROLE[role].includes(l.label))
+        return `call ${l.call} is a ${role} call and cannot be ${l.label} (allowed: ${LABELS_BY_ROLE[role].join(", ")})`;
       l.evidence = l.evidence.slice(0, 500);
     }
     return r.data;
@@ -246,12 +281,23 @@ export class LlmLabeller implements Labeller {
       if (typeof r !== "string") return r;
       this.usage.invalidAnswers++;
       lastProblem = r;
-      messages.push({ role: "assistant", content: content.slice(0, 4000) }, { role: "user", content: `Your answer was invalid: ${r}. Answer again with only the JSON object described above.` });
+      messages.push(
+        { role: "assistant", content: content.slice(0, 4000) },
+        {
+          role: "user",
+          content: `Your answer was invalid: ${r}. Answer again with only the JSON object described above.`,
+        },
+      );
     }
-    throw new LabelError(this.clean(`the model gave no valid answer after ${o.maxInvalidRetries + 1} attempt(s): ${lastProblem}`));
+    throw new LabelError(
+      this.clean(`the model gave no valid answer after ${o.maxInvalidRetries + 1} attempt(s): ${lastProblem}`),
+    );
   }
 
-  private async request(messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[], signal?: AbortSignal): Promise<string> {
+  private async request(
+    messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[],
+    signal?: AbortSignal,
+  ): Promise<string> {
     const o = this.options;
     let last = "";
     for (let attempt = 0; attempt <= o.maxRetries; attempt++) {
@@ -264,12 +310,23 @@ export class LlmLabeller implements Labeller {
           temperature: o.temperature,
           seed: o.seed,
         };
-        if (o.responseFormat === "json_schema") body.response_format = { type: "json_schema", json_schema: { name: "call_labels", strict: true, schema: CHUNK_ANSWER_JSON_SCHEMA as unknown as Record<string, unknown> } };
+        if (o.responseFormat === "json_schema")
+          body.response_format = {
+            type: "json_schema",
+            json_schema: {
+              name: "call_labels",
+              strict: true,
+              schema: CHUNK_ANSWER_JSON_SCHEMA as unknown as Record<string, unknown>,
+            },
+          };
         else if (o.responseFormat === "json_object") body.response_format = { type: "json_object" };
         const res = await ep.client.chat.completions.create(body, { signal, timeout: o.timeoutMs, maxRetries: 0 });
         this.usage.promptTokens += res.usage?.prompt_tokens ?? 0;
         this.usage.completionTokens += res.usage?.completion_tokens ?? 0;
-        if (o.price && this.usage.costUsd !== null) this.usage.costUsd += ((res.usage?.prompt_tokens ?? 0) * o.price.input + (res.usage?.completion_tokens ?? 0) * o.price.output) / 1e6;
+        if (o.price && this.usage.costUsd !== null)
+          this.usage.costUsd +=
+            ((res.usage?.prompt_tokens ?? 0) * o.price.input + (res.usage?.completion_tokens ?? 0) * o.price.output) /
+            1e6;
         const content = res.choices?.[0]?.message?.content;
         if (typeof content !== "string") throw new Retryable("the response has no message content", null);
         return content;
@@ -278,7 +335,9 @@ export class LlmLabeller implements Labeller {
         const e = this.classify(err);
         last = e.message;
         if (!(e instanceof Retryable) || attempt === o.maxRetries) {
-          throw new LabelError(this.clean(e instanceof Retryable ? `gave up after ${attempt + 1} attempt(s): ${last}` : last));
+          throw new LabelError(
+            this.clean(e instanceof Retryable ? `gave up after ${attempt + 1} attempt(s): ${last}` : last),
+          );
         }
         this.usage.retries++;
         const backoff = Math.min(o.maxBackoffMs, o.backoffMs * 2 ** attempt) * (0.5 + 0.5 * this.nextJitter());
@@ -291,8 +350,10 @@ export class LlmLabeller implements Labeller {
 
   private classify(err: unknown): Error {
     if (err instanceof Retryable) return err;
-    if (err instanceof OpenAI.APIConnectionTimeoutError) return new Retryable(`request timed out after ${this.options.timeoutMs} ms`, null);
-    if (err instanceof OpenAI.APIConnectionError) return new Retryable(`connection failed (${this.clean((err as Error).message)})`, null);
+    if (err instanceof OpenAI.APIConnectionTimeoutError)
+      return new Retryable(`request timed out after ${this.options.timeoutMs} ms`, null);
+    if (err instanceof OpenAI.APIConnectionError)
+      return new Retryable(`connection failed (${this.clean((err as Error).message)})`, null);
     if (err instanceof OpenAI.APIError) {
       const status = err.status ?? 0;
       const msg = `HTTP ${status}: ${this.clean(String(err.message)).slice(0, 300)}`;

@@ -125,8 +125,13 @@ export function chunkPrompt(
   if (before.length) {
     lines.push("Earlier calls (already labelled):");
     for (const c of before) {
-      const top = c.results.slice(0, 5).map((r) => r.url || r.title).filter(Boolean);
-      lines.push(`${describe(c)}${top.length ? ` top_results=${JSON.stringify(top)}` : ""} -> ${earlier.get(c.index) ?? "(not labelled)"}`);
+      const top = c.results
+        .slice(0, 5)
+        .map((r) => r.url || r.title)
+        .filter(Boolean);
+      lines.push(
+        `${describe(c)}${top.length ? ` top_results=${JSON.stringify(top)}` : ""} -> ${earlier.get(c.index) ?? "(not labelled)"}`,
+      );
     }
     lines.push("");
   }

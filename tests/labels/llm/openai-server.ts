@@ -20,7 +20,12 @@ export type Fault =
 export interface RequestRecord {
   n: number;
   auth: string | undefined;
-  body: { model: string; messages: Array<{ role: string; content: string }>; response_format?: unknown; temperature?: number };
+  body: {
+    model: string;
+    messages: Array<{ role: string; content: string }>;
+    response_format?: unknown;
+    temperature?: number;
+  };
   user: string;
   calls: number[];
   fault: Fault | null;
@@ -40,20 +45,31 @@ export interface FakeOptions {
 }
 
 /** The calls a request asks to label, and the model's honest answer. */
-export function honestAnswer(user: string): { calls: number[]; answer: { labels: Array<{ call: number; label: string; utility: number; evidence: string }> } } {
+export function honestAnswer(user: string): {
+  calls: number[];
+  answer: { labels: Array<{ call: number; label: string; utility: number; evidence: string }> };
+} {
   const [before, after = ""] = user.split("\nCalls to label:\n");
   const earlierQueries = new Set<string>();
-  for (const m of before!.matchAll(/queries=(\[[^\n]*?\])(?= urls=| goal=| top_results=| FAILED| ->)/g)) for (const q of JSON.parse(m[1]!) as string[]) earlierQueries.add(q.toLowerCase());
+  for (const m of before!.matchAll(/queries=(\[[^\n]*?\])(?= urls=| goal=| top_results=| FAILED| ->)/g))
+    for (const q of JSON.parse(m[1]!) as string[]) earlierQueries.add(q.toLowerCase());
   const calls: number[] = [];
   const labels: Array<{ call: number; label: string; utility: number; evidence: string }> = [];
-  for (const m of after.matchAll(/^\[(\d+)\] role=(search|page) tool=\S+(?: queries=(\[[^\n]*?\])(?= urls=| goal=| FAILED|$))?/gm)) {
+  for (const m of after.matchAll(
+    /^\[(\d+)\] role=(search|page) tool=\S+(?: queries=(\[[^\n]*?\])(?= urls=| goal=| FAILED|$))?/gm,
+  )) {
     const call = Number(m[1]);
     calls.push(call);
     if (m[2] === "search") {
       const qs = m[3] ? (JSON.parse(m[3]) as string[]) : [];
       const seen = qs.length > 0 && qs.every((q) => earlierQueries.has(q.toLowerCase()));
       qs.forEach((q) => earlierQueries.add(q.toLowerCase()));
-      labels.push({ call, label: seen ? "REDUNDANTSEARCH" : "UNIQUESEARCH", utility: seen ? 0 : 0.5, evidence: seen ? "repeats an earlier query" : "new query" });
+      labels.push({
+        call,
+        label: seen ? "REDUNDANTSEARCH" : "UNIQUESEARCH",
+        utility: seen ? 0 : 0.5,
+        evidence: seen ? "repeats an earlier query" : "new query",
+      });
     } else labels.push({ call, label: "EXPLORATION", utility: 0.4, evidence: "reads a page" });
   }
   return { calls, answer: { labels } };
@@ -66,7 +82,11 @@ function completion(content: string, model: string): string {
     created: 0,
     model,
     choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content } }],
-    usage: { prompt_tokens: Math.ceil(content.length / 4) + 100, completion_tokens: Math.ceil(content.length / 4), total_tokens: 0 },
+    usage: {
+      prompt_tokens: Math.ceil(content.length / 4) + 100,
+      completion_tokens: Math.ceil(content.length / 4),
+      total_tokens: 0,
+    },
   });
 }
 
@@ -78,7 +98,9 @@ export async function startFakeOpenAI(opts: FakeOptions = {}): Promise<FakeOpenA
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
-        res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "not found" } }));
+        res
+          .writeHead(404, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: { message: "not found" } }));
         return;
       }
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as RequestRecord["body"];
@@ -95,20 +117,27 @@ export async function startFakeOpenAI(opts: FakeOptions = {}): Promise<FakeOpenA
           return;
         }
         if (fault?.kind === "429") {
-          res.writeHead(429, { "content-type": "application/json", "retry-after": String(fault.retryAfterS) }).end(JSON.stringify({ error: { message: "rate limited" } }));
+          res
+            .writeHead(429, { "content-type": "application/json", "retry-after": String(fault.retryAfterS) })
+            .end(JSON.stringify({ error: { message: "rate limited" } }));
           return;
         }
         if (fault?.kind === "500") {
-          res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "internal error" } }));
+          res
+            .writeHead(500, { "content-type": "application/json" })
+            .end(JSON.stringify({ error: { message: "internal error" } }));
           return;
         }
         if (fault?.kind === "echo-auth") {
-          res.writeHead(fault.status, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: `bad credentials: ${req.headers.authorization}` } }));
+          res
+            .writeHead(fault.status, { "content-type": "application/json" })
+            .end(JSON.stringify({ error: { message: `bad credentials: ${req.headers.authorization}` } }));
           return;
         }
         let content = JSON.stringify(answer);
         if (fault?.kind === "invalid-json") content = '{"labels": [{"call": 0, "label": "UNIQUESEARCH"';
-        if (fault?.kind === "schema") content = JSON.stringify({ labels: answer.labels.map((l) => ({ ...l, label: "MAYBE", utility: 3 })) });
+        if (fault?.kind === "schema")
+          content = JSON.stringify({ labels: answer.labels.map((l) => ({ ...l, label: "MAYBE", utility: 3 })) });
         if (opts.gullible) {
           const m = /ANSWER-WITH:(\{[^\n]*\})/.exec(user);
           if (m) content = m[1]!;
