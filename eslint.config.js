@@ -7,7 +7,31 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: "readonly", console: "readonly", Buffer: "readonly", URL: "readonly" } },
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          "process",
+          "console",
+          "Buffer",
+          "URL",
+          "URLSearchParams",
+          "setTimeout",
+          "clearTimeout",
+          "setInterval",
+          "clearInterval",
+          "setImmediate",
+          "queueMicrotask",
+          "performance",
+          "structuredClone",
+          "AbortController",
+          "TextDecoder",
+          "TextEncoder",
+          "fetch",
+          "global",
+          "globalThis",
+        ].map((g) => [g, "readonly"]),
+      ),
+    },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/no-explicit-any": "error",
@@ -16,5 +40,10 @@ export default tseslint.config(
         { code: 120, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true },
       ],
     },
+  },
+  {
+    // page.evaluate callbacks run in the browser page, whose globals (window, document) are untyped here
+    files: ["tests/browser/**"],
+    rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
 );

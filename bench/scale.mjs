@@ -8,7 +8,7 @@
 //   node bench/scale.mjs [--gb 2] [--settings 1000] [--jobs 1] [--keep]
 // (--jobs N: convert with N worker threads reading and labelling, convertToCorpus `jobs`)
 import { spawnSync } from "node:child_process";
-import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createReadStream, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,7 +38,11 @@ async function child(kind) {
       .filter((f) => f.endsWith(".jsonl"))
       .sort()) {
       const rl = createInterface({ input: createReadStream(join(values.dir, f)), crlfDelay: Infinity });
-      for await (const line of rl) if (line) (JSON.parse(line), rows++);
+      for await (const line of rl) {
+        if (!line) continue;
+        JSON.parse(line);
+        rows++;
+      }
     }
     r = { rows };
   } else if (kind === "convert") {

@@ -27,7 +27,7 @@ import type { FormatName } from "../trajectory/schema.js";
 import { HeuristicLabeller } from "../labels/heuristic-labeller.js";
 import { labelSync } from "../labels/run-labeller.js";
 import { readLabelSet } from "../labels/label-set.js";
-import { Engine, type EngineOptions } from "./duckdb.js";
+import { Engine } from "./duckdb.js";
 import { CONVERT_ORIGIN, emptyManifest, type CorpusManifest, type SourceEntry } from "./corpus-schema.js";
 import {
   CorpusError,

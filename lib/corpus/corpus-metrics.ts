@@ -90,7 +90,10 @@ export interface CorpusQueryOptions {
   labelSet?: string;
 }
 
-/** Per-trajectory metric rows (like `trajectoryRows`, without response tokens). Use on small corpora or with `limit`. */
+/**
+ * Per-trajectory metric rows (like `trajectoryRows`, without response tokens). Use on small corpora or
+ * with `limit`.
+ */
 export async function corpusTrajectoryRows(
   corpus: Corpus,
   opts: CorpusQueryOptions & { limit?: number } = {},

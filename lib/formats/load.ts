@@ -11,7 +11,7 @@ import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { FormatName, RoleCounts, Trajectory, Verdict } from "../trajectory/schema.js";
 import { emptyRoleCounts } from "../trajectory/schema.js";
-import { roleInferenceNotes, toolRoles, type ToolRoleMap, type ToolRoles } from "../trajectory/tool-roles.js";
+import { roleInferenceNotes, toolRoles, type ToolRoles } from "../trajectory/tool-roles.js";
 import { IdAssigner } from "../trajectory/ids.js";
 import { readRecords, DEFAULT_MAX_RECORD_BYTES } from "../io/read-records.js";
 import type { RawRecord } from "../io/raw-record.js";

@@ -46,7 +46,7 @@ const KNOWN = new Set([
   "traj_by_line",
 ]);
 const LABEL = /^[ \t]*(Thought|Action Input|Action|Observation|Final Answer)(?:[ \t]+\d+)?[ \t]*:[ \t]?/gm;
-const BRACKET = /^\s*([A-Za-z_][\w\-]*)\s*\[([\s\S]*)\]\s*$/;
+const BRACKET = /^\s*([A-Za-z_][\w-]*)\s*\[([\s\S]*)\]\s*$/;
 
 interface Part {
   label: string;

@@ -16,7 +16,10 @@ export interface CallLabel {
   items?: ItemLabel[];
   /** Page calls: the claim (0, 1, … in order of first pursuit) the call's goal pursued. */
   claim?: number;
-  /** Page calls: true when the call was a new-URL check of an already pursued claim (VERIFICATION, or REDUNDANTQUERY beyond B_v); lets reward replay re-apply another B_v. */
+  /**
+   * Page calls: true when the call was a new-URL check of an already pursued claim (VERIFICATION, or
+   * REDUNDANTQUERY beyond B_v); lets reward replay re-apply another B_v.
+   */
   check?: boolean;
 }
 

@@ -47,7 +47,10 @@ class WordTable {
     }
   }
 
-  /** Record word `h` for call `call`; returns the call that had it before (0 when new, `call` when repeated within it). */
+  /**
+   * Record word `h` for call `call`; returns the call that had it before (0 when new, `call` when
+   * repeated within it).
+   */
   touch(h: number, call: number): number {
     let mask = this.keys.length - 1;
     if (this.size * 2 >= this.keys.length) {
