@@ -25,6 +25,7 @@ import {
 import { command } from "./command.js";
 import { LOAD_OPTIONS } from "./load-options.js";
 import { flag, num, numOr, text } from "./options.js";
+import { jsonText, tableText } from "./output.js";
 import { UsageError } from "./usage-error.js";
 import { configFrom, corpus, gridOf, REWARD_OPTIONS, withCorpus } from "./reward-options.js";
 
@@ -72,11 +73,16 @@ async function rewardRun(
       labelled: mine.length === t.calls.length,
     };
   });
-  if (v.json) out(JSON.stringify({ spec: rewardSpecHash(cfg), config: cfg, guardrails: rewardGuardrails(cfg), rows }));
+  if (v.json) out(jsonText({ spec: rewardSpecHash(cfg), config: cfg, guardrails: rewardGuardrails(cfg), rows }));
   else {
-    const head = ["source", "trajectoryId", "correct", "T", "nUniqS", "nRedS", "nExplore", "nVerify", "nRedQ", "rho", "deltaS", "deltaQ", "reward"];
-    out(head.join("\t"));
-    for (const r of rows) out([`${r.source.file}:${r.source.line}`, r.trajectoryId, r.correct, r.T, r.nUniqS, r.nRedS, r.nExplore, r.nVerify, r.nRedQ, r.rho.toFixed(4), r.deltaS, r.deltaQ, r.reward.toFixed(4)].join("\t"));
+    const head = ["source", "trajectoryId", "correct", "T", "nUniqS", "nRedS", "nExplore", "nVerify", "nRedQ"];
+    head.push("rho", "deltaS", "deltaQ", "reward");
+    const cells = rows.map((r) =>
+      [`${r.source.file}:${r.source.line}`, r.trajectoryId, r.correct, r.T, r.nUniqS, r.nRedS, r.nExplore, r.nVerify]
+        .concat([r.nRedQ, r.rho.toFixed(4), r.deltaS, r.deltaQ, r.reward.toFixed(4)])
+        .map(String),
+    );
+    out(tableText(head, cells));
     for (const g of rewardGuardrails(cfg)) process.stderr.write(`sounding: warning: ${g.message}\n`);
     const unl = rows.filter((r) => !r.labelled).length;
     if (unl) process.stderr.write(`sounding: warning: ${unl} trajectory(ies) have calls without labels in the label set\n`);
@@ -127,7 +133,7 @@ async function sweepRun(
   if (nRandom && !v.range.length) throw new UsageError("sweep: --random needs at least one --range knob=lo:hi");
   let settings: RewardConfig[];
   try {
-    const random = nRandom ? randomSettings(base, ranges, nRandom, v.seed) : [];
+    const random = nRandom ? randomSettings(base, ranges, nRandom, v.seed).map((c) => integerKnobs(c, ranges)) : [];
     settings = [base, ...(Object.keys(grid).length ? gridSettings(base, grid) : []), ...random];
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
@@ -149,7 +155,8 @@ async function sweepRun(
   }
   const front = new Set(paretoFront(res).map((r) => r.setting));
   if (v.json) {
-    out(JSON.stringify({ settings: res.map((r) => ({ ...r, spec: rewardSpecHash(r.config), pareto: front.has(r.setting) })) }));
+    const rows = res.map((r) => ({ ...r, spec: rewardSpecHash(r.config), pareto: front.has(r.setting) }));
+    out(jsonText({ settings: rows }));
     return 0;
   }
   const top = v.top;
@@ -158,11 +165,40 @@ async function sweepRun(
       .map((k) => `${k}=${+Number(c[k]).toFixed(4)}`)
       .join(" ") || "(base)";
   out(`${settings.length} setting(s) over ${nTrajectories} trajectories; sorted by separation (base first)`);
-  out(["#", "setting", "meanCorrect", "meanIncorrect", "separation", "informative", "rankChanges", "pareto", "warnings"].join("\t"));
+  const head = ["#", "setting", "meanCorrect", "meanIncorrect", "separation", "informative", "rankChanges", "pareto"];
+  head.push("warnings");
   const sorted = [res[0]!, ...res.slice(1).sort((a, b) => b.separation - a.separation)].slice(0, top);
-  for (const r of sorted)
-    out([r.setting, changed(r.config), r.meanCorrect.toFixed(4), r.meanIncorrect.toFixed(4), r.separation.toFixed(4), r.informativeGroups.toFixed(3), r.rankChanges, front.has(r.setting) ? "*" : "", r.warnings.map((w) => w.code).join(",")].join("\t"));
+  const cells = sorted.map((r) =>
+    [r.setting, changed(r.config), r.meanCorrect.toFixed(4), r.meanIncorrect.toFixed(4), r.separation.toFixed(4)]
+      .concat([r.informativeGroups.toFixed(3), r.rankChanges, front.has(r.setting) ? "*" : ""])
+      .concat([r.warnings.map((w) => w.code).join(",")])
+      .map(String),
+  );
+  out(tableText(head, cells));
   return 0;
+}
+
+/** Knobs that count calls (caps C_S, C_Q; verification budget B_v): drawn as integers by --random. */
+export const INTEGER_KNOBS = ["CS", "CQ", "Bv"] as const satisfies readonly Knob[];
+
+/**
+ * A random setting with its integer knobs made integers: a value drawn uniformly in lo…hi becomes
+ * the integer at the same quantile of ⌈lo⌉…⌊hi⌋ (each integer equally likely). A range holding no
+ * integer is a usage error.
+ */
+export function integerKnobs(c: RewardConfig, ranges: Partial<Record<Knob, readonly [number, number]>>): RewardConfig {
+  const next: RewardConfig = { ...c };
+  for (const k of INTEGER_KNOBS) {
+    const r = ranges[k];
+    if (!r) continue;
+    const [lo, hi] = r;
+    const a = Math.max(Math.ceil(lo), k === "Bv" ? 0 : 1);
+    const b = Math.floor(hi);
+    if (a > b) throw new UsageError(`sweep: --range ${k}=${lo}:${hi} holds no integer (${k} counts calls)`);
+    const u = hi > lo ? Math.min(Math.max((c[k] - lo) / (hi - lo), 0), 1 - Number.EPSILON) : 0;
+    next[k] = Math.min(b, a + Math.floor(u * (b - a + 1)));
+  }
+  return next;
 }
 
 const EXPORT_OPTS = z.object({
