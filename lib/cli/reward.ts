@@ -1,4 +1,5 @@
 /** `sounding reward`, `sounding sweep` and `sounding export verl`. */
+import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import {
   exportVerl,
@@ -19,12 +20,18 @@ import {
   tallyCounts,
   formatValid,
   indexLabels,
+  heuristicOptions,
+  HeuristicOptionsSchema,
+  OptionsError,
+  parseOptions,
+  type HeuristicOptions,
+  type JudgeSpec,
   type Knob,
   type RewardConfig,
 } from "../index.js";
 import { command } from "./command.js";
-import { LOAD_OPTIONS } from "./load-options.js";
-import { flag, num, numOr, text } from "./options.js";
+import { fileErrorText, LOAD_OPTIONS, toolRoleFile } from "./load-options.js";
+import { choiceOr, flag, num, numOr, text } from "./options.js";
 import { jsonText, tableText } from "./output.js";
 import { UsageError } from "./usage-error.js";
 import { configFrom, corpus, gridOf, REWARD_OPTIONS, withCorpus } from "./reward-options.js";
@@ -201,10 +208,56 @@ export function integerKnobs(c: RewardConfig, ranges: Partial<Record<Knob, reado
   return next;
 }
 
+const JUDGE = "LLM judge (--labeller llm)";
+
 const EXPORT_OPTS = z.object({
   config: text("FILE", "reward settings as JSON (default: the paper's)"),
   out: text("DIR", "where to write the three files"),
+  labeller: choiceOr(["heuristic", "llm"], "who labels the calls inside the trainer", "heuristic"),
+  "labeller-options": text("FILE", "JSON of the deterministic labeller's options (also the judge's fallback)"),
+  "tool-roles": text("FILE", "JSON file of tool name → role: the exported reader maps tool names the same way"),
+  "judge-concurrency": num("N", `${JUDGE}: concurrent requests per batch`, { int: true, min: 1 }, { group: JUDGE }),
+  "judge-chunk-size": num("N", `${JUDGE}: calls per request`, { int: true, min: 1 }, { group: JUDGE }),
+  "judge-cache": text("DIR", `${JUDGE}: cache directory of its answers`, { group: JUDGE }),
+  "judge-key-env": text("NAME", `${JUDGE}: environment variable holding the API key [OPENAI_API_KEY]`, {
+    group: JUDGE,
+  }),
+  "gold-column": text("NAME", "TRL: the dataset column holding the gold answers [answer]"),
 });
+
+/** A JSON file of the deterministic labeller's options, checked by its schema. */
+async function labellerOptionsFile(path: string): Promise<HeuristicOptions> {
+  let body: string;
+  try {
+    body = await readFile(path, "utf8");
+  } catch (err) {
+    throw new UsageError(`--labeller-options ${path}: cannot read file (${fileErrorText(err)})`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new UsageError(`--labeller-options ${path}: not valid JSON (${why})`);
+  }
+  try {
+    const where = `--labeller-options ${path}`;
+    return heuristicOptions(parseOptions(HeuristicOptionsSchema, value, where), where);
+  } catch (err) {
+    if (err instanceof OptionsError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** The judge settings given on the command line (only those given). */
+function judgeOf(v: z.output<typeof EXPORT_OPTS>): Partial<JudgeSpec> {
+  const judge: Partial<JudgeSpec> = {};
+  if (v["judge-concurrency"] !== undefined) judge.concurrency = v["judge-concurrency"];
+  if (v["judge-chunk-size"] !== undefined) judge.chunkSize = v["judge-chunk-size"];
+  if (v["judge-cache"] !== undefined) judge.cacheDir = v["judge-cache"];
+  if (v["judge-key-env"] !== undefined) judge.apiKeyEnv = v["judge-key-env"];
+  return judge;
+}
 
 export const exportCommand = command({
   name: "export",
@@ -218,9 +271,23 @@ and DIR/reward_overrides.yaml (the Hydra config / overrides).`,
   async run({ values: v, positionals }, out) {
     if (positionals[0] !== "verl") throw new UsageError(`export supports one target: verl, got "${positionals[0]}"`);
     if (!v.out) throw new UsageError(`export verl needs --out DIR (see "sounding export --help")`);
+    if (v.config === undefined) {
+      process.stderr.write(`sounding: no --config given: exporting the paper's default reward settings\n`);
+    }
     const cfg = await configFrom(v.config);
-    const e = await exportVerl(cfg, v.out);
-    out(`reward spec ${e.hash}\n  ${e.python}\n  ${e.spec}\n  ${e.overrides}`);
+    const judge = judgeOf(v);
+    if (Object.keys(judge).length && v.labeller !== "llm") {
+      throw new UsageError(`export verl: --judge-* options configure the LLM judge; add --labeller llm`);
+    }
+    const options = v["labeller-options"] !== undefined ? await labellerOptionsFile(v["labeller-options"]) : undefined;
+    const e = await exportVerl(cfg, v.out, {
+      labeller: { name: v.labeller, ...(options ? { options } : {}) },
+      ...(v["tool-roles"] !== undefined ? { toolRoles: await toolRoleFile(v["tool-roles"]) } : {}),
+      ...(Object.keys(judge).length ? { judge } : {}),
+      ...(v["gold-column"] !== undefined ? { goldColumn: v["gold-column"] } : {}),
+    });
+    out(`reward spec ${e.hash} (labeller ${v.labeller})\n  ${e.python}\n  ${e.spec}\n  ${e.overrides}`);
+    out(`entry points: compute_score, compute_score_batch, compute_score_async (verl), trl_reward (TRL)`);
     for (const g of rewardGuardrails(cfg)) process.stderr.write(`sounding: warning: ${g.message}\n`);
     return 0;
   },
