@@ -53,7 +53,12 @@ export function formatAgreement(a: string, b: string, g: Agreement, show: number
 function firstIds(rows: readonly LabelRow[], n = 3): string {
   const ids = [...new Set(rows.map((r) => r.trajectoryId))];
   if (!ids.length) return "(no rows)";
-  return ids.slice(0, n).map((id) => JSON.stringify(id.slice(0, 60))).join(", ") + (ids.length > n ? ", …" : "");
+  return (
+    ids
+      .slice(0, n)
+      .map((id) => JSON.stringify(id.slice(0, 60)))
+      .join(", ") + (ids.length > n ? ", …" : "")
+  );
 }
 
 /** Two label sets with no call in common: the join key and the first ids on each side. */

@@ -187,7 +187,12 @@ several).`,
     }
     const cols = rows.length ? Object.keys(rows[0]!) : [...by, "n"];
     const keys = new Set<string>(by);
-    out(tableText(cols, rows.map((r) => cols.map((k) => (keys.has(k) ? cellText(r[k]) : cell(r[k]))))));
+    out(
+      tableText(
+        cols,
+        rows.map((r) => cols.map((k) => (keys.has(k) ? cellText(r[k]) : cell(r[k])))),
+      ),
+    );
     return 0;
   },
 });

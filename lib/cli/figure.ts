@@ -212,16 +212,19 @@ const FIGURE_OPTS = z.object({
   grid: REWARD_OPTIONS.grid,
   measure: choiceOr(MEASURES, "landscape: what the colour shows", "separation"),
   group: text("ID", "group: the GRPO group drawn (default: the first with correct and incorrect rollouts)"),
-  width: decoded<string>("W", "print width: column (3.3in), page (6.9in) or a length (3.3in, 8.5cm, 240pt); "
-    + "default per preset", (s) => {
-    try {
-      parseWidth(s);
-      return { value: s };
-    } catch (err) {
-      if (err instanceof FigureSizeError) return { error: err.message };
-      throw err;
-    }
-  }),
+  width: decoded<string>(
+    "W",
+    "print width: column (3.3in), page (6.9in) or a length (3.3in, 8.5cm, 240pt); " + "default per preset",
+    (s) => {
+      try {
+        parseWidth(s);
+        return { value: s };
+      } catch (err) {
+        if (err instanceof FigureSizeError) return { error: err.message };
+        throw err;
+      }
+    },
+  ),
   "font-size": fromField(FigureSizeSchema.shape.fontSize, "PT", "number"),
   "run-by": choice(
     RUN_BY,

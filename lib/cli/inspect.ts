@@ -89,14 +89,17 @@ const TRACE_HINT = "give trace files (.jsonl, .json, .ndjson, optionally .gz; .e
 export function nothingRead(paths: readonly string[], files: readonly string[], report: LoadReport): string {
   const where = paths.join(", ");
   if (!files.length) return `no trace file in ${where}: ${TRACE_HINT}`;
+  const errors = report.issues.filter((i) => i.severity === "error");
+  const first = errors[0];
+  const reason = first ? printable(first.reason.length > 160 ? `${first.reason.slice(0, 157)}…` : first.reason) : "";
   const unreadable = report.files.filter((f) => f.unreadable).length;
-  const bad = report.issues.filter((i) => i.severity === "error").length;
-  const exts = [...new Set(files.map((f) => extname(f) || "(no extension)"))].join(", ");
-  const what =
-    unreadable === files.length
-      ? `${files.length} file(s) (${exts}), none readable as trace data`
-      : `${files.length} file(s) (${exts}), ${bad} bad record(s), no trajectory`;
-  return `no trajectory read from ${where}: ${what}; ${TRACE_HINT} (--format F names the format)`;
+  let what: string;
+  if (files.length === 1) what = reason || "no records";
+  else if (unreadable === files.length)
+    what = `none of ${files.length} files is trace data (first: ${first?.file}: ${reason})`;
+  else
+    what = `${files.length} files, ${errors.length} bad record(s)${first ? ` (first: ${first.file}:${first.line}: ${reason})` : ""}`;
+  return `no trajectory read from ${where}: ${what}; ${TRACE_HINT}`;
 }
 
 export const inspectCommand = command({

@@ -92,7 +92,8 @@ async function rewardRun(
     out(tableText(head, cells));
     for (const g of rewardGuardrails(cfg)) process.stderr.write(`sounding: warning: ${g.message}\n`);
     const unl = rows.filter((r) => !r.labelled).length;
-    if (unl) process.stderr.write(`sounding: warning: ${unl} trajectory(ies) have calls without labels in the label set\n`);
+    if (unl)
+      process.stderr.write(`sounding: warning: ${unl} trajectory(ies) have calls without labels in the label set\n`);
   }
   return 0;
 }
