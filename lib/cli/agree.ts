@@ -1,4 +1,5 @@
 /** `sounding agree <labelsA> <labelsB>`: how far two label sets agree. */
+import { basename } from "node:path";
 import { z } from "zod";
 import { agreement, readLabelSet, type Agreement, type LabelRow, type ReadLabelSet } from "../index.js";
 import { command } from "./command.js";
@@ -61,11 +62,26 @@ function firstIds(rows: readonly LabelRow[], n = 3): string {
   );
 }
 
-/** Two label sets with no call in common: the join key and the first ids on each side. */
+/**
+ * Two label sets with no call in common: the join key and the first ids on each side. The key is
+ * trajectoryId + callIndex, with the file's base name in front when an id occurs in more than one
+ * file (lib/labels/agreement.ts), so one question in two differently named files never joins.
+ */
 export function noSharedCalls(pa: string, a: readonly LabelRow[], pb: string, b: readonly LabelRow[]): string {
+  const files = new Map<string, Set<string>>();
+  for (const r of [...a, ...b])
+    (files.get(r.trajectoryId) ?? files.set(r.trajectoryId, new Set()).get(r.trajectoryId)!).add(
+      basename(r.source.file),
+    );
+  const idsB = new Set(b.map((r) => r.trajectoryId));
+  const shared = a.find((r) => idsB.has(r.trajectoryId) && (files.get(r.trajectoryId)?.size ?? 0) > 1);
+  const key = shared
+    ? `file name + trajectoryId + callIndex (ids such as ${JSON.stringify(shared.trajectoryId.slice(0, 60))} ` +
+      `occur in ${[...files.get(shared.trajectoryId)!].slice(0, 2).join(" and ")})`
+    : "trajectoryId + callIndex";
   return printable(
     `no call is labelled in both ${pa} (${a.length} rows) and ${pb} (${b.length} rows): calls are joined on ` +
-      `trajectoryId + callIndex; A has ${firstIds(a)}, B has ${firstIds(b)} (label the same traces in both)`,
+      `${key}; A has ${firstIds(a)}, B has ${firstIds(b)} (label the same trace files in both)`,
   );
 }
 
