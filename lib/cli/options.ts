@@ -72,7 +72,7 @@ export function choice<const V extends string>(values: readonly V[], help: strin
     .transform((v, ctx): V | undefined => {
       const s = last(v);
       if (s === undefined) return undefined;
-      return isOneOf(values, s) ? s : bad(ctx, `must be ${values.join(" or ")}, got "${s}"`);
+      return isOneOf(values, s) ? s : bad(ctx, `must be ${oneOf(values)}, got "${s}"`);
     })
     .register(cliMeta, { arg: values.join("|"), help, ...meta });
 }
@@ -83,7 +83,7 @@ export function choiceOr<const V extends string>(values: readonly V[], help: str
     .transform((v, ctx): V => {
       const s = last(v);
       if (s === undefined) return fallback;
-      return isOneOf(values, s) ? s : bad(ctx, `must be ${values.join(" or ")}, got "${s}"`);
+      return isOneOf(values, s) ? s : bad(ctx, `must be ${oneOf(values)}, got "${s}"`);
     })
     .register(cliMeta, { arg: values.join("|"), help: `${help} [${fallback}]` });
 }
@@ -92,6 +92,11 @@ export interface NumberRule {
   int?: boolean;
   min?: number;
   max?: number;
+}
+
+/** "a or b", or "one of a, b, c" for longer lists. */
+function oneOf(values: readonly string[]): string {
+  return values.length <= 2 ? values.join(" or ") : `one of ${values.join(", ")}`;
 }
 
 /** A number in words, or the reason it is not one: "expects an integer, got "1.5"", "must be ≤ 1". */

@@ -67,7 +67,7 @@ describe("figure --width, --font-size", () => {
       [["--width", "2furlongs"], 'figure: --width invalid width "2furlongs": use column, page, or a length such as'],
       [["--width", "0.5in"], 'figure: --width invalid width "0.5in": at least 1in (72pt) is needed'],
       [["--font-size", "4"], "figure: --font-size "],
-      [["--run-by", "colour"], 'figure: --run-by must be spec or dir or file or model, got "colour"'],
+      [["--run-by", "colour"], 'figure: --run-by must be one of spec, dir, file, model, got "colour"'],
     ] as const) {
       const r = cli(["figure", "fig6", verlDir, "--out", join(tmpDir(), "x.svg"), ...args]);
       expect([args, r.code]).toEqual([args, 2]);
