@@ -97,8 +97,10 @@ export function nothingRead(paths: readonly string[], files: readonly string[], 
   if (files.length === 1) what = reason || "no records";
   else if (unreadable === files.length)
     what = `none of ${files.length} files is trace data (first: ${first?.file}: ${reason})`;
-  else
-    what = `${files.length} files, ${errors.length} bad record(s)${first ? ` (first: ${first.file}:${first.line}: ${reason})` : ""}`;
+  else {
+    const at = first ? ` (first: ${first.file}:${first.line}: ${reason})` : "";
+    what = `${files.length} files, ${errors.length} bad record(s)${at}`;
+  }
   return `no trajectory read from ${where}: ${what}; ${TRACE_HINT}`;
 }
 
