@@ -1,9 +1,12 @@
 /** `sounding agree <labelsA> <labelsB>`: how far two label sets agree. */
+import { basename } from "node:path";
 import { z } from "zod";
-import { agreement, readLabelSet, type Agreement, type ReadLabelSet } from "../index.js";
+import { agreement, readLabelSet, type Agreement, type LabelRow, type ReadLabelSet } from "../index.js";
 import { command } from "./command.js";
-import { fileErrorText } from "./load-options.js";
+import { fileErrorText, LoadFailure } from "./load-options.js";
 import { flag, numOr } from "./options.js";
+import { jsonText } from "./output.js";
+import { printable } from "./printable.js";
 import { UsageError } from "./usage-error.js";
 
 async function open(path: string): Promise<ReadLabelSet> {
@@ -47,6 +50,41 @@ export function formatAgreement(a: string, b: string, g: Agreement, show: number
   return lines.join("\n");
 }
 
+/** The first few distinct trajectory ids of a label set, for a message. */
+function firstIds(rows: readonly LabelRow[], n = 3): string {
+  const ids = [...new Set(rows.map((r) => r.trajectoryId))];
+  if (!ids.length) return "(no rows)";
+  return (
+    ids
+      .slice(0, n)
+      .map((id) => JSON.stringify(id.slice(0, 60)))
+      .join(", ") + (ids.length > n ? ", …" : "")
+  );
+}
+
+/**
+ * Two label sets with no call in common: the join key and the first ids on each side. The key is
+ * trajectoryId + callIndex, with the file's base name in front when an id occurs in more than one
+ * file (lib/labels/agreement.ts), so one question in two differently named files never joins.
+ */
+export function noSharedCalls(pa: string, a: readonly LabelRow[], pb: string, b: readonly LabelRow[]): string {
+  const files = new Map<string, Set<string>>();
+  for (const r of [...a, ...b])
+    (files.get(r.trajectoryId) ?? files.set(r.trajectoryId, new Set()).get(r.trajectoryId)!).add(
+      basename(r.source.file),
+    );
+  const idsB = new Set(b.map((r) => r.trajectoryId));
+  const shared = a.find((r) => idsB.has(r.trajectoryId) && (files.get(r.trajectoryId)?.size ?? 0) > 1);
+  const key = shared
+    ? `file name + trajectoryId + callIndex (ids such as ${JSON.stringify(shared.trajectoryId.slice(0, 60))} ` +
+      `occur in ${[...files.get(shared.trajectoryId)!].slice(0, 2).join(" and ")})`
+    : "trajectoryId + callIndex";
+  return printable(
+    `no call is labelled in both ${pa} (${a.length} rows) and ${pb} (${b.length} rows): calls are joined on ` +
+      `${key}; A has ${firstIds(a)}, B has ${firstIds(b)} (label the same trace files in both)`,
+  );
+}
+
 export const agreeCommand = command({
   name: "agree",
   summary: "agreement between two label sets (Cohen's κ, confusion, disagreements)",
@@ -55,6 +93,7 @@ export const agreeCommand = command({
   about: `Compare two label sets (a label-set directory, a labels .jsonl file, or a directory of
 *.labels.jsonl): calls labelled by both, Cohen's κ overall and per role, the confusion
 matrix (rows A, columns B) and the calls they disagree on.`,
+  epilog: "Exit status: 0 compared, 1 a label set unreadable or no call labelled in both, 2 usage error.",
   options: z.object({
     json: flag("print the whole comparison as one JSON object"),
     show: numOr("N", "disagreements to list (all with --json)", 20, { int: true, min: 0 }),
@@ -66,8 +105,9 @@ matrix (rows A, columns B) and the calls they disagree on.`,
       for (const i of s.issues.slice(0, 5))
         process.stderr.write(`sounding: ${i.file}:${i.line}: ${i.reason} (row skipped)\n`);
     const g = agreement(a.rows, b.rows);
+    if (g.matched === 0) throw new LoadFailure(noSharedCalls(pa, a.rows, pb, b.rows));
     const json = { a: pa, b: pb, badRows: a.issues.length + b.issues.length, ...g };
-    out(values.json ? JSON.stringify(json) : formatAgreement(pa, pb, g, values.show));
+    out(values.json ? jsonText(json) : formatAgreement(pa, pb, g, values.show));
     return 0;
   },
 });

@@ -22,6 +22,7 @@ import { command } from "./command.js";
 import { LOAD_OPTIONS, LoadFailure, loadOptionsFrom } from "./load-options.js";
 import { decoded, flag, fromField, repeated, text } from "./options.js";
 import { corpus as loadCorpus, REWARD_OPTIONS, withCorpus } from "./reward-options.js";
+import { cellText, jsonText, tableText } from "./output.js";
 import { ProgressBar } from "./progress.js";
 import { UsageError } from "./usage-error.js";
 
@@ -31,6 +32,7 @@ const CONVERT_OPTS = z.object({
   labels: repeated("PATH", "add a label set (labels.jsonl, a label-set directory, or *.labels.jsonl files) …"),
   "label-set": repeated("NAME", "… under this name (one per --labels, in order; default: the directory's name)"),
   "part-calls": fromField(ConvertOptionsSchema.shape.partCalls, "N", "number"),
+  jobs: fromField(ConvertOptionsSchema.shape.jobs, "N", "number"),
   json: flag("print the result as JSON"),
   ...LOAD_OPTIONS,
 });
@@ -69,7 +71,8 @@ a re-run completes it.`,
     opts.onProgress = (n, size, file) => bar.update(n, size, basename(file));
     let res;
     try {
-      res = await convertToCorpus(positionals, dir, { ...opts, label: v.label, labelSets, partCalls: v["part-calls"] });
+      const partCalls = v["part-calls"];
+      res = await convertToCorpus(positionals, dir, { ...opts, label: v.label, labelSets, partCalls, jobs: v.jobs });
     } catch (err) {
       if (err instanceof CorpusError) throw new UsageError(err.message);
       // strict mode: the first bad record ends the run; the corpus keeps what was committed before
@@ -85,7 +88,7 @@ a re-run completes it.`,
       const { added, replaced, skipped, trajectories, calls } = res;
       const issues = res.report.issues.slice(0, 100);
       out(
-        JSON.stringify({
+        jsonText({
           dir: res.dir,
           added,
           replaced,
@@ -166,20 +169,48 @@ several).`,
       rows = await withCorpus(positionals[0]!, (c) => corpusAggregate(c, by, { labelSet: v["label-set"] }));
     } else {
       const { trajectories, labels } = await loadCorpus(positionals, v);
-      const table = aggregate(trajectoryTable(trajectories, labels), by);
-      rows = table.objects().map((o) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== "responseTokens")));
+      const per = trajectoryTable(trajectories, labels);
+      const objects = per.objects().map((o): Record<string, unknown> => Object.fromEntries(Object.entries(o)));
+      const judged = judgedPerGroup(objects, by);
+      rows = aggregate(per, by)
+        .objects()
+        .map((o) => {
+          const row = Object.fromEntries(Object.entries(o).filter(([k]) => k !== "responseTokens"));
+          // accuracy over no verdict at all is not 0: it is unknown
+          if ("accuracy" in row && !judged.has(groupKey(row, by))) row.accuracy = null;
+          return row;
+        });
     }
     if (v.json) {
-      out(JSON.stringify(rows));
+      out(jsonText(rows));
       return 0;
     }
     const cols = rows.length ? Object.keys(rows[0]!) : [...by, "n"];
-    out(cols.join("\t"));
-    for (const r of rows) out(cols.map((k) => cell(r[k])).join("\t"));
+    const keys = new Set<string>(by);
+    out(
+      tableText(
+        cols,
+        rows.map((r) => cols.map((k) => (keys.has(k) ? cellText(r[k]) : cell(r[k])))),
+      ),
+    );
     return 0;
   },
 });
 
+/** The key of a row's group (its `by` values). */
+function groupKey(row: Record<string, unknown>, by: readonly string[]): string {
+  return JSON.stringify(by.map((k) => row[k] ?? null));
+}
+
+/** The groups holding at least one judged trajectory (verdict correct or incorrect). */
+function judgedPerGroup(rows: ReadonlyArray<Record<string, unknown>>, by: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const r of rows) if (r.verdict === "correct" || r.verdict === "incorrect") out.add(groupKey(r, by));
+  return out;
+}
+
+/** A metric cell: 4 decimals, "n/a" for a value that cannot be computed. */
 function cell(x: unknown): string {
-  return typeof x === "number" && !Number.isInteger(x) ? x.toFixed(4) : String(x ?? "");
+  if (x === null || x === undefined) return "n/a";
+  return typeof x === "number" && !Number.isInteger(x) ? x.toFixed(4) : String(x);
 }

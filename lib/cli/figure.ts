@@ -1,6 +1,6 @@
 /** `sounding figure <preset> <paths…> --out FILE.svg|.png|.pdf`: a paper figure from trace files. */
-import { writeFile } from "node:fs/promises";
-import { extname } from "node:path";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, extname } from "node:path";
 import { z } from "zod";
 import {
   fig1Accuracy,
@@ -23,6 +23,11 @@ import {
   corpusSweep,
   corpusTrajectoryRows,
   isCorpusDir,
+  FigureSizeError,
+  FigureSizeSchema,
+  parseWidth,
+  trajectoryKey,
+  type FigureSizeInput,
   type TrajectoryMetricRow,
   type Figure,
   type Knob,
@@ -31,8 +36,9 @@ import {
   type Trajectory,
 } from "../index.js";
 import { command } from "./command.js";
-import { LOAD_OPTIONS } from "./load-options.js";
-import { choiceOr, text } from "./options.js";
+import { runOf, RUN_BY, defaultRunBy, type RunBy } from "./figure-runs.js";
+import { LOAD_OPTIONS, LoadFailure } from "./load-options.js";
+import { choice, choiceOr, decoded, fromField, text } from "./options.js";
 import { configFrom, corpus, gridKnobs, gridOf, REWARD_OPTIONS, withCorpus } from "./reward-options.js";
 import { UsageError } from "./usage-error.js";
 
@@ -47,6 +53,10 @@ interface FigureArgs {
   knobs: Knob[];
   measure: Measure;
   group: string | undefined;
+  /** Print width and font size (every preset). */
+  size: FigureSizeInput;
+  /** fig6 / fig7: how runs are told apart (undefined: by spec when the dumps carry one, else by directory). */
+  runBy: RunBy | undefined;
 }
 
 function landscape(ts: Trajectory[], labels: LabelRow[], o: FigureArgs): Figure {
@@ -56,7 +66,7 @@ function landscape(ts: Trajectory[], labels: LabelRow[], o: FigureArgs): Figure 
       `landscape needs exactly two --grid knobs (e.g. --grid c1=0,0.1,0.2 --grid c2=0,0.1,0.2), got ${knobs.length}`,
     );
   const rows = sweep(tallyArrays(ts, labels), gridSettings(o.config, o.grid));
-  return rewardLandscape(rows, knobs[0]!, knobs[1]!, o.measure, rewardSpecHash(o.config));
+  return rewardLandscape(rows, knobs[0]!, knobs[1]!, o.measure, rewardSpecHash(o.config), o.size);
 }
 
 /** The rollouts of one GRPO group; by default the first group with both correct and incorrect rollouts. */
@@ -82,6 +92,7 @@ function group(ts: Trajectory[], labels: LabelRow[], o: FigureArgs): Figure {
     rows.map((r) => rewardOf.get(r.key)!),
     id,
     rewardSpecHash(o.config),
+    o.size,
   );
 }
 
@@ -99,11 +110,47 @@ async function corpusFigure(preset: string, dir: string, o: FigureArgs, labelSet
           `landscape needs exactly two --grid knobs (e.g. --grid c1=0,0.1,0.2 --grid c2=0,0.1,0.2), got ${knobs.length}`,
         );
       const rows = await corpusSweep(c, gridSettings(o.config, o.grid), { labelSet });
-      return rewardLandscape(rows, knobs[0]!, knobs[1]!, o.measure, rewardSpecHash(o.config));
+      return rewardLandscape(rows, knobs[0]!, knobs[1]!, o.measure, rewardSpecHash(o.config), o.size);
     }
     const rows = (await corpusTrajectoryRows(c, { labelSet })) as unknown as TrajectoryMetricRow[];
-    return preset === "fig6" ? fig6LabelDrift(rows) : searchEcdf(rows);
+    if (preset === "ecdf") return searchEcdf(rows, undefined, o.size);
+    if (!rows.some((r) => r.step !== null)) throw new LoadFailure(noSteps(preset, rows.length, dir));
+    return fig6LabelDrift(rows, { ...o.size, runOf: runOf(o.runBy ?? "dir", new Map()) });
   });
+}
+
+/** fig6 / fig7 on rows without a training step (eval files): what is missing and where it comes from. */
+function noSteps(preset: string, n: number, where: string): string {
+  return (
+    `${preset} needs training steps: none of the ${n} trajectories in ${where} has one ` +
+    `(verl rollout dumps carry the step; eval files do not)`
+  );
+}
+
+/** What a preset needs that the trajectories may lack: the one-line reason, or null. */
+function missing(preset: string, ts: readonly Trajectory[], where: string): string | null {
+  const n = ts.length;
+  if (preset === "fig1" || preset === "fig4") {
+    const judged = ts.filter((t) => t.verdict === "correct" || t.verdict === "incorrect");
+    if (!judged.length) {
+      return (
+        `${preset} needs judged trajectories: none of the ${n} in ${where} has a verdict ` +
+        `(judge them, or give --verdict-threshold X for numeric scores)`
+      );
+    }
+    if (preset === "fig4" && !judged.some((t) => t.verdict === "correct")) {
+      return `fig4 needs correctly answered trajectories: none of the ${judged.length} judged in ${where} is correct`;
+    }
+  }
+  if ((preset === "fig6" || preset === "fig7") && !ts.some((t) => t.provenance.trainingStep !== null)) {
+    return noSteps(preset, n, where);
+  }
+  return null;
+}
+
+/** The run of each row for fig6 / fig7, by --run-by (default: spec when the dumps carry one, else dir). */
+function runsOf(ts: readonly Trajectory[], o: FigureArgs) {
+  return runOf(o.runBy ?? defaultRunBy(ts), new Map(ts.map((t) => [trajectoryKey(t), t])));
 }
 
 const PRESETS: Record<
@@ -112,23 +159,23 @@ const PRESETS: Record<
 > = {
   fig1: {
     about: "accuracy vs average tool calls and vs response tokens, per model",
-    make: (ts, l) => fig1Accuracy(trajectoryRows(ts, l, { tokens: true })),
+    make: (ts, l, o) => fig1Accuracy(trajectoryRows(ts, l, { tokens: true }), o.size),
   },
   fig4: {
     about: "search calls per correctly answered question, per dataset, with μ and σ",
-    make: (ts) => fig4SearchCalls(ts),
+    make: (ts, _l, o) => fig4SearchCalls(ts, o.size),
   },
   fig6: {
-    about: "unique / redundant search and query calls per rollout per training step",
-    make: (ts, l) => fig6LabelDrift(trajectoryRows(ts, l)),
+    about: "unique / redundant search and query calls per rollout per training step, per run (--run-by)",
+    make: (ts, l, o) => fig6LabelDrift(trajectoryRows(ts, l), { ...o.size, runOf: runsOf(ts, o) }),
   },
   fig7: {
-    about: "mean response tokens per training step, per run",
-    make: (ts, l) => fig7ResponseLength(trajectoryRows(ts, l, { tokens: true })),
+    about: "mean response tokens per training step, per run (--run-by)",
+    make: (ts, l, o) => fig7ResponseLength(trajectoryRows(ts, l, { tokens: true }), runsOf(ts, o), o.size),
   },
   labels: {
     about: "share of each behaviour label per training step (or per model when there are no steps)",
-    make: (ts, l) => {
+    make: (ts, l, o) => {
       const byKey = new Map(ts.map((t) => [`${t.provenance.source.file}::${t.id}`, t]));
       const steps = ts.some((t) => t.provenance.trainingStep !== null);
       return labelComposition(
@@ -138,10 +185,14 @@ const PRESETS: Record<
           return steps ? `step ${t?.provenance.trainingStep ?? "?"}` : (t?.provenance.model ?? "(unknown)");
         },
         steps ? "training step" : "model",
+        o.size,
       );
     },
   },
-  ecdf: { about: "ECDFs of breadth, depth and horizon per model", make: (ts, l) => searchEcdf(trajectoryRows(ts, l)) },
+  ecdf: {
+    about: "ECDFs of breadth, depth and horizon per model",
+    make: (ts, l, o) => searchEcdf(trajectoryRows(ts, l), undefined, o.size),
+  },
   landscape: {
     about: "a sweep's separation (or --measure) over two --grid knobs; ⚠ where incorrect can beat correct",
     make: landscape,
@@ -161,6 +212,24 @@ const FIGURE_OPTS = z.object({
   grid: REWARD_OPTIONS.grid,
   measure: choiceOr(MEASURES, "landscape: what the colour shows", "separation"),
   group: text("ID", "group: the GRPO group drawn (default: the first with correct and incorrect rollouts)"),
+  width: decoded<string>(
+    "W",
+    "print width: column (3.3in), page (6.9in) or a length (3.3in, 8.5cm, 240pt); " + "default per preset",
+    (s) => {
+      try {
+        parseWidth(s);
+        return { value: s };
+      } catch (err) {
+        if (err instanceof FigureSizeError) return { error: err.message };
+        throw err;
+      }
+    },
+  ),
+  "font-size": fromField(FigureSizeSchema.shape.fontSize, "PT", "number"),
+  "run-by": choice(
+    RUN_BY,
+    "fig6, fig7: how runs are told apart (default: the reward-spec hash when the dumps carry one, else the directory)",
+  ),
   ...LOAD_OPTIONS,
 });
 
@@ -180,7 +249,13 @@ and --config.
 SVG is the canonical output (deterministic, provenance in its metadata); PNG (2×) and PDF (fonts
 embedded) are rendered from it with the pinned DejaVu Sans fonts. Without --labels the calls are
 labelled with the deterministic labeller. Given a corpus directory (sounding convert), fig6, ecdf and
-landscape are drawn from it with SQL (--label-set NAME when it has several label sets).`,
+landscape are drawn from it with SQL (--label-set NAME when it has several label sets).
+
+Every preset is drawn at its print size: --width column|page|LENGTH and --font-size PT (one SVG unit
+is one point; a PDF's page is the figure's size). --out into a missing folder creates it.`,
+  epilog:
+    "Exit status: 0 written, 1 nothing to draw (no trajectory, no verdict for fig1/fig4, no training step for " +
+    "fig6/fig7), 2 usage error.",
   options: FIGURE_OPTS,
   async run({ values: v, positionals }, out) {
     const [preset, ...paths] = positionals;
@@ -200,15 +275,32 @@ landscape are drawn from it with SQL (--label-set NAME when it has several label
       knobs: gridKnobs(v.grid),
       measure: v.measure,
       group: v.group,
+      size: {
+        ...(v.width !== undefined ? { width: v.width } : {}),
+        ...(v["font-size"] !== undefined ? { fontSize: v["font-size"] } : {}),
+      },
+      runBy: v["run-by"],
     };
+    if (args.runBy !== undefined && preset !== "fig6" && preset !== "fig7") {
+      throw new UsageError(`figure: --run-by applies to fig6 and fig7, not ${preset}`);
+    }
     let fig: Figure;
-    if (paths.length === 1 && isCorpusDir(paths[0]!)) fig = await corpusFigure(preset, paths[0]!, args, v["label-set"]);
-    else {
-      const { trajectories, labels } = await corpus(paths, v);
-      fig = make.make(trajectories, labels, args);
+    try {
+      if (paths.length === 1 && isCorpusDir(paths[0]!)) {
+        fig = await corpusFigure(preset, paths[0]!, args, v["label-set"]);
+      } else {
+        const { trajectories, labels } = await corpus(paths, v);
+        const why = missing(preset, trajectories, paths.join(", "));
+        if (why) throw new LoadFailure(why);
+        fig = make.make(trajectories, labels, args);
+      }
+    } catch (err) {
+      if (err instanceof FigureSizeError) throw new UsageError(`figure: ${err.message}`);
+      throw err;
     }
     const svg = await renderSvg(fig);
     const bytes = ext === ".svg" ? Buffer.from(svg) : ext === ".png" ? renderPng(svg) : await renderPdf(svg);
+    await mkdir(dirname(file), { recursive: true });
     await writeFile(file, bytes);
     out(`${file}  ${preset}, ${bytes.length} bytes`);
     return 0;

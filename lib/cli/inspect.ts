@@ -1,10 +1,12 @@
 /** `sounding inspect <paths…>`: what is in these trace files, and what is wrong with them. */
 import { stat } from "node:fs/promises";
+import { extname } from "node:path";
 import { z } from "zod";
 import { expandPaths, streamTrajectories, emptyReport, StrictModeError, type LoadReport } from "../index.js";
 import { command } from "./command.js";
 import { LOAD_OPTIONS, loadOptionsFrom } from "./load-options.js";
 import { flag } from "./options.js";
+import { jsonText } from "./output.js";
 import { printable } from "./printable.js";
 import { ProgressBar } from "./progress.js";
 
@@ -24,6 +26,9 @@ export function formatReport(report: LoadReport, maxIssues = 20): string {
       `  tool calls    ${pad(f.toolCalls, 7)} search ${f.byRole.search}, page ${f.byRole.page}, answer ${f.byRole.answer}, other ${f.byRole.other}`,
     );
     lines.push(`  bad records   ${pad(f.errors, 7)} warnings ${f.warnings}`);
+    if (f.unparsedSearch > 0) {
+      lines.push(`  search results unparsed: ${f.unparsedSearch} of ${f.byRole.search} search calls`);
+    }
   }
   const errors = report.issues.filter((i) => i.severity === "error");
   const warnings = report.issues.filter((i) => i.severity === "warning");
@@ -66,6 +71,7 @@ export function reportJson(report: LoadReport): unknown {
       answered: f.withAnswer,
       truncated: f.truncated,
       unreadable: f.unreadable,
+      unparsedSearch: f.unparsedSearch,
     })),
     errors: report.issues
       .filter((i) => i.severity === "error")
@@ -74,6 +80,28 @@ export function reportJson(report: LoadReport): unknown {
       .filter((i) => i.severity === "warning")
       .map((i) => ({ file: i.file, line: i.line, reason: i.reason })),
   };
+}
+
+/** Trace files are these; anything else in a folder is not looked at. */
+const TRACE_HINT = "give trace files (.jsonl, .json, .ndjson, optionally .gz; .eval, .traj) or a folder holding them";
+
+/** Why no trajectory was read, in one line: what was found, and what to do. */
+export function nothingRead(paths: readonly string[], files: readonly string[], report: LoadReport): string {
+  const where = paths.join(", ");
+  if (!files.length) return `no trace file in ${where}: ${TRACE_HINT}`;
+  const errors = report.issues.filter((i) => i.severity === "error");
+  const first = errors[0];
+  const reason = first ? printable(first.reason.length > 160 ? `${first.reason.slice(0, 157)}…` : first.reason) : "";
+  const unreadable = report.files.filter((f) => f.unreadable).length;
+  let what: string;
+  if (files.length === 1) what = reason || "no records";
+  else if (unreadable === files.length)
+    what = `none of ${files.length} files is trace data (first: ${first?.file}: ${reason})`;
+  else {
+    const at = first ? ` (first: ${first.file}:${first.line}: ${reason})` : "";
+    what = `${files.length} files, ${errors.length} bad record(s)${at}`;
+  }
+  return `no trajectory read from ${where}: ${what}; ${TRACE_HINT}`;
 }
 
 export const inspectCommand = command({
@@ -88,7 +116,8 @@ tool calls by role, answers and verdicts, and every bad record with its file and
     ...LOAD_OPTIONS,
   }),
   epilog:
-    "Exit status: 0 files read (bad records are reported), 1 --strict failure or an unreadable file, 2 usage error.",
+    "Exit status: 0 files read (bad records are reported), 1 --strict failure, an unreadable file or no " +
+    "trajectory read at all, 2 usage error.",
   async run({ values, positionals }, out) {
     const opts = await loadOptionsFrom(values);
     const files = await expandPaths(positionals);
@@ -113,9 +142,13 @@ tool calls by role, answers and verdicts, and every bad record with its file and
     } finally {
       bar.done();
     }
-    out(values.json ? JSON.stringify(reportJson(report)) : formatReport(report));
+    out(values.json ? jsonText(reportJson(report)) : formatReport(report));
     if (strictFailure) {
       process.stderr.write(`sounding: --strict: stopped at ${strictFailure.message}\n`);
+      return 1;
+    }
+    if (report.trajectories === 0) {
+      process.stderr.write(`sounding: ${nothingRead(positionals, files, report)}\n`);
       return 1;
     }
     return report.files.some((f) => f.unreadable) ? 1 : 0;

@@ -15,6 +15,7 @@ import { command } from "./command.js";
 import { llmOptionsFrom, LLM_OPTIONS } from "./label-llm.js";
 import { LOAD_OPTIONS, loadOptionsFrom } from "./load-options.js";
 import { choiceOr, flag, fromField, text } from "./options.js";
+import { jsonText } from "./output.js";
 import { ProgressBar } from "./progress.js";
 import { UsageError } from "./usage-error.js";
 
@@ -142,7 +143,7 @@ could not be read, 2 usage error.`,
       bar.done();
     }
     const s = summary(r);
-    out(v.json ? JSON.stringify(s) : formatSummary(s));
+    out(v.json ? jsonText(s) : formatSummary(s));
     return r.manifest.failures.length || r.report.files.some((f) => f.unreadable) ? 1 : 0;
   },
 });

@@ -1,6 +1,6 @@
 /**
  * The options every command that loads traces shares (--format, --tool-roles, --strict,
- * --max-record-mb), declared once; their help comes from the library's `LoadOptionsSchema`.
+ * --max-record-mb, --verdict-threshold), declared once; their help comes from the library's `LoadOptionsSchema`.
  * `loadOptionsFrom` turns them into load options, `loadForCommand` loads with them.
  */
 import { readFile } from "node:fs/promises";
@@ -17,7 +17,7 @@ import {
   type ToolRoleMap,
   type Trajectory,
 } from "../index.js";
-import { decoded, flag, num, text } from "./options.js";
+import { decoded, flag, fromField, num, text } from "./options.js";
 import { printable } from "./printable.js";
 import { UsageError } from "./usage-error.js";
 
@@ -44,6 +44,7 @@ export const LOAD_OPTIONS = {
     { min: 0.001 },
     { group: GROUP },
   ),
+  "verdict-threshold": fromField(LoadOptionsSchema.shape.verdictThreshold, "X", "number", { group: GROUP }),
 };
 
 /** The decoded shared load flags. */
@@ -90,6 +91,7 @@ export async function loadOptionsFrom(v: LoadFlags): Promise<ResolvedLoadOptions
     ...(v.format !== undefined ? { format: v.format } : {}),
     ...(v["tool-roles"] !== undefined ? { toolRoles: await toolRoleFile(v["tool-roles"]) } : {}),
     ...(mb !== undefined ? { maxRecordBytes: Math.max(1, Math.floor(mb * MiB)) } : {}),
+    ...(v["verdict-threshold"] !== undefined ? { verdictThreshold: v["verdict-threshold"] } : {}),
   });
 }
 

@@ -8,6 +8,7 @@ import {
   Corpus,
   CorpusError,
   HeuristicLabeller,
+  indexLabels,
   KNOBS,
   OptionsError,
   parseOptions,
@@ -20,7 +21,7 @@ import {
   type RewardConfig,
   type Trajectory,
 } from "../index.js";
-import { fileErrorText, loadForCommand, type LoadFlags } from "./load-options.js";
+import { fileErrorText, LoadFailure, loadForCommand, type LoadFlags } from "./load-options.js";
 import { numberFrom, rangeFrom, repeatedOf, text, type Decoded } from "./options.js";
 import { UsageError } from "./usage-error.js";
 
@@ -125,8 +126,32 @@ export async function corpus(
     for (const i of set.issues.slice(0, 5))
       process.stderr.write(`sounding: ${i.file}:${i.line}: ${i.reason} (row skipped)\n`);
     labels = set.rows;
+    const matched = unmatched(v.labels, positionals, trajectories, labels);
+    if (matched) throw new LoadFailure(matched);
   } else labels = (await runLabeller(new HeuristicLabeller(), trajectories)).rows;
   return { trajectories, labels };
+}
+
+/**
+ * A label set that labels none of the trajectories (another corpus, or ids that changed): the
+ * one-line reason, or null when at least one trajectory has labels (or no trajectory has calls).
+ */
+export function unmatched(
+  labelPath: string,
+  paths: readonly string[],
+  trajectories: readonly Trajectory[],
+  labels: readonly LabelRow[],
+): string | null {
+  if (!trajectories.some((t) => t.calls.length > 0)) return null;
+  const rowsOf = indexLabels(labels);
+  if (trajectories.some((t) => rowsOf(t).length > 0)) return null;
+  const ids = [...new Set(labels.map((r) => r.trajectoryId))].slice(0, 2).map((id) => JSON.stringify(id.slice(0, 60)));
+  const first = trajectories.slice(0, 2).map((t) => JSON.stringify(t.id.slice(0, 60)));
+  return (
+    `--labels ${labelPath}: its ${labels.length} row(s) label none of the ${trajectories.length} trajectories in ` +
+    `${paths.join(", ")} (labels are for ${ids.join(", ") || "no trajectory"}; the traces have ${first.join(", ")}); ` +
+    `label these traces with "sounding label"`
+  );
 }
 
 /** Open a corpus directory for a command, run `fn`, close it; a corpus problem is the user's (exit 2). */

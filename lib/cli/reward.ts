@@ -1,4 +1,5 @@
 /** `sounding reward`, `sounding sweep` and `sounding export verl`. */
+import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import {
   exportVerl,
@@ -19,12 +20,19 @@ import {
   tallyCounts,
   formatValid,
   indexLabels,
+  heuristicOptions,
+  HeuristicOptionsSchema,
+  OptionsError,
+  parseOptions,
+  type HeuristicOptions,
+  type JudgeSpec,
   type Knob,
   type RewardConfig,
 } from "../index.js";
 import { command } from "./command.js";
-import { LOAD_OPTIONS } from "./load-options.js";
-import { flag, num, numOr, text } from "./options.js";
+import { fileErrorText, LOAD_OPTIONS, toolRoleFile } from "./load-options.js";
+import { choiceOr, flag, num, numOr, text } from "./options.js";
+import { jsonText, tableText } from "./output.js";
 import { UsageError } from "./usage-error.js";
 import { configFrom, corpus, gridOf, REWARD_OPTIONS, withCorpus } from "./reward-options.js";
 
@@ -72,14 +80,20 @@ async function rewardRun(
       labelled: mine.length === t.calls.length,
     };
   });
-  if (v.json) out(JSON.stringify({ spec: rewardSpecHash(cfg), config: cfg, guardrails: rewardGuardrails(cfg), rows }));
+  if (v.json) out(jsonText({ spec: rewardSpecHash(cfg), config: cfg, guardrails: rewardGuardrails(cfg), rows }));
   else {
-    const head = ["source", "trajectoryId", "correct", "T", "nUniqS", "nRedS", "nExplore", "nVerify", "nRedQ", "rho", "deltaS", "deltaQ", "reward"];
-    out(head.join("\t"));
-    for (const r of rows) out([`${r.source.file}:${r.source.line}`, r.trajectoryId, r.correct, r.T, r.nUniqS, r.nRedS, r.nExplore, r.nVerify, r.nRedQ, r.rho.toFixed(4), r.deltaS, r.deltaQ, r.reward.toFixed(4)].join("\t"));
+    const head = ["source", "trajectoryId", "correct", "T", "nUniqS", "nRedS", "nExplore", "nVerify", "nRedQ"];
+    head.push("rho", "deltaS", "deltaQ", "reward");
+    const cells = rows.map((r) =>
+      [`${r.source.file}:${r.source.line}`, r.trajectoryId, r.correct, r.T, r.nUniqS, r.nRedS, r.nExplore, r.nVerify]
+        .concat([r.nRedQ, r.rho.toFixed(4), r.deltaS, r.deltaQ, r.reward.toFixed(4)])
+        .map(String),
+    );
+    out(tableText(head, cells));
     for (const g of rewardGuardrails(cfg)) process.stderr.write(`sounding: warning: ${g.message}\n`);
     const unl = rows.filter((r) => !r.labelled).length;
-    if (unl) process.stderr.write(`sounding: warning: ${unl} trajectory(ies) have calls without labels in the label set\n`);
+    if (unl)
+      process.stderr.write(`sounding: warning: ${unl} trajectory(ies) have calls without labels in the label set\n`);
   }
   return 0;
 }
@@ -127,7 +141,7 @@ async function sweepRun(
   if (nRandom && !v.range.length) throw new UsageError("sweep: --random needs at least one --range knob=lo:hi");
   let settings: RewardConfig[];
   try {
-    const random = nRandom ? randomSettings(base, ranges, nRandom, v.seed) : [];
+    const random = nRandom ? randomSettings(base, ranges, nRandom, v.seed).map((c) => integerKnobs(c, ranges)) : [];
     settings = [base, ...(Object.keys(grid).length ? gridSettings(base, grid) : []), ...random];
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
@@ -149,7 +163,8 @@ async function sweepRun(
   }
   const front = new Set(paretoFront(res).map((r) => r.setting));
   if (v.json) {
-    out(JSON.stringify({ settings: res.map((r) => ({ ...r, spec: rewardSpecHash(r.config), pareto: front.has(r.setting) })) }));
+    const rows = res.map((r) => ({ ...r, spec: rewardSpecHash(r.config), pareto: front.has(r.setting) }));
+    out(jsonText({ settings: rows }));
     return 0;
   }
   const top = v.top;
@@ -158,17 +173,92 @@ async function sweepRun(
       .map((k) => `${k}=${+Number(c[k]).toFixed(4)}`)
       .join(" ") || "(base)";
   out(`${settings.length} setting(s) over ${nTrajectories} trajectories; sorted by separation (base first)`);
-  out(["#", "setting", "meanCorrect", "meanIncorrect", "separation", "informative", "rankChanges", "pareto", "warnings"].join("\t"));
+  const head = ["#", "setting", "meanCorrect", "meanIncorrect", "separation", "informative", "rankChanges", "pareto"];
+  head.push("warnings");
   const sorted = [res[0]!, ...res.slice(1).sort((a, b) => b.separation - a.separation)].slice(0, top);
-  for (const r of sorted)
-    out([r.setting, changed(r.config), r.meanCorrect.toFixed(4), r.meanIncorrect.toFixed(4), r.separation.toFixed(4), r.informativeGroups.toFixed(3), r.rankChanges, front.has(r.setting) ? "*" : "", r.warnings.map((w) => w.code).join(",")].join("\t"));
+  const cells = sorted.map((r) =>
+    [r.setting, changed(r.config), r.meanCorrect.toFixed(4), r.meanIncorrect.toFixed(4), r.separation.toFixed(4)]
+      .concat([r.informativeGroups.toFixed(3), r.rankChanges, front.has(r.setting) ? "*" : ""])
+      .concat([r.warnings.map((w) => w.code).join(",")])
+      .map(String),
+  );
+  out(tableText(head, cells));
   return 0;
 }
+
+/** Knobs that count calls (caps C_S, C_Q; verification budget B_v): drawn as integers by --random. */
+export const INTEGER_KNOBS = ["CS", "CQ", "Bv"] as const satisfies readonly Knob[];
+
+/**
+ * A random setting with its integer knobs made integers: a value drawn uniformly in lo…hi becomes
+ * the integer at the same quantile of ⌈lo⌉…⌊hi⌋ (each integer equally likely). A range holding no
+ * integer is a usage error.
+ */
+export function integerKnobs(c: RewardConfig, ranges: Partial<Record<Knob, readonly [number, number]>>): RewardConfig {
+  const next: RewardConfig = { ...c };
+  for (const k of INTEGER_KNOBS) {
+    const r = ranges[k];
+    if (!r) continue;
+    const [lo, hi] = r;
+    const a = Math.max(Math.ceil(lo), k === "Bv" ? 0 : 1);
+    const b = Math.floor(hi);
+    if (a > b) throw new UsageError(`sweep: --range ${k}=${lo}:${hi} holds no integer (${k} counts calls)`);
+    const u = hi > lo ? Math.min(Math.max((c[k] - lo) / (hi - lo), 0), 1 - Number.EPSILON) : 0;
+    next[k] = Math.min(b, a + Math.floor(u * (b - a + 1)));
+  }
+  return next;
+}
+
+const JUDGE = "LLM judge (--labeller llm)";
 
 const EXPORT_OPTS = z.object({
   config: text("FILE", "reward settings as JSON (default: the paper's)"),
   out: text("DIR", "where to write the three files"),
+  labeller: choiceOr(["heuristic", "llm"], "who labels the calls inside the trainer", "heuristic"),
+  "labeller-options": text("FILE", "JSON of the deterministic labeller's options (also the judge's fallback)"),
+  "tool-roles": text("FILE", "JSON file of tool name → role: the exported reader maps tool names the same way"),
+  "judge-concurrency": num("N", `${JUDGE}: concurrent requests per batch`, { int: true, min: 1 }, { group: JUDGE }),
+  "judge-chunk-size": num("N", `${JUDGE}: calls per request`, { int: true, min: 1 }, { group: JUDGE }),
+  "judge-cache": text("DIR", `${JUDGE}: cache directory of its answers`, { group: JUDGE }),
+  "judge-key-env": text("NAME", `${JUDGE}: environment variable holding the API key [OPENAI_API_KEY]`, {
+    group: JUDGE,
+  }),
+  "gold-column": text("NAME", "TRL: the dataset column holding the gold answers [answer]"),
 });
+
+/** A JSON file of the deterministic labeller's options, checked by its schema. */
+async function labellerOptionsFile(path: string): Promise<HeuristicOptions> {
+  let body: string;
+  try {
+    body = await readFile(path, "utf8");
+  } catch (err) {
+    throw new UsageError(`--labeller-options ${path}: cannot read file (${fileErrorText(err)})`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new UsageError(`--labeller-options ${path}: not valid JSON (${why})`);
+  }
+  try {
+    const where = `--labeller-options ${path}`;
+    return heuristicOptions(parseOptions(HeuristicOptionsSchema, value, where), where);
+  } catch (err) {
+    if (err instanceof OptionsError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** The judge settings given on the command line (only those given). */
+function judgeOf(v: z.output<typeof EXPORT_OPTS>): Partial<JudgeSpec> {
+  const judge: Partial<JudgeSpec> = {};
+  if (v["judge-concurrency"] !== undefined) judge.concurrency = v["judge-concurrency"];
+  if (v["judge-chunk-size"] !== undefined) judge.chunkSize = v["judge-chunk-size"];
+  if (v["judge-cache"] !== undefined) judge.cacheDir = v["judge-cache"];
+  if (v["judge-key-env"] !== undefined) judge.apiKeyEnv = v["judge-key-env"];
+  return judge;
+}
 
 export const exportCommand = command({
   name: "export",
@@ -182,9 +272,23 @@ and DIR/reward_overrides.yaml (the Hydra config / overrides).`,
   async run({ values: v, positionals }, out) {
     if (positionals[0] !== "verl") throw new UsageError(`export supports one target: verl, got "${positionals[0]}"`);
     if (!v.out) throw new UsageError(`export verl needs --out DIR (see "sounding export --help")`);
+    if (v.config === undefined) {
+      process.stderr.write(`sounding: no --config given: exporting the paper's default reward settings\n`);
+    }
     const cfg = await configFrom(v.config);
-    const e = await exportVerl(cfg, v.out);
-    out(`reward spec ${e.hash}\n  ${e.python}\n  ${e.spec}\n  ${e.overrides}`);
+    const judge = judgeOf(v);
+    if (Object.keys(judge).length && v.labeller !== "llm") {
+      throw new UsageError(`export verl: --judge-* options configure the LLM judge; add --labeller llm`);
+    }
+    const options = v["labeller-options"] !== undefined ? await labellerOptionsFile(v["labeller-options"]) : undefined;
+    const e = await exportVerl(cfg, v.out, {
+      labeller: { name: v.labeller, ...(options ? { options } : {}) },
+      ...(v["tool-roles"] !== undefined ? { toolRoles: await toolRoleFile(v["tool-roles"]) } : {}),
+      ...(Object.keys(judge).length ? { judge } : {}),
+      ...(v["gold-column"] !== undefined ? { goldColumn: v["gold-column"] } : {}),
+    });
+    out(`reward spec ${e.hash} (labeller ${v.labeller})\n  ${e.python}\n  ${e.spec}\n  ${e.overrides}`);
+    out(`entry points: compute_score, compute_score_batch, compute_score_async (verl), trl_reward (TRL)`);
     for (const g of rewardGuardrails(cfg)) process.stderr.write(`sounding: warning: ${g.message}\n`);
     return 0;
   },
