@@ -1,6 +1,5 @@
 /** `sounding inspect <paths…>`: what is in these trace files, and what is wrong with them. */
 import { stat } from "node:fs/promises";
-import { extname } from "node:path";
 import { z } from "zod";
 import { expandPaths, streamTrajectories, emptyReport, StrictModeError, type LoadReport } from "../index.js";
 import { command } from "./command.js";

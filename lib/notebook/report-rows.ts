@@ -45,9 +45,7 @@ export function issueRows(
 }
 
 /** One row per tool call of a trajectory. */
-export function callRows(
-  t: Trajectory,
-): Array<{
+export function callRows(t: Trajectory): Array<{
   [k: string]: string | number | boolean;
   index: number;
   step: number;

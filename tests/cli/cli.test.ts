@@ -13,7 +13,9 @@ describe("sounding inspect", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     expect(r.stdout).toContain("bamboogle_qwen.jsonl  r1-searcher");
-    expect(r.stdout).toMatch(/trajectories\s+125\s+answered 125, truncated 0; verdicts: correct 68, incorrect 57, unknown 0/);
+    expect(r.stdout).toMatch(
+      /trajectories\s+125\s+answered 125, truncated 0; verdicts: correct 68, incorrect 57, unknown 0/,
+    );
     expect(r.stdout).toMatch(/tool calls\s+222\s+search 204, page 18, answer 0, other 0/);
     expect(r.stdout).toContain("total: 2 file(s), 325 trajectories, 470 tool calls, 0 bad record(s), 0 warning(s)");
   });
@@ -32,7 +34,10 @@ describe("sounding inspect", () => {
   });
 
   it("reports bad records with file and line and exits 0; --strict stops with exit 1 and no stack trace", () => {
-    const good = JSON.stringify({ question: "q", output: "<search> a </search><information>x</information><answer> b </answer>" });
+    const good = JSON.stringify({
+      question: "q",
+      output: "<search> a </search><information>x</information><answer> b </answer>",
+    });
     const f = tmpFile("bad.jsonl", [good, "{not json", good, '{"score": 0}'].join("\n"));
     const r = cli(["inspect", "--json", f]);
     expect(r.code).toBe(0);
@@ -80,7 +85,10 @@ describe("sounding inspect", () => {
   });
 
   itShared("--tool-roles re-maps tools: tau-bench's flight search becomes a search", () => {
-    const roles = tmpFile("roles.json", JSON.stringify({ search_direct_flight: "search", search_onestop_flight: "search" }));
+    const roles = tmpFile(
+      "roles.json",
+      JSON.stringify({ search_direct_flight: "search", search_onestop_flight: "search" }),
+    );
     const r = cli(["inspect", "--json", "--tool-roles", roles, shared("tau_bench/gpt-4o-airline.json")]);
     expect(JSON.parse(r.stdout).files[0].byRole).toEqual({ search: 141 + 38, page: 0, answer: 0, other: 1164 - 179 });
   });
@@ -101,9 +109,23 @@ describe("sounding generate", () => {
     const r1 = cli(["generate", "--out", a, "--seed", "9", "--prompts", "4", "--group-size", "2"]);
     const r2 = cli(["generate", "--out", b, "--seed", "9", "--prompts", "4", "--group-size", "2"]);
     expect(r1.code).toBe(0);
-    expect(r1.stdout).toMatch(/fathom-eval\.jsonl {2}8 rollouts, \d+ tool calls {2}\(labels: .*fathom-eval\.labels\.jsonl\)/);
+    expect(r2.code).toBe(0);
+    expect(r1.stdout).toMatch(
+      /fathom-eval\.jsonl {2}8 rollouts, \d+ tool calls {2}\(labels: .*fathom-eval\.labels\.jsonl\)/,
+    );
     expect(readFileSync(join(a, "fathom-eval.jsonl")).equals(readFileSync(join(b, "fathom-eval.jsonl")))).toBe(true);
-    const v = cli(["generate", "--out", join(a, "verl"), "--format", "verl", "--steps", "2", "--prompts", "2", "--no-labels"]);
+    const v = cli([
+      "generate",
+      "--out",
+      join(a, "verl"),
+      "--format",
+      "verl",
+      "--steps",
+      "2",
+      "--prompts",
+      "2",
+      "--no-labels",
+    ]);
     expect(v.code).toBe(0);
     expect(v.stdout.trim().split("\n")).toHaveLength(2);
     const ins = JSON.parse(cli(["inspect", "--json", a]).stdout);
@@ -111,7 +133,12 @@ describe("sounding generate", () => {
   });
 
   it("rejects bad knobs with exit 2", () => {
-    for (const args of [["generate"], ["generate", "--out", tmpDir(), "--accuracy", "1.5"], ["generate", "--out", tmpDir(), "--datasets", "nope"], ["generate", "--out", tmpDir(), "--format", "csv"]]) {
+    for (const args of [
+      ["generate"],
+      ["generate", "--out", tmpDir(), "--accuracy", "1.5"],
+      ["generate", "--out", tmpDir(), "--datasets", "nope"],
+      ["generate", "--out", tmpDir(), "--format", "csv"],
+    ]) {
       const r = cli(args);
       expect([args, r.code]).toEqual([args, 2]);
       noStack(r.stderr);
@@ -122,7 +149,8 @@ describe("sounding generate", () => {
 describe("progress bar", () => {
   it("draws on a terminal and stays silent otherwise", () => {
     const written: string[] = [];
-    const fake = (isTTY: boolean) => ({ isTTY, columns: 120, write: (s: string) => written.push(s) }) as unknown as NodeJS.WriteStream;
+    const fake = (isTTY: boolean) =>
+      ({ isTTY, columns: 120, write: (s: string) => written.push(s) }) as unknown as NodeJS.WriteStream;
     const saved = process.env.CI;
     delete process.env.CI;
     try {
@@ -142,4 +170,3 @@ describe("progress bar", () => {
     }
   });
 });
-

@@ -14,13 +14,24 @@ afterEach(async () => {
   servers = [];
 });
 
-function runAsync(args: string[], env: Record<string, string> = {}): { child: ReturnType<typeof spawn>; done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [join(ROOT, "dist", "cli", "main.js"), ...args], { cwd: ROOT, env: { ...process.env, CI: "true", ...env } });
+function runAsync(
+  args: string[],
+  env: Record<string, string> = {},
+): {
+  child: ReturnType<typeof spawn>;
+  done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>;
+} {
+  const child = spawn(process.execPath, [join(ROOT, "dist", "cli", "main.js"), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, CI: "true", ...env },
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
   child.stderr.on("data", (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((res) => child.on("close", (code, signal) => res({ code, signal, stdout, stderr })));
+  const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((res) =>
+    child.on("close", (code, signal) => res({ code, signal, stdout, stderr })),
+  );
   return { child, done };
 }
 
@@ -35,7 +46,24 @@ function cacheEntries(dir: string): number {
 }
 
 function llmArgs(s: FakeOpenAI, dir: string, cache: string): string[] {
-  return ["label", "--labeller", "llm", "--base-url", s.url, "--model", "m", "--api-key-env", "SOUNDING_CLI_KEY", "--cache", cache, "--out", dir, "--concurrency", "2", TRACE];
+  return [
+    "label",
+    "--labeller",
+    "llm",
+    "--base-url",
+    s.url,
+    "--model",
+    "m",
+    "--api-key-env",
+    "SOUNDING_CLI_KEY",
+    "--cache",
+    cache,
+    "--out",
+    dir,
+    "--concurrency",
+    "2",
+    TRACE,
+  ];
 }
 
 describe("sounding label (deterministic)", () => {
@@ -46,7 +74,13 @@ describe("sounding label (deterministic)", () => {
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s).toMatchObject({ labeller: "heuristic", version: "1.0.0", trajectories: 170, calls: 1434, failures: [] });
-    expect(s.labels).toEqual({ EXPLORATION: 290, REDUNDANTQUERY: 151, REDUNDANTSEARCH: 83, UNIQUESEARCH: 687, VERIFICATION: 223 });
+    expect(s.labels).toEqual({
+      EXPLORATION: 290,
+      REDUNDANTQUERY: 151,
+      REDUNDANTSEARCH: 83,
+      UNIQUESEARCH: 687,
+      VERIFICATION: 223,
+    });
     expect(cli(["label", "traces/generated/fathom-eval.jsonl", "traces/generated/verl", "--out", b]).code).toBe(0);
     expect(readFileSync(join(a, "labels.jsonl")).equals(readFileSync(join(b, "labels.jsonl")))).toBe(true);
     expect(readFileSync(join(a, "manifest.json")).equals(readFileSync(join(b, "manifest.json")))).toBe(true);
@@ -57,7 +91,9 @@ describe("sounding label (deterministic)", () => {
 
   it("options change the configuration hash and the labels", () => {
     const a = JSON.parse(cli(["label", "traces/generated/fathom-eval.jsonl", "--out", tmpDir(), "--json"]).stdout);
-    const b = JSON.parse(cli(["label", "traces/generated/fathom-eval.jsonl", "--out", tmpDir(), "--json", "--verify-budget", "0"]).stdout);
+    const b = JSON.parse(
+      cli(["label", "traces/generated/fathom-eval.jsonl", "--out", tmpDir(), "--json", "--verify-budget", "0"]).stdout,
+    );
     expect(a.configHash).not.toBe(b.configHash);
     expect(b.labels.VERIFICATION ?? 0).toBe(0);
     expect(b.labels.REDUNDANTQUERY).toBe(a.labels.REDUNDANTQUERY + a.labels.VERIFICATION);
@@ -78,7 +114,14 @@ describe("sounding label (deterministic)", () => {
     // every generated label set under traces/generated, counted line by line
     const truth = readdirSync(join(ROOT, "traces", "generated"), { recursive: true, encoding: "utf8" })
       .filter((f) => f.endsWith(".labels.jsonl"))
-      .reduce((n, f) => n + readFileSync(join(ROOT, "traces", "generated", f), "utf8").trim().split("\n").length, 0);
+      .reduce(
+        (n, f) =>
+          n +
+          readFileSync(join(ROOT, "traces", "generated", f), "utf8")
+            .trim()
+            .split("\n").length,
+        0,
+      );
     expect(j.onlyA).toBe(truth - 456);
   });
 
@@ -107,7 +150,10 @@ describe("sounding label --labeller llm", () => {
     servers.push(s);
     const dir = tmpDir();
     const cache = join(dir, "cache");
-    const { done } = runAsync([...llmArgs(s, join(dir, "out"), cache), "--json", "--price-in", "0.4", "--price-out", "1.6"], { SOUNDING_CLI_KEY: KEY });
+    const { done } = runAsync(
+      [...llmArgs(s, join(dir, "out"), cache), "--json", "--price-in", "0.4", "--price-out", "1.6"],
+      { SOUNDING_CLI_KEY: KEY },
+    );
     const r = await done;
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
@@ -115,7 +161,11 @@ describe("sounding label --labeller llm", () => {
     expect(j.usage.requests).toBe(s.requests.length);
     expect(j.usage.costUsd).toBeGreaterThan(0);
     expect(s.requests.every((q) => q.auth === `Bearer ${KEY}`)).toBe(true);
-    const files = [join(dir, "out", "labels.jsonl"), join(dir, "out", "manifest.json"), ...readdirSync(cache).flatMap((d) => readdirSync(join(cache, d)).map((f) => join(cache, d, f)))];
+    const files = [
+      join(dir, "out", "labels.jsonl"),
+      join(dir, "out", "manifest.json"),
+      ...readdirSync(cache).flatMap((d) => readdirSync(join(cache, d)).map((f) => join(cache, d, f))),
+    ];
     for (const f of files) expect(readFileSync(f, "utf8")).not.toContain(KEY);
     expect(r.stdout + r.stderr).not.toContain(KEY);
   });
@@ -146,8 +196,12 @@ describe("sounding label --labeller llm", () => {
     const second = runAsync(llmArgs(s, join(dir, "out"), cache), { SOUNDING_CLI_KEY: KEY });
     expect((await second.done).code).toBe(0);
     expect(s.requests.length - before).toBe(total - cached);
-    expect(readFileSync(join(dir, "out", "labels.jsonl")).equals(readFileSync(join(ref, "out", "labels.jsonl")))).toBe(true);
-    expect(readFileSync(join(dir, "out", "manifest.json")).equals(readFileSync(join(ref, "out", "manifest.json")))).toBe(true);
+    expect(readFileSync(join(dir, "out", "labels.jsonl")).equals(readFileSync(join(ref, "out", "labels.jsonl")))).toBe(
+      true,
+    );
+    expect(
+      readFileSync(join(dir, "out", "manifest.json")).equals(readFileSync(join(ref, "out", "manifest.json"))),
+    ).toBe(true);
 
     // and a third run makes no request at all
     const n = s.requests.length;
@@ -157,13 +211,19 @@ describe("sounding label --labeller llm", () => {
   }, 120_000);
 
   it("exits 1 and lists the trajectories it could not label", async () => {
-    const s = await startFakeOpenAI({ fault: (r) => (r.user.includes("Tacoma Narrows Bridge") ? { kind: "schema" } : null) });
+    const s = await startFakeOpenAI({
+      fault: (r) => (r.user.includes("Tacoma Narrows Bridge") ? { kind: "schema" } : null),
+    });
     servers.push(s);
     const dir = tmpDir();
-    const { done } = runAsync([...llmArgs(s, join(dir, "out"), join(dir, "cache")), "--max-retries", "1"], { SOUNDING_CLI_KEY: KEY });
+    const { done } = runAsync([...llmArgs(s, join(dir, "out"), join(dir, "cache")), "--max-retries", "1"], {
+      SOUNDING_CLI_KEY: KEY,
+    });
     const r = await done;
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/could not label 1 trajectory\(ies\):\n {2}.*fathom-eval\.jsonl:1 sb-simpleqa-001: the model gave no valid answer after 3 attempt\(s\)/);
+    expect(r.stdout).toMatch(
+      /could not label 1 trajectory\(ies\):\n {2}.*fathom-eval\.jsonl:1 sb-simpleqa-001: the model gave no valid answer after 3 attempt\(s\)/,
+    );
     const m = JSON.parse(readFileSync(join(dir, "out", "manifest.json"), "utf8"));
     expect(m.failures).toHaveLength(1);
     expect(m.trajectories).toBe(49);
@@ -197,7 +257,10 @@ describe("sounding label --jobs", () => {
     expect(j1.loadErrors.map((e: { line: number }) => e.line)).toEqual([mid + 1, mid + 2]);
     expect(j1.trajectories).toBe(lines.length - 2 + 1);
     // the repeated first row got the next occurrence number
-    const ids = readFileSync(join(one, "labels.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l).trajectoryId);
+    const ids = readFileSync(join(one, "labels.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).trajectoryId);
     expect(ids.at(-1)).toMatch(/#4$/);
   }, 120_000);
 });

@@ -11,7 +11,23 @@ describe("sounding reward / sweep / export verl", () => {
     const r = cli(["reward", VERL, "--labels", VERL]);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split("\n");
-    expect(lines[0]).toBe(["source", "trajectoryId", "correct", "T", "nUniqS", "nRedS", "nExplore", "nVerify", "nRedQ", "rho", "deltaS", "deltaQ", "reward"].join("\t"));
+    expect(lines[0]).toBe(
+      [
+        "source",
+        "trajectoryId",
+        "correct",
+        "T",
+        "nUniqS",
+        "nRedS",
+        "nExplore",
+        "nVerify",
+        "nRedQ",
+        "rho",
+        "deltaS",
+        "deltaQ",
+        "reward",
+      ].join("\t"),
+    );
     expect(lines).toHaveLength(121);
     const j = JSON.parse(cli(["reward", VERL, "--labels", VERL, "--json"]).stdout);
     expect(j.spec).toMatch(/^sha256:/);
@@ -27,13 +43,41 @@ describe("sounding reward / sweep / export verl", () => {
   });
 
   it("sweep lists settings with separation, ranks, Pareto marks and warnings; the base comes first", () => {
-    const j = JSON.parse(cli(["sweep", VERL, "--labels", VERL, "--grid", "c1=0.1,0.6", "--random", "5", "--range", "Bv=0:3", "--seed", "2", "--json"]).stdout);
+    const j = JSON.parse(
+      cli([
+        "sweep",
+        VERL,
+        "--labels",
+        VERL,
+        "--grid",
+        "c1=0.1,0.6",
+        "--random",
+        "5",
+        "--range",
+        "Bv=0:3",
+        "--seed",
+        "2",
+        "--json",
+      ]).stdout,
+    );
     expect(j.settings).toHaveLength(1 + 2 + 5);
     expect(j.settings[0].config.c1).toBe(0.2);
     expect(j.settings.some((s: { pareto: boolean }) => s.pareto)).toBe(true);
     const c06 = j.settings.find((s: { config: { c1: number } }) => s.config.c1 === 0.6);
     expect(c06.warnings.map((w: { code: string }) => w.code)).toContain("incorrect-can-beat-correct");
-    const args = ["sweep", VERL, "--labels", VERL, "--random", "30", "--range", "c1=0:0.5", "--range", "Bv=0:3", "--json"];
+    const args = [
+      "sweep",
+      VERL,
+      "--labels",
+      VERL,
+      "--random",
+      "30",
+      "--range",
+      "c1=0:0.5",
+      "--range",
+      "Bv=0:3",
+      "--json",
+    ];
     expect(cli([...args, "--jobs", "2"]).stdout).toBe(cli(args).stdout);
     const text = cli(["sweep", VERL, "--labels", VERL, "--grid", "c1=0.1,0.6"]);
     expect(text.stdout).toMatch(/^3 setting\(s\) over 120 trajectories/);
@@ -46,7 +90,10 @@ describe("sounding reward / sweep / export verl", () => {
     expect(r.code).toBe(0);
     const hash = /reward spec (sha256:[0-9a-f]{16})/.exec(r.stdout)![1];
     expect(JSON.parse(readFileSync(join(dir, "reward_spec.json"), "utf8")).hash).toBe(hash);
-    writeFileSync(join(dir, "check.py"), "from sounding_reward import compute_score\nprint(compute_score('x', 'so \\\\boxed{Paris}', 'paris', {'labels': ['UNIQUESEARCH']})['reward_spec'])\n");
+    writeFileSync(
+      join(dir, "check.py"),
+      "from sounding_reward import compute_score\nprint(compute_score('x', 'so \\\\boxed{Paris}', 'paris', {'labels': ['UNIQUESEARCH']})['reward_spec'])\n",
+    );
     expect(execFileSync("python3", ["check.py"], { cwd: dir, encoding: "utf8" }).trim()).toBe(hash);
   });
 
