@@ -166,7 +166,15 @@ several).`,
     const by: CorpusGroupKey[] = v.by ?? ["dataset"];
     let rows: Array<Record<string, unknown>>;
     if (positionals.length === 1 && isCorpusDir(positionals[0]!)) {
-      rows = await withCorpus(positionals[0]!, (c) => corpusAggregate(c, by, { labelSet: v["label-set"] }));
+      rows = await withCorpus(positionals[0]!, async (c) => {
+        const agg = await corpusAggregate(c, by, { labelSet: v["label-set"] });
+        // the same "no verdict, no accuracy" rule as for trace files: groups by verdict say which were judged
+        const byVerdict: CorpusGroupKey[] = by.includes("verdict") ? [...by] : [...by, "verdict"];
+        const judged = judgedPerGroup(await corpusAggregate(c, byVerdict, { labelSet: v["label-set"] }), by);
+        return agg.map((row) =>
+          "accuracy" in row && !judged.has(groupKey(row, by)) ? { ...row, accuracy: null } : row,
+        );
+      });
     } else {
       const { trajectories, labels } = await loadCorpus(positionals, v);
       const per = trajectoryTable(trajectories, labels);

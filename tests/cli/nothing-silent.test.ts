@@ -183,6 +183,19 @@ describe("small promises", () => {
     expect(judged.every((r) => typeof r.accuracy === "number")).toBe(true);
   });
 
+  it("metrics on a corpus: the same n/a accuracy for a group without verdicts", () => {
+    const f = tmpFile("unjudged.jsonl", unjudged(3));
+    const dir = join(tmpDir(), "corpus");
+    expect(cli(["convert", f, "--out", dir, "--label", "h"]).code).toBe(0);
+    const j = cli(["metrics", "--json", dir]);
+    expect(j.code).toBe(0);
+    expect(JSON.parse(j.stdout)[0]).toMatchObject({ dataset: null, n: 3, accuracy: null });
+    const judged = join(tmpDir(), "judged");
+    expect(cli(["convert", fathom.file, "--out", judged, "--label", "h"]).code).toBe(0);
+    const rows = JSON.parse(cli(["metrics", "--json", judged]).stdout) as Array<{ accuracy: unknown }>;
+    expect(rows.every((r) => typeof r.accuracy === "number")).toBe(true);
+  });
+
   it("sweep --random draws CS, CQ and Bv as integers within their ranges", () => {
     const r = cli([
       "sweep",
