@@ -115,7 +115,9 @@ async function corpusFigure(preset: string, dir: string, o: FigureArgs, labelSet
     const rows = (await corpusTrajectoryRows(c, { labelSet })) as unknown as TrajectoryMetricRow[];
     if (preset === "ecdf") return searchEcdf(rows, undefined, o.size);
     if (!rows.some((r) => r.step !== null)) throw new LoadFailure(noSteps(preset, rows.length, dir));
-    return fig6LabelDrift(rows, { ...o.size, runOf: runOf(o.runBy ?? "dir", new Map()) });
+    const of = runOf(o.runBy ?? "dir", new Map());
+    const many = o.runBy !== undefined || new Set(rows.filter((r) => r.step !== null).map(of)).size > 1;
+    return fig6LabelDrift(rows, { ...o.size, runOf: many ? of : undefined });
   });
 }
 
@@ -148,9 +150,15 @@ function missing(preset: string, ts: readonly Trajectory[], where: string): stri
   return null;
 }
 
-/** The run of each row for fig6 / fig7, by --run-by (default: spec when the dumps carry one, else dir). */
-function runsOf(ts: readonly Trajectory[], o: FigureArgs) {
-  return runOf(o.runBy ?? defaultRunBy(ts), new Map(ts.map((t) => [trajectoryKey(t), t])));
+/**
+ * The run of each row for fig6 / fig7, by --run-by (default: spec when the dumps carry one, else dir).
+ * Without --run-by, rows that all belong to one run get the preset's own default (one unnamed run), so
+ * the CLI draws the same figure as the library does.
+ */
+function runsOf<R extends TrajectoryMetricRow>(ts: readonly Trajectory[], rows: readonly R[], o: FigureArgs) {
+  const of = runOf(o.runBy ?? defaultRunBy(ts), new Map(ts.map((t) => [trajectoryKey(t), t])));
+  if (o.runBy !== undefined) return of;
+  return new Set(rows.filter((r) => r.step !== null).map(of)).size > 1 ? of : undefined;
 }
 
 const PRESETS: Record<
@@ -167,11 +175,17 @@ const PRESETS: Record<
   },
   fig6: {
     about: "unique / redundant search and query calls per rollout per training step, per run (--run-by)",
-    make: (ts, l, o) => fig6LabelDrift(trajectoryRows(ts, l), { ...o.size, runOf: runsOf(ts, o) }),
+    make: (ts, l, o) => {
+      const rows = trajectoryRows(ts, l);
+      return fig6LabelDrift(rows, { ...o.size, runOf: runsOf(ts, rows, o) });
+    },
   },
   fig7: {
     about: "mean response tokens per training step, per run (--run-by)",
-    make: (ts, l, o) => fig7ResponseLength(trajectoryRows(ts, l, { tokens: true }), runsOf(ts, o), o.size),
+    make: (ts, l, o) => {
+      const rows = trajectoryRows(ts, l, { tokens: true });
+      return fig7ResponseLength(rows, runsOf(ts, rows, o), o.size);
+    },
   },
   labels: {
     about: "share of each behaviour label per training step (or per model when there are no steps)",
