@@ -201,6 +201,15 @@ describeShared("agreement with hand labels of frontier-model calls (verifiers, s
         }));
     const search = kappaWithInterval(byRole("search"), 15);
     const page = kappaWithInterval(byRole("page"), 15);
+    const searchByFile = Object.fromEntries(
+      files.map((f) => [
+        basename(f),
+        kappaWithInterval(
+          byRole("search").filter((p) => p.rollout.startsWith(`${basename(f)}/`)),
+          15,
+        ),
+      ]),
+    );
     // the interval is seeded: the same seed gives the same numbers
     expect(kappaWithInterval(byRole("search"), 15)).toEqual(search);
     for (const s of [search, page]) {
@@ -214,6 +223,7 @@ describeShared("agreement with hand labels of frontier-model calls (verifiers, s
       JSON.stringify({
         search,
         page,
+        searchByFile,
         overall: g.overall,
         labels: g.labels,
         matrix: g.matrix,
