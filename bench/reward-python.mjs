@@ -28,7 +28,8 @@ const { values } = parseArgs({
 const out = join(here, "out", "reward-python");
 mkdirSync(out, { recursive: true });
 
-// ≈ 20 calls per rollout: broader search and deeper verification than the defaults
+// ≈ 20 calls per rollout (the paper's size): broader search and deeper verification than the
+// defaults, no breadth drift across the two steps; the report prints the measured size
 const prompts = Math.ceil(Number(values.rollouts) / 10);
 const files = await generateTraces(join(out, "rollouts"), {
   format: "verl",
@@ -36,9 +37,10 @@ const files = await generateTraces(join(out, "rollouts"), {
   prompts,
   groupSize: 5,
   steps: 2,
-  breadth: 3.2,
-  verification: 2.2,
-  redundancy: 0.2,
+  breadth: 5.5,
+  verification: 4,
+  redundancy: 0.3,
+  drift: 0,
   horizon: 40,
   labels: false,
 });

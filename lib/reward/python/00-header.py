@@ -6,6 +6,7 @@
 # parts in sounding's lib/reward/python/*.py (in file-name order); the TypeScript labeller,
 # reader and reward are the reference and a parity test holds the two equal.
 import asyncio
+import gc
 import hashlib
 import json
 import os

@@ -215,7 +215,7 @@ def search_hits(text):
     v = _hits_memo.get(text)
     if v is None:
         hits = parse_search_results(text)
-        v = _hits_memo.put(text, (hits, [result_key(h) for h in hits]))
+        v = _hits_memo.put(text, (hits, result_keys(hits)))
     return v
 
 

@@ -19,6 +19,14 @@ def result_key(hit):
     return "doc:%s|%s" % (normalise_text(hit_title(hit)), utf16_slice(normalise_text(hit_snippet(hit)), 0, 80))
 
 
+def result_keys(hits):
+    """[result_key(h) for h in hits]; a list of hits that all have URLs is canonicalised at once."""
+    urls = [h[0] for h in hits]
+    if all(urls):
+        return canonical_urls(urls)
+    return [result_key(h) for h in hits]
+
+
 def _per_query_results(call, all_keys):
     queries = call["queries"]
     if len(queries) <= 1 or not call["response"]:
@@ -35,7 +43,7 @@ def _per_query_results(call, all_keys):
     out = []
     for k, s in enumerate(at):
         part = text[s : at[k + 1] if k + 1 < len(at) else len(text)]
-        out.append([result_key(h) for h in parse_search_results(part)])
+        out.append(result_keys(parse_search_results(part)))
     return out
 
 
