@@ -105,8 +105,8 @@ def heuristic_labels(rollout, options=None):
                     m = tok if tok > ch else ch
                     if best_tok is None or m > best_max:
                         best_tok, best_ch, best_max = tok, ch, m
-                # distinct keys in first-seen order; the share already seen
-                distinct = list(dict.fromkeys(per_query[k])) if k < len(per_query) else []
+                # distinct keys (a dict keeps first-seen order); the share already seen
+                distinct = dict.fromkeys(per_query[k]) if k < len(per_query) else ()
                 overlap = len(seen_results.intersection(distinct)) / len(distinct) if distinct else 0
                 if best_tok is not None and (best_tok >= tok_t or best_ch >= ch_t):
                     pass
