@@ -8,15 +8,14 @@
 import asyncio
 import gc
 import hashlib
+import http.client
 import json
 import os
 import re
 import threading
 import time
 import unicodedata
-import urllib.error
 import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 SPEC = json.loads(__SPEC__)
