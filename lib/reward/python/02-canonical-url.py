@@ -66,12 +66,7 @@ def canonical_urls(urls):
         joined = "\n".join(urls) + "\n"
         if joined.count("//") == len(urls) and "/." not in joined and _PLAIN_URLS.fullmatch(joined):
             head = _PLAIN_HEAD
-            out = [u[head(u).end() :].rstrip("/") for u in urls]
-            # remembered: the pages read later are mostly these URLs
-            if len(_url_cache) > 200000:
-                _url_cache.clear()
-            _url_cache.update(zip(urls, out))
-            return out
+            return [u[head(u).end() :].rstrip("/") for u in urls]
     return [canonical_url(u) for u in urls]
 
 
