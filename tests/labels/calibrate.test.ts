@@ -150,9 +150,12 @@ describe("calibrateHeuristic", () => {
   it("says why when nothing joins or there are too few trajectories for the folds", async () => {
     const { trajectories } = await loadTrajectories([await generated(2, 3)]);
     const reference = (await runLabeller(new HeuristicLabeller(), trajectories)).rows;
-    expect(() => calibrateHeuristic(trajectories, reference.map((r) => ({ ...r, trajectoryId: "x" })))).toThrow(
-      /no search or page call of the reference labels/,
-    );
+    expect(() =>
+      calibrateHeuristic(
+        trajectories,
+        reference.map((r) => ({ ...r, trajectoryId: "x" })),
+      ),
+    ).toThrow(/no search or page call of the reference labels/);
     expect(() => calibrateHeuristic(trajectories, reference, { folds: 50 })).toThrow(/50 folds need at least 50/);
     expect(() => calibrateHeuristic(trajectories, reference, { tune: ["nope"] })).toThrow(/TUNABLE_HEURISTIC/);
   });
