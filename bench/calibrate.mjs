@@ -20,7 +20,13 @@ const { generateTraces, loadTrajectories, runLabeller, HeuristicLabeller, calibr
 const dir = mkdtempSync(join(tmpdir(), "sounding-bench-calibrate-"));
 await generateTraces(dir, { seed: 11, prompts: Number(values.prompts), parallel: 0.5, redundancy: 0.4, breadth: 3 });
 const { trajectories } = await loadTrajectories([dir]);
-const other = { tokenThreshold: 0.37, charThreshold: 0.42, resultOverlap: 0.25, minResultsForOverlap: 1, goalThreshold: 0.2 };
+const other = {
+  tokenThreshold: 0.37,
+  charThreshold: 0.42,
+  resultOverlap: 0.25,
+  minResultsForOverlap: 1,
+  goalThreshold: 0.2,
+};
 const reference = (await runLabeller(new HeuristicLabeller(other), trajectories)).rows;
 const opts = { folds: 5, seed: 1, bootstrap: { samples: 200 } };
 const time = (evaluator) => {

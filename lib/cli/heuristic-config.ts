@@ -4,7 +4,7 @@ import { heuristicOptions, OptionsError, type HeuristicOptions } from "../index.
 import { fileErrorText } from "./load-options.js";
 import { UsageError } from "./usage-error.js";
 
-/** Every option of the file (a misspelt or out-of-range one is a usage error naming the file); defaults without a file. */
+/** Every option of the file (a misspelt or out-of-range one is a usage error naming it); defaults without a file. */
 export async function heuristicConfigFrom(path: string | undefined, flag = "--config"): Promise<HeuristicOptions> {
   if (path === undefined) return heuristicOptions({});
   let body: string;
