@@ -102,8 +102,12 @@ export { labelFiles, LabelFilesOptionsSchema } from "./labels/label-files.js";
 export type { LabelFilesOptions, LabelFilesResult, LabelProgress } from "./labels/label-files.js";
 export { labelRows, writeLabelSet, readLabelSet, LabelSetWriter } from "./labels/label-set.js";
 export type { LabelSetManifest, ReadLabelSet, LabelSetIssue } from "./labels/label-set.js";
-export { agreement, cohensKappa } from "./labels/agreement.js";
-export type { Agreement, KappaStats, Disagreement } from "./labels/agreement.js";
+export { agreement, cohensKappa, AgreementOptionsSchema } from "./labels/agreement.js";
+export type { Agreement, KappaStats, Disagreement, AgreementOptions } from "./labels/agreement.js";
+export { kappaIntervals, KappaBootstrapSchema } from "./labels/kappa-interval.js";
+export type { KappaInterval, KappaBootstrap, KappaBootstrapInput, ClusteredPair } from "./labels/kappa-interval.js";
+export { calibrateHeuristic, CalibrateOptionsSchema, TUNABLE_HEURISTIC, DEFAULT_TUNED } from "./labels/calibrate.js";
+export type { CalibrateOptions, CalibrationResult, RoleKappas, TunableOption } from "./labels/calibrate.js";
 
 // ── metrics: tallies, format validity, tables, token counts ──────────────────────────────────────────────────
 export { talliesOf, emptyTallies, rebudget } from "./metrics/tallies.js";

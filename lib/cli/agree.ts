@@ -1,10 +1,18 @@
 /** `sounding agree <labelsA> <labelsB>`: how far two label sets agree. */
 import { basename } from "node:path";
 import { z } from "zod";
-import { agreement, readLabelSet, type Agreement, type LabelRow, type ReadLabelSet } from "../index.js";
+import {
+  agreement,
+  KappaBootstrapSchema,
+  readLabelSet,
+  type Agreement,
+  type KappaStats,
+  type LabelRow,
+  type ReadLabelSet,
+} from "../index.js";
 import { command } from "./command.js";
 import { fileErrorText, LoadFailure } from "./load-options.js";
-import { flag, numOr } from "./options.js";
+import { flag, fromField, numOr } from "./options.js";
 import { jsonText } from "./output.js";
 import { printable } from "./printable.js";
 import { UsageError } from "./usage-error.js";
@@ -18,8 +26,12 @@ async function open(path: string): Promise<ReadLabelSet> {
 }
 
 export function formatAgreement(a: string, b: string, g: Agreement, show: number): string {
-  const k = (s?: { kappa: number; accuracy: number; n: number }) =>
-    s ? `κ ${s.kappa.toFixed(3)}, agreement ${(s.accuracy * 100).toFixed(1)}% of ${s.n}` : "—";
+  const k = (s?: KappaStats) =>
+    s
+      ? `κ ${s.kappa.toFixed(3)}${s.lo !== undefined ? ` [${s.lo.toFixed(3)}, ${s.hi!.toFixed(3)}]` : ""}, ` +
+        `agreement ${(s.accuracy * 100).toFixed(1)}% of ${s.n}`
+      : "—";
+  const boot = g.bootstrap;
   const lines = [
     `A: ${a}`,
     `B: ${b}`,
@@ -27,6 +39,10 @@ export function formatAgreement(a: string, b: string, g: Agreement, show: number
     `overall: ${k(g.overall)}`,
   ];
   for (const [role, s] of Object.entries(g.byRole)) lines.push(`${role.padEnd(7)}: ${k(s)}`);
+  if (boot.samples)
+    lines.push(
+      `(κ intervals: ${Math.round(boot.level * 100)}% bootstrap over trajectories, ${boot.samples} resamples, seed ${boot.seed})`,
+    );
   const w = Math.max(...g.labels.map((l) => l.length), 6);
   lines.push(
     "",
@@ -92,19 +108,27 @@ export const agreeCommand = command({
   positionals: { min: 2, max: 2, what: "two label sets" },
   about: `Compare two label sets (a label-set directory, a labels .jsonl file, or a directory of
 *.labels.jsonl): calls labelled by both, Cohen's κ overall and per role, the confusion
-matrix (rows A, columns B) and the calls they disagree on.`,
+matrix (rows A, columns B) and the calls they disagree on. Every κ comes with a 95% bootstrap
+interval: trajectories resampled with replacement (--bootstrap N times, seeded by --seed; 0 for none).`,
   epilog: "Exit status: 0 compared, 1 a label set unreadable or no call labelled in both, 2 usage error.",
   options: z.object({
     json: flag("print the whole comparison as one JSON object"),
     show: numOr("N", "disagreements to list (all with --json)", 20, { int: true, min: 0 }),
+    bootstrap: fromField(KappaBootstrapSchema.shape.samples, "N", "number"),
+    seed: fromField(KappaBootstrapSchema.shape.seed, "N", "number"),
   }),
   async run({ values, positionals }, out) {
+    const v = values;
     const [pa, pb] = [positionals[0]!, positionals[1]!];
     const [a, b] = [await open(pa), await open(pb)];
     for (const s of [a, b])
       for (const i of s.issues.slice(0, 5))
         process.stderr.write(`sounding: ${i.file}:${i.line}: ${i.reason} (row skipped)\n`);
-    const g = agreement(a.rows, b.rows);
+    const bootstrap = {
+      ...(v.bootstrap !== undefined ? { samples: v.bootstrap } : {}),
+      ...(v.seed !== undefined ? { seed: v.seed } : {}),
+    };
+    const g = agreement(a.rows, b.rows, { bootstrap });
     if (g.matched === 0) throw new LoadFailure(noSharedCalls(pa, a.rows, pb, b.rows));
     const json = { a: pa, b: pb, badRows: a.issues.length + b.issues.length, ...g };
     out(values.json ? jsonText(json) : formatAgreement(pa, pb, g, values.show));
