@@ -200,6 +200,14 @@ export { corpusTrajectoryRows, corpusAggregate, tallyCtes, CORPUS_GROUP_KEYS } f
 export type { CorpusGroupKey, CorpusQueryOptions } from "./corpus/corpus-metrics.js";
 export { corpusSweep } from "./corpus/corpus-sweep.js";
 export type { CorpusSweepOptions } from "./corpus/corpus-sweep.js";
+export {
+  corpusTallies,
+  corpusSize,
+  fitsInMemory,
+  TALLY_BYTES_PER_ROLLOUT,
+  VERDICT_CODES,
+} from "./corpus/corpus-tallies.js";
+export type { CorpusTallies, CorpusTalliesOptions } from "./corpus/corpus-tallies.js";
 export { CORPUS_SCHEMA_VERSION, TRAJECTORY_COLUMNS, CALL_COLUMNS, LABEL_COLUMNS } from "./corpus/corpus-schema.js";
 export type { CorpusManifest, Column } from "./corpus/corpus-schema.js";
 export type { EngineOptions, SqlRow } from "./corpus/duckdb.js";
