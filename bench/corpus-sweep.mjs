@@ -83,7 +83,9 @@ const corpusLoadMs = performance.now() - t0;
 const bytes = (heap() - h0) / fromCorpus.n;
 // the sweep's own per-rollout columns (lib/reward): group layout 16 B, reference rewards + ranks 12 B,
 // per replay key the rollout types' `of` + n_verify 12 B, and 32 B of replay columns while a key's types are built
-const replayKeys = new Set(settings.map((s) => lib.replayKey?.(s) ?? `${s.Bv}|${s.clipDelta}|${s.countT}|${s.rhoWhenNoCalls}`)).size;
+const replayKeys = new Set(
+  settings.map((s) => lib.replayKey?.(s) ?? `${s.Bv}|${s.clipDelta}|${s.countT}|${s.rhoWhenNoCalls}`),
+).size;
 const working = 16 + 12 + 12 * replayKeys + 32;
 
 const [f, c] = marginal([files, fromCorpus]);
@@ -102,11 +104,15 @@ corpus.close();
 
 const rate = (ns) => `${(1e3 / ns).toFixed(1)} M settings×rollouts/s (${ns.toFixed(2)} ns each)`;
 console.log(`${fromCorpus.n} rollouts in ${fromCorpus.groupStart.length - 1} groups; ${settings.length} settings`);
-console.log(`load: trace files (read + label + tallyArrays) ${filesLoadMs.toFixed(0)} ms; corpus (corpusTallies) ${corpusLoadMs.toFixed(0)} ms`);
+console.log(
+  `load: trace files (read + label + tallyArrays) ${filesLoadMs.toFixed(0)} ms; corpus (corpusTallies) ${corpusLoadMs.toFixed(0)} ms`,
+);
 console.log(`marginal rate, trace-file sweep:        ${rate(f.ns)}`);
 console.log(`marginal rate, corpus typed-array sweep: ${rate(c.ns)}`);
 console.log(`marginal rate, corpus SQL sweep:         ${rate(sqlNs)} (${sqlSettings.length} settings)`);
-console.log(`ratio corpus / trace-file marginal rate: ${(f.ns / c.ns).toFixed(3)} (bar ≥ 0.5); rows identical: ${same}`);
+console.log(
+  `ratio corpus / trace-file marginal rate: ${(f.ns / c.ns).toFixed(3)} (bar ≥ 0.5); rows identical: ${same}`,
+);
 console.log(`ratio corpus typed-array / SQL rate:     ${(sqlNs / c.ns).toFixed(1)}×`);
 console.log(
   `bytes per rollout: arrays ${bytes.toFixed(0)} B measured (heap growth over corpusTallies, no keys)` +

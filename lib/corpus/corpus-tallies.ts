@@ -185,3 +185,33 @@ FROM ct_slots ORDER BY slot`;
     for (const t of tmp) await corpus.run(`DROP TABLE IF EXISTS ${t}`);
   }
 }
+
+/** Where each rollout came from, in corpus order (index = `CorpusTallies.order[slot]`). */
+export interface CorpusSources {
+  file: string[];
+  line: Int32Array;
+  trajectoryId: string[];
+  /** Label rows of the rollout in the label set (a rollout is labelled when this equals T). */
+  labelRows: Int32Array;
+}
+
+/** Source file, line, id and label rows of every rollout, in corpus order (for per-rollout output). */
+export async function corpusSources(corpus: Corpus, opts: CorpusQueryOptions = {}): Promise<CorpusSources> {
+  const ls = corpus.labelSet(opts.labelSet);
+  const n = corpusSize(corpus);
+  const out: CorpusSources = { file: [], line: new Int32Array(n), trajectoryId: [], labelRows: new Int32Array(n) };
+  let at = 0;
+  for await (const chunk of corpus.chunks(
+    `WITH ${tallyCtes(ls.name)}, o AS (${orderSql(corpus)})
+SELECT t.file, CAST(t.line AS INTEGER), t.trajectory_id, CAST(t.label_rows AS INTEGER) FROM tally t JOIN o ON o.key = t.key ORDER BY o.ord`,
+  )) {
+    if (at + chunk.rowCount > n) throw new Error(`corpusSources: more rows than the manifest's ${n}`);
+    out.file.push(...readStrings(chunk, 0).map((s) => s ?? ""));
+    readColumn(chunk, 1, out.line, at);
+    out.trajectoryId.push(...readStrings(chunk, 2).map((s) => s ?? ""));
+    readColumn(chunk, 3, out.labelRows, at);
+    at += chunk.rowCount;
+  }
+  if (at !== n) throw new Error(`corpusSources: read ${at} rows, the manifest lists ${n}`);
+  return out;
+}
