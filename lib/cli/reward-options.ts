@@ -85,7 +85,7 @@ export const REWARD_OPTIONS = {
     "MB",
     "a corpus sweep reads the tallies into typed arrays (~200 B per rollout) up to this budget, else runs in SQL",
     2048,
-    { min: 1 },
+    { min: 0.001 },
   ),
 };
 
