@@ -26,9 +26,13 @@ const { values } = parseArgs({
 });
 const lib = await import(pathToFileURL(join(resolve(values.dist), "index.js")).href);
 const { generateTraces, convertToCorpus, streamTrajectories, emptyReport } = lib;
-const [prompts, steps, group, jobs, rounds] = [values.prompts, values.steps, values.group, values.jobs, values.rounds].map(
-  Number,
-);
+const [prompts, steps, group, jobs, rounds] = [
+  values.prompts,
+  values.steps,
+  values.group,
+  values.jobs,
+  values.rounds,
+].map(Number);
 const src = join(here, "out", `convert-jobs-verl-${prompts}x${steps}x${group}`);
 if (!existsSync(src)) {
   mkdirSync(src, { recursive: true });
@@ -44,7 +48,11 @@ async function jsonParsePass() {
   let records = 0;
   for (const f of files) {
     const text = await readFile(f, "utf8");
-    for (const line of text.split("\n")) if (line.trim()) (JSON.parse(line), records++);
+    for (const line of text.split("\n")) {
+      if (!line.trim()) continue;
+      JSON.parse(line);
+      records++;
+    }
   }
   return records;
 }
@@ -64,8 +72,11 @@ async function convert(n, label) {
 function snapshot(dir) {
   const m = new Map();
   const walk = (d) => {
-    for (const e of readdirSync(d, { withFileTypes: true }))
-      e.isDirectory() ? walk(join(d, e.name)) : m.set(relative(dir, join(d, e.name)), readFileSync(join(d, e.name)));
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else m.set(relative(dir, p), readFileSync(p));
+    }
   };
   walk(dir);
   return m;
@@ -94,10 +105,16 @@ rmSync(out, { recursive: true, force: true });
 
 const mb = bytes / 1e6;
 console.log(`${files.length} files, ${mb.toFixed(1)} MB, ${records} records; best of ${rounds}`);
-console.log(`bare JSON.parse pass:                 ${parseMs.toFixed(0)} ms (${(mb / (parseMs / 1e3)).toFixed(0)} MB/s)`);
+console.log(
+  `bare JSON.parse pass:                 ${parseMs.toFixed(0)} ms (${(mb / (parseMs / 1e3)).toFixed(0)} MB/s)`,
+);
 console.log(`read into trajectories (1 thread):     ${loadMs.toFixed(0)} ms  ratio ${(loadMs / parseMs).toFixed(2)}`);
-console.log(`convert --jobs ${jobs} (no labels):        ${plainMs.toFixed(0)} ms  ratio ${(plainMs / parseMs).toFixed(2)}`);
-console.log(`convert --jobs ${jobs} --label heuristic:  ${labelMs.toFixed(0)} ms  ratio ${(labelMs / parseMs).toFixed(2)} (bar ≤ 2)`);
+console.log(
+  `convert --jobs ${jobs} (no labels):        ${plainMs.toFixed(0)} ms  ratio ${(plainMs / parseMs).toFixed(2)}`,
+);
+console.log(
+  `convert --jobs ${jobs} --label heuristic:  ${labelMs.toFixed(0)} ms  ratio ${(labelMs / parseMs).toFixed(2)} (bar ≤ 2)`,
+);
 console.log(`convert --jobs 1 --label heuristic:  ${label1Ms.toFixed(0)} ms  ratio ${(label1Ms / parseMs).toFixed(2)}`);
 console.log(`corpus byte-identical for --jobs 1 and --jobs ${jobs}: ${identical}`);
 if (!identical) process.exitCode = 1;

@@ -54,7 +54,7 @@ const time = (f) => {
   const r = f();
   return { ms: performance.now() - t0, r };
 };
-/** Marginal ns per setting × rollout of each input: best of 3 rounds, the inputs interleaved (the machine is shared). */
+/** Marginal ns per setting × rollout of each input: best of 3 rounds, inputs interleaved (the machine is shared). */
 function marginal(inputs) {
   const out = inputs.map(() => ({ ns: Infinity, rows: null }));
   for (let k = 0; k < 3; k++)
