@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { loadRollouts, type InputFlags } from "../../lib/cli/load-options.js";
 import { cli, ROOT, tmpDir } from "../helpers.js";
 
 const TRACES = join(ROOT, "traces");
@@ -66,6 +67,25 @@ describe("the CLI on a corpus prints what it prints on its trace files", () => {
       expect([preset, r.code, r.stderr]).toEqual([preset, 2, expect.stringMatching(/response tokens.*trace files/)]);
     }
   }, 240_000);
+
+  it("loadRollouts gives the sweep and pressure kernels the same arrays from the traces and from the corpus", async () => {
+    const flags: InputFlags = {
+      format: undefined,
+      "tool-roles": undefined,
+      strict: false,
+      "max-record-mb": undefined,
+      "verdict-threshold": undefined,
+    };
+    const files = await loadRollouts([TRACES], flags);
+    const { order, ...fromCorpus } = (await loadRollouts([dir], flags)) as Awaited<ReturnType<typeof loadRollouts>> & {
+      order: Int32Array;
+    };
+    expect(order.length).toBe(files.n);
+    expect(fromCorpus).toEqual(files);
+    expect(Array.from(files.verdict, (v, i) => (v === 1) === (files.correct[i] === 1)).every(Boolean)).toBe(true);
+    const noKeys = await loadRollouts([dir], flags, { keys: false });
+    expect([noKeys.keys, noKeys.n]).toEqual([[], files.n]);
+  }, 120_000);
 
   it("a corpus with --labels, or beside trace files, is a usage error in one line", () => {
     const r = cli(["reward", dir, "--labels", join(TRACES, "generated")]);
