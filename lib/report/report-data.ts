@@ -41,6 +41,11 @@ function meanUtility(rows: readonly LabelRow[]): number | null {
   return n ? s / n : null;
 }
 
+/** A trajectory as the page shows it: what the viewer and the search read (no parsed arguments, no extra fields). */
+function shown(t: Trajectory): Trajectory {
+  return { ...t, calls: t.calls.map((c) => ({ ...c, parsedArguments: null })), extra: {} };
+}
+
 export function reportPayload(
   trajectories: readonly Trajectory[],
   labels: readonly LabelRow[],
@@ -98,6 +103,6 @@ export function reportPayload(
       checkStart: list(a.checkStart),
       checks: list(a.checks),
     },
-    text: { row: sampled, trajectories: sampled.map((i) => ordered[i]!), labels: sampled.map((i) => mine[i]!) },
+    text: { row: sampled, trajectories: sampled.map((i) => shown(ordered[i]!)), labels: sampled.map((i) => mine[i]!) },
   };
 }

@@ -36,7 +36,9 @@ export function reportCsp(scriptHash: string): string {
 export async function payloadHtml(p: ReportPayload): Promise<string> {
   const script = await pageScript();
   const hash = createHash("sha256").update(script, "utf8").digest("base64");
-  const data = gzipSync(Buffer.from(JSON.stringify(p), "utf8"), { level: 9 }).toString("base64");
+  // two blocks: the tallies (decoded first: the table, figures and tuner) and the sample's text (after)
+  const { text, ...tallies } = p;
+  const pack = (v: unknown) => gzipSync(Buffer.from(JSON.stringify(v), "utf8"), { level: 9 }).toString("base64");
   return [
     "<!doctype html>",
     '<html lang="en"><head><meta charset="utf-8">',
@@ -47,7 +49,8 @@ export async function payloadHtml(p: ReportPayload): Promise<string> {
     `<style>${REPORT_CSS}</style>`,
     "</head><body>",
     '<div id="app"><p>Opening the report…</p></div>',
-    `<script id="sounding-data" type="application/x-sounding-report+gzip+base64">${data}</script>`,
+    `<script id="sounding-data" type="application/x-sounding-report+gzip+base64">${pack(tallies)}</script>`,
+    `<script id="sounding-text" type="application/x-sounding-report+gzip+base64">${pack(text)}</script>`,
     `<script>${script}</script>`,
     "</body></html>",
     "",

@@ -193,7 +193,15 @@ export function rewardHistogram(s: State, onMark: (f: MarkFilter) => void): SVGE
         values: Array.from(counts[v]!, (c) => (n[v] ? c / n[v]! : NaN)),
         filter: (k: number) => {
           const a = lo + w * k;
-          return filterOf(`${v === 0 ? "correct" : "incorrect"}, reward in bin ${k + 1} of ${bins} (${a.toFixed(3)}…${(a + w).toFixed(3)})`, (i) => s.p.rows.verdict[i] === v && bin(s.rewards[i]!) === k);
+          const b = a + w;
+          const what = `${v === 0 ? "correct" : "incorrect"}, reward ${a.toFixed(3)}…${b.toFixed(3)}`;
+          // the bin's range, not its index: the filter keeps meaning the same rewards as the setting moves
+          const last = k === bins - 1;
+          const test = (i: number) => {
+            const r = s.rewards[i]!;
+            return s.p.rows.verdict[i] === v && r >= a && (last ? r <= b : r < b);
+          };
+          return { label: what, test, live: true };
         },
       })),
     },

@@ -9,25 +9,30 @@ import type { ReportPayload } from "../report-payload.js";
 import { compare } from "./compare.js";
 import { fill, h } from "./dom.js";
 import { rewardHistogram, staticFigures } from "./figures.js";
-import { initialState, setConfig, type MarkFilter } from "./state.js";
+import { initialState, setConfig, setTextSample, tableFollowsRewards, type MarkFilter } from "./state.js";
 import { table } from "./table.js";
 import { tuner } from "./tuner.js";
 import { renderViewer } from "./viewer.js";
 
-async function payload(): Promise<ReportPayload> {
-  const b64 = document.getElementById("sounding-data")!.textContent!.trim();
+/** One embedded block: base64 of gzip of JSON, unpacked by the browser's own DecompressionStream. */
+async function block<T>(id: string): Promise<T> {
+  const b64 = document.getElementById(id)!.textContent!.trim();
   const bin = atob(b64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return JSON.parse(await new Response(stream).text()) as ReportPayload;
+  return JSON.parse(await new Response(stream).text()) as T;
 }
 
 async function main(): Promise<void> {
   const app = document.getElementById("app")!;
-  const p = await payload();
+  // the tallies first (table, figures, tuner); the sample's full text after the first draw
+  const p = { ...(await block<Omit<ReportPayload, "text">>("sounding-data")), text: { row: [], trajectories: [], labels: [] } };
+  performance.mark("sounding-data");
   const s = initialState(p);
-  const updates: number[] = [];
+  performance.mark("sounding-state");
+  /** Per slider move: milliseconds of the whole update (kernel, figures, table) and of the kernel alone. */
+  const updates: Array<{ total: number; kernel: number }> = [];
   const viewer = h("section", { class: "viewer", id: "viewer" });
   const hist = h("div", { class: "hist" });
   const onMark = (f: MarkFilter) => {
@@ -51,9 +56,10 @@ async function main(): Promise<void> {
     tune.refresh();
     drawHist();
     cmp.refresh();
-    tbl.refresh();
+    if (tableFollowsRewards(s)) tbl.refresh();
+    else tbl.redraw();
     if (s.selected !== null) renderViewer(s, viewer, (i) => onPick(i, false));
-    updates.push(performance.now() - t0);
+    updates.push({ total: performance.now() - t0, kernel: s.updateMs });
   });
   const c = compare(s);
   cmp = c;
@@ -65,7 +71,7 @@ async function main(): Promise<void> {
       : `All ${p.n} rollouts with their full text.`;
   fill(
     app,
-    h("header", {}, h("h1", {}, p.title), p.source ? h("div", { class: "source" }, `from ${p.source}`) : null, h("p", { class: "note", id: "sample-note" }, sampleNote, ` Full text: ${p.textNote}.`)),
+    h("header", {}, h("h1", {}, p.title), p.source ? h("div", { class: "source" }, `from ${p.source}`) : null, h("p", { class: "note", id: "sample-note" }, sampleNote, ` Full text: ${p.textNote}.`, h("span", { id: "text-note" }))),
     h("div", { class: "top" }, tune.element, h("section", { class: "hist-box" }, hist)),
     h("section", { id: "figures" }, h("h2", {}, "Figures (click a mark to filter the table)"), staticFigures(s, onMark)),
     c.element,
@@ -76,10 +82,19 @@ async function main(): Promise<void> {
   (window as unknown as { soundingReport: unknown }).soundingReport = Object.freeze({
     rewards: () => Array.from(s.rewards, (r, i) => ({ key: s.a.keys[i]!, reward: r })),
     config: () => ({ ...s.cfg }),
-    updateTimes: () => [...updates],
+    updateTimes: () => updates.map((u) => ({ ...u })),
     kernelMs: () => s.updateMs,
   });
+  performance.mark("sounding-ready");
   document.body.setAttribute("data-ready", "1");
+  const textNote = document.getElementById("text-note")!;
+  textNote.textContent = " (loading the sample's text…)";
+  setTextSample(s, await block<ReportPayload["text"]>("sounding-text"));
+  textNote.textContent = "";
+  tbl.refresh();
+  renderViewer(s, viewer, (i) => onPick(i, false));
+  performance.mark("sounding-text");
+  document.body.setAttribute("data-text", "1");
 }
 
 main().catch((err: unknown) => {

@@ -15,6 +15,8 @@ export interface MarkFilter {
   /** What the chip says. */
   label: string;
   test: (row: number) => boolean;
+  /** The rows behind it change with the reward setting (a bin of the reward histogram). */
+  live?: boolean;
 }
 
 export interface State {
@@ -85,7 +87,6 @@ export function initialState(p: ReportPayload): State {
   for (let g = 0; g + 1 < p.groupStart.length; g++)
     for (let i = p.groupStart[g]!; i < p.groupStart[g + 1]!; i++) groupOf[i] = g;
   const textOf = new Int32Array(p.n).fill(-1);
-  p.text.row.forEach((r, k) => (textOf[r] = k));
   const s: State = {
     p,
     a,
@@ -106,11 +107,20 @@ export function initialState(p: ReportPayload): State {
     page: 0,
     selected: null,
     second: null,
-    haystack: p.text.trajectories.map(searchText),
+    haystack: [],
   };
+  setTextSample(s, p.text);
   replayRewards(a, p.base, replayColumns(a, p.base), s.baseRewards);
   setConfig(s, p.base);
   return s;
+}
+
+/** Attach the sample's full text (decoded after the first draw). */
+export function setTextSample(s: State, text: ReportPayload["text"]): void {
+  s.p.text = text;
+  s.textOf.fill(-1);
+  text.row.forEach((r, k) => (s.textOf[r] = k));
+  s.haystack = text.trajectories.map(searchText);
 }
 
 /** Apply a setting: every rollout's reward and ρ under it, and its sweep row against the base. */
@@ -124,6 +134,12 @@ export function setConfig(s: State, cfg: RewardConfig): void {
   s.baseRow = base!;
   s.row = row!;
   s.updateMs = performance.now() - t0;
+}
+
+/** Whether the table's rows or their order depend on the rewards (then a setting change re-filters it). */
+export function tableFollowsRewards(s: State): boolean {
+  const live = ["reward", "rho"];
+  return Boolean(s.mark?.live) || live.includes(s.sortBy) || live.some((k) => (s.columnFilters[k] ?? "").trim() !== "");
 }
 
 /** The sampled trajectory of a row and its labels, or null when only its tallies are embedded. */

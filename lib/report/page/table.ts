@@ -13,6 +13,8 @@ export interface Table {
   element: HTMLElement;
   /** Re-filter and re-sort (after a filter, the search or the setting changed). */
   refresh: () => void;
+  /** Redraw the page of rows shown (the rows and their order stay). */
+  redraw: () => void;
 }
 
 export function table(s: State, onPick: (row: number, second: boolean) => void): Table {
@@ -103,5 +105,5 @@ export function table(s: State, onPick: (row: number, second: boolean) => void):
     h("div", { class: "table-wrap" }, h("table", { class: "rollout-table" }, h("thead", {}, h("tr", {}, ...heads), h("tr", { class: "filters" }, ...filters)), body)),
     pager,
   );
-  return { element, refresh };
+  return { element, refresh, redraw: draw };
 }

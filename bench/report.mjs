@@ -1,0 +1,108 @@
+// Benchmark: `reportHtml` over generated verl rollouts (lib/generate; default 10^5 rollouts: 5 steps ×
+// 2500 prompts × groups of 8), labelled by the deterministic labeller (loading and labelling timed
+// apart). Reports the build time, the file size (bar: ≤ 25 MB with the default sample of 2000), the
+// time to first paint, until the table is drawn and until the sample's text is searchable in headless Chromium (/usr/bin/chromium), and the
+// tuner's update per slider move measured in the page (bar: median ≤ 50 ms): the whole update
+// (kernel, figures, table) and the kernel alone (replay + sweep). Baselines in the same run: for the
+// build, JSON.stringify + gzip of the same trajectories (the least a self-contained file costs); for
+// the tuner, the kernel's share of the update.
+//
+//   node bench/report.mjs [--rollouts 100000] [--sample 2000] [--moves 21] [--dist dist]
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { gzipSync } from "node:zlib";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({
+  options: {
+    rollouts: { type: "string", default: "100000" },
+    sample: { type: "string", default: "2000" },
+    moves: { type: "string", default: "21" },
+    dist: { type: "string", default: join(here, "..", "dist") },
+  },
+});
+const lib = await import(pathToFileURL(join(resolve(values.dist), "index.js")).href);
+const { generateTraces, loadTrajectories, HeuristicLabeller, runLabeller, reportHtml } = lib;
+
+const want = Number(values.rollouts);
+const groupSize = 8;
+const steps = want >= 5 * groupSize ? 5 : 1;
+const prompts = Math.max(1, Math.round(want / (steps * groupSize)));
+const out = join(here, "out", `report-${want}`);
+mkdirSync(out, { recursive: true });
+let t0 = performance.now();
+await generateTraces(out, { format: "verl", seed: 3, prompts, steps, groupSize, labels: false });
+const genMs = performance.now() - t0;
+t0 = performance.now();
+const { trajectories } = await loadTrajectories([out]);
+const loadMs = performance.now() - t0;
+t0 = performance.now();
+const { rows } = await runLabeller(new HeuristicLabeller(), trajectories);
+const labelMs = performance.now() - t0;
+
+t0 = performance.now();
+const baseline = gzipSync(Buffer.from(JSON.stringify(trajectories)), { level: 9 }).length;
+const baselineMs = performance.now() - t0;
+t0 = performance.now();
+const html = await reportHtml(trajectories, rows, { sample: Number(values.sample), source: out });
+const buildMs = performance.now() - t0;
+const file = join(out, "report.html");
+writeFileSync(file, html);
+const bytes = statSync(file).size;
+
+const browser = await chromium.launch({
+  executablePath: process.env.SOUNDING_CHROMIUM ?? "/usr/bin/chromium",
+  headless: true,
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+});
+const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+const requests = [];
+page.on("request", (r) => requests.push(r.url()));
+await page.goto(pathToFileURL(file).href);
+await page.waitForSelector("body[data-ready='1'][data-text='1']", { timeout: 300_000 });
+const paint = await page.evaluate(() => ({
+  fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN,
+  ready: performance.getEntriesByName("sounding-ready")[0]?.startTime ?? NaN,
+  text: performance.getEntriesByName("sounding-text")[0]?.startTime ?? NaN,
+}));
+const moves = Number(values.moves);
+const times = await page.evaluate(async (n) => {
+  const input = document.querySelector("input[data-knob='c1']");
+  for (let k = 0; k < n; k++) {
+    input.value = String(0.05 + (k % 20) * 0.03);
+    input.dispatchEvent(new Event("input"));
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+  }
+  return window.soundingReport.updateTimes();
+}, moves);
+await page.screenshot({ path: join(out, "report.png") });
+await browser.close();
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const total = median(times.map((t) => t.total));
+const kernel = median(times.map((t) => t.kernel));
+const r = {
+  rollouts: trajectories.length,
+  sample: Number(values.sample),
+  generateMs: Math.round(genMs),
+  loadMs: Math.round(loadMs),
+  labelMs: Math.round(labelMs),
+  buildMs: Math.round(buildMs),
+  baselineJsonGzipMs: Math.round(baselineMs),
+  buildOverBaseline: +(buildMs / baselineMs).toFixed(2),
+  fileMB: +(bytes / 1e6).toFixed(2),
+  allTrajectoriesJsonGzipMB: +(baseline / 1e6).toFixed(2),
+  firstContentfulPaintMs: Math.round(paint.fcp),
+  tableDrawnMs: Math.round(paint.ready),
+  sampleTextLoadedMs: Math.round(paint.text),
+  tunerMedianMs: +total.toFixed(1),
+  tunerKernelMedianMs: +kernel.toFixed(1),
+  kernelShareOfUpdate: +(kernel / total).toFixed(2),
+  requestsBesidesTheFile: requests.length - 1,
+  bars: { fileMB: "≤ 25", tunerMedianMs: "≤ 50" },
+};
+console.log(JSON.stringify(r, null, 2));
+writeFileSync(join(out, "result.json"), JSON.stringify(r, null, 2) + "\n");
