@@ -72,7 +72,11 @@ export async function corpusReportPayload(
   const step = ordered.map((r) => (r.step === null || r.step === undefined ? null : Number(r.step)));
   const strata = ordered.map((_, i) => `${datasets.codes[i]}|${verdict[i]}|${step[i] ?? ""}`);
   const sampled = stratifiedSample(strata, opts.sample, opts.seed);
-  const text = await sampleText(corpus, ctes, sampled.map((i) => ordered[i]!));
+  const text = await sampleText(
+    corpus,
+    ctes,
+    sampled.map((i) => ordered[i]!),
+  );
   const col = (name: string) => ordered.map((r) => int(r[name]));
   return {
     version: 1,
@@ -82,7 +86,8 @@ export async function corpusReportPayload(
     labelsBv: ls.labelsBv,
     base: opts.config,
     sample: { size: sampled.length, requested: opts.sample, strata: SAMPLE_STRATA, seed: opts.seed },
-    textNote: "what the corpus stores: questions, queries, URLs, page goals, labels and answers (no tool responses or reasoning)",
+    textNote:
+      "what the corpus stores: questions, queries, URLs, page goals, labels and answers (no tool responses or reasoning)",
     files: files.names,
     datasets: datasets.names,
     models: models.names,

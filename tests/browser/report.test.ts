@@ -109,7 +109,10 @@ describe.skipIf(!HAVE && !REQUIRED)("sounding report in headless Chromium", { ti
     expect(await page.locator("#sample-note").innerText()).toContain(`All ${trajectories.length} rollouts`);
     // a row opens its trajectory (the notebook's viewer, in a sandboxed frame), its group and a diff
     await page.locator("#rollouts tbody tr").first().click();
-    await page.locator("#rollouts tbody tr").nth(3).click({ modifiers: ["Shift"] });
+    await page
+      .locator("#rollouts tbody tr")
+      .nth(3)
+      .click({ modifiers: ["Shift"] });
     const frame = page.frameLocator("iframe.trajectory");
     await expect.poll(() => frame.locator(".sounding-trajectory").count()).toBe(1);
     expect(await page.locator("iframe.diff").count()).toBe(1);
@@ -123,7 +126,9 @@ describe.skipIf(!HAVE && !REQUIRED)("sounding report in headless Chromium", { ti
     const { page } = await open(browser, tracesHtml);
     // a word from one tool response that few rollouts contain
     const t = trajectories.find((x) => x.calls.some((c) => (c.response ?? "").length > 200))!;
-    const words = (t.calls.find((c) => (c.response ?? "").length > 200)!.response ?? "").toLowerCase().match(/[a-z]{7,}/g)!;
+    const words = (t.calls.find((c) => (c.response ?? "").length > 200)!.response ?? "")
+      .toLowerCase()
+      .match(/[a-z]{7,}/g)!;
     const counts = words.map((w) => trajectories.filter((x) => textOf(x).includes(w)).length);
     const k = counts.indexOf(Math.min(...counts));
     const word = words[k]!;

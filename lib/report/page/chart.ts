@@ -42,7 +42,9 @@ export function chart(spec: ChartSpec, onMark: (f: MarkFilter) => void): SVGElem
   const n = spec.cats.length;
   const pw = W - M.l - M.r;
   const ph = H - M.t - M.b;
-  const stackTop = spec.cats.map((_, k) => spec.series.reduce((a, s) => a + (Number.isFinite(s.values[k]) ? s.values[k]! : 0), 0));
+  const stackTop = spec.cats.map((_, k) =>
+    spec.series.reduce((a, s) => a + (Number.isFinite(s.values[k]) ? s.values[k]! : 0), 0),
+  );
   const all = spec.kind === "stack" ? stackTop : spec.series.flatMap((s) => s.values.filter(Number.isFinite));
   const yMax = spec.yMax ?? Math.max(1e-9, ...all);
   const yMin = spec.yMin ?? Math.min(0, ...all);
@@ -51,13 +53,19 @@ export function chart(spec: ChartSpec, onMark: (f: MarkFilter) => void): SVGElem
   const x = (k: number) => M.l + band * (k + 0.5);
   // axes and ticks
   root.appendChild(svg("line", { x1: M.l, y1: M.t, x2: M.l, y2: M.t + ph, stroke: "#868e96" }));
-  root.appendChild(svg("line", { x1: M.l, y1: y(Math.max(yMin, 0)), x2: M.l + pw, y2: y(Math.max(yMin, 0)), stroke: "#868e96" }));
+  root.appendChild(
+    svg("line", { x1: M.l, y1: y(Math.max(yMin, 0)), x2: M.l + pw, y2: y(Math.max(yMin, 0)), stroke: "#868e96" }),
+  );
   for (let i = 0; i <= 4; i++) {
     const v = yMin + ((yMax - yMin) * i) / 4;
     root.appendChild(svg("text", { x: M.l - 3, y: y(v) + 3, "text-anchor": "end", fill: "#495057" }, tick(v)));
   }
   root.appendChild(
-    svg("text", { x: 10, y: M.t + ph / 2, transform: `rotate(-90 10 ${M.t + ph / 2})`, "text-anchor": "middle", fill: "#495057" }, spec.yLabel),
+    svg(
+      "text",
+      { x: 10, y: M.t + ph / 2, transform: `rotate(-90 10 ${M.t + ph / 2})`, "text-anchor": "middle", fill: "#495057" },
+      spec.yLabel,
+    ),
   );
   const every = Math.max(1, Math.ceil(n / 12));
   spec.cats.forEach((c, k) => {
@@ -77,7 +85,10 @@ export function chart(spec: ChartSpec, onMark: (f: MarkFilter) => void): SVGElem
   if (spec.kind === "line") {
     for (const s of spec.series) {
       const pts = s.values.map((v, k) => (Number.isFinite(v) ? `${x(k)},${y(v)}` : "")).filter(Boolean);
-      if (pts.length > 1) root.appendChild(svg("polyline", { points: pts.join(" "), fill: "none", stroke: s.colour, "stroke-width": 1.5 }));
+      if (pts.length > 1)
+        root.appendChild(
+          svg("polyline", { points: pts.join(" "), fill: "none", stroke: s.colour, "stroke-width": 1.5 }),
+        );
       s.values.forEach((v, k) => {
         if (Number.isFinite(v)) mark(svg("circle", { cx: x(k), cy: y(v), r: 3.5, fill: s.colour }), s.filter(k));
       });

@@ -60,7 +60,13 @@ export const COLUMNS: readonly Column[] = [
   count("nExplore", "EX", "EXPLORATION calls"),
   count("nVerify", "VE", "VERIFICATION calls (under the labels' B_v)"),
   count("nRedQ", "RQ", "REDUNDANTQUERY calls (under the labels' B_v)"),
-  { key: "rho", title: "ρ", numeric: true, about: "redundancy rate under the current setting", value: (s, i) => s.rho[i]! },
+  {
+    key: "rho",
+    title: "ρ",
+    numeric: true,
+    about: "redundancy rate under the current setting",
+    value: (s, i) => s.rho[i]!,
+  },
   {
     key: "reward",
     title: "reward",

@@ -84,7 +84,15 @@ export function compare(s: State): Compare {
       const vb = m === 0 ? sb! : nb ? sb! / nb : NaN;
       return h("tr", {}, h("th", {}, name), h("td", {}, fmt(va)), h("td", {}, fmt(vb)), h("td", {}, fmt(vb - va)));
     });
-    fill(out, h("table", { class: "stats" }, h("tr", {}, h("th"), h("th", {}, d.values[a] ?? ""), h("th", {}, d.values[b] ?? ""), h("th", {}, "B − A")), ...rows));
+    fill(
+      out,
+      h(
+        "table",
+        { class: "stats" },
+        h("tr", {}, h("th"), h("th", {}, d.values[a] ?? ""), h("th", {}, d.values[b] ?? ""), h("th", {}, "B − A")),
+        ...rows,
+      ),
+    );
   };
   dimSel.addEventListener("change", () => (options(), refresh()));
   aSel.addEventListener("change", refresh);

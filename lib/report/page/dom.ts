@@ -14,8 +14,7 @@ function setAttrs(e: Element, attrs: Record<string, string | number | boolean | 
     if (v === null || v === undefined || v === false) continue;
     if (/^on/i.test(k)) throw new Error(`refused attribute ${k}`);
     const s = v === true ? "" : String(v);
-    if ((k === "href" || k === "src" || k === "xlink:href") && !/^https?:\/\//i.test(s) && !s.startsWith("#"))
-      continue;
+    if ((k === "href" || k === "src" || k === "xlink:href") && !/^https?:\/\//i.test(s) && !s.startsWith("#")) continue;
     e.setAttribute(k, s);
   }
 }

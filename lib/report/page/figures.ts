@@ -26,7 +26,11 @@ function stepAxis(s: State): { cats: string[]; of: (i: number) => number; what: 
   const steps = [...new Set(s.p.rows.step.filter((x): x is number => x !== null))].sort((a, b) => a - b);
   if (steps.length > 1 || (steps.length === 1 && !s.p.datasets.length)) {
     const at = new Map(steps.map((v, k) => [v, k]));
-    return { cats: steps.map(String), of: (i) => at.get(s.p.rows.step[i] ?? NaN) ?? -1, what: (k) => `step ${steps[k]}` };
+    return {
+      cats: steps.map(String),
+      of: (i) => at.get(s.p.rows.step[i] ?? NaN) ?? -1,
+      what: (k) => `step ${steps[k]}`,
+    };
   }
   const names = s.p.datasets.length ? s.p.datasets : ["(all)"];
   return {
@@ -36,7 +40,13 @@ function stepAxis(s: State): { cats: string[]; of: (i: number) => number; what: 
   };
 }
 
-function meanBy(s: State, nCats: number, of: (i: number) => number, v: (i: number) => number | null, keep: (i: number) => boolean) {
+function meanBy(
+  s: State,
+  nCats: number,
+  of: (i: number) => number,
+  v: (i: number) => number | null,
+  keep: (i: number) => boolean,
+) {
   const sum = new Float64Array(nCats);
   const cnt = new Float64Array(nCats);
   for (let i = 0; i < s.p.n; i++) {
@@ -86,7 +96,10 @@ export function staticFigures(s: State, onMark: (f: MarkFilter) => void): HTMLEl
       colour: verdict === 0 ? CORRECT : INCORRECT,
       values: meanBy(s, ax.cats.length, ax.of, v, (i) => r.verdict[i] === verdict),
       filter: (k: number) =>
-        filterOf(`${ax.what(k)}, ${verdict === 0 ? "correct" : "incorrect"}`, (i) => ax.of(i) === k && r.verdict[i] === verdict),
+        filterOf(
+          `${ax.what(k)}, ${verdict === 0 ? "correct" : "incorrect"}`,
+          (i) => ax.of(i) === k && r.verdict[i] === verdict,
+        ),
     }));
   const kind = ax.cats.length > 1 && ax.what(0).startsWith("step") ? "line" : "bar";
   figs.push([
@@ -94,7 +107,13 @@ export function staticFigures(s: State, onMark: (f: MarkFilter) => void): HTMLEl
     { kind, cats: ax.cats, yLabel: "search calls", series: verdictSeries((i) => r.nUniqS[i]! + r.nRedS[i]!) },
   ]);
   // Fig. 6: label shares per step
-  const totals = meanBy(s, ax.cats.length, ax.of, (i) => r.labelled[i]!, () => true);
+  const totals = meanBy(
+    s,
+    ax.cats.length,
+    ax.of,
+    (i) => r.labelled[i]!,
+    () => true,
+  );
   figs.push([
     "Fig. 6 · label composition per step",
     {
@@ -104,13 +123,22 @@ export function staticFigures(s: State, onMark: (f: MarkFilter) => void): HTMLEl
       series: LABEL_KEYS.map(([label, key]) => ({
         name: label.slice(0, 6),
         colour: LABEL_COLOURS[label]!,
-        values: meanBy(s, ax.cats.length, ax.of, (i) => r[key][i]!, () => true).map((m, k) => (totals[k] ? m / totals[k]! : NaN)),
+        values: meanBy(
+          s,
+          ax.cats.length,
+          ax.of,
+          (i) => r[key][i]!,
+          () => true,
+        ).map((m, k) => (totals[k] ? m / totals[k]! : NaN)),
         filter: (k: number) => filterOf(`${ax.what(k)}, has ${label}`, (i) => ax.of(i) === k && r[key][i]! > 0),
       })),
     },
   ]);
   if (r.responseChars.some((x) => x !== null))
-    figs.push(["Fig. 7 · response length", { kind, cats: ax.cats, yLabel: "characters written", series: verdictSeries((i) => r.responseChars[i] ?? null) }]);
+    figs.push([
+      "Fig. 7 · response length",
+      { kind, cats: ax.cats, yLabel: "characters written", series: verdictSeries((i) => r.responseChars[i] ?? null) },
+    ]);
   // label composition by verdict
   figs.push([
     "label composition by verdict",
@@ -121,7 +149,13 @@ export function staticFigures(s: State, onMark: (f: MarkFilter) => void): HTMLEl
       series: LABEL_KEYS.map(([label, key]) => ({
         name: label.slice(0, 6),
         colour: LABEL_COLOURS[label]!,
-        values: meanBy(s, 2, (i) => (r.verdict[i]! < 2 ? r.verdict[i]! : -1), (i) => r[key][i]!, () => true),
+        values: meanBy(
+          s,
+          2,
+          (i) => (r.verdict[i]! < 2 ? r.verdict[i]! : -1),
+          (i) => r[key][i]!,
+          () => true,
+        ),
         filter: (k: number) =>
           filterOf(`${k === 0 ? "correct" : "incorrect"}, has ${label}`, (i) => r.verdict[i] === k && r[key][i]! > 0),
       })),
@@ -148,7 +182,10 @@ export function staticFigures(s: State, onMark: (f: MarkFilter) => void): HTMLEl
           colour: verdict === 0 ? CORRECT : INCORRECT,
           values,
           filter: (k: number) =>
-            filterOf(`${verdict === 0 ? "correct" : "incorrect"}, T ≤ ${Ts[k]}`, (i) => r.verdict[i] === verdict && r.T[i]! <= Ts[k]!),
+            filterOf(
+              `${verdict === 0 ? "correct" : "incorrect"}, T ≤ ${Ts[k]}`,
+              (i) => r.verdict[i] === verdict && r.T[i]! <= Ts[k]!,
+            ),
         };
       }),
     },
@@ -156,7 +193,9 @@ export function staticFigures(s: State, onMark: (f: MarkFilter) => void): HTMLEl
   return h(
     "div",
     { class: "figures" },
-    ...figs.map(([title, spec], k) => h("figure", { class: "fig", "data-fig": k }, h("figcaption", {}, title), chart(spec, onMark))),
+    ...figs.map(([title, spec], k) =>
+      h("figure", { class: "fig", "data-fig": k }, h("figcaption", {}, title), chart(spec, onMark)),
+    ),
   );
 }
 

@@ -27,7 +27,10 @@ async function block<T>(id: string): Promise<T> {
 async function main(): Promise<void> {
   const app = document.getElementById("app")!;
   // the tallies first (table, figures, tuner); the sample's full text after the first draw
-  const p = { ...(await block<Omit<ReportPayload, "text">>("sounding-data")), text: { row: [], trajectories: [], labels: [] } };
+  const p = {
+    ...(await block<Omit<ReportPayload, "text">>("sounding-data")),
+    text: { row: [], trajectories: [], labels: [] },
+  };
   performance.mark("sounding-data");
   const s = initialState(p);
   performance.mark("sounding-state");
@@ -48,7 +51,8 @@ async function main(): Promise<void> {
     renderViewer(s, viewer, (i) => onPick(i, false));
   };
   const tbl = table(s, onPick);
-  const drawHist = () => fill(hist, h("figcaption", {}, "reward distribution under this setting"), rewardHistogram(s, onMark));
+  const drawHist = () =>
+    fill(hist, h("figcaption", {}, "reward distribution under this setting"), rewardHistogram(s, onMark));
   let cmp: { refresh: () => void } = { refresh: () => undefined };
   const tune = tuner(s, (cfg: RewardConfig) => {
     const t0 = performance.now();
@@ -71,9 +75,26 @@ async function main(): Promise<void> {
       : `All ${p.n} rollouts with their full text.`;
   fill(
     app,
-    h("header", {}, h("h1", {}, p.title), p.source ? h("div", { class: "source" }, `from ${p.source}`) : null, h("p", { class: "note", id: "sample-note" }, sampleNote, ` Full text: ${p.textNote}.`, h("span", { id: "text-note" }))),
+    h(
+      "header",
+      {},
+      h("h1", {}, p.title),
+      p.source ? h("div", { class: "source" }, `from ${p.source}`) : null,
+      h(
+        "p",
+        { class: "note", id: "sample-note" },
+        sampleNote,
+        ` Full text: ${p.textNote}.`,
+        h("span", { id: "text-note" }),
+      ),
+    ),
     h("div", { class: "top" }, tune.element, h("section", { class: "hist-box" }, hist)),
-    h("section", { id: "figures" }, h("h2", {}, "Figures (click a mark to filter the table)"), staticFigures(s, onMark)),
+    h(
+      "section",
+      { id: "figures" },
+      h("h2", {}, "Figures (click a mark to filter the table)"),
+      staticFigures(s, onMark),
+    ),
     c.element,
     tbl.element,
     viewer,
@@ -99,5 +120,13 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   const app = document.getElementById("app");
-  if (app) fill(app, h("pre", { class: "error" }, `the report could not be opened: ${err instanceof Error ? err.message : String(err)}`));
+  if (app)
+    fill(
+      app,
+      h(
+        "pre",
+        { class: "error" },
+        `the report could not be opened: ${err instanceof Error ? err.message : String(err)}`,
+      ),
+    );
 });

@@ -61,7 +61,12 @@ export function table(s: State, onPick: (row: number, second: boolean) => void):
       ...shown.map((i) => {
         const tr = h(
           "tr",
-          { "data-row": i, class: [i === s.selected ? "sel" : "", i === s.second ? "second" : "", s.textOf[i]! < 0 ? "tally-only" : ""].join(" ").trim() },
+          {
+            "data-row": i,
+            class: [i === s.selected ? "sel" : "", i === s.second ? "second" : "", s.textOf[i]! < 0 ? "tally-only" : ""]
+              .join(" ")
+              .trim(),
+          },
           ...COLUMNS.map((c) => {
             const v = c.value(s, i);
             return h("td", { class: c.numeric ? "num" : "" }, typeof v === "number" ? fmt(v, 4) : (v ?? ""));
@@ -77,7 +82,9 @@ export function table(s: State, onPick: (row: number, second: boolean) => void):
     prev.addEventListener("click", () => ((s.page = Math.max(0, s.page - 1)), draw()));
     next.addEventListener("click", () => ((s.page = Math.min(pages - 1, s.page + 1)), draw()));
     fill(pager, prev, ` page ${s.page + 1} of ${pages} `, next);
-    heads.forEach((th, k) => th.setAttribute("aria-sort", COLUMNS[k]!.key === s.sortBy ? (s.sortDesc ? "descending" : "ascending") : "none"));
+    heads.forEach((th, k) =>
+      th.setAttribute("aria-sort", COLUMNS[k]!.key === s.sortBy ? (s.sortDesc ? "descending" : "ascending") : "none"),
+    );
   };
   const refresh = () => {
     rows = visibleRows(s);
@@ -102,7 +109,16 @@ export function table(s: State, onPick: (row: number, second: boolean) => void):
     { class: "rollouts", id: "rollouts" },
     h("h2", {}, "Rollouts"),
     h("div", { class: "toolbar" }, search, " ", count, " ", chip),
-    h("div", { class: "table-wrap" }, h("table", { class: "rollout-table" }, h("thead", {}, h("tr", {}, ...heads), h("tr", { class: "filters" }, ...filters)), body)),
+    h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { class: "rollout-table" },
+        h("thead", {}, h("tr", {}, ...heads), h("tr", { class: "filters" }, ...filters)),
+        body,
+      ),
+    ),
     pager,
   );
   return { element, refresh, redraw: draw };

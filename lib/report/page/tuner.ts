@@ -106,7 +106,11 @@ export function tuner(s: State, onChange: (cfg: RewardConfig) => void): Tuner {
       const c = s.row[key] as number;
       return h("tr", {}, h("th", {}, label), h("td", {}, fmt(b)), h("td", {}, fmt(c)), h("td", {}, fmt(c - b)));
     });
-    fill(stats, h("tr", {}, h("th", {}), h("th", {}, "report's setting"), h("th", {}, "this setting"), h("th", {}, "Δ")), ...rows);
+    fill(
+      stats,
+      h("tr", {}, h("th", {}), h("th", {}, "report's setting"), h("th", {}, "this setting"), h("th", {}, "Δ")),
+      ...rows,
+    );
     // `no-effect` compares with the report's setting: said only when the knobs differ from it
     const moved = TUNER_KNOBS.some((k) => s.cfg[k.key] !== s.p.base[k.key]);
     const shown = s.row.warnings.filter((w) => moved || w.code !== "no-effect");
@@ -123,8 +127,16 @@ export function tuner(s: State, onChange: (cfg: RewardConfig) => void): Tuner {
     "section",
     { class: "tuner", id: "tuner" },
     h("h2", {}, "Reward tuner (Eq. 8)"),
-    h("div", { class: "sliders" }, ...sliders.map(({ k, input, shown }) => h("label", { class: "knob" }, h("span", {}, k.label), input, shown))),
-    h("p", { class: "note" }, `B_v is re-applied from per-claim checks: ${claims} of ${s.p.n} rollouts carry them (the others keep their labels' B_v = ${s.p.labelsBv}).`),
+    h(
+      "div",
+      { class: "sliders" },
+      ...sliders.map(({ k, input, shown }) => h("label", { class: "knob" }, h("span", {}, k.label), input, shown)),
+    ),
+    h(
+      "p",
+      { class: "note" },
+      `B_v is re-applied from per-claim checks: ${claims} of ${s.p.n} rollouts carry them (the others keep their labels' B_v = ${s.p.labelsBv}).`,
+    ),
     h("div", {}, reset, " ", exportBtn),
     exportBox,
     stats,

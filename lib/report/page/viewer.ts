@@ -64,7 +64,14 @@ function groupTable(s: State, rows: number[], onPick: (i: number) => void): HTML
 
 export function renderViewer(s: State, box: HTMLElement, onPick: (i: number) => void): void {
   if (s.selected === null) {
-    fill(box, h("p", { class: "note" }, "Click a row of the table to open its trajectory; shift-click a second row to diff the two."));
+    fill(
+      box,
+      h(
+        "p",
+        { class: "note" },
+        "Click a row of the table to open its trajectory; shift-click a second row to diff the two.",
+      ),
+    );
     return;
   }
   const i = s.selected;
