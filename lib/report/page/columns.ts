@@ -83,7 +83,10 @@ export const COLUMNS: readonly Column[] = [
   },
 ];
 
-/** A column filter as a test on a value: numbers take `>x`, `>=x`, `<x`, `<=x`, `=x`, `a..b`; text is found. */
+/**
+ * A column filter as a test on a value: numbers take `>x`, `>=x`, `<x`, `<=x`, `=x`, `a..b`; text is
+ * found anywhere in the value, or `=text` is the whole value.
+ */
 export function columnTest(filter: string, numeric: boolean): ((v: string | number | null) => boolean) | null {
   const f = filter.trim();
   if (!f) return null;
@@ -103,6 +106,11 @@ export function columnTest(filter: string, numeric: boolean): ((v: string | numb
         (op === ">" ? v > x : op === ">=" ? v >= x : op === "<" ? v < x : op === "<=" ? v <= x : v === x);
     }
   }
+  // text: `=x` is the whole value (so "=correct" leaves "incorrect" out), anything else a part of it
+  if (f.startsWith("=")) {
+    const whole = f.slice(1).trim().toLowerCase();
+    return (v) => v !== null && String(v).toLowerCase() === whole;
+  }
   const needle = f.toLowerCase();
   return (v) => v !== null && String(v).toLowerCase().includes(needle);
 }
@@ -115,7 +123,7 @@ export function searchMatch(s: State, row: number, needle: string): boolean {
   const p = s.p;
   return (
     p.rows.id[row]!.toLowerCase().includes(needle) ||
-    (p.groups.question[s.groupOf[row]!] ?? "").toLowerCase().includes(needle) ||
+    (s.questionsLower[s.groupOf[row]!] ?? "").includes(needle) ||
     (p.datasets[p.rows.dataset[row]!] ?? "").toLowerCase().includes(needle) ||
     (p.models[p.rows.model[row]!] ?? "").toLowerCase().includes(needle)
   );

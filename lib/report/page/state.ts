@@ -44,6 +44,8 @@ export interface State {
   second: number | null;
   /** Lower-cased searchable text of each sampled rollout (index into p.text). */
   haystack: string[];
+  /** Lower-cased question of each group (what rows outside the sample are searched by, with their names). */
+  questionsLower: string[];
 }
 
 export function tallyArraysOf(p: ReportPayload): TallyArrays {
@@ -108,6 +110,7 @@ export function initialState(p: ReportPayload): State {
     selected: null,
     second: null,
     haystack: [],
+    questionsLower: p.groups.question.map((q) => q.toLowerCase()),
   };
   setTextSample(s, p.text);
   replayRewards(a, p.base, replayColumns(a, p.base), s.baseRewards);

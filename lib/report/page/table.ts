@@ -43,7 +43,7 @@ export function table(s: State, onPick: (row: number, second: boolean) => void):
     const input = h("input", {
       type: "text",
       "data-filter-col": c.key,
-      placeholder: c.numeric ? ">1, 2..5" : "filter",
+      placeholder: c.numeric ? ">1, 2..5" : "text, =exact",
       "aria-label": `filter ${c.title}`,
     });
     input.addEventListener("input", () => {
