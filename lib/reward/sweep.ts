@@ -9,7 +9,7 @@
  * (sweep-means.ts).
  */
 import type { TallyArrays } from "../metrics/tally-arrays.js";
-import { emptyReference, groupLayout, groupPass, type Reference } from "./group-pass.js";
+import { emptyReference, groupLayout, groupPass, type GroupLayout, type Reference } from "./group-pass.js";
 import type { RewardConfig } from "./reward-config.js";
 import { fillRewards, rewardCoefficients } from "./reward-kernel.js";
 import { replayColumns, replayKey } from "./replay.js";
@@ -30,11 +30,28 @@ export interface SweepOptions {
    * Without them each setting costs O(log n): means and separation come from sorted prefix sums.
    */
   groups?: boolean;
+  /**
+   * Work kept between calls on the same arrays (`sweepCache()`): the rollout types per replay key and
+   * the group layout. For a caller that sweeps the same corpus again and again, one setting at a time
+   * (the report's live tuner). Same results as without.
+   */
+  cache?: SweepCache;
+}
+
+/** What `sweep` keeps between calls on one `TallyArrays` (see `SweepOptions.cache`). */
+export interface SweepCache {
+  arrays: TallyArrays | null;
+  types: Map<string, RolloutTypes>;
+  layout: GroupLayout | null;
+}
+
+/** An empty cache for `sweep` calls on one set of arrays. */
+export function sweepCache(): SweepCache {
+  return { arrays: null, types: new Map(), layout: null };
 }
 
 /** A value per replay key, made on first use. */
-function perKey<T>(make: (cfg: RewardConfig) => T): (cfg: RewardConfig) => T {
-  const cache = new Map<string, T>();
+function perKey<T>(make: (cfg: RewardConfig) => T, cache = new Map<string, T>()): (cfg: RewardConfig) => T {
   return (cfg) => {
     const k = replayKey(cfg);
     let v = cache.get(k);
@@ -69,8 +86,13 @@ function sameAsReference(types: RolloutTypes, R: Float64Array, key: string, ref:
 export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: SweepOptions = {}): SweepRow[] {
   if (opts.groups === false) return meansOnlySweep(a, settings);
   const ranks = opts.ranks ?? true;
-  const typesOf = perKey<RolloutTypes>((cfg) => rolloutTypes(a, replayColumns(a, cfg)));
-  const layout = groupLayout(a);
+  const c = opts.cache;
+  if (c) {
+    if (c.arrays !== null && c.arrays !== a) throw new Error("sweep: a SweepCache belongs to one TallyArrays");
+    c.arrays = a;
+  }
+  const typesOf = perKey<RolloutTypes>((cfg) => rolloutTypes(a, replayColumns(a, cfg)), c?.types);
+  const layout = c ? (c.layout ??= groupLayout(a)) : groupLayout(a);
   const reference = emptyReference(a.n);
   const scratch = { vals: new Float64Array(16) };
   const rows: SweepRow[] = [];

@@ -25,6 +25,8 @@ import {
   type ReportPayload,
   type Trajectory,
 } from "../../lib/index.js";
+import { sweep, sweepCache } from "../../lib/reward/sweep.js";
+import { randomSettings, rewardConfig } from "../../lib/index.js";
 import { cli, ROOT, tmpDir } from "../helpers.js";
 
 const TRACES = join(ROOT, "traces");
@@ -135,6 +137,27 @@ describe("reportHtml", () => {
     expect(f).toContain("height:700px");
     expect(f.match(/<script/g)).toBeNull();
     expect(reportFrame("<p>&</p>")).toContain('srcdoc="&lt;p&gt;&amp;&lt;/p&gt;"');
+  });
+});
+
+describe("the tuner's sweep cache", () => {
+  it("gives the rows a fresh sweep gives, setting after setting, B_v included", async () => {
+    const { trajectories, labels } = await traces();
+    const a = tallyArrays(trajectories, labels);
+    const base = rewardConfig({});
+    const ranges = {
+      c1: [-0.2, 0.8],
+      c2: [0, 0.6],
+      CS: [1, 20],
+      CQ: [1, 40],
+      floor: [0, 1],
+      formatWeight: [0, 0.3],
+    } as const;
+    const settings = randomSettings(base, { ...ranges, Bv: [0, 3] }, 40, 5);
+    const cache = sweepCache();
+    for (const cfg of settings) expect(sweep(a, [base, cfg], { cache })).toEqual(sweep(a, [base, cfg]));
+    expect(cache.types.size).toBeGreaterThan(1);
+    expect(() => sweep(tallyArrays(trajectories.slice(0, 3), labels), [base], { cache })).toThrow(/one TallyArrays/);
   });
 });
 

@@ -26,7 +26,8 @@ function dimensions(s: State): Dimension[] {
   return dims.filter((d) => d.values.length > 1);
 }
 
-const METRICS: Array<[string, (s: State, i: number) => number | null]> = [
+/** The metrics, and whether each follows the reward setting (only those are recounted when it moves). */
+const METRICS: Array<[string, (s: State, i: number) => number | null, boolean?]> = [
   ["rollouts", () => 1],
   ["accuracy", (s, i) => (s.p.rows.verdict[i]! < 2 ? s.p.rows.correct[i]! : null)],
   ["horizon (T)", (s, i) => s.p.rows.T[i]!],
@@ -35,9 +36,9 @@ const METRICS: Array<[string, (s: State, i: number) => number | null]> = [
   ["EXPLORATION per rollout", (s, i) => s.p.rows.nExplore[i]!],
   ["VERIFICATION per rollout", (s, i) => s.p.rows.nVerify[i]!],
   ["REDUNDANTQUERY per rollout", (s, i) => s.p.rows.nRedQ[i]!],
-  ["ρ (this setting)", (s, i) => s.rho[i]!],
+  ["ρ (this setting)", (s, i) => s.rho[i]!, true],
   ["reward (report's setting)", (s, i) => s.baseRewards[i]!],
-  ["reward (this setting)", (s, i) => s.rewards[i]!],
+  ["reward (this setting)", (s, i) => s.rewards[i]!, true],
 ];
 
 export interface Compare {
@@ -62,22 +63,43 @@ export function compare(s: State): Compare {
     fill(bSel, ...d.values.map((v, k) => h("option", { value: k }, v)));
     bSel.value = String(Math.min(1, d.values.length - 1));
   };
+  // the sums of the metrics that do not follow the setting, kept per selection
+  let kept: { at: string; sums: number[][]; rows: Int32Array; side: Int8Array } | null = null;
   const refresh = () => {
     const d = dims[Number(dimSel.value)]!;
     const a = Number(aSel.value);
     const b = Number(bSel.value);
-    const sums = METRICS.map(() => [0, 0, 0, 0]);
-    for (let i = 0; i < s.p.n; i++) {
-      const k = d.of(s, i);
-      const side = k === a ? 0 : k === b ? 1 : -1;
-      if (side < 0) continue;
-      METRICS.forEach(([, f], m) => {
-        const v = f(s, i);
-        if (v === null) return;
-        sums[m]![side * 2] += v;
-        sums[m]![side * 2 + 1]++;
-      });
+    const at = `${dimSel.value}|${a}|${b}`;
+    if (kept?.at !== at) {
+      const rows: number[] = [];
+      const sides: number[] = [];
+      const sums = METRICS.map(() => [0, 0, 0, 0]);
+      for (let i = 0; i < s.p.n; i++) {
+        const k = d.of(s, i);
+        const side = k === a ? 0 : k === b ? 1 : -1;
+        if (side < 0) continue;
+        rows.push(i);
+        sides.push(side);
+        METRICS.forEach(([, f, live], m) => {
+          const v = live ? null : f(s, i);
+          if (v === null) return;
+          sums[m]![side * 2] += v;
+          sums[m]![side * 2 + 1]++;
+        });
+      }
+      kept = { at, sums, rows: Int32Array.from(rows), side: Int8Array.from(sides) };
     }
+    const sums = kept.sums.map((x) => [...x]);
+    METRICS.forEach(([, f, live], m) => {
+      if (!live) return;
+      const acc = sums[m]!;
+      for (let k = 0; k < kept!.rows.length; k++) {
+        const v = f(s, kept!.rows[k]!);
+        if (v === null) continue;
+        acc[kept!.side[k]! * 2] += v;
+        acc[kept!.side[k]! * 2 + 1]++;
+      }
+    });
     const rows = METRICS.map(([name], m) => {
       const [sa, na, sb, nb] = sums[m]!;
       const va = m === 0 ? sa! : na ? sa! / na : NaN;

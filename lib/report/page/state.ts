@@ -7,8 +7,8 @@
 import type { TallyArrays } from "../../metrics/tally-arrays.js";
 import type { LabelRow, Trajectory } from "../../trajectory/schema.js";
 import type { RewardConfig } from "../../reward/reward-config.js";
-import { replayColumns, replayRewards } from "../../reward/replay.js";
-import { sweep, type SweepRow } from "../../reward/sweep.js";
+import { replayColumns, replayKey, replayRewards, type ReplayColumns } from "../../reward/replay.js";
+import { sweep, sweepCache, type SweepCache, type SweepRow } from "../../reward/sweep.js";
 import type { ReportPayload } from "../report-payload.js";
 
 export interface MarkFilter {
@@ -44,6 +44,9 @@ export interface State {
   second: number | null;
   /** Lower-cased searchable text of each sampled rollout (index into p.text). */
   haystack: string[];
+  /** Replay columns per replay key and the sweep's cache: a slider move that keeps B_v replays no column. */
+  columns: Map<string, ReplayColumns>;
+  cache: SweepCache;
   /** Lower-cased question of each group (what rows outside the sample are searched by, with their names). */
   questionsLower: string[];
 }
@@ -110,6 +113,8 @@ export function initialState(p: ReportPayload): State {
     selected: null,
     second: null,
     haystack: [],
+    columns: new Map(),
+    cache: sweepCache(),
     questionsLower: p.groups.question.map((q) => q.toLowerCase()),
   };
   setTextSample(s, p.text);
@@ -130,10 +135,12 @@ export function setTextSample(s: State, text: ReportPayload["text"]): void {
 export function setConfig(s: State, cfg: RewardConfig): void {
   const t0 = performance.now();
   s.cfg = cfg;
-  const cols = replayColumns(s.a, cfg);
+  const key = replayKey(cfg);
+  let cols = s.columns.get(key);
+  if (!cols) s.columns.set(key, (cols = replayColumns(s.a, cfg)));
   replayRewards(s.a, cfg, cols, s.rewards);
   s.rho = cols.rho;
-  const [base, row] = sweep(s.a, [s.p.base, cfg]);
+  const [base, row] = sweep(s.a, [s.p.base, cfg], { cache: s.cache });
   s.baseRow = base!;
   s.row = row!;
   s.updateMs = performance.now() - t0;
