@@ -38,7 +38,7 @@ export async function payloadHtml(p: ReportPayload): Promise<string> {
   const hash = createHash("sha256").update(script, "utf8").digest("base64");
   // two blocks: the tallies (decoded first: the table, figures and tuner) and the sample's text (after)
   const { text, ...tallies } = p;
-  const pack = (v: unknown) => gzipSync(Buffer.from(JSON.stringify(v), "utf8"), { level: 9 }).toString("base64");
+  const pack = (v: unknown) => gzipSync(Buffer.from(JSON.stringify(v), "utf8"), { level: 6 }).toString("base64");
   return [
     "<!doctype html>",
     '<html lang="en"><head><meta charset="utf-8">',

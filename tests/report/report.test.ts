@@ -157,6 +157,11 @@ describe("the tuner's sweep cache", () => {
     const cache = sweepCache();
     for (const cfg of settings) expect(sweep(a, [base, cfg], { cache })).toEqual(sweep(a, [base, cfg]));
     expect(cache.types.size).toBeGreaterThan(1);
+    // another reference (and rank changes off) is a new pass, not the kept one
+    const other = settings[3]!;
+    expect(sweep(a, [other, base, settings[7]!], { cache })).toEqual(sweep(a, [other, base, settings[7]!]));
+    expect(sweep(a, [base, other], { cache, ranks: false })).toEqual(sweep(a, [base, other], { ranks: false }));
+    expect(sweep(a, [base, other], { cache })).toEqual(sweep(a, [base, other]));
     expect(() => sweep(tallyArrays(trajectories.slice(0, 3), labels), [base], { cache })).toThrow(/one TallyArrays/);
   });
 });
