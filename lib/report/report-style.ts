@@ -29,4 +29,5 @@ tr.sel{background:#d0ebff!important}tr.second{background:#fff3bf!important}tr.ta
 iframe.view{width:100%;height:520px;border:1px solid #dee2e6;border-radius:4px;margin:4px 0}
 table.group-table{border-collapse:collapse;font-size:12px}.group-table td,.group-table th{padding:1px 6px;text-align:left}
 .pager{margin:4px 0}.error{color:#c92a2a}
+section,figure,.hist{contain:content}
 `;

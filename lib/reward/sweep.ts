@@ -32,8 +32,9 @@ export interface SweepOptions {
   groups?: boolean;
   /**
    * Work kept between calls on the same arrays (`sweepCache()`): the rollout types per replay key, the
-   * group layout and the pass over the first setting (the reference), reused while it is the same. For a caller that sweeps the same corpus again and again, one setting at a time
-   * (the report's live tuner). Same results as without.
+   * group layout and the pass over the first setting (the reference), reused while it is the same. For
+   * a caller that sweeps the same corpus again and again, one setting at a time (the report's live
+   * tuner). Same results as without.
    */
   cache?: SweepCache;
 }
