@@ -238,6 +238,13 @@ export { loadNotebookInputs, envPaths, shapeNote, packageRoot, handLabelInputs }
 export type { NotebookInputs, NotebookInputsOptions, HandLabelInputs } from "./notebook/notebook-inputs.js";
 export { scrollBox } from "./notebook/scroll-box.js";
 
+// ── report: one self-contained HTML workbench (table, viewer, figures, side by side, live reward tuner) ─────────
+export { reportHtml, corpusReportHtml, reportFrame } from "./report/report-html.js";
+export { stratifiedSample } from "./report/report-sample.js";
+export { ReportOptionsSchema } from "./report/report-options.js";
+export type { ReportOptions, ReportOptionsInput } from "./report/report-options.js";
+export type { ReportPayload } from "./report/report-payload.js";
+
 // ── deprecated aliases (removed in the next release; see docs/api.md "Deprecated names") ─────────────────────
 /** @deprecated since 0.x: use `labelledCallRows` (the metric rows of labelled calls, many rollouts). */
 export { callRowsOf } from "./metrics/tables.js";

@@ -11,6 +11,7 @@ import { generateCommand } from "./generate.js";
 import { inspectCommand } from "./inspect.js";
 import { labelCommand } from "./label.js";
 import { exportCommand, rewardCommand, sweepCommand } from "./reward.js";
+import { reportCommand } from "./report.js";
 
 export const COMMANDS: readonly Command[] = [
   inspectCommand,
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   figureCommand,
   convertCommand,
   metricsCommand,
+  reportCommand,
 ];
 
 /** `sounding --help`, from the table. */

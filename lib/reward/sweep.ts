@@ -9,7 +9,7 @@
  * (sweep-means.ts).
  */
 import type { TallyArrays } from "../metrics/tally-arrays.js";
-import { emptyReference, groupLayout, groupPass, type Reference } from "./group-pass.js";
+import { emptyReference, groupLayout, groupPass, type GroupLayout, type Reference } from "./group-pass.js";
 import type { RewardConfig } from "./reward-config.js";
 import { fillRewards, rewardCoefficients } from "./reward-kernel.js";
 import { replayColumns, replayKey } from "./replay.js";
@@ -30,11 +30,31 @@ export interface SweepOptions {
    * Without them each setting costs O(log n): means and separation come from sorted prefix sums.
    */
   groups?: boolean;
+  /**
+   * Work kept between calls on the same arrays (`sweepCache()`): the rollout types per replay key, the
+   * group layout and the pass over the first setting (the reference), reused while it is the same. For
+   * a caller that sweeps the same corpus again and again, one setting at a time (the report's live
+   * tuner). Same results as without.
+   */
+  cache?: SweepCache;
+}
+
+/** What `sweep` keeps between calls on one `TallyArrays` (see `SweepOptions.cache`). */
+export interface SweepCache {
+  arrays: TallyArrays | null;
+  types: Map<string, RolloutTypes>;
+  layout: GroupLayout | null;
+  /** The last reference (first setting): its config, rewards and ranks, and its row (with ranks on or off). */
+  reference: { config: string; ranks: boolean; reference: Reference; row: SweepRow } | null;
+}
+
+/** An empty cache for `sweep` calls on one set of arrays. */
+export function sweepCache(): SweepCache {
+  return { arrays: null, types: new Map(), layout: null, reference: null };
 }
 
 /** A value per replay key, made on first use. */
-function perKey<T>(make: (cfg: RewardConfig) => T): (cfg: RewardConfig) => T {
-  const cache = new Map<string, T>();
+function perKey<T>(make: (cfg: RewardConfig) => T, cache = new Map<string, T>()): (cfg: RewardConfig) => T {
   return (cfg) => {
     const k = replayKey(cfg);
     let v = cache.get(k);
@@ -69,13 +89,25 @@ function sameAsReference(types: RolloutTypes, R: Float64Array, key: string, ref:
 export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: SweepOptions = {}): SweepRow[] {
   if (opts.groups === false) return meansOnlySweep(a, settings);
   const ranks = opts.ranks ?? true;
-  const typesOf = perKey<RolloutTypes>((cfg) => rolloutTypes(a, replayColumns(a, cfg)));
-  const layout = groupLayout(a);
-  const reference = emptyReference(a.n);
+  const c = opts.cache;
+  if (c) {
+    if (c.arrays !== null && c.arrays !== a) throw new Error("sweep: a SweepCache belongs to one TallyArrays");
+    c.arrays = a;
+  }
+  const typesOf = perKey<RolloutTypes>((cfg) => rolloutTypes(a, replayColumns(a, cfg)), c?.types);
+  const layout = c ? (c.layout ??= groupLayout(a)) : groupLayout(a);
+  // the same reference as the cached one: its pass is not run again
+  const refConfig = settings.length ? JSON.stringify(settings[0]) : "";
+  const kept = c?.reference?.config === refConfig && c.reference.ranks === ranks ? c.reference : null;
+  const reference = kept ? kept.reference : emptyReference(a.n);
   const scratch = { vals: new Float64Array(16) };
   const rows: SweepRow[] = [];
   for (let si = 0; si < settings.length; si++) {
     const config = settings[si]!;
+    if (si === 0 && kept) {
+      rows.push({ ...kept.row, config, warnings: kept.row.warnings.map((w) => ({ ...w })) });
+      continue;
+    }
     const types = typesOf(config);
     const R = fillRewards(rewardCoefficients(config), types, new Float64Array(types.correct.length));
     const first = si === 0;
@@ -87,6 +119,7 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
     const same = !first && sameAsReference(types, R, key, reference);
     const pass = groupPass(layout, reference, { types, R, first, same, ranks }, scratch);
     rows.push(sweepRowFrom({ setting: si, config, ...classSums(types, R), ...pass, same }));
+    if (first && c) c.reference = { config: refConfig, ranks, reference, row: rows[0]! };
   }
   return rows;
 }

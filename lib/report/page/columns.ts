@@ -1,0 +1,161 @@
+/// <reference lib="dom" />
+/**
+ * The table's columns: what each shows for a row, whether it is a number, and how a column
+ * filter (`>3`, `<=0.5`, `2..5`, `=1`, or text to find) and the full-text search pick rows.
+ */
+import { VERDICTS } from "../report-payload.js";
+import type { State } from "./state.js";
+
+export interface Column {
+  key: string;
+  title: string;
+  numeric: boolean;
+  value: (s: State, row: number) => string | number | null;
+  /** Hover text of the header. */
+  about: string;
+}
+
+const count = (key: "T" | "nUniqS" | "nRedS" | "nExplore" | "nVerify" | "nRedQ", title: string, about: string) => ({
+  key,
+  title,
+  numeric: true,
+  about,
+  value: (s: State, i: number) => s.p.rows[key][i]!,
+});
+
+export const COLUMNS: readonly Column[] = [
+  { key: "id", title: "id", numeric: false, about: "trajectory id", value: (s, i) => s.p.rows.id[i]! },
+  {
+    key: "dataset",
+    title: "dataset",
+    numeric: false,
+    about: "dataset",
+    value: (s, i) => s.p.datasets[s.p.rows.dataset[i]!] ?? null,
+  },
+  {
+    key: "model",
+    title: "model / run",
+    numeric: false,
+    about: "model or run",
+    value: (s, i) => s.p.models[s.p.rows.model[i]!] ?? null,
+  },
+  { key: "step", title: "step", numeric: true, about: "training step", value: (s, i) => s.p.rows.step[i] ?? null },
+  {
+    key: "group",
+    title: "group",
+    numeric: false,
+    about: "GRPO group (prompt)",
+    value: (s, i) => s.p.groups.id[s.groupOf[i]!] || null,
+  },
+  {
+    key: "verdict",
+    title: "verdict",
+    numeric: false,
+    about: "correct / incorrect / unknown",
+    value: (s, i) => VERDICTS[s.p.rows.verdict[i]!] ?? null,
+  },
+  count("T", "T", "tool calls"),
+  count("nUniqS", "US", "UNIQUESEARCH calls"),
+  count("nRedS", "RS", "REDUNDANTSEARCH calls"),
+  count("nExplore", "EX", "EXPLORATION calls"),
+  count("nVerify", "VE", "VERIFICATION calls (under the labels' B_v)"),
+  count("nRedQ", "RQ", "REDUNDANTQUERY calls (under the labels' B_v)"),
+  {
+    key: "rho",
+    title: "ρ",
+    numeric: true,
+    about: "redundancy rate under the current setting",
+    value: (s, i) => s.rho[i]!,
+  },
+  {
+    key: "reward",
+    title: "reward",
+    numeric: true,
+    about: "reward under the current setting",
+    value: (s, i) => s.rewards[i]!,
+  },
+  {
+    key: "utility",
+    title: "utility",
+    numeric: true,
+    about: "mean utility of the labelled calls",
+    value: (s, i) => s.p.rows.utility[i] ?? null,
+  },
+];
+
+/**
+ * A column filter as a test on a value: numbers take `>x`, `>=x`, `<x`, `<=x`, `=x`, `a..b`; text is
+ * found anywhere in the value, or `=text` is the whole value.
+ */
+export function columnTest(filter: string, numeric: boolean): ((v: string | number | null) => boolean) | null {
+  const f = filter.trim();
+  if (!f) return null;
+  if (numeric) {
+    const range = /^(-?[\d.]+)\s*\.\.\s*(-?[\d.]+)$/.exec(f);
+    if (range) {
+      const lo = Number(range[1]);
+      const hi = Number(range[2]);
+      return (v) => typeof v === "number" && v >= lo && v <= hi;
+    }
+    const m = /^(>=|<=|>|<|=)?\s*(-?[\d.]+(?:e-?\d+)?)$/i.exec(f);
+    if (m) {
+      const x = Number(m[2]);
+      const op = m[1] ?? "=";
+      return (v) =>
+        typeof v === "number" &&
+        (op === ">" ? v > x : op === ">=" ? v >= x : op === "<" ? v < x : op === "<=" ? v <= x : v === x);
+    }
+  }
+  // text: `=x` is the whole value (so "=correct" leaves "incorrect" out), anything else a part of it
+  if (f.startsWith("=")) {
+    const whole = f.slice(1).trim().toLowerCase();
+    return (v) => v !== null && String(v).toLowerCase() === whole;
+  }
+  const needle = f.toLowerCase();
+  return (v) => v !== null && String(v).toLowerCase().includes(needle);
+}
+
+/** Whether a row matches the full-text search (sampled rows: all their text; others: id, question, names). */
+export function searchMatch(s: State, row: number, needle: string): boolean {
+  if (!needle) return true;
+  const k = s.textOf[row]!;
+  if (k >= 0) return s.haystack[k]!.includes(needle);
+  const p = s.p;
+  return (
+    p.rows.id[row]!.toLowerCase().includes(needle) ||
+    (s.questionsLower[s.groupOf[row]!] ?? "").includes(needle) ||
+    (p.datasets[p.rows.dataset[row]!] ?? "").toLowerCase().includes(needle) ||
+    (p.models[p.rows.model[row]!] ?? "").toLowerCase().includes(needle)
+  );
+}
+
+/** The rows passing the search, the column filters and the figure mark, sorted as asked. */
+export function visibleRows(s: State): number[] {
+  const tests = COLUMNS.map((c) => ({ c, t: columnTest(s.columnFilters[c.key] ?? "", c.numeric) })).filter(
+    (x): x is { c: Column; t: (v: string | number | null) => boolean } => x.t !== null,
+  );
+  const needle = s.search.trim().toLowerCase();
+  const out: number[] = [];
+  for (let i = 0; i < s.p.n; i++) {
+    if (s.mark && !s.mark.test(i)) continue;
+    if (needle && !searchMatch(s, i, needle)) continue;
+    if (tests.some(({ c, t }) => !t(c.value(s, i)))) continue;
+    out.push(i);
+  }
+  const col = COLUMNS.find((c) => c.key === s.sortBy);
+  if (col) {
+    const v = out.map((i) => col.value(s, i));
+    const idx = out.map((_, k) => k);
+    const dir = s.sortDesc ? -1 : 1;
+    idx.sort((x, y) => {
+      const a = v[x]!;
+      const b = v[y]!;
+      if (a === b) return out[x]! - out[y]!;
+      if (a === null) return 1;
+      if (b === null) return -1;
+      return (a < b ? -1 : 1) * dir;
+    });
+    return idx.map((k) => out[k]!);
+  }
+  return out;
+}
