@@ -119,7 +119,7 @@ const server = createServer((req, res) => {
 await new Promise((r) => server.listen(0, "127.0.0.1", r));
 const url = `http://127.0.0.1:${server.address().port}/v1`;
 const JUDGE = `
-import json, sys, time
+import json, os, sys, time
 sys.path.insert(0, sys.argv[1])
 import sounding_reward as m
 rows = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")][: int(sys.argv[3])]
@@ -127,10 +127,21 @@ args = ([r.get("data_source") for r in rows], [r["output"] for r in rows], [r["g
 w0, c0 = time.perf_counter(), time.process_time()
 out = m.compute_score_batch(*args)
 wall, cpu = time.perf_counter() - w0, time.process_time() - c0
-print(json.dumps({"rollouts": len(rows), "wall": wall, "cpu": cpu, "labellers": sorted(set(r["labeller"] for r in out)), "usage": m.JUDGE.usage}))
+# the baseline, same run: the same number of bare requests (one small body each) from a pool of
+# the same size over the same kept-alive connections, no reading, no prompts: what the transport and
+# this machine's scheduling allow
+from concurrent.futures import ThreadPoolExecutor
+url = os.environ["SOUNDING_JUDGE_BASE_URL"] + "/chat/completions"
+body = json.dumps({"model": "bench", "messages": [{"role": "system", "content": ""}, {"role": "user", "content": "Calls to label:\\n"}]}).encode()
+hdr = {"Content-Type": "application/json"}
+w1 = time.perf_counter()
+with ThreadPoolExecutor(max_workers=int(sys.argv[4])) as pool:
+    list(pool.map(lambda _: m.JUDGE._post(url, body, hdr, 30), range(m.JUDGE.usage["requests"])))
+bare = time.perf_counter() - w1
+print(json.dumps({"rollouts": len(rows), "wall": wall, "cpu": cpu, "bare": bare, "labellers": sorted(set(r["labeller"] for r in out)), "usage": m.JUDGE.usage}))
 `;
 const n = Math.min(Number(values.judge), rows.length);
-const j = await python(JUDGE, [judge, rowsFile, String(n)], {
+const j = await python(JUDGE, [judge, rowsFile, String(n), values.concurrency], {
   SOUNDING_JUDGE_BASE_URL: url,
   SOUNDING_JUDGE_MODEL: "bench",
 });
@@ -157,6 +168,11 @@ const report = {
     pythonCpuSeconds: +j.cpu.toFixed(3),
     idealSeconds: ideal,
     efficiency: +(ideal / j.wall).toFixed(3),
+    // the same requests bare (no reading, no prompts, tiny bodies), same pool, same run: the
+    // machine's own ceiling; the ratio is the judge path's share of it
+    bareWallSeconds: +j.bare.toFixed(3),
+    bareEfficiency: +(ideal / j.bare).toFixed(3),
+    ratioToBare: +(j.bare / j.wall).toFixed(3),
     maxInFlight,
     labellers: j.labellers,
     requests: j.usage.requests,

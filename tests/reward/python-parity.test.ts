@@ -149,6 +149,36 @@ describe.skipIf(!PY)("Python labeller and reward = TypeScript", () => {
     expect(n).toBe(rows.length);
   }, 300_000);
 
+  it("compares a query with astral text and one without by their UTF-16 trigrams, as TypeScript does", async () => {
+    const dir = tmpDir("parity-");
+    await exportVerl(rewardConfig({}), dir);
+    const turn = (q: string, url: string) =>
+      `<think>look</think>\n<tool_call>\n${JSON.stringify({ name: "search_urls", arguments: { query: q, top_k: 10 } })}\n</tool_call>\nuser\n<tool_response>\n### 1. A page\n**URL**: ${url}\n\n**Snippet**: text\n\n</tool_response>\nassistant\n`;
+    // U+2000B, an astral letter that normalisation keeps; token Jaccard 5/8 (< 0.7), trigram Jaccard
+    // ≥ 0.8: the second search is redundant by its characters
+    const pairs = [
+      [
+        "international space station orbital altitude records 𠀋",
+        "international space station orbital altitude record",
+      ],
+      [
+        "international space station orbital altitude record",
+        "international space station orbital altitude records 𠀋",
+      ],
+    ];
+    const rows = pairs.map(([a, b]) => ({
+      input: "user\nq\nassistant\n",
+      output: turn(a!, "https://a.org/x") + turn(b!, "https://b.org/y") + "<think>done</think>\n\\boxed{x}",
+      gts: ["x"],
+      acc: 1,
+    }));
+    const file = join(dir, "astral.jsonl");
+    writeFileSync(file, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const { trajectories } = await loadTrajectories([file], { format: "verl" });
+    expect(trajectories.map((t) => reference(t, rewardConfig({})).labels)).toEqual(["US", "US"]);
+    expect(await checkRows(dir, "astral", rows)).toBe(2);
+  });
+
   it.skipIf(!HARNESS)("on every rollout the verl reader reads in ../shared/data/harness/verl", async () => {
     const dir = tmpDir("parity-");
     await exportVerl(rewardConfig({}), dir);

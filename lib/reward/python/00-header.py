@@ -12,6 +12,7 @@ import http.client
 import json
 import os
 import re
+import socket
 import threading
 import time
 import unicodedata

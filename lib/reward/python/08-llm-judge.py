@@ -306,6 +306,11 @@ class Judge:
         conn, where, path = self._connection(url, timeout)
         for fresh in (conn.sock is None, True):
             try:
+                if conn.sock is None:
+                    conn.connect()
+                    # http.client sends the headers and the body in two writes: without TCP_NODELAY
+                    # the body waits for the server's delayed ACK (up to 40 ms a request)
+                    conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 conn.request("POST", path, body=data, headers=headers)
                 res = conn.getresponse()
                 body = res.read()
