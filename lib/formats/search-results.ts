@@ -151,10 +151,15 @@ export function parseSearchResults(text: string, depth = 0): SearchResult[] {
   const t = text.trim();
   if (t.startsWith("{") || t.startsWith("[")) {
     let v: unknown;
-    try {
-      v = JSON.parse(t);
-    } catch {
-      v = t.startsWith("[{") || t.startsWith("{'") || t.startsWith("[(") ? parsePythonLiteral(t) : undefined;
+    // `[{'`, `{'` and `[(` cannot begin JSON: go straight to the Python-literal parser (a failed
+    // JSON.parse, thrown and caught for every Exa reply, cost as much as the parse itself)
+    if (t.startsWith("[{'") || t.startsWith("{'") || t.startsWith("[(")) v = parsePythonLiteral(t);
+    else {
+      try {
+        v = JSON.parse(t);
+      } catch {
+        v = t.startsWith("[{") ? parsePythonLiteral(t) : undefined;
+      }
     }
     if (v !== undefined) {
       const r = fromValue(v, depth);

@@ -21,19 +21,12 @@ import type { Trajectory } from "./schema.js";
 
 /** Content hash of a trajectory (independent of file and line). */
 export function contentId(t: Trajectory): string {
-  const h = createHash("sha1");
-  h.update(t.provenance.format);
-  h.update("\u0000");
-  h.update(t.question);
-  for (const c of t.calls) {
-    h.update("\u0000");
-    h.update(c.name);
-    h.update("\u0001");
-    h.update(c.arguments);
-  }
-  h.update("\u0000");
-  h.update(t.finalAnswer ?? "");
-  return "h" + h.digest("hex").slice(0, 12);
+  // one string, one update: the bytes are those of the field-by-field updates (each update
+  // crosses into native code, which was a tenth of a reader's time on short rollouts)
+  let s = t.provenance.format + "\u0000" + t.question;
+  for (const c of t.calls) s += "\u0000" + c.name + "\u0001" + c.arguments;
+  s += "\u0000" + (t.finalAnswer ?? "");
+  return "h" + createHash("sha1").update(s).digest("hex").slice(0, 12);
 }
 
 /** The id before repeats are numbered: the record's own id (or container key), else the content hash. */

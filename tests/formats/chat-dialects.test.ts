@@ -357,6 +357,25 @@ describe("chat dialects on inputs built from the writers' schemas", () => {
     );
     expect(header.trajectories).toHaveLength(0);
     expect(header.report.issues[0]!.reason).toMatch(/without samples/);
+    const empty = await load(tmpFile("empty.json", JSON.stringify({ ...log, samples: [] }, null, 2)));
+    expect(empty.trajectories).toHaveLength(0);
+    expect(empty.report.issues[0]!.reason).toMatch(/without samples/);
+    // a log far over the record limit reads sample by sample, the same rollouts as read whole
+    const many = { ...log, samples: Array.from({ length: 40 }, (_, i) => sample(String(i), 1, i % 2 ? "C" : "I")) };
+    const big = tmpFile("big.json", JSON.stringify(many, null, 2));
+    // `samples` before `eval`: the header is not known yet, so the log is framed whole (the old path)
+    const { samples: ss, ...rest } = many;
+    const whole = await load(tmpFile("whole.json", JSON.stringify({ samples: ss, ...rest }, null, 2)));
+    expect(whole.trajectories).toHaveLength(40);
+    const small = await load(big, { maxRecordBytes: 4096 });
+    expect(readFileSync(big).length).toBeGreaterThan(40 * 1024);
+    expect(small.report.issues).toEqual([]);
+    expect(small.trajectories).toHaveLength(40);
+    const strip = (ts: typeof whole.trajectories) => ts.map((t) => ({ ...t, provenance: { ...t.provenance, source: null } }));
+    expect(strip(small.trajectories)).toEqual(strip(whole.trajectories));
+    expect(small.trajectories.map((t) => [t.provenance.model, t.verdict])).toEqual(
+      many.samples.map((_, i) => ["openai/gpt-4o", i % 2 ? "correct" : "incorrect"]),
+    );
   });
 
   it("Inspect score values map as documented", () => {
