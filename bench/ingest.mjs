@@ -4,7 +4,8 @@
 // as a user's load reads it (`streamTrajectories`, format detected), alternating with the bare
 // pass (JSON Lines: readline + JSON.parse a line; a JSON document: readFile + one JSON.parse;
 // an Inspect `.eval` zip: the same sample texts uncompressed, one a line). After one warm-up of
-// each, `--rounds` rounds; the ratio is bare ms / sounding ms over the medians (≥ 0.5 is the bar).
+// each, `--rounds` rounds; the ratio is bare / sounding CPU ms over the medians (≥ 0.5 is the
+// bar; CPU time, as the machine is shared: see lib.mjs `timed`).
 // The large-file Fathom run with peak RSS per process is bench/ingest-large.mjs.
 //
 //   npm run build && node bench/ingest.mjs [--mb 20] [--rounds 3] [--only verl,inspect-json]

@@ -113,8 +113,37 @@ function fathomBlocks(text: string): SearchResult[] {
   }
   return out;
 }
-const MD_ITEM =
-  /^\s*(?:\d+\.|[-*])\s*\[([^\]\n]*)\]\((\S+?)\)[^\n]*\n([\s\S]*?)(?=^\s*(?:\d+\.|[-*])\s*\[|<\/?tool_response>|$(?![\s\S]))/gm;
+/** A markdown hit's first line: `1. [title](url) …` or `- [title](url) …`. */
+const MD_HEAD = /^\s*(?:\d+\.|[-*])\s*\[([^\]\n]*)\]\((\S+?)\)[^\n]*\n/gm;
+/** Where a hit's text ends: the next line that starts a list item with `[`. */
+const MD_NEXT = /^\s*(?:\d+\.|[-*])\s*\[/gm;
+
+/**
+ * Markdown list hits: each head line, then its text up to the next item start, a
+ * `<tool_response>` / `</tool_response>` tag or the end. (One regex with a lazy body and a
+ * lookahead retried at every character was the hottest spot of ATIF and Qwen-agent reads.)
+ */
+export function markdownItems(text: string): SearchResult[] {
+  const out: SearchResult[] = [];
+  let open = -2;
+  let close = -2;
+  for (let from = 0; ; ) {
+    MD_HEAD.lastIndex = from;
+    const m = MD_HEAD.exec(text);
+    if (!m) break;
+    const body = m.index + m[0].length;
+    MD_NEXT.lastIndex = body;
+    const next = MD_NEXT.exec(text);
+    let stop = next ? next.index : text.length;
+    if (open !== -1 && open < body) open = text.indexOf("<tool_response>", body);
+    if (close !== -1 && close < body) close = text.indexOf("</tool_response>", body);
+    if (open !== -1 && open < stop) stop = open;
+    if (close !== -1 && close < stop) stop = close;
+    out.push({ title: (m[1] ?? "").trim(), url: (m[2] ?? "").trim(), snippet: text.slice(body, stop).trim() });
+    from = stop;
+  }
+  return out;
+}
 const MD_PLAIN = /^[-*][ \t]+([^\n]*)\n[ \t]+(https?:\/\/\S+)[ \t]*\n?((?:[ \t]+[^\n]*(?:\n|$))*)/gm;
 const R1_DOC = /^\((\d+)\)([^\n]*)$/gm;
 const SR1_DOC = /Doc \d+\s*\(Title:\s*([^)]*)\)\s*([^\n]*)/g;
@@ -171,10 +200,7 @@ export function parseSearchResults(text: string, depth = 0): SearchResult[] {
     if (out.length) return out;
   }
   if (text.includes("](")) {
-    const out: SearchResult[] = [];
-    for (const m of text.matchAll(MD_ITEM)) {
-      out.push({ title: (m[1] ?? "").trim(), url: (m[2] ?? "").trim(), snippet: (m[3] ?? "").trim() });
-    }
+    const out = markdownItems(text);
     if (out.length) return out;
   }
   if (
