@@ -113,8 +113,11 @@ function fathomBlocks(text: string): SearchResult[] {
   }
   return out;
 }
-/** A markdown hit's first line: `1. [title](url) …` or `- [title](url) …`. */
-const MD_HEAD = /^\s*(?:\d+\.|[-*])\s*\[([^\]\n]*)\]\((\S+?)\)[^\n]*\n/gm;
+/**
+ * A markdown hit's first line: `1. [title](url) …` or `- [title](url) …`, ended by a newline or
+ * by the end of the text (a last hit on one line, or a one-line reply, is a hit too).
+ */
+const MD_HEAD = /^\s*(?:\d+\.|[-*])\s*\[([^\]\n]*)\]\((\S+?)\)[^\n]*(?:\n|$(?![\s\S]))/gm;
 /** Where a hit's text ends: the next line that starts a list item with `[`. */
 const MD_NEXT = /^\s*(?:\d+\.|[-*])\s*\[/gm;
 
@@ -127,7 +130,7 @@ export function markdownItems(text: string): SearchResult[] {
   const out: SearchResult[] = [];
   let open = -2;
   let close = -2;
-  for (let from = 0; ; ) {
+  for (let from = 0; ;) {
     MD_HEAD.lastIndex = from;
     const m = MD_HEAD.exec(text);
     if (!m) break;

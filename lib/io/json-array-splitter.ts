@@ -216,7 +216,9 @@ export class JsonArraySplitter {
 
   /** A top-level key just closed at `i` (its `"`): is it the stream key? */
   private keyClosed(chunk: Buffer, i: number): void {
-    const k = this.keyCarry ? Buffer.concat([this.keyCarry, chunk.subarray(this.keyStart, i)]) : chunk.subarray(this.keyStart, i);
+    const k = this.keyCarry
+      ? Buffer.concat([this.keyCarry, chunk.subarray(this.keyStart, i)])
+      : chunk.subarray(this.keyStart, i);
     this.keyStart = -1;
     this.keyCarry = null;
     this.afterKey = this.streamKey !== null && k.equals(this.streamKey) ? 1 : 0;
@@ -229,7 +231,11 @@ export class JsonArraySplitter {
   private startStream(chunk: Buffer, elemStart: number, i: number): boolean {
     if (this.oversize || elemStart === -1) return false;
     const parts = [...this.parts, chunk.subarray(elemStart, i), Buffer.from("null}")];
-    const text = decodeUtf8(Buffer.concat(parts), 0, parts.reduce((k, x) => k + x.length, 0));
+    const text = decodeUtf8(
+      Buffer.concat(parts),
+      0,
+      parts.reduce((k, x) => k + x.length, 0),
+    );
     if (text === null) return false;
     let head: unknown;
     try {

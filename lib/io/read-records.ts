@@ -154,7 +154,10 @@ export async function* readRecords(path: string, opts: ReadRecordsOptions = {}):
             return;
           }
         }
-        splitter = c === "json" ? new JsonArraySplitter(max, opts.streamArray) : new JsonlSplitter(max, range ? range.firstLine - 1 : 0);
+        splitter =
+          c === "json"
+            ? new JsonArraySplitter(max, opts.streamArray)
+            : new JsonlSplitter(max, range ? range.firstLine - 1 : 0);
         if (c === "jsonl" && !range) gate = [];
         for (const h of held.splice(0)) splitter.push(h, out);
       }

@@ -357,6 +357,11 @@ describe("chat dialects on inputs built from the writers' schemas", () => {
     );
     expect(header.trajectories).toHaveLength(0);
     expect(header.report.issues[0]!.reason).toMatch(/without samples/);
+    // logs from before `scores` hold one `score` per sample (Inspect migrates it on read)
+    const { scores: _s, ...noScores } = sample("9", 1, "C");
+    const old = { ...log, version: 1, samples: [{ ...noScores, score: { value: "C", answer: "Paris" } }] };
+    const v1 = await load(tmpFile("v1.json", JSON.stringify(old, null, 2)));
+    expect(v1.trajectories.map((t) => [t.id, t.verdict, t.finalAnswer])).toEqual([["9/epoch-1", "correct", "Paris"]]);
     const empty = await load(tmpFile("empty.json", JSON.stringify({ ...log, samples: [] }, null, 2)));
     expect(empty.trajectories).toHaveLength(0);
     expect(empty.report.issues[0]!.reason).toMatch(/without samples/);
@@ -371,7 +376,8 @@ describe("chat dialects on inputs built from the writers' schemas", () => {
     expect(readFileSync(big).length).toBeGreaterThan(40 * 1024);
     expect(small.report.issues).toEqual([]);
     expect(small.trajectories).toHaveLength(40);
-    const strip = (ts: typeof whole.trajectories) => ts.map((t) => ({ ...t, provenance: { ...t.provenance, source: null } }));
+    const strip = (ts: typeof whole.trajectories) =>
+      ts.map((t) => ({ ...t, provenance: { ...t.provenance, source: null } }));
     expect(strip(small.trajectories)).toEqual(strip(whole.trajectories));
     expect(small.trajectories.map((t) => [t.provenance.model, t.verdict])).toEqual(
       many.samples.map((_, i) => ["openai/gpt-4o", i % 2 ? "correct" : "incorrect"]),

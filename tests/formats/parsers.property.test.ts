@@ -21,9 +21,12 @@ const word = fc
   .filter((s) => s.length > 0);
 const url = fc.webUrl({ withQueryParameters: true, withFragments: true });
 
-/** The single-regex markdown-list parser that `markdownItems` replaced (kept as the oracle). */
+/**
+ * The single-regex markdown-list parser that `markdownItems` replaced (kept as the oracle), with
+ * the one change made since: a head line may end at the end of the text.
+ */
 const MD_ITEM_ORACLE =
-  /^\s*(?:\d+\.|[-*])\s*\[([^\]\n]*)\]\((\S+?)\)[^\n]*\n([\s\S]*?)(?=^\s*(?:\d+\.|[-*])\s*\[|<\/?tool_response>|$(?![\s\S]))/gm;
+  /^\s*(?:\d+\.|[-*])\s*\[([^\]\n]*)\]\((\S+?)\)[^\n]*(?:\n|$(?![\s\S]))([\s\S]*?)(?=^\s*(?:\d+\.|[-*])\s*\[|<\/?tool_response>|$(?![\s\S]))/gm;
 const mdOracle = (text: string) =>
   [...text.matchAll(MD_ITEM_ORACLE)].map((m) => ({
     title: (m[1] ?? "").trim(),
@@ -47,6 +50,13 @@ describe("search-result parsing", () => {
       }),
       { numRuns: 3000 },
     );
+    // a one-line reply and a last hit with no newline after it are hits
+    expect(parseSearchResults("1. [A page](https://a.example/) text")).toEqual([
+      { title: "A page", url: "https://a.example/", snippet: "" },
+    ]);
+    expect(
+      parseSearchResults("1. [A](https://a.example/)\nabout a\n2. [B](https://b.example/) about b").map((r) => r.url),
+    ).toEqual(["https://a.example/", "https://b.example/"]);
   });
 
   it("reads back any Fathom search_urls markdown block list", () => {

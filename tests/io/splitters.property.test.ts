@@ -157,7 +157,9 @@ describe("framing properties", () => {
         const out: RawRecord[] = [];
         sp.push(cut, out);
         sp.end(out);
-        const values = out.filter((o) => o.kind === "value" && o.parent !== undefined).map((o) => (o as { value: unknown }).value);
+        const values = out
+          .filter((o) => o.kind === "value" && o.parent !== undefined)
+          .map((o) => (o as { value: unknown }).value);
         expect(values).toEqual(samples.slice(0, values.length));
         expect(out.filter((o) => o.kind === "bad").length).toBeLessThanOrEqual(1);
       }),
