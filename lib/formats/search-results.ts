@@ -271,8 +271,8 @@ export function parseSearchResults(text: string, depth = 0): SearchResult[] {
   return [];
 }
 
-/** A response that says there were no hits (nothing to parse, not a parse failure). */
-const NO_HITS = /^\s*$|no (search )?results|0 results|nothing found|no relevant|not find any/i;
+/** A response that says there were no hits, or is an empty list `[]` (nothing to parse, not a parse failure). */
+const NO_HITS = /^\s*$|^\s*\[\s*\]\s*$|no (search )?results|0 results|nothing found|no relevant|not find any/i;
 
 /**
  * Search calls whose response came back, is not a reported failure and is not an explicit

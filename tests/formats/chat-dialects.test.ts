@@ -304,6 +304,53 @@ describe("chat dialects on inputs built from the writers' schemas", () => {
     expect(trajectories[0]!.finalAnswer).toBe("answer");
   });
 
+  it("verifiers: completion-format rows (strings) and rows that raised (completion null) are rollouts too", async () => {
+    // save_utils.state_to_output writes `completion` as given: a string for completion-format
+    // environments, null when the rollout raised (then `error` holds the error's name and chain)
+    const rows = [
+      {
+        example_id: 0,
+        prompt: "Question: capital of Peru?\nAnswer:",
+        completion: " Lima",
+        answer: "Lima",
+        reward: 1.0,
+      },
+      {
+        example_id: 1,
+        prompt: [{ role: "user", content: "q1" }],
+        completion: null,
+        reward: 0.0,
+        error: { error: "OverlongPromptError", error_chain_repr: "x", error_chain_str: "x" },
+      },
+      {
+        example_id: 2,
+        prompt: [{ role: "user", content: "q2" }],
+        completion: [
+          {
+            role: "assistant",
+            content: null,
+            tool_calls: [JSON.stringify({ id: "a", name: "search", arguments: JSON.stringify({ query: "q2" }) })],
+          },
+          { role: "tool", tool_call_id: "a", content: [{ type: "text", text: "[]" }] },
+          { role: "assistant", content: "none" },
+        ],
+        reward: 0.0,
+      },
+    ];
+    const { trajectories, report } = await load(tmpFile("vf.jsonl", rows.map((r) => JSON.stringify(r)).join("\n")));
+    expect(report.files[0]!.format).toBe("verifiers");
+    expect(trajectories.map((t) => [t.id, t.calls.length, t.verdict, t.finalAnswer])).toEqual([
+      ["0", 0, "correct", "Lima"],
+      ["1", 0, "incorrect", null],
+      ["2", 1, "incorrect", "none"],
+    ]);
+    expect(report.issues.map((i) => [i.line, i.reason])).toEqual([
+      [2, "no completion: the rollout raised (OverlongPromptError)"],
+    ]);
+    // an empty hit list `[]` is "no results", not a reply that could not be parsed
+    expect(report.files[0]!.unparsedSearch).toBe(0);
+  });
+
   it("Inspect JSON log: samples × epochs → trajectories grouped by sample id; scores → verdicts; attachments resolved", async () => {
     const sample = (id: string, epoch: number, value: unknown) => ({
       id,
