@@ -186,6 +186,37 @@ describe("OpenHands events built from the writer's schema", () => {
     expect([t.question, t.finalAnswer, t.steps.length]).toEqual(["what is 2+2?", "Done.", 2]);
   });
 
+  it("an evaluation row of [action, observation] pairs without ids: each pair's observation is its action's reply", () => {
+    // compatibility_for_eval_history_pairs: an action without an observation is paired with a
+    // NullObservation, which carries no cause
+    const pair = (action: object, observation: object) => [action, observation];
+    const none = { observation: "null", content: "", extras: {}, message: "No observation" };
+    const row = {
+      instance_id: "q-7",
+      instruction: "Who founded X?",
+      history: [
+        pair({ action: "message", source: "user", args: { content: "Who founded X?" } }, none),
+        pair(
+          { action: "run", source: "agent", args: { command: "curl -s x.example", thought: "look" } },
+          { observation: "run", content: "<html>Ann</html>", extras: { exit_code: 0 } },
+        ),
+        pair(
+          { action: "browse", source: "agent", args: { url: "https://x.example/about" } },
+          { observation: "error", content: "Timeout", extras: {} },
+        ),
+        pair({ action: "finish", source: "agent", args: { outputs: {}, thought: "" }, message: "Ann" }, none),
+      ],
+      test_result: { correct: true },
+    };
+    const t = readWith(openhandsReader, row);
+    expect(t.calls.map((c) => [c.name, c.role, c.response, c.response !== null && c.error])).toEqual([
+      ["run", "other", "<html>Ann</html>", false],
+      ["browse", "page", "Timeout", true],
+      ["finish", "answer", null, false],
+    ]);
+    expect([t.recordId, t.verdict, t.finalAnswer]).toEqual(["q-7", "correct", "Ann"]);
+  });
+
   it("is not fooled by SWE-agent history (chat messages with a text action)", () => {
     const swe = {
       history: [
