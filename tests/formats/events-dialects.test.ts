@@ -214,7 +214,7 @@ describe("OpenHands events built from the writer's schema", () => {
       ["browse", "page", "Timeout", true],
       ["finish", "answer", null, false],
     ]);
-    expect([t.recordId, t.verdict, t.finalAnswer]).toEqual(["q-7", "correct", "Ann"]);
+    expect([t.provenance.recordId, t.verdict, t.finalAnswer]).toEqual(["q-7", "correct", "Ann"]);
   });
 
   it("is not fooled by SWE-agent history (chat messages with a text action)", () => {
