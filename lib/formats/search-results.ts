@@ -37,6 +37,8 @@ const LIST_FIELDS = [
   "hits",
   "result",
   "documents",
+  // ToolBench's RapidAPI replies wrap the API's text: {"error": "", "response": "…"}
+  "response",
 ];
 
 function str(v: unknown): string {

@@ -323,6 +323,51 @@ describe("ToolBench single-chain (CoT) answers built from the writer's code", ()
   });
 });
 
+describe("ToolLLaMA training instances built from ToolBench's preprocessing code", () => {
+  it("each instance is a rollout: Action / Action Input turns are calls, function turns their replies", async () => {
+    const reply = (text: string) => JSON.stringify({ error: "", response: text });
+    const conv = (k: number) => [
+      { from: "system", value: "You are AutoGPT, you can use many tools (functions) to do the following task." },
+      { from: "user", value: "\nWhat ranks example.com?\nBegin!\n" },
+      {
+        from: "assistant",
+        value: '\nThought: look it up\nAction: search_for_seo_api\nAction Input: {\n  "query": "example.com"\n}',
+      },
+      { from: "function", value: reply("[{'title': 'Rank', 'url': 'https://rank.example/1'}]") },
+      ...(k > 1
+        ? [
+            {
+              from: "assistant",
+              value:
+                '\nThought: \nAction: Finish\nAction Input: {\n  "return_type": "give_answer",\n  "final_answer": "Top 10"\n}',
+            },
+          ]
+        : []),
+    ];
+    const rows = [1, 2].map((k) => ({ id: `Step ${k}: What ranks example.com?`, conversations: conv(k) }));
+    const { trajectories, report } = await load(tmpFile("toolllama.json", JSON.stringify(rows, null, 4)));
+    expect(report.files[0]!.format).toBe("toolbench");
+    expect(trajectories.map((t) => [t.id, t.calls.map((c) => [c.name, c.role]), t.finalAnswer])).toEqual([
+      ["Step 1: What ranks example.com?", [["search_for_seo_api", "search"]], null],
+      [
+        "Step 2: What ranks example.com?",
+        [
+          ["search_for_seo_api", "search"],
+          ["Finish", "answer"],
+        ],
+        "Top 10",
+      ],
+    ]);
+    const c = trajectories[0]!.calls[0]!;
+    expect([c.queries, c.results.map((r) => r.url), trajectories[0]!.steps[0]!.text]).toEqual([
+      ["example.com"],
+      ["https://rank.example/1"],
+      "look it up",
+    ]);
+    expect(report.files[0]!.unparsedSearch).toBe(0);
+  });
+});
+
 // ---------------------------------------------------------------- ATIF (no sample in ../shared)
 
 function atif(version: string, steps: object[]): Record<string, unknown> {
