@@ -157,6 +157,24 @@ const QUOTED_PASSAGE = /^\s*"[^"\n]+"[ \t]*\n\S/;
 const LABELLED =
   /^[ \t]*(?:[-*][ \t]*)?(Title|URL|Link|Source|Snippet|Content|Description|Summary|Text)[ \t]*:[ \t]*(.*)$/gim;
 
+const LINE_BREAK = /[\n\r\u2028\u2029]/g;
+const TITLE_LABEL_AT = /[ \t]*(?:[-*][ \t]*)?title[ \t]*:/iy;
+
+/**
+ * True when a line starts with a `Title:` label (`/^[ \t]*(?:[-*][ \t]*)?Title[ \t]*:/im`, tried
+ * at each line start only: the multiline regex cost a third of a SkyRL read).
+ */
+export function hasTitleLabel(text: string): boolean {
+  for (let at = 0; ;) {
+    TITLE_LABEL_AT.lastIndex = at;
+    if (TITLE_LABEL_AT.test(text)) return true;
+    LINE_BREAK.lastIndex = at;
+    const m = LINE_BREAK.exec(text);
+    if (!m) return false;
+    at = m.index + 1;
+  }
+}
+
 /** `Title:` / `URL:` / `Snippet:` labelled blocks; a new block starts at each `Title:`. */
 function labelledBlocks(text: string): SearchResult[] {
   const out: SearchResult[] = [];
@@ -208,10 +226,7 @@ export function parseSearchResults(text: string, depth = 0): SearchResult[] {
     const out = markdownItems(text);
     if (out.length) return out;
   }
-  if (
-    (text.includes("Title:") || text.includes("TITLE:") || text.includes("title:")) &&
-    /^[ \t]*(?:[-*][ \t]*)?Title[ \t]*:/im.test(text)
-  ) {
+  if ((text.includes("Title:") || text.includes("TITLE:") || text.includes("title:")) && hasTitleLabel(text)) {
     const out = labelledBlocks(text);
     if (out.length) return out;
   }

@@ -10,7 +10,7 @@ import {
   DEFAULT_VERDICT_THRESHOLD,
 } from "../../lib/formats/record-fields.js";
 import { parsePythonLiteral } from "../../lib/formats/python-literal.js";
-import { markdownItems, unparsedSearchCalls } from "../../lib/formats/search-results.js";
+import { hasTitleLabel, markdownItems, unparsedSearchCalls } from "../../lib/formats/search-results.js";
 import { load, tmpFile } from "../helpers.js";
 import { blocksOf } from "../../lib/formats/tag-blocks.js";
 import { toolFailure } from "../../lib/formats/tool-failure.js";
@@ -35,6 +35,22 @@ const mdOracle = (text: string) =>
   }));
 
 describe("search-result parsing", () => {
+  it("a Title: label at a line start is found as the multiline regex found it, on any mix of lines", () => {
+    const piece = fc.oneof(
+      fc.constantFrom("Title:", "title :", "TITLE\t:", "Tit", "le:", "- ", "* ", "-", " ", "\t", "(Title: x)"),
+      fc.constantFrom("\n", "\r\n", "\r", "\u2028", "\u2029", "\n\n"),
+      word,
+    );
+    const oracle = /^[ \t]*(?:[-*][ \t]*)?Title[ \t]*:/im;
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (parts) => {
+        const text = parts.join("");
+        expect(hasTitleLabel(text)).toBe(oracle.test(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it("markdown list hits: the scanner reads what the single lookahead regex read, on any mix of lines", () => {
     const piece = fc.oneof(
       fc.constantFrom("1. ", "2.", "- ", "* ", "  - ", "\t3. ", "-", "10.  "),
