@@ -1,34 +1,10 @@
-// Generated benchmark inputs in the chat dialects' layouts (no third-party data): a verifiers
-// results.jsonl, an Inspect JSON log, and SWE-agent / mini-swe-agent trajectories one a line.
-// Seeded: the same size gives the same bytes. Files are written once under bench/out.
-import { existsSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+// Generated benchmark rows in the writers' layouts (no third-party data): verifiers results.jsonl
+// rows, Inspect samples, SWE-agent / mini-swe-agent trajectories, ATIF trajectories, MiroFlow task
+// logs, SkyRL eval dumps, Search-R1 and Search-o1 outputs. Each takes a seeded `r` (lib.mjs `rng`)
+// and the row's index: the same seed gives the same bytes.
+import { pyHits as hits, words } from "./lib.mjs";
 
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
-const WORDS =
-  "the river city council museum founded author novel election bridge century painter orbit protein coast".split(" ");
-function words(r, n) {
-  const out = [];
-  for (let i = 0; i < n; i++) out.push(WORDS[Math.floor(r() * WORDS.length)]);
-  return out.join(" ");
-}
-function hits(r) {
-  const xs = [];
-  for (let k = 0; k < 5; k++)
-    xs.push(
-      `{'title': '${words(r, 5)}', 'url': 'https://example.org/${k}/${Math.floor(r() * 1e6)}', 'highlights': '${words(r, 60)}'}`,
-    );
-  return `[${xs.join(", ")}]`;
-}
-
-function verifiersRow(r, i) {
+export function verifiersRow(r, i) {
   const completion = [];
   for (let c = 0; c < 10; c++) {
     const call = {
@@ -58,7 +34,7 @@ function verifiersRow(r, i) {
   };
 }
 
-function inspectSample(r, i) {
+export function inspectSample(r, i) {
   const messages = [{ id: `m${i}`, role: "user", content: words(r, 50), source: "input" }];
   const events = [];
   for (let c = 0; c < 8; c++) {
@@ -93,7 +69,7 @@ function inspectSample(r, i) {
   };
 }
 
-function sweTraj(r, i) {
+export function sweTraj(r, i) {
   const history = [
     { role: "system", content: words(r, 200), agent: "main", message_type: "system_prompt" },
     { role: "user", content: words(r, 150), agent: "main", message_type: "observation" },
@@ -138,7 +114,7 @@ function sweTraj(r, i) {
   };
 }
 
-function miniTraj(r, i) {
+export function miniTraj(r, i) {
   const messages = [
     { role: "system", content: words(r, 100) },
     { role: "user", content: words(r, 150) },
@@ -178,50 +154,126 @@ function miniTraj(r, i) {
   };
 }
 
-function writeLines(file, mb, make) {
-  const r = rng(42);
-  const parts = [];
-  let bytes = 0;
-  for (let i = 0; bytes < mb * 1048576; i++) {
-    const line = JSON.stringify(make(r, i));
-    parts.push(line);
-    bytes += line.length + 1;
-  }
-  writeFileSync(file, parts.join("\n") + "\n");
+/** A Harbor ATIF trajectory (schema ATIF-v1.5): 12 agent steps, one search or fetch call each. */
+export function atifTraj(r, i) {
+  return {
+    schema_version: "ATIF-v1.5",
+    session_id: `s-${i}`,
+    agent: { name: "terminus-2", version: "2.0.0", model_name: "qwen3-4b" },
+    steps: [
+      { step_id: 1, source: "user", message: `Question ${i}? ${words(r, 20)}` },
+      ...Array.from({ length: 12 }, (_, k) => ({
+        step_id: k + 2,
+        source: "agent",
+        message: `step ${k}`,
+        reasoning_content: words(r, 120),
+        tool_calls: [
+          {
+            tool_call_id: `c${k}`,
+            function_name: k % 2 ? "fetch_url" : "web_search",
+            arguments: k % 2 ? { url: `https://x.example/${i}/${k}` } : { query: words(r, 6) },
+          },
+        ],
+        observation: {
+          results: [
+            {
+              source_call_id: `c${k}`,
+              content: Array.from(
+                { length: 8 },
+                (_, h) => `${h + 1}. [${words(r, 4)}](https://x${h}.example/${i}/${k})\n${words(r, 40)}`,
+              ).join("\n"),
+            },
+          ],
+        },
+      })),
+      { step_id: 14, source: "agent", message: "final answer" },
+    ],
+  };
 }
 
-/** Paths of the dialect files of about `mb` MB each (generated when missing or smaller). */
-export function dialectFiles(dir, mb) {
-  const files = {
-    verifiers: join(dir, `verifiers-${mb}mb.jsonl`),
-    inspect: join(dir, `inspect-log-${Math.min(mb, 24)}mb.json`),
-    "swe-agent": join(dir, `swe-agent-${mb}mb.jsonl`),
-    "mini-swe-agent": join(dir, `mini-swe-agent-${mb}mb.jsonl`),
+/** A MiroFlow task log: ten `<use_mcp_tool>` google_search calls with Serper-style replies. */
+export function miroflowLog(r, i) {
+  const call = (server, tool, args) =>
+    `<use_mcp_tool>\n<server_name>${server}</server_name>\n<tool_name>${tool}</tool_name>\n<arguments>\n${JSON.stringify(args)}\n</arguments>\n</use_mcp_tool>`;
+  const text = (t) => [{ type: "text", text: t }];
+  const hits = (k) =>
+    JSON.stringify({
+      organic: Array.from({ length: 10 }, (_, h) => ({
+        title: words(r, 6),
+        link: `https://site${h}.example/page/${i}/${k}`,
+        snippet: words(r, 45),
+        position: h + 1,
+      })),
+    });
+  return {
+    status: "completed",
+    task_id: `task-${i}`,
+    ground_truth: "Lima",
+    input: { task_description: `Question ${i}?`, task_file_name: "", metadata: {} },
+    final_boxed_answer: "Lima",
+    judge_result: i % 2 ? "CORRECT" : "INCORRECT",
+    main_agent_message_history: {
+      system_prompt: words(r, 100),
+      message_history: [
+        { role: "user", content: text(`Question ${i}?`) },
+        ...Array.from({ length: 10 }, (_, k) => [
+          {
+            role: "assistant",
+            content: text(words(r, 150) + call("tool-google-search", "google_search", { q: words(r, 6) })),
+          },
+          { role: "user", content: text(hits(k)) },
+        ]).flat(),
+        { role: "assistant", content: text("\\boxed{Lima}") },
+      ],
+    },
+    sub_agent_message_history_sessions: {},
+    step_logs: [],
   };
-  const fresh = (f) => existsSync(f) && statSync(f).size >= mb * 1048576 * 0.95;
-  if (!fresh(files.verifiers)) writeLines(files.verifiers, mb, verifiersRow);
-  if (!fresh(files["swe-agent"])) writeLines(files["swe-agent"], mb, sweTraj);
-  if (!fresh(files["mini-swe-agent"])) writeLines(files["mini-swe-agent"], mb, miniTraj);
-  if (!(existsSync(files.inspect) && statSync(files.inspect).size >= Math.min(mb, 24) * 1048576 * 0.95)) {
-    const r = rng(42);
-    const samples = [];
-    let bytes = 0;
-    // one JSON document is one framed record: stay under the 32 MiB default record limit
-    for (let i = 0; bytes < Math.min(mb, 24) * 1048576; i++) {
-      const s = inspectSample(r, i);
-      bytes += JSON.stringify(s).length;
-      samples.push(s);
-    }
-    const log = {
-      version: 2,
-      status: "success",
-      eval: { task: "bench", model: "bench/model", dataset: { name: "bench" } },
-      plan: {},
-      results: {},
-      stats: {},
-      samples,
-    };
-    writeFileSync(files.inspect, JSON.stringify(log, null, 2) + "\n");
+}
+
+/** Search-R1 style passages: three `Doc N(Title: …)` entries. */
+function passages(r) {
+  return [1, 2, 3].map((d) => `Doc ${d}(Title: "${words(r, 4)}") ${words(r, 90)}`).join("\n");
+}
+
+/** A SkyRL search-env dump row (skyrl/train/utils/trainer_utils.py): three searches, then an answer. */
+export function skyrlRow(r, i) {
+  let out = "";
+  for (let k = 0; k < 3; k++) {
+    out += `<think>${words(r, 30)}</think>\n<search> ${words(r, 6)} </search><|im_end|>\n<|im_start|>user\n`;
+    out += `\n<information>${JSON.stringify({ result: passages(r) })}</information>\n<|im_end|>\n<|im_start|>assistant\n`;
   }
-  return files;
+  out += `<think>Done.</think>\n<answer> answer ${i} </answer><|im_end|>`;
+  return {
+    input_prompt: `<|im_start|>user\nAnswer the question. Question: q${i}?\n<|im_end|>\n<|im_start|>assistant\n`,
+    output_response: out,
+    score: i % 2,
+    stop_reason: "stop",
+    env_class: "search",
+    env_extras: {
+      reward_spec: { method: "rule", ground_truth: { target: [`answer ${i}`] } },
+      extra_info: { question: `q${i}?` },
+    },
+    data_source: "searchR1_nq",
+  };
+}
+
+/** A Search-R1 / ZeroSearch output row: four searches with injected passages, then an answer. */
+export function searchR1Row(r, i) {
+  let output = "";
+  for (let k = 0; k < 4; k++)
+    output += `<think>${words(r, 30)}</think>\n<search> ${words(r, 6)} </search>\n\n<information>${passages(r)}</information>\n\n`;
+  output += `<think>${words(r, 10)}</think>\n<answer> ${words(r, 2)} </answer>`;
+  return { id: `q${i}`, question: `${words(r, 12)}?`, golden_answers: [words(r, 2)], output, em: i % 2 };
+}
+
+/** A Search-o1 output row: four searches with their documents, then a boxed answer. */
+export function searchO1Row(r, i) {
+  let Output = "";
+  for (let k = 0; k < 4; k++)
+    Output +=
+      `${words(r, 30)}\n<|begin_search_query|>${words(r, 6)}<|end_search_query|>\n\n` +
+      `<|begin_search_result|>${passages(r)}<|end_search_result|>\n\n`;
+  Output += `${words(r, 10)} \\boxed{${words(r, 2)}}`;
+  return { id: i, Question: `${words(r, 12)}?`, "Correct Answer": words(r, 2), Output, Metrics: { em: i % 2 } };
 }

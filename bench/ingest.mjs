@@ -1,177 +1,270 @@
-// Benchmark: sounding's Fathom reader vs a bare `readline` + `JSON.parse` loop over the same
-// generated ≥ 200 MB file, in the same run. Each measurement runs in its own child process
-// (so peak RSS is per reader), alternating baseline / sounding, 3 rounds; medians reported.
-// Then the chat dialects (verifiers, Inspect JSON log, SWE-agent, mini-swe-agent), each on a
-// generated file of its writer's layout (bench/dialect-files.mjs, `--dialect-mb` MB each),
-// detected as a user's load would, against a bare JSON.parse pass over the same file.
+// Benchmark: every reader against a bare JSON.parse pass over the same file, in one process.
+// For each reader a file of its writer's layout (`--mb` MB, built under bench/out by repeating
+// rows of the real samples in ../shared/data, or generated from the writer's schema) is read
+// as a user's load reads it (`streamTrajectories`, format detected), alternating with the bare
+// pass (JSON Lines: readline + JSON.parse a line; a JSON document: readFile + one JSON.parse;
+// an Inspect `.eval` zip: the same sample texts uncompressed, one a line). After one warm-up of
+// each, `--rounds` rounds; the ratio is bare / sounding CPU ms over the medians (≥ 0.5 is the
+// bar; CPU time, as the machine is shared: see lib.mjs `timed`).
+// The large-file Fathom run with peak RSS per process is bench/ingest-large.mjs.
 //
-//   npm run bench            (or: node bench/ingest.mjs [--mb 200] [--rounds 3] [--dialect-mb 40] [--dialects-only])
-import { spawnSync } from "node:child_process";
-import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
-import { createInterface } from "node:readline";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+//   npm run build && node bench/ingest.mjs [--mb 20] [--rounds 3] [--only verl,inspect-json]
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { crc32, deflateRawSync } from "node:zlib";
+import { spawnSync } from "node:child_process";
+import {
+  OUT_DIR,
+  bareParse,
+  buildFile,
+  cycle,
+  hasZstd,
+  median,
+  readJsonl,
+  rng,
+  shared,
+  SHARED,
+  timed,
+  zip,
+} from "./lib.mjs";
+import {
+  atifTraj,
+  inspectSample,
+  miniTraj,
+  miroflowLog,
+  searchO1Row,
+  searchR1Row,
+  skyrlRow,
+  sweTraj,
+  verifiersRow,
+} from "./dialect-files.mjs";
+import { existsSync } from "node:fs";
 
-const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
   options: {
-    mb: { type: "string", default: "200" },
+    mb: { type: "string", default: "20" },
     rounds: { type: "string", default: "3" },
-    child: { type: "string" },
-    file: { type: "string" },
-    "dialect-mb": { type: "string", default: "40" },
-    "dialects-only": { type: "boolean", default: false },
+    only: { type: "string" },
   },
 });
+const MB = Number(values.mb);
+const BYTES = MB * 1048576;
+const ROUNDS = Number(values.rounds);
+const only = values.only ? new Set(values.only.split(",")) : null;
+mkdirSync(OUT_DIR, { recursive: true });
 
-/** A bare JSON.parse pass: JSON Lines line by line, a JSON document whole. */
-async function bareParse(file) {
-  const { readFile } = await import("node:fs/promises");
-  if (file.endsWith(".jsonl")) return baseline(file);
-  const v = JSON.parse(await readFile(file, "utf8"));
-  return { rows: Array.isArray(v) ? v.length : Array.isArray(v.samples) ? v.samples.length : 1, calls: null };
-}
+const { streamTrajectories, emptyReport } = await import("../dist/index.js");
 
-async function baseline(file) {
-  let rows = 0;
-  const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  for await (const line of rl) {
-    if (!line) continue;
-    JSON.parse(line);
-    rows++;
+/** Cases: {name, reader (the format detection must pick), file, baseFile}. */
+const cases = [];
+const skipped = [];
+const seeded = (make) => {
+  const r = rng(42);
+  return (i) => make(r, i);
+};
+const add = (name, reader, needs, build) => {
+  if (only && !only.has(name)) return;
+  if (needs && !existsSync(shared(needs))) {
+    skipped.push(
+      `${name}: skipped (${join(SHARED, needs)} is not there: ../shared/data must sit beside the repository)`,
+    );
+    return;
   }
-  return { rows, calls: null };
-}
+  const { file, baseFile } = build();
+  cases.push({ name, reader, file, baseFile: baseFile ?? file });
+};
+const f = (name, ext) => `${name}-${MB}mb.${ext}`;
+const jsonOf = (rel) => JSON.parse(readFileSync(shared(rel), "utf8"));
+const one = (file) => ({ file });
 
-async function sounding(file, format) {
-  const { streamTrajectories } = await import("../dist/index.js");
+add("fathom", "fathom", "harness/fathom/frames-Fathom-Search-4B.jsonl", () =>
+  one(
+    buildFile(
+      f("fathom", "jsonl"),
+      "jsonl",
+      BYTES,
+      cycle(readJsonl(shared("harness/fathom/frames-Fathom-Search-4B.jsonl"))),
+    ),
+  ),
+);
+add("qwen-agent", "qwen-agent", "webdancer/sample_traj.jsonl", () =>
+  one(buildFile(f("qwen-agent", "jsonl"), "jsonl", BYTES, cycle(readJsonl(shared("webdancer/sample_traj.jsonl"))))),
+);
+add("openai-chat", "openai-chat", "tau_bench/gpt-4o-airline.json", () =>
+  one(buildFile(f("openai-chat", "json"), "array", BYTES, cycle(jsonOf("tau_bench/gpt-4o-airline.json")))),
+);
+add("openai-responses", "openai-responses", "nemo_gym/google_search__example_rollouts.jsonl", () =>
+  one(
+    buildFile(
+      f("openai-responses", "jsonl"),
+      "jsonl",
+      BYTES,
+      cycle(readJsonl(shared("nemo_gym/google_search__example_rollouts.jsonl"))),
+    ),
+  ),
+);
+add("r1-searcher", "r1-searcher", "r1_searcher/bamboogle_qwen.jsonl", () =>
+  one(
+    buildFile(f("r1-searcher", "jsonl"), "jsonl", BYTES, cycle(readJsonl(shared("r1_searcher/bamboogle_qwen.jsonl")))),
+  ),
+);
+add("search-r1", "search-r1", null, () => one(buildFile(f("search-r1", "jsonl"), "jsonl", BYTES, seeded(searchR1Row))));
+add("search-o1", "search-o1", null, () => one(buildFile(f("search-o1", "jsonl"), "jsonl", BYTES, seeded(searchO1Row))));
+add("react", "react", "fireact/hotpotqa_dev_0_500_llama-2-13b.json", () => {
+  const vs = Object.values(jsonOf("fireact/hotpotqa_dev_0_500_llama-2-13b.json"));
+  return one(buildFile(f("react-keyed", "json"), "keyed", BYTES, cycle(vs)));
+});
+add("verl", "verl", "harness/verl/1.jsonl", () =>
+  one(buildFile(f("verl", "jsonl"), "jsonl", BYTES, cycle(readJsonl(shared("harness/verl/1.jsonl"))))),
+);
+add("verifiers", "verifiers", null, () =>
+  one(buildFile(f("verifiers", "jsonl"), "jsonl", BYTES, seeded(verifiersRow))),
+);
+add("inspect-json", "inspect", null, () => {
+  const file = join(OUT_DIR, f("inspect-log", "json"));
+  if (!(existsSync(file) && statSync(file).size >= BYTES)) {
+    const make = seeded(inspectSample);
+    const samples = [];
+    for (let i = 0, n = 0; n < BYTES; i++) {
+      const s = make(i);
+      n += JSON.stringify(s, null, 2).length;
+      samples.push(s);
+    }
+    const log = {
+      version: 2,
+      status: "success",
+      eval: { task: "bench", model: "bench/model" },
+      plan: {},
+      results: {},
+      stats: {},
+      samples,
+    };
+    writeFileSync(file, JSON.stringify(log, null, 2) + "\n");
+  }
+  return { file };
+});
+{
+  // .eval archives: one samples/{id}_epoch_{n}.json member a sample; the baseline parses the same texts
+  const evalCase = (name, method, compress) =>
+    add(name, "inspect", null, () => {
+      const baseFile = buildFile(f("eval-samples", "jsonl"), "jsonl", BYTES, seeded(inspectSample));
+      const file = join(OUT_DIR, f(name, "eval"));
+      if (!(existsSync(file) && statSync(file).mtimeMs >= statSync(baseFile).mtimeMs)) {
+        const texts = readFileSync(baseFile, "utf8").split("\n").filter(Boolean);
+        const members = texts.map((t, i) => {
+          const v = JSON.parse(t);
+          return {
+            name: `samples/${v.id}_epoch_${v.epoch}.json`,
+            body: compress(t),
+            method,
+            size: Buffer.byteLength(t),
+            crc: crc32(t) >>> 0,
+            i,
+          };
+        });
+        writeFileSync(file, zip(members));
+      }
+      return { file, baseFile };
+    });
+  evalCase("eval-deflate", 8, (t) => deflateRawSync(Buffer.from(t)));
+  if (hasZstd())
+    evalCase(
+      "eval-zstd",
+      93,
+      (t) => spawnSync("zstd", ["-3", "-q", "-c"], { input: Buffer.from(t), maxBuffer: 1 << 28 }).stdout,
+    );
+  else if (!only || only.has("eval-zstd"))
+    skipped.push("eval-zstd: skipped (no `zstd` tool to compress the members with)");
+}
+add("swe-agent", "swe-agent", null, () => one(buildFile(f("swe-agent", "jsonl"), "jsonl", BYTES, seeded(sweTraj))));
+add("mini-swe-agent", "mini-swe-agent", null, () =>
+  one(buildFile(f("mini-swe-agent", "jsonl"), "jsonl", BYTES, seeded(miniTraj))),
+);
+add("openhands", "openhands", "openhands/basic_gui_mode.json", () => {
+  const events = jsonOf("openhands/basic_gui_mode.json");
+  return one(
+    buildFile(f("openhands", "jsonl"), "jsonl", BYTES, (i) => ({
+      instance_id: `inst-${i}`,
+      instruction: "task",
+      history: events,
+      test_result: { resolved: i % 2 === 0 },
+    })),
+  );
+});
+add("atif", "atif", null, () => one(buildFile(f("atif", "jsonl"), "jsonl", BYTES, seeded(atifTraj))));
+add("toolbench", "toolbench", "toolbench/G1_59_ChatGPT_DFS_woFilter_w2.json", () => {
+  const a = jsonOf("toolbench/G1_59_ChatGPT_DFS_woFilter_w2.json");
+  return one(buildFile(f("toolbench", "jsonl"), "jsonl", BYTES, (i) => ({ ...a, win: i % 3 === 0 })));
+});
+add("miroflow", "miroflow", null, () => one(buildFile(f("miroflow", "jsonl"), "jsonl", BYTES, seeded(miroflowLog))));
+add("recall-train", "recall-train", "harness/recall-train/train_1.jsonl", () =>
+  one(
+    buildFile(
+      f("recall-train", "jsonl"),
+      "jsonl",
+      BYTES,
+      cycle(readJsonl(shared("harness/recall-train/train_1.jsonl"))),
+    ),
+  ),
+);
+add("flashrag", "flashrag", "harness/recall-eval/intermediate_data.json", () =>
+  one(buildFile(f("flashrag", "json"), "array", BYTES, cycle(jsonOf("harness/recall-eval/intermediate_data.json")))),
+);
+add("skyrl", "skyrl", null, () => one(buildFile(f("skyrl", "jsonl"), "jsonl", BYTES, seeded(skyrlRow))));
+
+async function sounding(file) {
+  const report = emptyReport();
   let rows = 0;
   let calls = 0;
-  for await (const t of streamTrajectories(file, format ? { format } : {})) {
+  for await (const t of streamTrajectories(file, {}, report)) {
     rows++;
     calls += t.calls.length;
   }
-  return { rows, calls };
+  const fr = report.files[0];
+  return { rows, calls, format: fr?.format ?? null, errors: fr?.errors ?? 0 };
 }
 
-if (values.child) {
-  // the dialect runs time the read only (the library import is not part of a file's read)
-  if (values.child === "dialect") await import("../dist/index.js");
-  const t0 = process.hrtime.bigint();
-  const c = values.child;
-  const r =
-    c === "baseline"
-      ? await baseline(values.file)
-      : c === "bare"
-        ? await bareParse(values.file)
-        : await sounding(values.file, c === "sounding" ? "fathom" : undefined); // "dialect": detected
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  process.stdout.write(JSON.stringify({ ...r, ms, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
-  process.exit(0);
-}
-
-const out = join(here, "out");
-mkdirSync(out, { recursive: true });
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function measure(mode, file) {
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", mode, "--file", file], {
-    encoding: "utf8",
-    maxBuffer: 1 << 20,
-  });
-  if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
-
-if (!values["dialects-only"]) {
-  const targetMB = Number(values.mb);
-  const file = join(out, `fathom-${targetMB}mb.jsonl`);
-  if (!existsSync(file) || statSync(file).size < targetMB * 1048576) {
-    const { generateTraces } = await import("../dist/index.js");
-    let prompts = Math.ceil((targetMB * 1048576) / 15000);
-    for (;;) {
-      const t0 = Date.now();
-      await generateTraces(
-        out,
-        { seed: 42, prompts, breadth: 2.5, verification: 1.5, labels: false },
-        `fathom-${targetMB}mb`,
-      );
-      const size = statSync(file).size;
-      process.stderr.write(
-        `generated ${file}: ${(size / 1048576).toFixed(0)} MB, ${prompts} rows in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
-      );
-      if (size >= targetMB * 1048576) break;
-      prompts = Math.ceil((prompts * targetMB * 1048576) / size) + 100;
-    }
+for (const s of skipped) console.log(s);
+const results = [];
+for (const c of cases) {
+  await bareParse(c.baseFile); // warm-up
+  const first = await sounding(c.file);
+  if (first.format !== c.reader) throw new Error(`${c.name}: detected as ${first.format}, not ${c.reader}`);
+  if (first.errors) throw new Error(`${c.name}: ${first.errors} errors reading ${c.file}`);
+  const bare = [];
+  const mine = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    bare.push((await timed(() => bareParse(c.baseFile))).ms);
+    mine.push((await timed(() => sounding(c.file))).ms);
   }
-  const bytes = statSync(file).size;
-  const mb = bytes / 1048576;
-
-  const modes = ["baseline", "sounding", "sounding-detect"];
-  const runs = Object.fromEntries(modes.map((m) => [m, []]));
-  for (let i = 0; i < Number(values.rounds); i++) for (const m of modes) runs[m].push(measure(m, file));
-  const summary = {};
-  for (const m of modes) {
-    const ms = median(runs[m].map((r) => r.ms));
-    summary[m] = {
-      mbPerS: +(mb / (ms / 1000)).toFixed(1),
-      medianMs: +ms.toFixed(0),
-      peakRssMB: +Math.max(...runs[m].map((r) => r.maxRssMB)).toFixed(0),
-      rows: runs[m][0].rows,
-      calls: runs[m][0].calls,
-    };
-  }
-  const result = {
-    file,
-    fileMB: +mb.toFixed(1),
-    rounds: Number(values.rounds),
-    ...summary,
-    ratio: +(summary.sounding.mbPerS / summary.baseline.mbPerS).toFixed(3),
-    ratioWithDetection: +(summary["sounding-detect"].mbPerS / summary.baseline.mbPerS).toFixed(3),
-    node: process.version,
+  const mb = statSync(c.baseFile).size / 1048576;
+  const b = median(bare);
+  const s = median(mine);
+  const r = {
+    name: c.name,
+    reader: c.reader,
+    contentMB: +mb.toFixed(1),
+    trajectories: first.rows,
+    calls: first.calls,
+    bareMBps: +(mb / (b / 1000)).toFixed(1),
+    soundingMBps: +(mb / (s / 1000)).toFixed(1),
+    ratio: +(b / s).toFixed(3),
   };
-  writeFileSync(join(out, "ingest.json"), JSON.stringify(result, null, 2) + "\n");
+  results.push(r);
   console.log(
-    `file ${result.fileMB} MB, ${summary.baseline.rows} rows, ${summary.sounding.calls} tool calls; median of ${result.rounds} rounds`,
-  );
-  for (const m of modes)
-    console.log(
-      `${m.padEnd(16)} ${String(summary[m].mbPerS).padStart(7)} MB/s  ${String(summary[m].medianMs).padStart(6)} ms  peak RSS ${summary[m].peakRssMB} MB`,
-    );
-  console.log(
-    `ratio sounding / bare readline+JSON.parse: ${result.ratio} (with format detection: ${result.ratioWithDetection})`,
+    `${r.name.padEnd(17)} ${String(r.contentMB).padStart(5)} MB ${String(r.trajectories).padStart(7)} traj ${String(r.calls).padStart(8)} calls` +
+      `  bare ${String(r.bareMBps).padStart(6)} MB/s  sounding ${String(r.soundingMBps).padStart(6)} MB/s  ratio ${r.ratio.toFixed(3)}` +
+      (r.ratio < 0.5 ? "  BELOW 0.5" : ""),
   );
 }
-
-// the chat dialects: each file of its writer's layout, detected, vs a bare JSON.parse pass
-{
-  const { dialectFiles } = await import("./dialect-files.mjs");
-  const files = dialectFiles(out, Number(values["dialect-mb"]));
-  const dialects = {};
-  for (const [name, file] of Object.entries(files)) {
-    const runs = { bare: [], detect: [] };
-    for (let i = 0; i < Number(values.rounds); i++)
-      for (const m of ["bare", "detect"]) runs[m].push(measure(m === "detect" ? "dialect" : "bare", file));
-    const fmb = statSync(file).size / 1048576;
-    const bare = median(runs.bare.map((r) => r.ms));
-    const ms = median(runs.detect.map((r) => r.ms));
-    dialects[name] = {
-      file,
-      fileMB: +fmb.toFixed(1),
-      rollouts: runs.detect[0].rows,
-      calls: runs.detect[0].calls,
-      bareMbPerS: +(fmb / (bare / 1000)).toFixed(1),
-      soundingMbPerS: +(fmb / (ms / 1000)).toFixed(1),
-      ratio: +(bare / ms).toFixed(3),
-    };
-    const d = dialects[name];
-    console.log(
-      `${name.padEnd(16)} ${d.fileMB} MB, ${d.rollouts} rollouts, ${d.calls} calls: bare JSON.parse ${d.bareMbPerS} MB/s, sounding ${d.soundingMbPerS} MB/s, ratio ${d.ratio}`,
-    );
-  }
-  writeFileSync(
-    join(out, "ingest-dialects.json"),
-    JSON.stringify({ rounds: Number(values.rounds), node: process.version, dialects }, null, 2) + "\n",
-  );
-}
+const below = results.filter((r) => r.ratio < 0.5);
+console.log(
+  below.length
+    ? `${below.length} of ${results.length} below 0.5: ${below.map((r) => `${r.name} ${r.ratio.toFixed(3)}`).join(", ")}`
+    : `all ${results.length} readers at or above 0.5 × bare JSON.parse (lowest: ${[...results].sort((a, b) => a.ratio - b.ratio)[0]?.name})`,
+);
+writeFileSync(
+  join(OUT_DIR, "ingest.json"),
+  JSON.stringify({ mb: MB, rounds: ROUNDS, node: process.version, skipped, results }, null, 2) + "\n",
+);

@@ -183,9 +183,18 @@ export const MESSAGE_KEYS = ["messages", "history", "traj", "conversation"] as c
 export function conversationOf(v: unknown): Conversation | null {
   if (Array.isArray(v)) return { messages: v, holder: {}, context: 0 };
   if (!isObject(v)) return null;
-  if (Array.isArray(v.completion) && (Array.isArray(v.prompt) || typeof v.prompt === "string")) {
+  const c = v.completion;
+  if (
+    (Array.isArray(c) || typeof c === "string" || c === null) &&
+    (Array.isArray(v.prompt) || typeof v.prompt === "string")
+  ) {
+    // verifiers writes `completion` as a message list (chat environments), as one string
+    // (completion-format environments: `prompt` is a string too) and as null (a rollout that
+    // raised: `error` is set; PrimeIntellect-ai/verifiers@a60a606
+    // `verifiers/legacy/utils/save_utils.py` `state_to_output`)
     const prompt = typeof v.prompt === "string" ? [{ role: "user", content: v.prompt }] : (v.prompt as unknown[]);
-    return { messages: [...prompt, ...v.completion], holder: v, context: prompt.length };
+    const completion = Array.isArray(c) ? c : typeof c === "string" ? [{ role: "assistant", content: c }] : [];
+    return { messages: [...prompt, ...completion], holder: v, context: prompt.length };
   }
   for (const k of MESSAGE_KEYS) {
     const x = v[k];

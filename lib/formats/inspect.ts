@@ -35,6 +35,7 @@ const KNOWN = new Set([
   "messages",
   "output",
   "scores",
+  "score",
   "events",
   "attachments",
   "message_pool",
@@ -59,9 +60,14 @@ export function inspectScore(value: unknown): { verdict: Verdict; score: number 
   return { verdict: "unknown", score: null };
 }
 
-function firstScore(scores: unknown): Json | null {
-  if (!isObject(scores)) return null;
-  for (const v of Object.values(scores)) if (isObject(v)) return v;
+/**
+ * The sample's first score. Logs written before `scores` (a map by scorer) hold one `score`
+ * object instead, which Inspect itself migrates on read (inspect_ai@499e615
+ * `src/inspect_ai/log/_log.py` `EvalSample.migrate_deprecated`): read it the same way.
+ */
+function firstScore(o: Json): Json | null {
+  if (!isObject(o.scores)) return isObject(o.score) ? o.score : null;
+  for (const v of Object.values(o.scores)) if (isObject(v)) return v;
   return null;
 }
 
@@ -92,7 +98,7 @@ export const inspectReader: FormatReader = chatReader({
     const out = isObject(o.output) ? o.output : {};
     b.model = pickString(out, "model");
     b.goldAnswers = goldList(o.target);
-    const sc = firstScore(o.scores);
+    const sc = firstScore(o);
     if (sc) {
       const { verdict, score } = inspectScore(sc.value);
       b.verdict = verdict;
@@ -113,7 +119,7 @@ export const inspectReader: FormatReader = chatReader({
       const u = o.input.find((m) => isObject(m) && m.role === "user");
       if (isObject(u)) b.question = contentText(u.content, resolve).text.trim();
     }
-    const sc = firstScore(o.scores);
+    const sc = firstScore(o);
     if (sc && typeof sc.answer === "string" && sc.answer) b.finalAnswer = sc.answer;
   },
 });

@@ -19,7 +19,7 @@ import { RecordError, type FormatReader } from "./format-reader.js";
 import { detectFormat } from "./detect.js";
 import { READERS, readerFor } from "./registry.js";
 import { unparsedSearchCalls } from "./search-results.js";
-import { expandContainer, gatherRollout, type Member } from "./containers.js";
+import { expandContainer, gatherRollout, isInspectLog, type Member } from "./containers.js";
 import { loadOptions, loadOptionsWithin, type LoadOptions } from "./load-options.js";
 
 export type { LoadOptions } from "./load-options.js";
@@ -195,6 +195,7 @@ async function* framed(f: FileLoad, size: number): AsyncGenerator<RawRecord> {
     for await (const batch of readRecords(f.path, {
       range: f.opts.byteRange,
       maxRecordBytes: f.opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
+      streamArray: INSPECT_SAMPLES,
       onProgress: onProgress ? (n) => onProgress(n, size, f.path) : undefined,
     })) {
       for (const rec of batch) yield rec;
@@ -205,6 +206,9 @@ async function* framed(f: FileLoad, size: number): AsyncGenerator<RawRecord> {
     f.issue({ line: 0, reason: `cannot read file: ${fileError(err)}`, excerpt: "", severity: "error" });
   }
 }
+
+/** An Inspect JSON log is read sample by sample (its header, the fields before `samples`, rides along). */
+const INSPECT_SAMPLES = { key: "samples", when: isInspectLog };
 
 /** A readable rollout record, or a record that could not be framed. */
 type Item =
@@ -220,7 +224,9 @@ async function* members(f: FileLoad, records: AsyncIterable<RawRecord>): AsyncGe
       continue;
     }
     f.records++;
-    const { members: ms, container } = expandContainer(rec.value, rec.line, recognised);
+    // a streamed sample is a one-sample log: its parent holds the log's other fields
+    const value = rec.parent !== undefined ? { ...(rec.parent as object), samples: [rec.value] } : rec.value;
+    const { members: ms, container } = expandContainer(value, rec.line, recognised);
     if (container === "inspect-log" && ms.length === 0) {
       f.issue({
         line: rec.line,

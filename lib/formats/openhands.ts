@@ -11,6 +11,11 @@
  *   `read` / `edit`), else the action itself; its raw arguments are the model's own
  *   `function.arguments` from `tool_call_metadata.model_response` when present, else `args`.
  *   Actions that share a `model_response.id` (parallel calls) are one step.
+ * - evaluation rows rebuild `history` as `[action, observation]` pairs
+ *   (All-Hands-AI/OpenHands@156d068 `evaluation/utils/shared.py`
+ *   `compatibility_for_eval_history_pairs`, `openhands/events/utils.py` `get_pairs_from_events`:
+ *   an action with no observation gets `NullObservation('')`, which has no `cause`); in a pair
+ *   whose events carry no `id` / `cause`, the pair's (non-null) observation is its action's reply.
  * - observation events `{id, cause, observation, content, extras}` pair with their action by
  *   `cause` = the action's `id`, else by `tool_call_metadata.tool_call_id`. `observation:
  *   "error"` is a failure.
@@ -48,11 +53,24 @@ function isEvent(e: unknown): e is Json {
   return isObject(e) && !("role" in e) && (typeof e.action === "string" || typeof e.observation === "string");
 }
 
-/** The event list of a record, or null when it is not one. */
-function eventsOf(v: unknown): Json[] | null {
+/**
+ * The event list of a record, or null when it is not one. For `[action, observation]` pairs,
+ * `partner` maps each observation to the action of its pair: when the events carry no `id` /
+ * `cause`, the pair itself is what links them.
+ */
+function eventsOf(v: unknown, partner?: Map<Json, Json>): Json[] | null {
   const list = Array.isArray(v) ? v : isObject(v) && Array.isArray(v.history) ? v.history : null;
   if (!list || list.length === 0) return null;
-  const flat = list.flatMap((e: unknown) => (Array.isArray(e) ? e : [e]));
+  const flat: unknown[] = [];
+  for (const e of list as unknown[]) {
+    if (!Array.isArray(e)) {
+      flat.push(e);
+      continue;
+    }
+    flat.push(...e);
+    const [a, o] = e as unknown[];
+    if (partner && e.length === 2 && isEvent(a) && isEvent(o) && typeof a.action === "string") partner.set(o, a);
+  }
   const events = flat.filter(isEvent);
   if (events.length === 0 || events.length < flat.length / 2) return null;
   if (!events.some((e) => typeof e.action === "string")) return null;
@@ -99,7 +117,8 @@ export const openhandsReader: FormatReader = {
   },
 
   read(value: unknown, ctx: ReadContext): Trajectory {
-    const events = eventsOf(value);
+    const partner = new Map<Json, Json>();
+    const events = eventsOf(value, partner);
     if (!events) throw new RecordError("no OpenHands event list (action / observation events)");
     const o: Json = isObject(value) ? value : {};
     const b = new TrajectoryBuilder({ format: "openhands", file: ctx.file, line: ctx.line }, ctx.roles);
@@ -114,6 +133,7 @@ export const openhandsReader: FormatReader = {
     }
 
     const byEventId = new Map<number | string, ToolCall>();
+    const byEvent = new Map<Json, ToolCall>(); // action event → its call (for pairs without ids)
     const byCallId = new Map<string, ToolCall>();
     let lastResponseId: string | null = null;
     let lastAgentText: string | null = null;
@@ -143,6 +163,7 @@ export const openhandsReader: FormatReader = {
         const parsed = parseArgumentsObject(argText);
         const call = b.call({ name, arguments: argText, parsedArguments: parsed });
         if (typeof e.id === "number" || typeof e.id === "string") byEventId.set(e.id, call);
+        byEvent.set(e, call);
         if (callId !== null) byCallId.set(callId, call);
         if (action === "finish") {
           lastAgentText = str(args.final_thought) || str(args.message) || str(e.message) || null;
@@ -153,8 +174,11 @@ export const openhandsReader: FormatReader = {
       const cause = typeof e.cause === "number" || typeof e.cause === "string" ? e.cause : null;
       const meta = isObject(e.tool_call_metadata) ? e.tool_call_metadata : null;
       const callId = meta ? pickString(meta, "tool_call_id") : null;
+      const pairedWith = partner.get(e);
       const call =
-        (cause !== null ? byEventId.get(cause) : undefined) ?? (callId !== null ? byCallId.get(callId) : undefined);
+        (cause !== null ? byEventId.get(cause) : undefined) ??
+        (callId !== null ? byCallId.get(callId) : undefined) ??
+        (pairedWith && e.observation !== "null" ? byEvent.get(pairedWith) : undefined);
       if (!call) {
         if (callId !== null) b.anomalies.push(`an observation (tool_call_id ${callId}) matches no call`);
         continue;

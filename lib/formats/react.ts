@@ -60,7 +60,8 @@ function parts(text: string): Part[] {
     const m = ms[i]!;
     const s = (m.index ?? 0) + m[0].length;
     const e = i + 1 < ms.length ? (ms[i + 1]!.index ?? text.length) : text.length;
-    out.push({ label: m[1]!, body: text.slice(s, e).replace(/\s+$/, "") });
+    // trimEnd strips what `\s+$` matched (the same whitespace and line terminators) without rescanning
+    out.push({ label: m[1]!, body: text.slice(s, e).trimEnd() });
   }
   return out;
 }

@@ -37,6 +37,8 @@ const LIST_FIELDS = [
   "hits",
   "result",
   "documents",
+  // ToolBench's RapidAPI replies wrap the API's text: {"error": "", "response": "…"}
+  "response",
 ];
 
 function str(v: unknown): string {
@@ -113,8 +115,40 @@ function fathomBlocks(text: string): SearchResult[] {
   }
   return out;
 }
-const MD_ITEM =
-  /^\s*(?:\d+\.|[-*])\s*\[([^\]\n]*)\]\((\S+?)\)[^\n]*\n([\s\S]*?)(?=^\s*(?:\d+\.|[-*])\s*\[|<\/?tool_response>|$(?![\s\S]))/gm;
+/**
+ * A markdown hit's first line: `1. [title](url) …` or `- [title](url) …`, ended by a newline or
+ * by the end of the text (a last hit on one line, or a one-line reply, is a hit too).
+ */
+const MD_HEAD = /^\s*(?:\d+\.|[-*])\s*\[([^\]\n]*)\]\((\S+?)\)[^\n]*(?:\n|$(?![\s\S]))/gm;
+/** Where a hit's text ends: the next line that starts a list item with `[`. */
+const MD_NEXT = /^\s*(?:\d+\.|[-*])\s*\[/gm;
+
+/**
+ * Markdown list hits: each head line, then its text up to the next item start, a
+ * `<tool_response>` / `</tool_response>` tag or the end. (One regex with a lazy body and a
+ * lookahead retried at every character was the hottest spot of ATIF and Qwen-agent reads.)
+ */
+export function markdownItems(text: string): SearchResult[] {
+  const out: SearchResult[] = [];
+  let open = -2;
+  let close = -2;
+  for (let from = 0; ;) {
+    MD_HEAD.lastIndex = from;
+    const m = MD_HEAD.exec(text);
+    if (!m) break;
+    const body = m.index + m[0].length;
+    MD_NEXT.lastIndex = body;
+    const next = MD_NEXT.exec(text);
+    let stop = next ? next.index : text.length;
+    if (open !== -1 && open < body) open = text.indexOf("<tool_response>", body);
+    if (close !== -1 && close < body) close = text.indexOf("</tool_response>", body);
+    if (open !== -1 && open < stop) stop = open;
+    if (close !== -1 && close < stop) stop = close;
+    out.push({ title: (m[1] ?? "").trim(), url: (m[2] ?? "").trim(), snippet: text.slice(body, stop).trim() });
+    from = stop;
+  }
+  return out;
+}
 const MD_PLAIN = /^[-*][ \t]+([^\n]*)\n[ \t]+(https?:\/\/\S+)[ \t]*\n?((?:[ \t]+[^\n]*(?:\n|$))*)/gm;
 const R1_DOC = /^\((\d+)\)([^\n]*)$/gm;
 const SR1_DOC = /Doc \d+\s*\(Title:\s*([^)]*)\)\s*([^\n]*)/g;
@@ -122,6 +156,24 @@ const COLON_DOC = /^Doc \d+:[ \t]*/gm;
 const QUOTED_PASSAGE = /^\s*"[^"\n]+"[ \t]*\n\S/;
 const LABELLED =
   /^[ \t]*(?:[-*][ \t]*)?(Title|URL|Link|Source|Snippet|Content|Description|Summary|Text)[ \t]*:[ \t]*(.*)$/gim;
+
+const LINE_BREAK = /[\n\r\u2028\u2029]/g;
+const TITLE_LABEL_AT = /[ \t]*(?:[-*][ \t]*)?title[ \t]*:/iy;
+
+/**
+ * True when a line starts with a `Title:` label (`/^[ \t]*(?:[-*][ \t]*)?Title[ \t]*:/im`, tried
+ * at each line start only: the multiline regex cost a third of a SkyRL read).
+ */
+export function hasTitleLabel(text: string): boolean {
+  for (let at = 0; ;) {
+    TITLE_LABEL_AT.lastIndex = at;
+    if (TITLE_LABEL_AT.test(text)) return true;
+    LINE_BREAK.lastIndex = at;
+    const m = LINE_BREAK.exec(text);
+    if (!m) return false;
+    at = m.index + 1;
+  }
+}
 
 /** `Title:` / `URL:` / `Snippet:` labelled blocks; a new block starts at each `Title:`. */
 function labelledBlocks(text: string): SearchResult[] {
@@ -151,10 +203,15 @@ export function parseSearchResults(text: string, depth = 0): SearchResult[] {
   const t = text.trim();
   if (t.startsWith("{") || t.startsWith("[")) {
     let v: unknown;
-    try {
-      v = JSON.parse(t);
-    } catch {
-      v = t.startsWith("[{") || t.startsWith("{'") || t.startsWith("[(") ? parsePythonLiteral(t) : undefined;
+    // `[{'`, `{'` and `[(` cannot begin JSON: go straight to the Python-literal parser (a failed
+    // JSON.parse, thrown and caught for every Exa reply, cost as much as the parse itself)
+    if (t.startsWith("[{'") || t.startsWith("{'") || t.startsWith("[(")) v = parsePythonLiteral(t);
+    else {
+      try {
+        v = JSON.parse(t);
+      } catch {
+        v = t.startsWith("[{") ? parsePythonLiteral(t) : undefined;
+      }
     }
     if (v !== undefined) {
       const r = fromValue(v, depth);
@@ -166,16 +223,10 @@ export function parseSearchResults(text: string, depth = 0): SearchResult[] {
     if (out.length) return out;
   }
   if (text.includes("](")) {
-    const out: SearchResult[] = [];
-    for (const m of text.matchAll(MD_ITEM)) {
-      out.push({ title: (m[1] ?? "").trim(), url: (m[2] ?? "").trim(), snippet: (m[3] ?? "").trim() });
-    }
+    const out = markdownItems(text);
     if (out.length) return out;
   }
-  if (
-    (text.includes("Title:") || text.includes("TITLE:") || text.includes("title:")) &&
-    /^[ \t]*(?:[-*][ \t]*)?Title[ \t]*:/im.test(text)
-  ) {
+  if ((text.includes("Title:") || text.includes("TITLE:") || text.includes("title:")) && hasTitleLabel(text)) {
     const out = labelledBlocks(text);
     if (out.length) return out;
   }
@@ -237,8 +288,8 @@ export function parseSearchResults(text: string, depth = 0): SearchResult[] {
   return [];
 }
 
-/** A response that says there were no hits (nothing to parse, not a parse failure). */
-const NO_HITS = /^\s*$|no (search )?results|0 results|nothing found|no relevant|not find any/i;
+/** A response that says there were no hits, or is an empty list `[]` (nothing to parse, not a parse failure). */
+const NO_HITS = /^\s*$|^\s*\[\s*\]\s*$|no (search )?results|0 results|nothing found|no relevant|not find any/i;
 
 /**
  * Search calls whose response came back, is not a reported failure and is not an explicit

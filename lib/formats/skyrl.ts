@@ -16,6 +16,10 @@
  * - Gold answers are `env_extras.reward_spec.ground_truth` (`{target: [...]}` for Search-R1
  *   data); the question is `env_extras.extra_info.question`, else the prompt's last user turn.
  *   The verdict is `score >= verdictThreshold` (default 1).
+ * - `score` is the generator's reward for the rollout, which is a number or, for token-level
+ *   rewards, a list of numbers (`GeneratorOutput.rewards: Union[List[float], List[List[float]]]`,
+ *   `skyrl/train/generators/base.py`; typically nonzero on the last token only): a list scores
+ *   its sum.
  */
 import { TrajectoryBuilder } from "../trajectory/builder.js";
 import type { Trajectory } from "../trajectory/schema.js";
@@ -48,6 +52,13 @@ function questionOf(o: Record<string, unknown>): string {
   return at === -1 ? questionFromPrompt(text) : text.slice(at + 9).trim();
 }
 
+/** The rollout's score: a number, or the sum of a token-level reward list. */
+function scoreOf(v: unknown): number | null {
+  if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "number" && Number.isFinite(x)))
+    return (v as number[]).reduce((a, x) => a + x, 0);
+  return pickNumber({ score: v }, "score");
+}
+
 export const skyrlReader: FormatReader = {
   name: "skyrl",
   description:
@@ -74,7 +85,7 @@ export const skyrlReader: FormatReader = {
     const extras = isObject(o.env_extras) ? o.env_extras : {};
     const spec = isObject(extras.reward_spec) ? extras.reward_spec : {};
     b.goldAnswers = goldList(spec.ground_truth ?? extras.ground_truth);
-    b.score = pickNumber(o, "score");
+    b.score = scoreOf(o.score);
     b.verdict = verdictFromScore(b.score, ctx.verdictThreshold);
     b.extra = extraFields(o, KNOWN);
     if (out.includes("<tool_call>")) {

@@ -17,6 +17,11 @@
  *   its `Action Input`), all tries in order (`toolbench/inference/Algorithms/single_chain.py`,
  *   `Tree/Tree.py` `get_chain_result_from_this_node`, OpenBMB/ToolBench@b2384c2).
  * - Verdict: `win`; the question is `answer_generation.query`.
+ * - ToolLLaMA training instances made from those answers (OpenBMB/ToolBench@083286e
+ *   `preprocess/preprocess_toolllama_data.py`): a JSON array of `{id: "Step k: <query>",
+ *   conversations[{from: system | user | assistant | function, value}]}`, one instance per
+ *   prefix. An assistant `value` is ReAct text, `\nThought: …\nAction: <tool>\nAction Input:
+ *   <JSON>`: one call; the next `function` turn is its reply. No verdict.
  */
 import { TrajectoryBuilder } from "../trajectory/builder.js";
 import type { ToolCall, Trajectory } from "../trajectory/schema.js";
@@ -145,11 +150,44 @@ function readChains(b: TrajectoryBuilder, chains: Json[][]): void {
   }
 }
 
+/** ToolLLaMA `conversations` (ShareGPT `from` / `value` turns), or null. */
+function conversationsOf(v: unknown): Json[] | null {
+  if (!isObject(v) || !Array.isArray(v.conversations)) return null;
+  const turns = v.conversations.filter((t): t is Json => isObject(t) && typeof t.from === "string");
+  if (turns.length === 0 || turns.length < v.conversations.length) return null;
+  const react = turns.some(
+    (t) => t.from === "assistant" && typeof t.value === "string" && t.value.includes("\nAction:"),
+  );
+  return react || turns.some((t) => t.from === "function") ? turns : null;
+}
+
+const REACT_ACTION = /\nAction:[ \t]*([^\n]*)(?:\nAction Input:[ \t]*([\s\S]*))?$/;
+
+/** ToolLLaMA turns as train_messages-style messages: an assistant's Action / Action Input is its function_call. */
+function conversationMessages(turns: readonly Json[]): Json[] {
+  return turns.map((t) => {
+    const value = typeof t.value === "string" ? t.value : "";
+    if (t.from !== "assistant") return { role: t.from, content: value };
+    const m = REACT_ACTION.exec(value);
+    if (!m) return { role: "assistant", content: value };
+    const thought = value
+      .slice(0, m.index)
+      .replace(/^\s*Thought:[ \t]*/, "")
+      .trim();
+    return {
+      role: "assistant",
+      content: thought,
+      function_call: { name: m[1]!.trim(), arguments: (m[2] ?? "").trim() },
+    };
+  });
+}
+
 export const toolbenchReader: FormatReader = {
   name: "toolbench",
   description: "ToolBench DFSDT/CoT answer files (answer_generation.train_messages, or the DFS tree of failed runs)",
 
   detect(value) {
+    if (conversationsOf(value)) return 0.9;
     const ag = generationOf(value);
     if (!ag) return 0;
     const o = isObject(value) ? value : {};
@@ -157,6 +195,15 @@ export const toolbenchReader: FormatReader = {
   },
 
   read(value: unknown, ctx: ReadContext): Trajectory {
+    const conv = conversationsOf(value);
+    if (conv) {
+      const b = new TrajectoryBuilder({ format: "toolbench", file: ctx.file, line: ctx.line }, ctx.roles);
+      const o = value as Json;
+      b.recordId = pickString(o, "id");
+      b.extra = extraFields(o, new Set(["id", "conversations"]));
+      readMessages(b, conversationMessages(conv));
+      return b.build();
+    }
     const ag = generationOf(value);
     if (!ag) throw new RecordError('no "answer_generation" object');
     const o = isObject(value) ? value : {};

@@ -1,6 +1,9 @@
 /**
  * verifiers / prime-rl eval `results.jsonl` (`prime eval`, `vf-eval`): one rollout a line,
- * `{example_id | id, prompt[], completion[], task, info, answer, reward, …metrics}`.
+ * `{example_id | id, prompt[], completion[], task, info, answer, reward, …metrics}`; a
+ * completion-format environment writes `prompt` and `completion` as strings (one assistant
+ * turn, no calls), and a rollout that raised has `completion: null` and `error` (read as a
+ * rollout without turns, with an anomaly naming the error).
  *
  * As written (PrimeIntellect-ai/verifiers@a60a606, `verifiers/legacy/utils/save_utils.py`
  * `state_to_output` and `message_utils.py` `sanitize_tool_calls`; sample
@@ -19,7 +22,17 @@ import { messageObjects } from "./chat-messages.js";
 import type { FormatReader } from "./format-reader.js";
 import { goldList, isObject, pickNumber, pickString, verdictOf } from "./record-fields.js";
 
-const KNOWN = new Set(["prompt", "completion", "example_id", "id", "task", "answer", "reward", "is_truncated"]);
+const KNOWN = new Set([
+  "prompt",
+  "completion",
+  "example_id",
+  "id",
+  "task",
+  "answer",
+  "reward",
+  "is_truncated",
+  "error",
+]);
 
 export const verifiersReader: FormatReader = chatReader({
   name: "verifiers",
@@ -27,11 +40,16 @@ export const verifiersReader: FormatReader = chatReader({
   known: KNOWN,
 
   detect(value) {
-    if (!isObject(value) || !Array.isArray(value.completion)) return 0;
+    if (!isObject(value)) return 0;
     if (!Array.isArray(value.prompt) && typeof value.prompt !== "string") return 0;
+    const own = "reward" in value || "example_id" in value || "info" in value;
+    // a completion-format row (both strings) or one that raised (completion null): below the
+    // tagged-text readers, which read the calls out of such a string
+    if (typeof value.completion === "string" || value.completion === null) return own ? 0.8 : 0;
+    if (!Array.isArray(value.completion)) return 0;
     const objs = messageObjects(value.completion);
     if (objs.length === 0 && value.completion.length > 0) return 0;
-    return "reward" in value || "example_id" in value || "info" in value ? 0.99 : 0.9;
+    return own ? 0.99 : 0.9;
   },
 
   meta(o, b) {
@@ -46,5 +64,9 @@ export const verifiersReader: FormatReader = chatReader({
 
   finish(o, b, state) {
     if (o.is_truncated === true || (o.is_truncated === undefined && state.endsUnanswered)) b.truncated = true;
+    if (o.completion === null) {
+      const e = isObject(o.error) ? pickString(o.error, "error") : typeof o.error === "string" ? o.error : null;
+      b.anomalies.push(`no completion: the rollout raised${e ? ` (${e.split("\n")[0]})` : ""}`);
+    }
   },
 });

@@ -8,7 +8,15 @@
  * (a binary file, a zip without samples, text that is not JSON) and no other record follows.
  */
 export type RawRecord =
-  | { kind: "value"; line: number; value: unknown; bytes: number; member?: string }
+  | {
+      kind: "value";
+      line: number;
+      value: unknown;
+      bytes: number;
+      member?: string;
+      /** For an element of a streamed array (`ReadRecordsOptions.streamArray`): the object's other fields. */
+      parent?: unknown;
+    }
   | { kind: "bad"; line: number; reason: string; excerpt: string; member?: string; fileLevel?: true };
 
 /** Container layouts sounding frames. */

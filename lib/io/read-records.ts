@@ -16,7 +16,7 @@ import { createReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
 import { open, stat } from "node:fs/promises";
 import { JsonlSplitter } from "./jsonl-splitter.js";
-import { JsonArraySplitter } from "./json-array-splitter.js";
+import { JsonArraySplitter, type StreamArray } from "./json-array-splitter.js";
 import { fileLevelBad, type Container, type RawRecord } from "./raw-record.js";
 import { binaryReason, readHead, sniffKind } from "./file-kind.js";
 import { readZipRecords } from "./zip-records.js";
@@ -35,6 +35,12 @@ export interface ReadRecordsOptions {
    * line `firstLine` (used to split one file across workers; cut points must follow a newline).
    */
   range?: { start: number; end: number; firstLine: number };
+  /**
+   * In a JSON document whose top level is an object, frame each element of the array under
+   * this key as its own record (with `parent`: the fields before it) when `when(head)` holds
+   * (an Inspect log's `samples`): a log of any size is read one sample at a time.
+   */
+  streamArray?: StreamArray;
 }
 
 /**
@@ -148,7 +154,10 @@ export async function* readRecords(path: string, opts: ReadRecordsOptions = {}):
             return;
           }
         }
-        splitter = c === "json" ? new JsonArraySplitter(max) : new JsonlSplitter(max, range ? range.firstLine - 1 : 0);
+        splitter =
+          c === "json"
+            ? new JsonArraySplitter(max, opts.streamArray)
+            : new JsonlSplitter(max, range ? range.firstLine - 1 : 0);
         if (c === "jsonl" && !range) gate = [];
         for (const h of held.splice(0)) splitter.push(h, out);
       }

@@ -24,6 +24,7 @@
  * - A name written twice is deliberate superseding: Inspect's readers take the last entry
  *   (eval.py, `_zip_writestr`), and so does `latestEntries`.
  */
+import { readSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import * as zlib from "node:zlib";
 import { decompress as fzstdDecompress } from "fzstd";
@@ -54,11 +55,16 @@ const MAX_COMMENT = 0xffff;
 const U32_MAX = 0xffffffff;
 const U16_MAX = 0xffff;
 
+/**
+ * `len` bytes at `pos`. Read synchronously on the handle's descriptor: members are read one at
+ * a time anyway, and an async read per header and per member (two thread-pool round trips, a
+ * zero-filled buffer each) cost more CPU than inflating the member.
+ */
 async function readAt(fh: FileHandle, pos: number, len: number): Promise<Buffer> {
-  const b = Buffer.alloc(len);
+  const b = Buffer.allocUnsafe(len);
   let got = 0;
   while (got < len) {
-    const { bytesRead } = await fh.read(b, got, len - got, pos + got);
+    const bytesRead = readSync(fh.fd, b, got, len - got, pos + got);
     if (bytesRead === 0) break;
     got += bytesRead;
   }

@@ -16,24 +16,17 @@
  * (file, id): `trajectoryKey(t)`. Label sets store both, so they join either way.
  * `provenance.source` ({file, line}) is always kept beside the id.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Trajectory } from "./schema.js";
 
 /** Content hash of a trajectory (independent of file and line). */
 export function contentId(t: Trajectory): string {
-  const h = createHash("sha1");
-  h.update(t.provenance.format);
-  h.update("\u0000");
-  h.update(t.question);
-  for (const c of t.calls) {
-    h.update("\u0000");
-    h.update(c.name);
-    h.update("\u0001");
-    h.update(c.arguments);
-  }
-  h.update("\u0000");
-  h.update(t.finalAnswer ?? "");
-  return "h" + h.digest("hex").slice(0, 12);
+  // one string, one one-shot hash: the bytes are those of the field-by-field updates (a hash
+  // object and an update per field were a tenth of a reader's time on short rollouts)
+  let s = t.provenance.format + "\u0000" + t.question;
+  for (const c of t.calls) s += "\u0000" + c.name + "\u0001" + c.arguments;
+  s += "\u0000" + (t.finalAnswer ?? "");
+  return "h" + hash("sha1", s, "hex").slice(0, 12);
 }
 
 /** The id before repeats are numbered: the record's own id (or container key), else the content hash. */

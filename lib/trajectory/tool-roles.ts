@@ -76,6 +76,11 @@ export const DEFAULT_TOOL_ROLES: Readonly<Record<string, ToolRole>> = Object.fre
   wiki_get_page_content: "page",
   requests_get: "page",
   jina_reader: "page",
+  web_fetch: "page",
+  // OpenHands CodeAct `web_read` (a page as markdown) and `browser` (BrowserGym actions)
+  // (All-Hands-AI/OpenHands@156d068 `openhands/agenthub/codeact_agent/README.md`, `openhands/llm/tool_names.py`)
+  web_read: "page",
+  browser: "page",
   lookup: "page",
   submit_final_result: "answer",
   final_answer: "answer",
@@ -86,17 +91,23 @@ export const DEFAULT_TOOL_ROLES: Readonly<Record<string, ToolRole>> = Object.fre
 /**
  * Families by name pattern, tried after the exact map: the numbered or suffixed variants real
  * servers expose (`exa_search_and_contents`, `serper_google_search`, `tavily_extract`, Inspect's
- * `web_browser_go` / `web_browser_click` / …, `google_search_news`, `bing_web_search`).
+ * `web_browser_go` / `web_browser_click` / …, `google_search_news`, `bing_web_search`; MCP servers'
+ * hyphenated `tavily-search` / `tavily-extract`).
  */
 const FAMILIES: ReadonlyArray<[RegExp, ToolRole]> = [
   [/^exa_search/, "search"],
   [/^exa_(get_)?contents/, "page"],
   [/^serper/, "search"],
-  [/^tavily_(extract|crawl)/, "page"],
+  [/^tavily[_-](extract|crawl|map)/, "page"],
   [/^tavily/, "search"],
+  [/^perplexity[_-](search|ask)/, "search"],
+  [/^firecrawl[_-]search/, "search"],
+  // the Exa MCP server's tools are suffixed: `web_search_exa`, `crawling_exa`
+  [/^web_search_exa/, "search"],
+  [/^crawling_exa/, "page"],
   [/^(google|bing|brave|duckduckgo|ddg|searxng|you|kagi)_(web_)?search/, "search"],
   [/^web_browser_/, "page"],
-  [/^(firecrawl|jina)_(scrape|read|crawl)/, "page"],
+  [/^(firecrawl|jina)[_-](scrape|read|crawl|extract)/, "page"],
 ];
 
 /** Schema of a user's tool-role file. */

@@ -304,6 +304,53 @@ describe("chat dialects on inputs built from the writers' schemas", () => {
     expect(trajectories[0]!.finalAnswer).toBe("answer");
   });
 
+  it("verifiers: completion-format rows (strings) and rows that raised (completion null) are rollouts too", async () => {
+    // save_utils.state_to_output writes `completion` as given: a string for completion-format
+    // environments, null when the rollout raised (then `error` holds the error's name and chain)
+    const rows = [
+      {
+        example_id: 0,
+        prompt: "Question: capital of Peru?\nAnswer:",
+        completion: " Lima",
+        answer: "Lima",
+        reward: 1.0,
+      },
+      {
+        example_id: 1,
+        prompt: [{ role: "user", content: "q1" }],
+        completion: null,
+        reward: 0.0,
+        error: { error: "OverlongPromptError", error_chain_repr: "x", error_chain_str: "x" },
+      },
+      {
+        example_id: 2,
+        prompt: [{ role: "user", content: "q2" }],
+        completion: [
+          {
+            role: "assistant",
+            content: null,
+            tool_calls: [JSON.stringify({ id: "a", name: "search", arguments: JSON.stringify({ query: "q2" }) })],
+          },
+          { role: "tool", tool_call_id: "a", content: [{ type: "text", text: "[]" }] },
+          { role: "assistant", content: "none" },
+        ],
+        reward: 0.0,
+      },
+    ];
+    const { trajectories, report } = await load(tmpFile("vf.jsonl", rows.map((r) => JSON.stringify(r)).join("\n")));
+    expect(report.files[0]!.format).toBe("verifiers");
+    expect(trajectories.map((t) => [t.id, t.calls.length, t.verdict, t.finalAnswer])).toEqual([
+      ["0", 0, "correct", "Lima"],
+      ["1", 0, "incorrect", null],
+      ["2", 1, "incorrect", "none"],
+    ]);
+    expect(report.issues.map((i) => [i.line, i.reason])).toEqual([
+      [2, "no completion: the rollout raised (OverlongPromptError)"],
+    ]);
+    // an empty hit list `[]` is "no results", not a reply that could not be parsed
+    expect(report.files[0]!.unparsedSearch).toBe(0);
+  });
+
   it("Inspect JSON log: samples × epochs → trajectories grouped by sample id; scores → verdicts; attachments resolved", async () => {
     const sample = (id: string, epoch: number, value: unknown) => ({
       id,
@@ -357,6 +404,31 @@ describe("chat dialects on inputs built from the writers' schemas", () => {
     );
     expect(header.trajectories).toHaveLength(0);
     expect(header.report.issues[0]!.reason).toMatch(/without samples/);
+    // logs from before `scores` hold one `score` per sample (Inspect migrates it on read)
+    const { scores: _s, ...noScores } = sample("9", 1, "C");
+    const old = { ...log, version: 1, samples: [{ ...noScores, score: { value: "C", answer: "Paris" } }] };
+    const v1 = await load(tmpFile("v1.json", JSON.stringify(old, null, 2)));
+    expect(v1.trajectories.map((t) => [t.id, t.verdict, t.finalAnswer])).toEqual([["9/epoch-1", "correct", "Paris"]]);
+    const empty = await load(tmpFile("empty.json", JSON.stringify({ ...log, samples: [] }, null, 2)));
+    expect(empty.trajectories).toHaveLength(0);
+    expect(empty.report.issues[0]!.reason).toMatch(/without samples/);
+    // a log far over the record limit reads sample by sample, the same rollouts as read whole
+    const many = { ...log, samples: Array.from({ length: 40 }, (_, i) => sample(String(i), 1, i % 2 ? "C" : "I")) };
+    const big = tmpFile("big.json", JSON.stringify(many, null, 2));
+    // `samples` before `eval`: the header is not known yet, so the log is framed whole (the old path)
+    const { samples: ss, ...rest } = many;
+    const whole = await load(tmpFile("whole.json", JSON.stringify({ samples: ss, ...rest }, null, 2)));
+    expect(whole.trajectories).toHaveLength(40);
+    const small = await load(big, { maxRecordBytes: 4096 });
+    expect(readFileSync(big).length).toBeGreaterThan(40 * 1024);
+    expect(small.report.issues).toEqual([]);
+    expect(small.trajectories).toHaveLength(40);
+    const strip = (ts: typeof whole.trajectories) =>
+      ts.map((t) => ({ ...t, provenance: { ...t.provenance, source: null } }));
+    expect(strip(small.trajectories)).toEqual(strip(whole.trajectories));
+    expect(small.trajectories.map((t) => [t.provenance.model, t.verdict])).toEqual(
+      many.samples.map((_, i) => ["openai/gpt-4o", i % 2 ? "correct" : "incorrect"]),
+    );
   });
 
   it("Inspect score values map as documented", () => {

@@ -186,6 +186,37 @@ describe("OpenHands events built from the writer's schema", () => {
     expect([t.question, t.finalAnswer, t.steps.length]).toEqual(["what is 2+2?", "Done.", 2]);
   });
 
+  it("an evaluation row of [action, observation] pairs without ids: each pair's observation is its action's reply", () => {
+    // compatibility_for_eval_history_pairs: an action without an observation is paired with a
+    // NullObservation, which carries no cause
+    const pair = (action: object, observation: object) => [action, observation];
+    const none = { observation: "null", content: "", extras: {}, message: "No observation" };
+    const row = {
+      instance_id: "q-7",
+      instruction: "Who founded X?",
+      history: [
+        pair({ action: "message", source: "user", args: { content: "Who founded X?" } }, none),
+        pair(
+          { action: "run", source: "agent", args: { command: "curl -s x.example", thought: "look" } },
+          { observation: "run", content: "<html>Ann</html>", extras: { exit_code: 0 } },
+        ),
+        pair(
+          { action: "browse", source: "agent", args: { url: "https://x.example/about" } },
+          { observation: "error", content: "Timeout", extras: {} },
+        ),
+        pair({ action: "finish", source: "agent", args: { outputs: {}, thought: "" }, message: "Ann" }, none),
+      ],
+      test_result: { correct: true },
+    };
+    const t = readWith(openhandsReader, row);
+    expect(t.calls.map((c) => [c.name, c.role, c.response, c.response !== null && c.error])).toEqual([
+      ["run", "other", "<html>Ann</html>", false],
+      ["browse", "page", "Timeout", true],
+      ["finish", "answer", null, false],
+    ]);
+    expect([t.provenance.recordId, t.verdict, t.finalAnswer]).toEqual(["q-7", "correct", "Ann"]);
+  });
+
   it("is not fooled by SWE-agent history (chat messages with a text action)", () => {
     const swe = {
       history: [
@@ -289,6 +320,51 @@ describe("ToolBench single-chain (CoT) answers built from the writer's code", ()
       ["search_for_api", ["b"], '{"error": "", "response": "r2"}'],
     ]);
     expect([t.question, t.verdict, t.steps[0]!.reasoning]).toEqual(["Q", "incorrect", "look it up"]);
+  });
+});
+
+describe("ToolLLaMA training instances built from ToolBench's preprocessing code", () => {
+  it("each instance is a rollout: Action / Action Input turns are calls, function turns their replies", async () => {
+    const reply = (text: string) => JSON.stringify({ error: "", response: text });
+    const conv = (k: number) => [
+      { from: "system", value: "You are AutoGPT, you can use many tools (functions) to do the following task." },
+      { from: "user", value: "\nWhat ranks example.com?\nBegin!\n" },
+      {
+        from: "assistant",
+        value: '\nThought: look it up\nAction: search_for_seo_api\nAction Input: {\n  "query": "example.com"\n}',
+      },
+      { from: "function", value: reply("[{'title': 'Rank', 'url': 'https://rank.example/1'}]") },
+      ...(k > 1
+        ? [
+            {
+              from: "assistant",
+              value:
+                '\nThought: \nAction: Finish\nAction Input: {\n  "return_type": "give_answer",\n  "final_answer": "Top 10"\n}',
+            },
+          ]
+        : []),
+    ];
+    const rows = [1, 2].map((k) => ({ id: `Step ${k}: What ranks example.com?`, conversations: conv(k) }));
+    const { trajectories, report } = await load(tmpFile("toolllama.json", JSON.stringify(rows, null, 4)));
+    expect(report.files[0]!.format).toBe("toolbench");
+    expect(trajectories.map((t) => [t.id, t.calls.map((c) => [c.name, c.role]), t.finalAnswer])).toEqual([
+      ["Step 1: What ranks example.com?", [["search_for_seo_api", "search"]], null],
+      [
+        "Step 2: What ranks example.com?",
+        [
+          ["search_for_seo_api", "search"],
+          ["Finish", "answer"],
+        ],
+        "Top 10",
+      ],
+    ]);
+    const c = trajectories[0]!.calls[0]!;
+    expect([c.queries, c.results.map((r) => r.url), trajectories[0]!.steps[0]!.text]).toEqual([
+      ["example.com"],
+      ["https://rank.example/1"],
+      "look it up",
+    ]);
+    expect(report.files[0]!.unparsedSearch).toBe(0);
   });
 });
 

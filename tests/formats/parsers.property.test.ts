@@ -10,7 +10,7 @@ import {
   DEFAULT_VERDICT_THRESHOLD,
 } from "../../lib/formats/record-fields.js";
 import { parsePythonLiteral } from "../../lib/formats/python-literal.js";
-import { unparsedSearchCalls } from "../../lib/formats/search-results.js";
+import { hasTitleLabel, markdownItems, unparsedSearchCalls } from "../../lib/formats/search-results.js";
 import { load, tmpFile } from "../helpers.js";
 import { blocksOf } from "../../lib/formats/tag-blocks.js";
 import { toolFailure } from "../../lib/formats/tool-failure.js";
@@ -21,7 +21,60 @@ const word = fc
   .filter((s) => s.length > 0);
 const url = fc.webUrl({ withQueryParameters: true, withFragments: true });
 
+/**
+ * The single-regex markdown-list parser that `markdownItems` replaced (kept as the oracle), with
+ * the one change made since: a head line may end at the end of the text.
+ */
+const MD_ITEM_ORACLE =
+  /^\s*(?:\d+\.|[-*])\s*\[([^\]\n]*)\]\((\S+?)\)[^\n]*(?:\n|$(?![\s\S]))([\s\S]*?)(?=^\s*(?:\d+\.|[-*])\s*\[|<\/?tool_response>|$(?![\s\S]))/gm;
+const mdOracle = (text: string) =>
+  [...text.matchAll(MD_ITEM_ORACLE)].map((m) => ({
+    title: (m[1] ?? "").trim(),
+    url: (m[2] ?? "").trim(),
+    snippet: (m[3] ?? "").trim(),
+  }));
+
 describe("search-result parsing", () => {
+  it("a Title: label at a line start is found as the multiline regex found it, on any mix of lines", () => {
+    const piece = fc.oneof(
+      fc.constantFrom("Title:", "title :", "TITLE\t:", "Tit", "le:", "- ", "* ", "-", " ", "\t", "(Title: x)"),
+      fc.constantFrom("\n", "\r\n", "\r", "\u2028", "\u2029", "\n\n"),
+      word,
+    );
+    const oracle = /^[ \t]*(?:[-*][ \t]*)?Title[ \t]*:/im;
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (parts) => {
+        const text = parts.join("");
+        expect(hasTitleLabel(text)).toBe(oracle.test(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("markdown list hits: the scanner reads what the single lookahead regex read, on any mix of lines", () => {
+    const piece = fc.oneof(
+      fc.constantFrom("1. ", "2.", "- ", "* ", "  - ", "\t3. ", "-", "10.  "),
+      fc.constantFrom("[", "]", "(", ")", "](", "[t](u)", "[A title](https://a.example/x) extra", "[no url] x"),
+      fc.constantFrom("\n", "\n\n", "\r\n", " ", "\t", "<tool_response>", "</tool_response>", "\u2028"),
+      word,
+      url,
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
+        const text = parts.join("");
+        expect(markdownItems(text)).toEqual(mdOracle(text));
+      }),
+      { numRuns: 3000 },
+    );
+    // a one-line reply and a last hit with no newline after it are hits
+    expect(parseSearchResults("1. [A page](https://a.example/) text")).toEqual([
+      { title: "A page", url: "https://a.example/", snippet: "" },
+    ]);
+    expect(
+      parseSearchResults("1. [A](https://a.example/)\nabout a\n2. [B](https://b.example/) about b").map((r) => r.url),
+    ).toEqual(["https://a.example/", "https://b.example/"]);
+  });
+
   it("reads back any Fathom search_urls markdown block list", () => {
     fc.assert(
       fc.property(fc.array(fc.record({ title: word, url, snippet: word }), { minLength: 1, maxLength: 10 }), (hits) => {

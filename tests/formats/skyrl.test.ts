@@ -52,7 +52,10 @@ describe("SkyRL dumped evals", () => {
       turn("<think>Check.</think>\n<search> Hamlet playwright </search>") +
       next(information([["Hamlet (play)", "Written around 1600."]])) +
       "<think>Enough.</think>\n<answer> William Shakespeare </answer><|im_end|>";
-    const lines = [row(out), row(out, { score: 0.0 })].map((r) => JSON.stringify(r)).join("\n");
+    // token-level rewards (a list, nonzero on the last token) score their sum
+    const lines = [row(out), row(out, { score: 0.0 }), row(out, { score: [0, 0, 0, 1.0] }), row(out, { score: [0, 0] })]
+      .map((r) => JSON.stringify(r))
+      .join("\n");
     const { trajectories: ts, report } = await load(tmpFile("searchR1_nq.jsonl", lines + "\n"));
     expect(report.files[0]!.format).toBe("skyrl");
     const t = ts[0]!;
@@ -67,7 +70,12 @@ describe("SkyRL dumped evals", () => {
     ]);
     expect([t.finalAnswer, t.truncated, t.provenance.dataset]).toEqual(["William Shakespeare", false, "searchR1_nq"]);
     expect(t.goldAnswers).toEqual(["William Shakespeare", "Shakespeare"]);
-    expect(ts.map((x) => x.verdict)).toEqual(["correct", "incorrect"]);
+    expect(ts.map((x) => [x.verdict, x.score])).toEqual([
+      ["correct", 1],
+      ["incorrect", 0],
+      ["correct", 1],
+      ["incorrect", 0],
+    ]);
   });
 
   it('marks stop_reason "length" and a turn-cap ending on documents as truncated; rejects the metrics row', async () => {

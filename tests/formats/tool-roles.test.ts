@@ -35,6 +35,13 @@ describe("tool roles", () => {
     ];
     expect([...search, ...search2].map(r.roleOf)).toEqual(Array(12).fill("search"));
     expect(page.map(r.roleOf)).toEqual(Array(8).fill("page"));
+    // OpenHands' web tools, hyphenated MCP names, the Exa MCP server's suffixed names
+    expect(["web_read", "browser", "tavily-extract", "crawling_exa", "web_fetch"].map(r.roleOf)).toEqual(
+      Array(5).fill("page"),
+    );
+    expect(["tavily-search", "web_search_exa", "firecrawl_search", "perplexity_search"].map(r.roleOf)).toEqual(
+      Array(4).fill("search"),
+    );
     // coding and airline tools stay other, even when their names contain "search" or "open"
     expect(
       ["bash", "open", "search_dir", "search_direct_flight", "str_replace_editor", "python"].map(r.roleOf),

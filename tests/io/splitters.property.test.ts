@@ -107,4 +107,74 @@ describe("framing properties", () => {
       { numRuns: 300 },
     );
   });
+
+  // an Inspect JSON log read sample by sample (StreamArray): the fields before `samples` are the head
+  const headKeys = fc.dictionary(
+    fc.oneof(fc.constant("samples"), fc.constant("eval"), fc.string({ unit: "grapheme", maxLength: 8 })),
+    fc.oneof(record, fc.constant("samples"), fc.array(record, { maxLength: 2 })),
+    { maxKeys: 4 },
+  );
+  const stream = { key: "samples", when: (h: unknown) => typeof h === "object" && h !== null && "version" in h };
+
+  it("a log object's samples stream one by one with its head, through any chunking; others stay whole", () => {
+    fc.assert(
+      fc.property(
+        headKeys,
+        fc.array(record, { maxLength: 8 }),
+        headKeys,
+        fc.boolean(),
+        fc.integer({ min: 0, max: 3 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (before, samples, after, isLog, indent, cuts) => {
+          const head: Record<string, unknown> = { ...(isLog ? { version: 2 } : {}), ...before };
+          delete head.samples;
+          const tail = { ...after };
+          for (const k of Object.keys(head)) delete tail[k];
+          delete tail.samples;
+          const log = { ...head, samples, ...tail };
+          const text = " \n" + JSON.stringify(log, null, indent);
+          const sp = new JsonArraySplitter(1 << 20, stream);
+          const out: RawRecord[] = [];
+          for (const c of chunked(Buffer.from(text), cuts)) sp.push(c, out);
+          sp.end(out);
+          expect(out.every((o) => o.kind === "value" && o.line === 2)).toBe(true);
+          const got = out.map((o) => (o.kind === "value" ? [o.value, o.parent] : null));
+          if (!isLog) expect(got).toEqual([[log, undefined]]);
+          else if (samples.length === 0) expect(got).toEqual([[{ ...head, samples: [] }, undefined]]);
+          else expect(got).toEqual(samples.map((s) => [s, { ...head, samples: null }]));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it("a streamed log cut anywhere yields a prefix of its samples and at most one report", () => {
+    fc.assert(
+      fc.property(fc.array(record, { minLength: 1, maxLength: 8 }), fc.nat(), (samples, at) => {
+        const buf = Buffer.from(JSON.stringify({ version: 2, eval: { task: "t" }, samples, stats: {} }, null, 2));
+        const cut = buf.subarray(0, at % buf.length);
+        const sp = new JsonArraySplitter(1 << 20, stream);
+        const out: RawRecord[] = [];
+        sp.push(cut, out);
+        sp.end(out);
+        const values = out
+          .filter((o) => o.kind === "value" && o.parent !== undefined)
+          .map((o) => (o as { value: unknown }).value);
+        expect(values).toEqual(samples.slice(0, values.length));
+        expect(out.filter((o) => o.kind === "bad").length).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("each streamed sample is held to the record limit, not the whole log", () => {
+    const samples = Array.from({ length: 30 }, (_, i) => ({ id: i, text: "x".repeat(200) }));
+    const text = JSON.stringify({ version: 2, eval: { task: "t" }, samples }, null, 2);
+    const sp = new JsonArraySplitter(1000, stream);
+    const out: RawRecord[] = [];
+    sp.push(Buffer.from(text), out);
+    sp.end(out);
+    expect(text.length).toBeGreaterThan(1000 * 5);
+    expect(out.map((o) => (o.kind === "value" ? o.value : o.reason))).toEqual(samples);
+  });
 });
