@@ -206,6 +206,8 @@ export { labelComposition } from "./figures/label-composition.js";
 export { searchEcdf } from "./figures/search-ecdf.js";
 export { rewardLandscape } from "./figures/reward-landscape.js";
 export { grpoGroup } from "./figures/grpo-group.js";
+export { pressureFigure } from "./figures/pressure-figure.js";
+export { contrastFigure } from "./figures/contrast-figure.js";
 export { renderSvg, dataHash, printFontSizes, FIGURE_FONT } from "./figures/render-svg.js";
 export type { Figure, FigureProvenance } from "./figures/render-svg.js";
 export { renderPng, renderPdf, fontFiles } from "./figures/render-image.js";
