@@ -9,6 +9,7 @@ import { figureCommand } from "./figure.js";
 import { generateCommand } from "./generate.js";
 import { inspectCommand } from "./inspect.js";
 import { labelCommand } from "./label.js";
+import { contrastCommand, pressureCommand } from "./pressure.js";
 import { exportCommand, rewardCommand, sweepCommand } from "./reward.js";
 
 export const COMMANDS: readonly Command[] = [
@@ -18,6 +19,8 @@ export const COMMANDS: readonly Command[] = [
   agreeCommand,
   rewardCommand,
   sweepCommand,
+  pressureCommand,
+  contrastCommand,
   exportCommand,
   figureCommand,
   convertCommand,

@@ -28,6 +28,8 @@ import {
   type JudgeSpec,
   type Knob,
   type RewardConfig,
+  behaviourPressure,
+  type BehaviourMeasure,
 } from "../index.js";
 import { command } from "./command.js";
 import { fileErrorText, LOAD_OPTIONS, toolRoleFile } from "./load-options.js";
@@ -121,7 +123,9 @@ export const sweepCommand = command({
 reward of correct and incorrect rollouts and their separation, the share of groups with σ > 0,
 rollouts that change rank within their group (against the base setting, listed first), and
 warnings (an incorrect rollout can outscore a correct one; a knob with no effect). The Pareto
-front of favoured breadth / depth / horizon against separation is marked. --jobs N spreads the
+front of favoured breadth / depth / horizon against separation is marked. From trace files, the
+behaviour pressure of each setting on the five labels (pUS … pRQ: > 0 training pushes the label up;
+sounding pressure gives intervals; JSON: "pressure" per setting, null for a corpus directory). --jobs N spreads the
 settings over N worker threads (same results). Given a corpus directory (sounding convert) instead of
 trace files, the sweep runs in SQL on it (--label-set NAME when it has several label sets).`,
   options: SWEEP_OPTS,
@@ -148,6 +152,8 @@ async function sweepRun(
   }
   let res: SweepRow[];
   let nTrajectories: number;
+  /** Pressure values per setting (trace files; a corpus directory has none yet). */
+  let pressures: Array<Partial<Record<BehaviourMeasure, number>>> | null = null;
   if (positionals.length === 1 && isCorpusDir(positionals[0]!)) {
     // a converted corpus: the sweep runs in SQL, one row per setting comes back
     ({ res, nTrajectories } = await withCorpus(positionals[0]!, async (c) => ({
@@ -160,10 +166,19 @@ async function sweepRun(
     const arrays = tallyArrays(trajectories, labels);
     res = jobs > 1 ? await sweepParallel(arrays, settings, { jobs }) : sweep(arrays, settings);
     nTrajectories = trajectories.length;
+    pressures = settings.map((c) => {
+      const p = behaviourPressure(arrays, c, { resamples: 0 }).pressure;
+      return Object.fromEntries(Object.entries(p).map(([m, iv]) => [m, iv.value]));
+    });
   }
   const front = new Set(paretoFront(res).map((r) => r.setting));
   if (v.json) {
-    const rows = res.map((r) => ({ ...r, spec: rewardSpecHash(r.config), pareto: front.has(r.setting) }));
+    const rows = res.map((r) => ({
+      ...r,
+      spec: rewardSpecHash(r.config),
+      pareto: front.has(r.setting),
+      pressure: pressures ? pressures[r.setting]! : null,
+    }));
     out(jsonText({ settings: rows }));
     return 0;
   }
@@ -174,16 +189,24 @@ async function sweepRun(
       .join(" ") || "(base)";
   out(`${settings.length} setting(s) over ${nTrajectories} trajectories; sorted by separation (base first)`);
   const head = ["#", "setting", "meanCorrect", "meanIncorrect", "separation", "informative", "rankChanges", "pareto"];
+  const P = ["UNIQUESEARCH", "REDUNDANTSEARCH", "EXPLORATION", "VERIFICATION", "REDUNDANTQUERY"] as const;
+  if (pressures) head.push("pUS", "pRS", "pEX", "pVE", "pRQ");
   head.push("warnings");
   const sorted = [res[0]!, ...res.slice(1).sort((a, b) => b.separation - a.separation)].slice(0, top);
   const cells = sorted.map((r) =>
     [r.setting, changed(r.config), r.meanCorrect.toFixed(4), r.meanIncorrect.toFixed(4), r.separation.toFixed(4)]
       .concat([r.informativeGroups.toFixed(3), r.rankChanges, front.has(r.setting) ? "*" : ""])
+      .concat(pressures ? P.map((m) => signed(pressures![r.setting]![m])) : [])
       .concat([r.warnings.map((w) => w.code).join(",")])
       .map(String),
   );
   out(tableText(head, cells));
   return 0;
+}
+
+/** A pressure value in a table cell: signed, 3 decimals; n/a without a σ > 0 group. */
+function signed(x: number | undefined): string {
+  return x === undefined || !Number.isFinite(x) ? "n/a" : (x >= 0 ? "+" : "") + x.toFixed(3);
 }
 
 /** Knobs that count calls (caps C_S, C_Q; verification budget B_v): drawn as integers by --random. */
