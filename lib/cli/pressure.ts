@@ -53,7 +53,9 @@ async function arraysOf(positionals: string[], v: Parameters<typeof corpus>[1] &
   const a = tallyArrays(trajectories, labels);
   let multi = 0;
   for (let g = 0; g + 1 < a.groupStart.length; g++) if (a.groupStart[g + 1]! - a.groupStart[g]! >= 2) multi++;
-  return { a, multi, n: trajectories.length, tokens: v["no-tokens"] ? undefined : tokensOf(trajectories, a) };
+  // tokens are counted lazily: a corpus with nothing to compute fails before the tokenizer runs
+  const tokens = () => (v["no-tokens"] ? undefined : tokensOf(trajectories, a));
+  return { a, multi, n: trajectories.length, tokens };
 }
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : "n/a");
@@ -92,11 +94,12 @@ interval over groups. P_b > 0: training pushes b up; < 0: down. --json prints
     } catch (err) {
       throw new UsageError(err instanceof Error ? err.message : String(err));
     }
-    const { a, multi, n, tokens } = await arraysOf(positionals, v);
+    const { a, multi, n, tokens: tokensLater } = await arraysOf(positionals, v);
     if (!multi)
       throw new LoadFailure(
         `pressure: no group with ≥ 2 rollouts in the ${n} trajectories of ${positionals.join(", ")} (pressure needs grouped rollouts, e.g. verl dumps with uid)`,
       );
+    const tokens = tokensLater();
     const opts = { advantage: v.advantage, resamples: v.resamples, seed: v.seed, ...(tokens ? { responseTokens: tokens } : {}) };
     const res = settings.map((c) => behaviourPressure(a, c, opts));
     const names = settings.map((c, i) => settingName(c, base, i === 0));
@@ -140,12 +143,13 @@ response tokens) the mean over groups holding both correct and incorrect rollout
 --json prints {"groups", "contrast": {b: {"value", "lo", "hi"}}}. See docs/pressure.md.`,
   options: CONTRAST_OPTS,
   async run({ values: v, positionals }, out) {
-    const { a, n, tokens } = await arraysOf(positionals, v);
-    const c = withinGroupContrast(a, { resamples: v.resamples, seed: v.seed, ...(tokens ? { responseTokens: tokens } : {}) });
-    if (!c.groups)
+    const { a, n, tokens: tokensLater } = await arraysOf(positionals, v);
+    if (!withinGroupContrast(a, { resamples: 0 }).groups)
       throw new LoadFailure(
         `contrast: no group holds both correct and incorrect rollouts in the ${n} trajectories of ${positionals.join(", ")}`,
       );
+    const tokens = tokensLater();
+    const c = withinGroupContrast(a, { resamples: v.resamples, seed: v.seed, ...(tokens ? { responseTokens: tokens } : {}) });
     if (v.json) {
       out(jsonText(c));
       return 0;
