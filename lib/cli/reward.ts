@@ -110,6 +110,7 @@ const SWEEP_OPTS = z.object({
   top: numOr("N", "settings listed in the table", 20, { int: true, min: 1 }),
   jobs: numOr("N", "worker threads (same results)", 1, { int: true, min: 1, max: 256 }),
   json: flag("print every setting as JSON"),
+  "no-pressure": flag("leave out the behaviour pressure (one pass over the rollouts per setting)"),
   "label-set": REWARD_OPTIONS["label-set"],
   ...LOAD_OPTIONS,
 });
@@ -125,7 +126,8 @@ rollouts that change rank within their group (against the base setting, listed f
 warnings (an incorrect rollout can outscore a correct one; a knob with no effect). The Pareto
 front of favoured breadth / depth / horizon against separation is marked. From trace files, the
 behaviour pressure of each setting on the five labels (pUS … pRQ: > 0 training pushes the label up;
-sounding pressure gives intervals; JSON: "pressure" per setting, null for a corpus directory). --jobs N spreads the
+sounding pressure gives intervals; JSON: "pressure" per setting, null for a corpus directory;
+--no-pressure leaves it out, e.g. for very many settings over a large corpus). --jobs N spreads the
 settings over N worker threads (same results). Given a corpus directory (sounding convert) instead of
 trace files, the sweep runs in SQL on it (--label-set NAME when it has several label sets).`,
   options: SWEEP_OPTS,
@@ -152,8 +154,8 @@ async function sweepRun(
   }
   let res: SweepRow[];
   let nTrajectories: number;
-  /** Pressure values per setting (trace files; a corpus directory has none yet). */
-  let pressures: Array<Partial<Record<BehaviourMeasure, number>>> | null = null;
+  /** Pressure values of a setting (trace files; a corpus directory has none yet), computed when printed. */
+  let pressureOf: ((setting: number) => Partial<Record<BehaviourMeasure, number>>) | null = null;
   if (positionals.length === 1 && isCorpusDir(positionals[0]!)) {
     // a converted corpus: the sweep runs in SQL, one row per setting comes back
     ({ res, nTrajectories } = await withCorpus(positionals[0]!, async (c) => ({
@@ -166,10 +168,11 @@ async function sweepRun(
     const arrays = tallyArrays(trajectories, labels);
     res = jobs > 1 ? await sweepParallel(arrays, settings, { jobs }) : sweep(arrays, settings);
     nTrajectories = trajectories.length;
-    pressures = settings.map((c) => {
-      const p = behaviourPressure(arrays, c, { resamples: 0 }).pressure;
-      return Object.fromEntries(Object.entries(p).map(([m, iv]) => [m, iv.value]));
-    });
+    if (!v["no-pressure"])
+      pressureOf = (si) => {
+        const p = behaviourPressure(arrays, settings[si]!, { resamples: 0 }).pressure;
+        return Object.fromEntries(Object.entries(p).map(([m, iv]) => [m, iv.value]));
+      };
   }
   const front = new Set(paretoFront(res).map((r) => r.setting));
   if (v.json) {
@@ -177,7 +180,7 @@ async function sweepRun(
       ...r,
       spec: rewardSpecHash(r.config),
       pareto: front.has(r.setting),
-      pressure: pressures ? pressures[r.setting]! : null,
+      pressure: pressureOf ? pressureOf(r.setting) : null,
     }));
     out(jsonText({ settings: rows }));
     return 0;
@@ -190,13 +193,13 @@ async function sweepRun(
   out(`${settings.length} setting(s) over ${nTrajectories} trajectories; sorted by separation (base first)`);
   const head = ["#", "setting", "meanCorrect", "meanIncorrect", "separation", "informative", "rankChanges", "pareto"];
   const P = ["UNIQUESEARCH", "REDUNDANTSEARCH", "EXPLORATION", "VERIFICATION", "REDUNDANTQUERY"] as const;
-  if (pressures) head.push("pUS", "pRS", "pEX", "pVE", "pRQ");
+  if (pressureOf) head.push("pUS", "pRS", "pEX", "pVE", "pRQ");
   head.push("warnings");
   const sorted = [res[0]!, ...res.slice(1).sort((a, b) => b.separation - a.separation)].slice(0, top);
-  const cells = sorted.map((r) =>
+  const cells = sorted.map((r, _i, _a, p = pressureOf?.(r.setting)) =>
     [r.setting, changed(r.config), r.meanCorrect.toFixed(4), r.meanIncorrect.toFixed(4), r.separation.toFixed(4)]
       .concat([r.informativeGroups.toFixed(3), r.rankChanges, front.has(r.setting) ? "*" : ""])
-      .concat(pressures ? P.map((m) => signed(pressures![r.setting]![m])) : [])
+      .concat(p ? P.map((m) => signed(p[m])) : [])
       .concat([r.warnings.map((w) => w.code).join(",")])
       .map(String),
   );
