@@ -234,7 +234,8 @@ const PRESETS: Record<
     about: "within-group contrasts: correct − incorrect rollouts of the same prompt, per behaviour",
     make: (ts, l, o) => {
       const c = withinGroupContrast(tallyArrays(ts, l));
-      if (!c.groups) throw new LoadFailure("contrast needs groups holding both correct and incorrect rollouts; none here");
+      if (!c.groups)
+        throw new LoadFailure("contrast needs groups holding both correct and incorrect rollouts; none here");
       return contrastFigure([{ name: "contrast", result: c }], o.size);
     },
   },

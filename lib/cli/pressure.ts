@@ -69,7 +69,13 @@ function settingName(c: RewardConfig, base: RewardConfig, first: boolean): strin
 }
 
 function pressureJson(p: SettingPressure) {
-  return { setting: p.setting, spec: rewardSpecHash(p.setting), groups: p.groups, multiGroups: p.multiGroups, pressure: p.pressure };
+  return {
+    setting: p.setting,
+    spec: rewardSpecHash(p.setting),
+    groups: p.groups,
+    multiGroups: p.multiGroups,
+    pressure: p.pressure,
+  };
 }
 
 export const pressureCommand = command({
@@ -100,13 +106,22 @@ interval over groups. P_b > 0: training pushes b up; < 0: down. --json prints
         `pressure: no group with ≥ 2 rollouts in the ${n} trajectories of ${positionals.join(", ")} (pressure needs grouped rollouts, e.g. verl dumps with uid)`,
       );
     const tokens = tokensLater();
-    const opts = { advantage: v.advantage, resamples: v.resamples, seed: v.seed, ...(tokens ? { responseTokens: tokens } : {}) };
+    const opts = {
+      advantage: v.advantage,
+      resamples: v.resamples,
+      seed: v.seed,
+      ...(tokens ? { responseTokens: tokens } : {}),
+    };
     const res = settings.map((c) => behaviourPressure(a, c, opts));
     const names = settings.map((c, i) => settingName(c, base, i === 0));
     const measures = BEHAVIOUR_MEASURES.filter((m) => res[0]!.pressure[m]);
-    const comparisons = res.slice(1).flatMap((p, i) =>
-      measures.map((m) => comparePressure(names[i + 1]!, m, p.pressure[m]!, res[0]!.pressure[m]!, "the base setting")),
-    );
+    const comparisons = res
+      .slice(1)
+      .flatMap((p, i) =>
+        measures.map((m) =>
+          comparePressure(names[i + 1]!, m, p.pressure[m]!, res[0]!.pressure[m]!, "the base setting"),
+        ),
+      );
     if (!res.some((p) => p.groups))
       process.stderr.write(`sounding: warning: no group has σ > 0 under these settings: every pressure is n/a\n`);
     if (v.json) {
@@ -149,7 +164,11 @@ response tokens) the mean over groups holding both correct and incorrect rollout
         `contrast: no group holds both correct and incorrect rollouts in the ${n} trajectories of ${positionals.join(", ")}`,
       );
     const tokens = tokensLater();
-    const c = withinGroupContrast(a, { resamples: v.resamples, seed: v.seed, ...(tokens ? { responseTokens: tokens } : {}) });
+    const c = withinGroupContrast(a, {
+      resamples: v.resamples,
+      seed: v.seed,
+      ...(tokens ? { responseTokens: tokens } : {}),
+    });
     if (v.json) {
       out(jsonText(c));
       return 0;

@@ -35,7 +35,10 @@ export function contrastFigure(
     layout,
     provenance: {
       figure: "contrast",
-      filters: { groups: series.map((s) => s.result.groups), definition: "mean over mixed groups of mean(correct) − mean(incorrect)" },
+      filters: {
+        groups: series.map((s) => s.result.groups),
+        definition: "mean over mixed groups of mean(correct) − mean(incorrect)",
+      },
     },
     spec: layout(160),
   };

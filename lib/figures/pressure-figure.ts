@@ -41,7 +41,11 @@ export function pressureFigure(
     layout,
     provenance: {
       figure: "pressure",
-      filters: { definition: "mean over σ>0 groups of (1/G) Σ Â_i (n_i − n̄)", groups, settings: settings.map((s) => s.name) },
+      filters: {
+        definition: "mean over σ>0 groups of (1/G) Σ Â_i (n_i − n̄)",
+        groups,
+        settings: settings.map((s) => s.name),
+      },
     },
     spec: layout(160),
   };

@@ -119,7 +119,10 @@ export function sampleBehaviour(
   let stopped = false;
   const fresh = () => {
     const query = `${topic} aspect ${++nUniq}`;
-    const urls = Array.from({ length: env.urlsPerSearch }, (_, i) => `https://example.org/${question.id}/${nUniq}-${i}`);
+    const urls = Array.from(
+      { length: env.urlsPerSearch },
+      (_, i) => `https://example.org/${question.id}/${nUniq}-${i}`,
+    );
     found.push(...urls);
     last = { query, urls };
     add("search_urls", { query, top_k: 10 }, "UNIQUESEARCH", urls.map((u) => `**URL**: ${u}`).join("\n\n"));
@@ -144,7 +147,12 @@ export function sampleBehaviour(
     else if (a === "repeat") {
       redundant++;
       const prev = last!;
-      add("search_urls", { query: `about ${prev.query}`, top_k: 10 }, "REDUNDANTSEARCH", prev.urls.map((u) => `**URL**: ${u}`).join("\n\n"));
+      add(
+        "search_urls",
+        { query: `about ${prev.query}`, top_k: 10 },
+        "REDUNDANTSEARCH",
+        prev.urls.map((u) => `**URL**: ${u}`).join("\n\n"),
+      );
     } else if (a === "explore") {
       nRead++;
       nExplore++;
@@ -164,7 +172,11 @@ export function sampleBehaviour(
   const cap = (x: number) => Math.min(x, env.cap);
   const verified = Math.min(checks, env.verifyBudget);
   const logit =
-    env.bias + env.unique * cap(nUniq) + env.explore * cap(nExplore) + env.verify * cap(verified) + env.redundant * redundant;
+    env.bias +
+    env.unique * cap(nUniq) +
+    env.explore * cap(nExplore) +
+    env.verify * cap(verified) +
+    env.redundant * redundant;
   const correct = rng.next() < sigmoid(logit) && !truncated;
   const rollout: Rollout = {
     question,

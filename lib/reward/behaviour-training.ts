@@ -57,7 +57,11 @@ export interface TrainingStep {
 }
 
 /** Tally arrays of sampled rollouts (labels by construction, one claim each), grouped as sampled. */
-export function sampledTallyArrays(samples: readonly SampledBehaviour[], groupSize: number, verifyBudget: number): TallyArrays {
+export function sampledTallyArrays(
+  samples: readonly SampledBehaviour[],
+  groupSize: number,
+  verifyBudget: number,
+): TallyArrays {
   const n = samples.length;
   const a: TallyArrays = {
     n,
@@ -100,7 +104,14 @@ export function sampledTallyArrays(samples: readonly SampledBehaviour[], groupSi
   return a;
 }
 
-function batch(qs: readonly Question[], theta: BehaviourPolicy, env: PolicyEnvironment, groups: number, G: number, rng: Rng) {
+function batch(
+  qs: readonly Question[],
+  theta: BehaviourPolicy,
+  env: PolicyEnvironment,
+  groups: number,
+  G: number,
+  rng: Rng,
+) {
   const out: SampledBehaviour[] = [];
   for (let g = 0; g < groups; g++) {
     const q = qs[g % qs.length]!;
@@ -120,7 +131,11 @@ function means(a: TallyArrays): Partial<Record<BehaviourMeasure, number>> {
 }
 
 /** The GRPO policy gradient of a batch: (1/#groups) Σ_g (1/G) Σ_i Â_i · score_i. */
-export function policyGradient(samples: readonly SampledBehaviour[], a: TallyArrays, rewards: Float64Array): Float64Array {
+export function policyGradient(
+  samples: readonly SampledBehaviour[],
+  a: TallyArrays,
+  rewards: Float64Array,
+): Float64Array {
   const grad = new Float64Array(POLICY_PARAMETERS.length);
   const nG = a.groupStart.length - 1;
   for (let g = 0; g < nG; g++) {
@@ -188,13 +203,22 @@ export function validatePressure(
   settings.forEach((cfg, si) => {
     const steps = trainBehaviourPolicy(cfg, questions, opts);
     for (let k = 0; k + 1 < steps.length; k++) {
-      for (const [m, iv] of Object.entries(steps[k]!.pressure.pressure) as Array<[BehaviourMeasure, { value: number; lo: number; hi: number }]>) {
+      for (const [m, iv] of Object.entries(steps[k]!.pressure.pressure) as Array<
+        [BehaviourMeasure, { value: number; lo: number; hi: number }]
+      >) {
         if (!clearPush(iv)) {
           unclear++;
           continue;
         }
         const change = steps[k + 1]!.means[m]! - steps[k]!.means[m]!;
-        cases.push({ setting: si, step: k, measure: m, pressure: iv.value, change, agrees: Math.sign(change) === Math.sign(iv.value) });
+        cases.push({
+          setting: si,
+          step: k,
+          measure: m,
+          pressure: iv.value,
+          change,
+          agrees: Math.sign(change) === Math.sign(iv.value),
+        });
       }
     }
   });

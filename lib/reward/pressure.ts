@@ -16,7 +16,12 @@
  * B_v (re-applied from the per-claim checks, as the reward replay does); the rest as labelled.
  */
 import { z } from "zod";
-import { behaviourColumns, measuresOf, type BehaviourColumns, type BehaviourMeasure } from "../metrics/behaviour-columns.js";
+import {
+  behaviourColumns,
+  measuresOf,
+  type BehaviourColumns,
+  type BehaviourMeasure,
+} from "../metrics/behaviour-columns.js";
 import { groupMeanIntervals, type Interval } from "../metrics/group-bootstrap.js";
 import type { TallyArrays } from "../metrics/tally-arrays.js";
 import { DEFAULT_RAPO, grpoAdvantages, rapoBatch } from "./grpo.js";
@@ -162,7 +167,11 @@ export function pressureByGroup(
  * The columns a setting sees: the labels' counts with VERIFICATION, REDUNDANTQUERY and depth under
  * its B_v (as the reward replay re-applies it).
  */
-export function settingColumns(a: TallyArrays, cfg: RewardConfig, responseTokens?: ArrayLike<number>): BehaviourColumns {
+export function settingColumns(
+  a: TallyArrays,
+  cfg: RewardConfig,
+  responseTokens?: ArrayLike<number>,
+): BehaviourColumns {
   const cols = behaviourColumns(a, responseTokens);
   if (cfg.Bv !== a.labelsBv) {
     const r = replayColumns(a, cfg);

@@ -13,7 +13,17 @@ import {
 import { cli, tmpFile } from "../helpers.js";
 
 const VERL = "traces/generated/verl";
-const MEASURES = ["UNIQUESEARCH", "REDUNDANTSEARCH", "EXPLORATION", "VERIFICATION", "REDUNDANTQUERY", "breadth", "depth", "horizon", "responseTokens"];
+const MEASURES = [
+  "UNIQUESEARCH",
+  "REDUNDANTSEARCH",
+  "EXPLORATION",
+  "VERIFICATION",
+  "REDUNDANTQUERY",
+  "breadth",
+  "depth",
+  "horizon",
+  "responseTokens",
+];
 
 async function arrays(tokens = true) {
   const { trajectories } = await loadTrajectories([VERL]);
@@ -54,7 +64,10 @@ describe("sounding pressure", () => {
     expect(text).toMatch(/training pushes it/);
     expect(text).toMatch(/the base setting \(sha256:[0-9a-f]{16}\)/);
     const sw = cli(["sweep", VERL, "--labels", VERL, "--grid", "c1=0.6", "--json"]);
-    expect(JSON.parse(sw.stdout).settings[1].pressure.REDUNDANTSEARCH).toBeCloseTo(j.settings[1].pressure.REDUNDANTSEARCH.value, 12);
+    expect(JSON.parse(sw.stdout).settings[1].pressure.REDUNDANTSEARCH).toBeCloseTo(
+      j.settings[1].pressure.REDUNDANTSEARCH.value,
+      12,
+    );
     expect(cli(["sweep", VERL, "--labels", VERL]).stdout.split("\n")[1]).toMatch(/pUS\tpRS\tpEX\tpVE\tpRQ/);
   });
 

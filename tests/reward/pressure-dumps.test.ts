@@ -27,7 +27,10 @@ async function relation(dir: string) {
   const per = steps.map((k) => {
     const ts = trajectories.filter((t) => t.provenance.trainingStep === k);
     const keys = new Set(ts.map(trajectoryKey));
-    const a = tallyArrays(ts, rows.filter((r) => keys.has(`${r.source.file}::${r.trajectoryId}`)));
+    const a = tallyArrays(
+      ts,
+      rows.filter((r) => keys.has(`${r.source.file}::${r.trajectoryId}`)),
+    );
     const means = Object.fromEntries(
       Object.entries(behaviourColumns(a)).map(([m, c]) => [m, c.reduce((x, y) => x + y, 0) / c.length]),
     );

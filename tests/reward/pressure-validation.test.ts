@@ -44,7 +44,10 @@ describe("the behaviour-policy simulator", () => {
     );
     const dir = tmpDir("pressure-sim-");
     const file = join(dir, "1.jsonl");
-    writeFileSync(file, samples.map((s, i) => JSON.stringify(verlRow(s.rollout, 1, `q${Math.floor(i / G)}`))).join("\n") + "\n");
+    writeFileSync(
+      file,
+      samples.map((s, i) => JSON.stringify(verlRow(s.rollout, 1, `q${Math.floor(i / G)}`))).join("\n") + "\n",
+    );
     const { trajectories } = await loadTrajectories([file]);
     expect(trajectories).toHaveLength(samples.length);
     // the true labels, with the claim data the sampler knows (one claim, checks = verify reads)
@@ -62,7 +65,18 @@ describe("the behaviour-policy simulator", () => {
     );
     const read = tallyArrays(trajectories, labels);
     const direct = sampledTallyArrays(samples, G, DEFAULT_ENVIRONMENT.verifyBudget);
-    for (const k of ["T", "nUniqS", "nRedS", "nExplore", "nVerify", "nRedQ", "nRedQFixed", "correct", "formatOk", "groupStart"] as const)
+    for (const k of [
+      "T",
+      "nUniqS",
+      "nRedS",
+      "nExplore",
+      "nVerify",
+      "nRedQ",
+      "nRedQFixed",
+      "correct",
+      "formatOk",
+      "groupStart",
+    ] as const)
       expect(Array.from(read[k]), k).toEqual(Array.from(direct[k]));
     for (const cfg of [DEFAULT_REWARD, rewardConfig({ Bv: 0 }), rewardConfig({ Bv: 2, c2: 0.6 })]) {
       expect(Array.from(replayRewards(read, cfg))).toEqual(Array.from(replayRewards(direct, cfg)));
@@ -83,7 +97,9 @@ describe("the behaviour-policy simulator", () => {
 
   it("moves θ along the policy gradient: zero advantage (equal rewards) moves nothing", () => {
     const rng = new Rng(2);
-    const samples = Array.from({ length: 16 }, (_, i) => sampleBehaviour(QUESTIONS[i >> 2]!, i & 3, DEFAULT_POLICY, DEFAULT_ENVIRONMENT, rng));
+    const samples = Array.from({ length: 16 }, (_, i) =>
+      sampleBehaviour(QUESTIONS[i >> 2]!, i & 3, DEFAULT_POLICY, DEFAULT_ENVIRONMENT, rng),
+    );
     const a = sampledTallyArrays(samples, 4, 1);
     expect(Array.from(policyGradient(samples, a, new Float64Array(16).fill(0.3)))).toEqual([0, 0, 0, 0, 0, 0]);
     expect(Array.from(policyGradient(samples, a, replayRewards(a, DEFAULT_REWARD))).some((x) => x !== 0)).toBe(true);

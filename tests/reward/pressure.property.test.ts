@@ -101,7 +101,8 @@ function brutePressure(gs: Roll[][], rewards: number[][], m: string, scale = 1):
 }
 
 const MEASURES = [...LABELS, "breadth", "depth", "horizon", "responseTokens"];
-const close = (a: number, b: number) => (Number.isNaN(b) ? Number.isNaN(a) : Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)));
+const close = (a: number, b: number) =>
+  Number.isNaN(b) ? Number.isNaN(a) : Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b));
 
 describe("behaviour pressure", () => {
   it("equals the definition computed by brute force on random groups (1e-12), GRPO and RAPO", () => {
@@ -123,7 +124,12 @@ describe("behaviour pressure", () => {
           expect(close(got, b.value), `${m}: ${got} vs ${b.value}`).toBe(true);
         }
         const rapo = behaviourPressure(a, cfg, { advantage: "rapo", resamples: 0 });
-        const b = brutePressure(gs, rewards, "breadth", multi / Math.max(1, brutePressure(gs, rewards, "breadth").groups));
+        const b = brutePressure(
+          gs,
+          rewards,
+          "breadth",
+          multi / Math.max(1, brutePressure(gs, rewards, "breadth").groups),
+        );
         expect(close(rapo.pressure.breadth!.value, b.value)).toBe(true);
       }),
       { numRuns: 300, seed: 13 },
@@ -135,9 +141,13 @@ describe("behaviour pressure", () => {
       fc.property(groups, fc.integer({ min: 0, max: 1000 }), (gs, seed) => {
         const a = arraysOf(gs);
         const rewards = replayRewards(a, DEFAULT_REWARD);
-        const ids = Array.from(a.groupStart.subarray(1), (end, g) => Array.from({ length: end - a.groupStart[g]! }, () => g)).flat();
+        const ids = Array.from(a.groupStart.subarray(1), (end, g) =>
+          Array.from({ length: end - a.groupStart[g]! }, () => g),
+        ).flat();
         // a seeded permutation of the rows
-        const perm = ids.map((_, i) => i).sort((x, y) => ((x * 7919 + seed) % 101) - ((y * 7919 + seed) % 101) || x - y);
+        const perm = ids
+          .map((_, i) => i)
+          .sort((x, y) => ((x * 7919 + seed) % 101) - ((y * 7919 + seed) % 101) || x - y);
         const col = Float64Array.from(a.nRedS);
         const ref = groupedPressure(a.groupStart, rewards, { REDUNDANTSEARCH: col }, { resamples: 0 });
         const got = pressureByGroup(
@@ -148,14 +158,20 @@ describe("behaviour pressure", () => {
         );
         expect(got.groups).toBe(ref.groups);
         // the sums run in another order within a group: equal to rounding
-        expect(close(got.pressure.REDUNDANTSEARCH!.value, ref.pressure.REDUNDANTSEARCH!.value) || Math.abs(got.pressure.REDUNDANTSEARCH!.value - ref.pressure.REDUNDANTSEARCH!.value) < 1e-12).toBe(true);
+        expect(
+          close(got.pressure.REDUNDANTSEARCH!.value, ref.pressure.REDUNDANTSEARCH!.value) ||
+            Math.abs(got.pressure.REDUNDANTSEARCH!.value - ref.pressure.REDUNDANTSEARCH!.value) < 1e-12,
+        ).toBe(true);
       }),
       { numRuns: 100, seed: 5 },
     );
   });
 
   it("gives a seeded interval around the value, the same on every run", () => {
-    const gs = fc.sample(groups.filter((x) => x.length > 6), { numRuns: 1, seed: 3 })[0]!;
+    const gs = fc.sample(
+      groups.filter((x) => x.length > 6),
+      { numRuns: 1, seed: 3 },
+    )[0]!;
     const a = arraysOf(gs);
     const p1 = behaviourPressure(a, DEFAULT_REWARD, { seed: 4 });
     const p2 = behaviourPressure(a, DEFAULT_REWARD, { seed: 4 });
@@ -221,6 +237,13 @@ describe("within-group contrasts", () => {
     const c = groupedContrast(Int32Array.of(0, 2, 4), [1, 0, 1, 1], { breadth: Float64Array.of(5, 1, 5, 5) });
     expect(c.groups).toBe(1);
     expect(c.contrast.breadth!.value).toBe(4);
-    expect(withinGroupContrast(arraysOf([[ok, bad], [ok, ok]])).contrast.REDUNDANTSEARCH!.value).toBe(-2);
+    expect(
+      withinGroupContrast(
+        arraysOf([
+          [ok, bad],
+          [ok, ok],
+        ]),
+      ).contrast.REDUNDANTSEARCH!.value,
+    ).toBe(-2);
   });
 });
