@@ -1,4 +1,5 @@
-/** `sounding pressure` (what a reward setting will teach under GRPO) and `sounding contrast` (within-group contrasts). */
+/** `sounding pressure` (what a reward setting will teach under GRPO) and `sounding contrast` (within-group
+ * contrasts). */
 import { z } from "zod";
 import {
   behaviourPressure,
