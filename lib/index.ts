@@ -119,6 +119,12 @@ export type { TableOptions, TrajectoryMetricRow } from "./metrics/tables.js";
 export { countTokens, responseTokens } from "./metrics/response-tokens.js";
 export { tallyArrays } from "./metrics/tally-arrays.js";
 export type { TallyArrays } from "./metrics/tally-arrays.js";
+export { behaviourColumns, BEHAVIOUR_MEASURES } from "./metrics/behaviour-columns.js";
+export type { BehaviourColumns, BehaviourMeasure } from "./metrics/behaviour-columns.js";
+export { groupMeanIntervals } from "./metrics/group-bootstrap.js";
+export type { Interval, BootstrapSpec } from "./metrics/group-bootstrap.js";
+export { withinGroupContrast, groupedContrast, ContrastOptionsSchema } from "./metrics/within-group-contrast.js";
+export type { ContrastResult, ContrastOptionsInput } from "./metrics/within-group-contrast.js";
 
 // ── reward: config, Eq. 4/8, guardrails, GRPO/RAPO, replay and sweeps, verl export and dumps ─────────────────
 export {
@@ -140,6 +146,20 @@ export type { Knob } from "./reward/settings.js";
 export { sweep, replayRewards, paretoFront } from "./reward/sweep.js";
 export type { SweepRow, SweepOptions } from "./reward/sweep.js";
 export { sweepParallel } from "./reward/sweep-parallel.js";
+export {
+  behaviourPressure,
+  groupedPressure,
+  pressureByGroup,
+  groupLayoutOf,
+  settingColumns,
+  comparePressure,
+  pushDirection,
+  clearPush,
+  PressureOptionsSchema,
+} from "./reward/pressure.js";
+export type { PressureResult, SettingPressure, PressureOptions, PressureOptionsInput } from "./reward/pressure.js";
+export { trainBehaviourPolicy, validatePressure } from "./reward/behaviour-training.js";
+export type { BehaviourTrainingOptions, TrainingStep, PressureCase } from "./reward/behaviour-training.js";
 export {
   exportVerl,
   rewardSpec,
@@ -191,6 +211,8 @@ export type { LabelCount } from "./figures/label-composition.js";
 export { searchEcdf } from "./figures/search-ecdf.js";
 export { rewardLandscape } from "./figures/reward-landscape.js";
 export { grpoGroup } from "./figures/grpo-group.js";
+export { pressureFigure } from "./figures/pressure-figure.js";
+export { contrastFigure } from "./figures/contrast-figure.js";
 export { renderSvg, dataHash, printFontSizes, FIGURE_FONT } from "./figures/render-svg.js";
 export type { Figure, FigureProvenance } from "./figures/render-svg.js";
 export { renderPng, renderPdf, fontFiles } from "./figures/render-image.js";

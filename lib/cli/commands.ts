@@ -10,6 +10,7 @@ import { figureCommand } from "./figure.js";
 import { generateCommand } from "./generate.js";
 import { inspectCommand } from "./inspect.js";
 import { labelCommand } from "./label.js";
+import { contrastCommand, pressureCommand } from "./pressure.js";
 import { exportCommand, rewardCommand, sweepCommand } from "./reward.js";
 import { reportCommand } from "./report.js";
 
@@ -21,6 +22,8 @@ export const COMMANDS: readonly Command[] = [
   calibrateCommand,
   rewardCommand,
   sweepCommand,
+  pressureCommand,
+  contrastCommand,
   exportCommand,
   figureCommand,
   convertCommand,

@@ -4,6 +4,10 @@ import { dirname, extname } from "node:path";
 import { z } from "zod";
 import {
   fig1Accuracy,
+  behaviourPressure,
+  contrastFigure,
+  pressureFigure,
+  withinGroupContrast,
   fig4SearchCalls,
   fig6LabelDrift,
   fig7ResponseLength,
@@ -276,6 +280,30 @@ const PRESETS: Record<
   landscape: {
     about: "a sweep's separation (or --measure) over two --grid knobs; ⚠ where incorrect can beat correct",
     make: landscape,
+  },
+  pressure: {
+    about: "behaviour pressure of --config (and each --grid setting beside it) with bootstrap intervals",
+    make: (ts, l, o) => {
+      const a = tallyArrays(ts, l);
+      const base = o.config;
+      const settings = Object.keys(o.grid).length ? [base, ...gridSettings(base, o.grid)] : [base];
+      const series = settings.map((c, i) => ({
+        name: i === 0 ? "base setting" : o.knobs.map((k) => `${k}=${+Number(c[k]).toFixed(4)}`).join(" "),
+        result: behaviourPressure(a, c),
+      }));
+      if (!series.some((s) => s.result.multiGroups))
+        throw new LoadFailure("pressure needs grouped rollouts: no group with ≥ 2 rollouts in these trajectories");
+      return pressureFigure(series, o.size);
+    },
+  },
+  contrast: {
+    about: "within-group contrasts: correct − incorrect rollouts of the same prompt, per behaviour",
+    make: (ts, l, o) => {
+      const c = withinGroupContrast(tallyArrays(ts, l));
+      if (!c.groups)
+        throw new LoadFailure("contrast needs groups holding both correct and incorrect rollouts; none here");
+      return contrastFigure([{ name: "contrast", result: c }], o.size);
+    },
   },
   group: {
     about:

@@ -30,6 +30,8 @@ import {
   type RewardConfig,
   type Corpus,
   type Tallies,
+  behaviourPressure,
+  type BehaviourMeasure,
 } from "../index.js";
 import { command } from "./command.js";
 import { fileErrorText, fitsBudget, LOAD_OPTIONS, rolloutsOf, toolRoleFile, withInput } from "./load-options.js";
@@ -178,6 +180,7 @@ const SWEEP_OPTS = z.object({
   top: numOr("N", "settings listed in the table", 20, { int: true, min: 1 }),
   jobs: numOr("N", "worker threads (same results)", 1, { int: true, min: 1, max: 256 }),
   json: flag("print every setting as JSON"),
+  "no-pressure": flag("leave out the behaviour pressure (one pass over the rollouts per setting)"),
   "label-set": REWARD_OPTIONS["label-set"],
   "memory-mb": REWARD_OPTIONS["memory-mb"],
   ...LOAD_OPTIONS,
@@ -192,7 +195,10 @@ export const sweepCommand = command({
 reward of correct and incorrect rollouts and their separation, the share of groups with σ > 0,
 rollouts that change rank within their group (against the base setting, listed first), and
 warnings (an incorrect rollout can outscore a correct one; a knob with no effect). The Pareto
-front of favoured breadth / depth / horizon against separation is marked. --jobs N spreads the
+front of favoured breadth / depth / horizon against separation is marked. The behaviour
+pressure of each setting on the five labels (pUS … pRQ: > 0 training pushes the label up;
+sounding pressure gives intervals; JSON: "pressure" per setting, null for a corpus swept in SQL;
+--no-pressure leaves it out, e.g. for very many settings over a large corpus). --jobs N spreads the
 settings over N worker threads (same results). Given a corpus directory (sounding convert) instead of
 trace files, its tallies are read into typed arrays and swept as the files would be (same rows), or,
 when the corpus needs more than --memory-mb that way, swept in SQL (--label-set NAME when it has
@@ -219,6 +225,8 @@ async function sweepRun(
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
+  /** Pressure values of a setting (from typed arrays; a corpus swept in SQL has none), computed when printed. */
+  let pressureOf: ((setting: number) => Partial<Record<BehaviourMeasure, number>>) | null = null;
   const { res, nTrajectories } = await withInput(positionals, v, async (input) => {
     // a corpus too large for the memory budget in typed arrays is swept in SQL (one row per setting comes back)
     if (input.kind === "corpus" && !fitsBudget(input, v["memory-mb"]))
@@ -228,6 +236,11 @@ async function sweepRun(
       };
     const arrays = await rolloutsOf(input, { keys: false });
     const jobs = v.jobs;
+    if (!v["no-pressure"])
+      pressureOf = (si) => {
+        const p = behaviourPressure(arrays, settings[si]!, { resamples: 0 }).pressure;
+        return Object.fromEntries(Object.entries(p).map(([m, iv]) => [m, iv.value]));
+      };
     return {
       res: jobs > 1 ? await sweepParallel(arrays, settings, { jobs }) : sweep(arrays, settings),
       nTrajectories: arrays.n,
@@ -235,7 +248,12 @@ async function sweepRun(
   });
   const front = new Set(paretoFront(res).map((r) => r.setting));
   if (v.json) {
-    const rows = res.map((r) => ({ ...r, spec: rewardSpecHash(r.config), pareto: front.has(r.setting) }));
+    const rows = res.map((r) => ({
+      ...r,
+      spec: rewardSpecHash(r.config),
+      pareto: front.has(r.setting),
+      pressure: pressureOf ? pressureOf(r.setting) : null,
+    }));
     out(jsonText({ settings: rows }));
     return 0;
   }
@@ -246,16 +264,24 @@ async function sweepRun(
       .join(" ") || "(base)";
   out(`${settings.length} setting(s) over ${nTrajectories} trajectories; sorted by separation (base first)`);
   const head = ["#", "setting", "meanCorrect", "meanIncorrect", "separation", "informative", "rankChanges", "pareto"];
+  const P = ["UNIQUESEARCH", "REDUNDANTSEARCH", "EXPLORATION", "VERIFICATION", "REDUNDANTQUERY"] as const;
+  if (pressureOf) head.push("pUS", "pRS", "pEX", "pVE", "pRQ");
   head.push("warnings");
   const sorted = [res[0]!, ...res.slice(1).sort((a, b) => b.separation - a.separation)].slice(0, top);
-  const cells = sorted.map((r) =>
+  const cells = sorted.map((r, _i, _a, p = pressureOf?.(r.setting)) =>
     [r.setting, changed(r.config), r.meanCorrect.toFixed(4), r.meanIncorrect.toFixed(4), r.separation.toFixed(4)]
       .concat([r.informativeGroups.toFixed(3), r.rankChanges, front.has(r.setting) ? "*" : ""])
+      .concat(p ? P.map((m) => signed(p[m])) : [])
       .concat([r.warnings.map((w) => w.code).join(",")])
       .map(String),
   );
   out(tableText(head, cells));
   return 0;
+}
+
+/** A pressure value in a table cell: signed, 3 decimals; n/a without a σ > 0 group. */
+function signed(x: number | undefined): string {
+  return x === undefined || !Number.isFinite(x) ? "n/a" : (x >= 0 ? "+" : "") + x.toFixed(3);
 }
 
 /** Knobs that count calls (caps C_S, C_Q; verification budget B_v): drawn as integers by --random. */

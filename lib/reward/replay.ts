@@ -12,6 +12,8 @@ import { fillRewards, rewardCoefficients, type RewardColumns } from "./reward-ke
 /** ρ, Δ_S, Δ_Q and n_verify of every rollout under one setting, beside its class and R_format. */
 export interface ReplayColumns extends RewardColumns {
   nVerify: Float64Array;
+  /** n_RedQ under the setting's B_v (the labels' own when B_v is theirs). */
+  nRedQ: Float64Array;
 }
 
 /** The settings the replay columns depend on: those with the same key share them. */
@@ -26,6 +28,7 @@ export function replayColumns(a: TallyArrays, cfg: RewardConfig): ReplayColumns 
   const dS = new Float64Array(n);
   const dQ = new Float64Array(n);
   const nVerify = new Float64Array(n);
+  const nRedQ = new Float64Array(n);
   const rebudget = cfg.Bv !== a.labelsBv;
   const b = { verify: 0, extra: 0 };
   for (let i = 0; i < n; i++) {
@@ -41,8 +44,9 @@ export function replayColumns(a: TallyArrays, cfg: RewardConfig): ReplayColumns 
     dS[i] = searchNovelty(a.nUniqS[i]!, a.nRedS[i]!, cfg.clipDelta);
     dQ[i] = queryNovelty(a.nExplore[i]!, v, rq, cfg.clipDelta);
     nVerify[i] = v;
+    nRedQ[i] = rq;
   }
-  return { correct: a.correct, formatOk: a.formatOk, rho, dS, dQ, nVerify };
+  return { correct: a.correct, formatOk: a.formatOk, rho, dS, dQ, nVerify, nRedQ };
 }
 
 /** Rewards of every rollout under one setting (same order as the arrays). */

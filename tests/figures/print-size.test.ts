@@ -6,6 +6,10 @@
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  behaviourPressure,
+  contrastFigure,
+  pressureFigure,
+  withinGroupContrast,
   fig1Accuracy,
   fig4SearchCalls,
   fig6LabelDrift,
@@ -62,6 +66,15 @@ beforeAll(async () => {
     ecdf: (o) => searchEcdf(vtr, (r) => `step ${r.step}`, o),
     landscape: (o) => rewardLandscape(swept, "c1", "c2", "separation", null, o),
     group: (o) => grpoGroup(vtr, Array.from(rewards), group, null, o),
+    pressure: (o) =>
+      pressureFigure(
+        [
+          { name: "default", result: behaviourPressure(a, base) },
+          { name: "c1=0.6", result: behaviourPressure(a, rewardConfig({ c1: 0.6 })) },
+        ],
+        o,
+      ),
+    contrast: (o) => contrastFigure([{ name: "run", result: withinGroupContrast(a) }], o),
   };
 }, 180_000);
 
@@ -69,7 +82,7 @@ const widthOf = (svg: string) => Number(/^<svg[^>]*\bwidth="([\d.]+)"/.exec(svg)
 const heightOf = (svg: string) => Number(/^<svg[^>]*\bheight="([\d.]+)"/.exec(svg)![1]);
 
 describe("figures at print size", () => {
-  for (const name of ["fig1", "fig4", "fig6", "fig7", "labels", "ecdf", "landscape", "group"]) {
+  for (const name of ["fig1", "fig4", "fig6", "fig7", "labels", "ecdf", "landscape", "group", "pressure", "contrast"]) {
     it(`${name} at --width column is 3.3 in wide with no text under 6 pt`, async () => {
       const svg = await renderSvg(presets[name]!({ width: "column" }));
       expect(widthOf(svg)).toBeCloseTo(FIGURE_WIDTHS.column, 1);
