@@ -21,10 +21,10 @@ import {
   type Trajectory,
 } from "../index.js";
 import { command } from "./command.js";
-import { LOAD_OPTIONS, LoadFailure } from "./load-options.js";
+import { LOAD_OPTIONS, LoadFailure, rolloutsOf, withInput, type InputFlags } from "./load-options.js";
 import { choiceOr, flag, numOr } from "./options.js";
 import { jsonText, tableText } from "./output.js";
-import { configFrom, corpus, gridOf, REWARD_OPTIONS } from "./reward-options.js";
+import { configFrom, gridOf, REWARD_OPTIONS } from "./reward-options.js";
 import { UsageError } from "./usage-error.js";
 
 const BOOTSTRAP = {
@@ -49,14 +49,24 @@ function tokensOf(ts: readonly Trajectory[], a: TallyArrays): number[] {
   return a.keys.map((k) => responseTokens(byKey.get(k)!));
 }
 
-async function arraysOf(positionals: string[], v: Parameters<typeof corpus>[1] & { "no-tokens": boolean }) {
-  const { trajectories, labels } = await corpus(positionals, v);
-  const a = tallyArrays(trajectories, labels);
-  let multi = 0;
-  for (let g = 0; g + 1 < a.groupStart.length; g++) if (a.groupStart[g + 1]! - a.groupStart[g]! >= 2) multi++;
-  // tokens are counted lazily: a corpus with nothing to compute fails before the tokenizer runs
-  const tokens = () => (v["no-tokens"] ? undefined : tokensOf(trajectories, a));
-  return { a, multi, n: trajectories.length, tokens };
+async function arraysOf(positionals: string[], v: InputFlags & { "no-tokens": boolean }) {
+  return withInput(positionals, v, async (input) => {
+    const a = await rolloutsOf(input);
+    let multi = 0;
+    for (let g = 0; g + 1 < a.groupStart.length; g++) if (a.groupStart[g + 1]! - a.groupStart[g]! >= 2) multi++;
+    // tokens are counted lazily: a corpus with nothing to compute fails before the tokenizer runs;
+    // a corpus stores no response text to count (as for fig1 / fig7), so there they are left out
+    const ts = input.kind === "traces" ? input.trajectories : null;
+    const tokens = () => {
+      if (v["no-tokens"]) return undefined;
+      if (!ts) {
+        process.stderr.write("pressure: a corpus stores no response text; response tokens left out\n");
+        return undefined;
+      }
+      return tokensOf(ts, a);
+    };
+    return { a, multi, n: a.n, tokens };
+  });
 }
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : "n/a");
