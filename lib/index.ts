@@ -200,6 +200,7 @@ export { corpusTrajectoryRows, corpusAggregate, tallyCtes, CORPUS_GROUP_KEYS } f
 export type { CorpusGroupKey, CorpusQueryOptions } from "./corpus/corpus-metrics.js";
 export { corpusSweep } from "./corpus/corpus-sweep.js";
 export type { CorpusSweepOptions } from "./corpus/corpus-sweep.js";
+export { sparkJobSource, exportSparkJob, SPARK_JOB_VERSION } from "./corpus/spark-job.js";
 export { CORPUS_SCHEMA_VERSION, TRAJECTORY_COLUMNS, CALL_COLUMNS, LABEL_COLUMNS } from "./corpus/corpus-schema.js";
 export type { CorpusManifest, Column } from "./corpus/corpus-schema.js";
 export type { EngineOptions, SqlRow } from "./corpus/duckdb.js";
