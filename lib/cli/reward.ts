@@ -329,7 +329,8 @@ async function exportSparkJobCommand(v: z.output<typeof EXPORT_OPTS>, out: (s: s
   out(`${SPARK_JOB_VERSION} (reward spec ${rewardSpecHash(cfg)}): ${e.path}`);
   out(`run: spark-submit ${e.path} --corpus DIR --out OUT [--by dataset] [--settings settings.json]`);
   out(
-    `  or: python ${e.path} --raw rollouts.parquet --out OUT --engine duckdb   (pip install duckdb numpy typing_extensions)`,
+    `  or: python ${e.path} --raw rollouts.parquet --out OUT --engine duckdb` +
+      "   (pip install duckdb numpy typing_extensions)",
   );
   return 0;
 }

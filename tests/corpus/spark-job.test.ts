@@ -54,7 +54,7 @@ const jsonl = (p: string) =>
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
-/** Settings that move every knob the replay reads: B_v 0…3 (the replay of claim checks), T counted both ways, clipping, Eq. 4. */
+/** Settings moving every knob the replay reads: B_v 0…3 (claim-check replay), T counted both ways, clipping, Eq. 4. */
 function settingsOf(base: RewardConfig): RewardConfig[] {
   const drawn = randomSettings(base, { c1: [0, 0.6], c2: [0, 0.5], CS: [1, 20], CQ: [1, 30], floor: [0, 0.9] }, 9, 11);
   const out = [base, ...drawn.slice(1)].map((c, i) => ({
@@ -126,14 +126,15 @@ describe.skipIf("skip" in py)("spark job through duckdb.experimental.spark", () 
   it("on raw verl rows labelled by the Python labeller as the job's UDF: the same metrics and sweep", async () => {
     // the raw rows as a cluster would hold them: Parquet with the dump's columns, typed
     const raw = join(dir, "raw.parquet");
-    const cols =
-      "{'input':'VARCHAR','output':'VARCHAR','gts':'VARCHAR','score':'DOUBLE','step':'BIGINT','uid':'VARCHAR','acc':'DOUBLE','data_source':'VARCHAR'}";
+    const types = { input: "VARCHAR", output: "VARCHAR", gts: "VARCHAR", score: "DOUBLE", step: "BIGINT" };
+    const cols = JSON.stringify({ ...types, uid: "VARCHAR", acc: "DOUBLE", data_source: "VARCHAR" }).replace(/"/g, "'");
     const list = `[${files.map((f) => `'${f}'`).join(", ")}]`;
     const c = spawnSync(
       python,
       [
         "-c",
-        `import duckdb; duckdb.sql("COPY (SELECT * FROM read_json(${list}, columns=${cols})) TO '${raw}' (FORMAT parquet)")`,
+        `import duckdb; duckdb.sql("COPY (SELECT * FROM read_json(${list}, columns=${cols})) ` +
+          `TO '${raw}' (FORMAT parquet)")`,
       ],
       { encoding: "utf8" },
     );
