@@ -1,5 +1,5 @@
 // Benchmark: a corpus of 10^6 (or 10^7) tool calls in GRPO groups. Generates verl rollout dumps
-// (groups of 8 rollouts per prompt, several training steps, shards of ~125k calls, cached under
+// (groups of 8 rollouts per prompt, 4 training steps, shards of ~175k calls / 275 MB, cached under
 // bench/out/scale-<calls>/traces and reused by later runs), converts them to a Parquet corpus
 // while labelling every call, then computes per-dataset breadth / depth / horizon, a 10^3-setting
 // sweep whose group statistics (informative groups, rank changes, favoured behaviour) run over the
@@ -134,7 +134,7 @@ const stampPath = join(traces, "stamp.json");
 let gen = existsSync(stampPath) ? JSON.parse(readFileSync(stampPath, "utf8")) : { shards: 0, calls: 0, rollouts: 0 };
 if (gen.calls < targetCalls) {
   const { generateTraces } = await import("../dist/index.js");
-  // a shard: 4 training steps × 512 prompts × 8 rollouts (≈ 125k calls, ≈ 200 MB; fewer prompts for small runs)
+  // a shard: 4 training steps × 512 prompts × 8 rollouts (≈ 175k calls, ≈ 275 MB; fewer prompts for small runs)
   const prompts = Math.min(512, Math.max(4, Math.ceil(targetCalls / 250)));
   for (let i = gen.shards; gen.calls < targetCalls; i++) {
     const t0 = Date.now();

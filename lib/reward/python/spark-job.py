@@ -165,7 +165,6 @@ def corpus_tallies(F, traj, labels, bvs):
         F.when(F.col("correct"), F.lit(1)).otherwise(F.lit(0)).alias("correct"),
         F.when(F.col("format_ok"), F.lit(1)).otherwise(F.lit(0)).alias("fmt"),
         F.col("n_calls").alias("T"), F.col("turns"),
-        F.when(z("label_rows") == F.col("n_calls"), F.lit(True)).otherwise(F.lit(False)).alias("all_labelled"),
     ]
     cols += [z(n).alias(n) for n in ("labelled", "n_uniq_s", "n_red_s", "n_explore", "n_verify", "n_red_q", "n_red_q_fixed")]
     cols.append(F.when(has_claims, F.lit(1)).otherwise(F.lit(0)).alias("has_claims"))
@@ -271,7 +270,6 @@ def raw_tallies(spark, F, paths, bvs, text_col="output"):
     cols.append(F.col("packed"))
     t = packed.select(*cols)
     out = [F.col(c) for c in t.columns if c != "packed"]
-    out.append(F.lit(True).alias("all_labelled"))
     for b in bvs:
         vx = F.split(F.expr("sounding_budget(packed, %d)" % b), ",")
         out += [F.get(vx, 0).cast("int").alias("v_%d" % b), F.get(vx, 1).cast("int").alias("x_%d" % b)]
