@@ -237,6 +237,7 @@ export {
 } from "./corpus/corpus-tallies.js";
 export type { CorpusTallies, CorpusTalliesOptions, CorpusSources } from "./corpus/corpus-tallies.js";
 export { corpusLoadReport } from "./corpus/corpus-report.js";
+export { sparkJobSource, exportSparkJob, SPARK_JOB_VERSION } from "./corpus/spark-job.js";
 export { CORPUS_SCHEMA_VERSION, TRAJECTORY_COLUMNS, CALL_COLUMNS, LABEL_COLUMNS } from "./corpus/corpus-schema.js";
 export type { CorpusManifest, Column } from "./corpus/corpus-schema.js";
 export type { EngineOptions, SqlRow } from "./corpus/duckdb.js";

@@ -1,8 +1,10 @@
-/** `sounding reward`, `sounding sweep` and `sounding export verl`. */
+/** `sounding reward`, `sounding sweep` and `sounding export verl | spark-job`. */
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import {
   exportVerl,
+  exportSparkJob,
+  SPARK_JOB_VERSION,
   gridSettings,
   KNOBS,
   paretoFront,
@@ -311,7 +313,7 @@ const JUDGE = "LLM judge (--labeller llm)";
 
 const EXPORT_OPTS = z.object({
   config: text("FILE", "reward settings as JSON (default: the paper's)"),
-  out: text("DIR", "where to write the three files"),
+  out: text("PATH", "verl: the directory of the three files; spark-job: the job's file (job.py)"),
   labeller: choiceOr(["heuristic", "llm"], "who labels the calls inside the trainer", "heuristic"),
   "labeller-options": text("FILE", "JSON of the deterministic labeller's options (also the judge's fallback)"),
   "tool-roles": text("FILE", "JSON file of tool name → role: the exported reader maps tool names the same way"),
@@ -360,16 +362,27 @@ function judgeOf(v: z.output<typeof EXPORT_OPTS>): Partial<JudgeSpec> {
 
 export const exportCommand = command({
   name: "export",
-  summary: "write compute_score, the reward spec and Hydra overrides for verl",
-  synopsis: "verl --config reward.json --out DIR",
-  positionals: { min: 1, max: 1, what: "one target: verl" },
-  about: `Write DIR/sounding_reward.py (compute_score for verl's custom_reward_function), DIR/reward_spec.json
+  summary: "write compute_score, the reward spec and Hydra overrides for verl, or the PySpark job",
+  synopsis: "verl|spark-job --out PATH",
+  positionals: { min: 1, max: 1, what: "one target: verl or spark-job" },
+  about: `verl: write DIR/sounding_reward.py (compute_score for verl's custom_reward_function), DIR/reward_spec.json
 (the settings and their hash, which compute_score returns as reward_spec so rollout dumps carry it)
-and DIR/reward_overrides.yaml (the Hydra config / overrides).`,
+and DIR/reward_overrides.yaml (the Hydra config / overrides).
+
+spark-job: write one Python file, a PySpark job computing the per-group metrics and a reward sweep over a
+corpus's Parquet files, or over raw verl rollout rows that it labels with the exported Python labeller as a
+user-defined function (docs/corpus.md, "On a cluster"); --config is the setting its sweep starts from.
+It also runs without Spark through DuckDB's PySpark API (pip install duckdb numpy typing_extensions).`,
   options: EXPORT_OPTS,
   async run({ values: v, positionals }, out) {
-    if (positionals[0] !== "verl") throw new UsageError(`export supports one target: verl, got "${positionals[0]}"`);
-    if (!v.out) throw new UsageError(`export verl needs --out DIR (see "sounding export --help")`);
+    const target = positionals[0];
+    if (target !== "verl" && target !== "spark-job")
+      throw new UsageError(`export supports two targets: verl, spark-job; got "${target}"`);
+    if (!v.out) {
+      const what = target === "verl" ? "DIR" : "FILE (e.g. job.py)";
+      throw new UsageError(`export ${target} needs --out ${what} (see "sounding export --help")`);
+    }
+    if (target === "spark-job") return exportSparkJobCommand(v, out);
     if (v.config === undefined) {
       process.stderr.write(`sounding: no --config given: exporting the paper's default reward settings\n`);
     }
@@ -391,3 +404,31 @@ and DIR/reward_overrides.yaml (the Hydra config / overrides).`,
     return 0;
   },
 });
+
+/** `sounding export spark-job --out job.py`: the PySpark job, with the labeller the options give. */
+async function exportSparkJobCommand(v: z.output<typeof EXPORT_OPTS>, out: (s: string) => void): Promise<number> {
+  const given = (
+    ["judge-concurrency", "judge-chunk-size", "judge-cache", "judge-key-env", "gold-column"] as const
+  ).filter((k) => v[k] !== undefined);
+  if (given.length) throw new UsageError(`export spark-job: --${given[0]} is an option of export verl`);
+  if (v.labeller !== "heuristic")
+    throw new UsageError("export spark-job: the job labels with the deterministic labeller (--labeller heuristic)");
+  if (v.config === undefined) {
+    process.stderr.write(
+      `sounding: no --config given: the job's sweep starts from the paper's default reward settings\n`,
+    );
+  }
+  const cfg = await configFrom(v.config);
+  const options = v["labeller-options"] !== undefined ? await labellerOptionsFile(v["labeller-options"]) : undefined;
+  const e = await exportSparkJob(cfg, v.out!, {
+    ...(options ? { labeller: { name: "heuristic", options } } : {}),
+    ...(v["tool-roles"] !== undefined ? { toolRoles: await toolRoleFile(v["tool-roles"]) } : {}),
+  });
+  out(`${SPARK_JOB_VERSION} (reward spec ${rewardSpecHash(cfg)}): ${e.path}`);
+  out(`run: spark-submit ${e.path} --corpus DIR --out OUT [--by dataset] [--settings settings.json]`);
+  out(
+    `  or: python ${e.path} --raw rollouts.parquet --out OUT --engine duckdb` +
+      "   (pip install duckdb numpy typing_extensions)",
+  );
+  return 0;
+}

@@ -119,7 +119,7 @@ describe("sounding reward / sweep / export verl", () => {
       [["reward", VERL, "--config", bad], /--config .*c1/],
       [["sweep", VERL, "--grid", "c9=1"], /unknown knob "c9"/],
       [["sweep", VERL, "--random", "3"], /--random needs at least one --range/],
-      [["export", "ppo", "--out", "x"], /one target: verl/],
+      [["export", "ppo", "--out", "x"], /two targets: verl, spark-job/],
       [["export", "verl"], /needs --out/],
     ] as const) {
       const r = cli([...args]);
