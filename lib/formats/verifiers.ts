@@ -13,10 +13,15 @@
  * `{"id", "name", "arguments"}` from a pydantic `ToolCall`); older writers drop the replies'
  * `tool_call_id`, so replies pair in order. Rows can end on a call that got no reply (the
  * turn cap): that call is kept with `response: null` and the row is `truncated`, as it is
- * when the writer's `is_truncated` is true. Rollouts of one example share `example_id`
- * (older: `id`), which is their id (repeats numbered `#k`) and group. Verdict from `reward`
- * when it is 0 or 1.
+ * when the writer's `is_truncated` is true. Rollouts of one example share `example_id`, which is
+ * their id (repeats numbered `#k`) and group. Older writers have only `id`, and it does not name the
+ * example: in the browsecomp and hle samples (prime-environments@101a4f5) `id` counts rows in threes
+ * (0,0,0,1,1,1,…) while the prompts repeat every five rows (the dataset repeated rollouts-per-example
+ * times), so rows sharing an `id` ask different questions. There `id` stays the record's id and the
+ * group is the prompt's last user turn (rollouts of one example share their prompt verbatim).
+ * Verdict from `reward` when it is 0 or 1.
  */
+import { hash } from "node:crypto";
 import { chatReader } from "./chat-reader.js";
 import { messageObjects } from "./chat-messages.js";
 import type { FormatReader } from "./format-reader.js";
@@ -53,9 +58,10 @@ export const verifiersReader: FormatReader = chatReader({
   },
 
   meta(o, b) {
-    const id = pickString(o, "example_id", "id");
+    const exampleId = pickString(o, "example_id");
+    const id = exampleId ?? pickString(o, "id");
     b.recordId = id;
-    b.groupId = id;
+    b.groupId = exampleId ?? promptGroup(o.prompt) ?? id;
     b.dataset = pickString(o, "task");
     b.goldAnswers = goldList(o.answer);
     b.score = pickNumber(o, "reward");
@@ -70,3 +76,16 @@ export const verifiersReader: FormatReader = chatReader({
     }
   },
 });
+
+/** The group of a row without `example_id`: a hash of its prompt's last user turn (null when it has none). */
+function promptGroup(prompt: unknown): string | null {
+  let text: string | null = null;
+  if (typeof prompt === "string") text = prompt;
+  else if (Array.isArray(prompt))
+    for (let i = prompt.length - 1; i >= 0 && text === null; i--) {
+      const m = prompt[i];
+      if (isObject(m) && m.role === "user")
+        text = typeof m.content === "string" ? m.content : JSON.stringify(m.content ?? null);
+    }
+  return text === null ? null : "p" + hash("sha1", text, "hex").slice(0, 12);
+}
