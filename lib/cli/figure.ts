@@ -40,6 +40,7 @@ import {
   type LabelRow,
   type RewardConfig,
   type Trajectory,
+  type TallyArrays,
 } from "../index.js";
 import { command } from "./command.js";
 import { runOf, RUN_BY, defaultRunBy, type RunBy } from "./figure-runs.js";
@@ -123,6 +124,26 @@ WHERE l.label_set = '${ls.name.replace(/'/g, "''")}' AND l.label IS NOT NULL GRO
   return { counts: rows.map((r) => ({ group: String(r.grp), label: String(r.label), n: Number(r.n) })), steps };
 }
 
+/** The pressure preset over typed arrays (trace files or a corpus alike). */
+function pressurePreset(a: TallyArrays, o: FigureArgs): Figure {
+  const base = o.config;
+  const settings = Object.keys(o.grid).length ? [base, ...gridSettings(base, o.grid)] : [base];
+  const series = settings.map((c, i) => ({
+    name: i === 0 ? "base setting" : o.knobs.map((k) => `${k}=${+Number(c[k]).toFixed(4)}`).join(" "),
+    result: behaviourPressure(a, c),
+  }));
+  if (!series.some((s) => s.result.multiGroups))
+    throw new LoadFailure("pressure needs grouped rollouts: no group with ≥ 2 rollouts in these trajectories");
+  return pressureFigure(series, o.size);
+}
+
+/** The contrast preset over typed arrays (trace files or a corpus alike). */
+function contrastPreset(a: TallyArrays, o: FigureArgs): Figure {
+  const c = withinGroupContrast(a);
+  if (!c.groups) throw new LoadFailure("contrast needs groups holding both correct and incorrect rollouts; none here");
+  return contrastFigure([{ name: "contrast", result: c }], o.size);
+}
+
 /** A figure from a corpus directory: the same figure as from the trace files it came from. */
 async function corpusFigure(
   preset: string,
@@ -138,6 +159,8 @@ async function corpusFigure(
   return withInput([dir], v, async (input) => {
     if (input.kind !== "corpus") throw new Error("corpusFigure: not a corpus");
     const c = input.corpus;
+    if (preset === "pressure") return pressurePreset(await rolloutsOf(input), o);
+    if (preset === "contrast") return contrastPreset(await rolloutsOf(input), o);
     if (preset === "landscape") {
       const knobs = o.knobs;
       if (knobs.length !== 2)
@@ -283,27 +306,11 @@ const PRESETS: Record<
   },
   pressure: {
     about: "behaviour pressure of --config (and each --grid setting beside it) with bootstrap intervals",
-    make: (ts, l, o) => {
-      const a = tallyArrays(ts, l);
-      const base = o.config;
-      const settings = Object.keys(o.grid).length ? [base, ...gridSettings(base, o.grid)] : [base];
-      const series = settings.map((c, i) => ({
-        name: i === 0 ? "base setting" : o.knobs.map((k) => `${k}=${+Number(c[k]).toFixed(4)}`).join(" "),
-        result: behaviourPressure(a, c),
-      }));
-      if (!series.some((s) => s.result.multiGroups))
-        throw new LoadFailure("pressure needs grouped rollouts: no group with ≥ 2 rollouts in these trajectories");
-      return pressureFigure(series, o.size);
-    },
+    make: (ts, l, o) => pressurePreset(tallyArrays(ts, l), o),
   },
   contrast: {
     about: "within-group contrasts: correct − incorrect rollouts of the same prompt, per behaviour",
-    make: (ts, l, o) => {
-      const c = withinGroupContrast(tallyArrays(ts, l));
-      if (!c.groups)
-        throw new LoadFailure("contrast needs groups holding both correct and incorrect rollouts; none here");
-      return contrastFigure([{ name: "contrast", result: c }], o.size);
-    },
+    make: (ts, l, o) => contrastPreset(tallyArrays(ts, l), o),
   },
   group: {
     about:

@@ -60,7 +60,7 @@ async function arraysOf(positionals: string[], v: InputFlags & { "no-tokens": bo
     const tokens = () => {
       if (v["no-tokens"]) return undefined;
       if (!ts) {
-        process.stderr.write("pressure: a corpus stores no response text; response tokens left out\n");
+        process.stderr.write("a corpus stores no response text: response tokens left out\n");
         return undefined;
       }
       return tokensOf(ts, a);

@@ -46,6 +46,16 @@ describe("the CLI on a corpus prints what it prints on its trace files", () => {
     same(["sweep", "--grid", "c2=0,0.2", "--grid", "floor=0.1,0.5"]);
   }, 120_000);
 
+  it("pressure and contrast (response tokens aside: a corpus stores no response text)", () => {
+    const p = same(["pressure", "--no-tokens", "--json", "--grid", "c1=0.3"]);
+    expect(Object.keys(JSON.parse(p.stdout).settings[0].pressure)).toContain("REDUNDANTSEARCH");
+    same(["pressure", "--no-tokens"]);
+    same(["contrast", "--no-tokens", "--json"]);
+    const r = cli(["pressure", "--json", dir]);
+    expect([r.code, r.stderr]).toEqual([0, expect.stringMatching(/^a corpus stores no response text/)]);
+    expect(JSON.parse(r.stdout).pressure.responseTokens).toBeUndefined();
+  }, 240_000);
+
   it("every figure preset but fig1 / fig7 draws the same SVG", () => {
     for (const [preset, extra] of [
       ["fig4", []],
@@ -53,6 +63,8 @@ describe("the CLI on a corpus prints what it prints on its trace files", () => {
       ["labels", []],
       ["ecdf", []],
       ["group", []],
+      ["pressure", ["--grid", "c1=0.3"]],
+      ["contrast", []],
       ["landscape", ["--grid", "c1=0.1,0.2,0.3", "--grid", "c2=0.1,0.2"]],
     ] as const) {
       const a = join(base, `${preset}-files.svg`);
