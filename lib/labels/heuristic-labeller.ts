@@ -36,6 +36,8 @@ import { canonicalUrl } from "./canonical-url.js";
 import { labellerInfo, type CallLabel, type Labeller, type LabellerInfo } from "./labeller.js";
 import { contentTokens, jaccard, normaliseText, overlapCoefficient, trigrams } from "./text-similarity.js";
 import { UtilityOptionsSchema, UtilityTracker, utilityOptions } from "./utility.js";
+import { lemma } from "./lemma.js";
+import { GENERIC_QUERY_WORDS, queryTerms, type QueryTerms } from "./query-terms.js";
 import { parseSearchResults } from "../formats/search-results.js";
 
 /** A share in [0, 1] with its default and meaning. */
@@ -48,9 +50,46 @@ export const HeuristicOptionsSchema = z
     charThreshold: share(0.8, "query character-trigram Jaccard for REDUNDANTSEARCH"),
     resultOverlap: share(0.6, "share of already-seen results for REDUNDANTSEARCH"),
     minResultsForOverlap: z.number().int().min(1).default(3).describe("results a search needs for the overlap rule"),
+    noveltyThreshold: share(
+      0.5,
+      "REDUNDANTSEARCH when the weighted share of a query's terms that no earlier query asked is below this",
+    ),
+    genericWeight: share(0.25, "weight of a generic query word (wikipedia, biography, list, site operators, …)"),
+    seenWeight: share(0.5, "weight of a new query term that earlier responses already showed (a candidate or qualifier)"),
+    repeatDiscount: z
+      .number()
+      .min(0)
+      .default(0.5)
+      .describe("an asked term asked k times before weighs 1 / (1 + repeatDiscount·(k − 1)): the rollout's topic"),
+    newNumbers: z
+      .enum(["UNIQUESEARCH", "term"])
+      .default("UNIQUESEARCH")
+      .describe("a number or year (≥ 3 digits) never asked nor seen before: a new candidate (UNIQUESEARCH) or a term"),
+    maxCandidateNumbers: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .describe("new numbers a query may hold and still be trying one candidate (more: a range spelled out)"),
+    newNames: z
+      .enum(["UNIQUESEARCH", "term"])
+      .default("term")
+      .describe("a capitalised word (a name) no earlier query named: a new entity (UNIQUESEARCH) or a term"),
+    termWeights: z
+      .record(z.string(), z.number().min(0))
+      .default({})
+      .describe("explicit distinctiveness of query lemmas (e.g. from queryTermWeights over a corpus); overrides the defaults"),
     goalThreshold: share(0.6, "goal overlap that makes two page reads the same claim"),
     verifyBudget: z.number().int().min(0).default(1).describe("verifications credited per claim, B_v"),
     batchSummary: z.enum(["any-unique", "majority"]).default("any-unique").describe("label of a batched search call"),
+    retryAfterFailedRead: z
+      .enum(["EXPLORATION", "VERIFICATION"])
+      .default("EXPLORATION")
+      .describe("label of a new URL read for a claim whose every earlier read failed"),
+    searchClaims: z
+      .boolean()
+      .default(false)
+      .describe("searches open claims too: a page read for a fact a search already pursued is a check of it"),
     sameUrlNewGoal: z
       .enum(["EXPLORATION", "REDUNDANTQUERY"])
       .default("EXPLORATION")
@@ -74,7 +113,7 @@ export function heuristicOptions(
 export const DEFAULT_HEURISTIC: Readonly<HeuristicOptions> = Object.freeze(heuristicOptions({}));
 
 /** Version of the rules: bump whenever a change can change a label or a utility. */
-export const HEURISTIC_VERSION = "1.0.0";
+export const HEURISTIC_VERSION = "2.0.0";
 
 const GOAL_VERBS = new Set(
   "find verify confirm check look extract identify determine get obtain retrieve locate validate double cross learn search read see information info details detail specific exact whether any page source sources".split(
@@ -89,6 +128,86 @@ interface SeenQuery {
   grams: Set<number>;
 }
 
+/** What a query adds to everything the rollout asked before it. */
+interface Novelty {
+  /** Weighted share of the query's terms that no earlier query asked, in [0, 1]. */
+  share: number;
+  /** The new terms (phrases joined with spaces, in quotes). */
+  added: string[];
+  /**
+   * A number (≥ 3 digits) neither asked nor seen in any earlier response, when the query has at
+   * most `maxCandidateNumbers` such numbers (more is a range spelled out, not a candidate).
+   */
+  newNumber: string | null;
+  /** A name (a capitalised word) no earlier query asked, if any. */
+  newName: string | null;
+}
+
+/**
+ * The "adds nothing new" measure: each query term weighs by its distinctiveness (a generic word
+ * `genericWeight`, an explicit `termWeights` entry, otherwise 1); a term asked by k earlier
+ * queries is covered and weighs 1 / (1 + repeatDiscount·(k − 1)) of that (the rollout's topic
+ * counts less); a new term that earlier responses already showed weighs `seenWeight` of it (a
+ * candidate read in a result, a qualifier) unless the question holds it (then it is a clue of the
+ * question, asked for the first time). A quoted phrase is one term, covered when an earlier
+ * query holds its words in that order. Share = new weight / all weight.
+ */
+function novelty(
+  q: QueryTerms,
+  asked: ReadonlyMap<string, number>,
+  sequences: readonly string[],
+  saw: (surface: string) => boolean,
+  o: HeuristicOptions,
+): Novelty {
+  const w = (l: string) => o.termWeights[l] ?? (GENERIC_QUERY_WORDS.has(l) ? o.genericWeight : 1);
+  let total = 0;
+  let fresh = 0;
+  const added: string[] = [];
+  let newNumber: string | null = null;
+  let newNumbers = 0;
+  const term = (l: string, surface: string, isNumber: boolean) => {
+    const k = asked.get(l) ?? 0;
+    const base = w(l);
+    if (k > 0) total += base / (1 + o.repeatDiscount * (k - 1));
+    else {
+      const seen = saw(surface);
+      if (isNumber && !seen) newNumbers++;
+      if (isNumber && !seen && newNumber === null) newNumber = l;
+      const x = seen ? base * o.seenWeight : base;
+      total += x;
+      fresh += x;
+      added.push(l);
+    }
+  };
+  for (let i = 0; i < q.words.length; i++) term(q.words[i]!, q.surface[i]!, false);
+  for (const n of q.numbers) term(n, n, true);
+  for (let i = 0; i < q.phrases.length; i++) {
+    const ph = q.phrases[i]!;
+    let base = 0;
+    for (const l of ph) base += w(l);
+    const key = ` ${ph.join(" ")} `;
+    if (sequences.some((s) => s.includes(key))) total += base;
+    else {
+      const x = q.phraseSurface[i]!.every(saw) ? base * o.seenWeight : base;
+      total += x;
+      fresh += x;
+      added.push(`"${ph.join(" ")}"`);
+    }
+  }
+  let newName: string | null = null;
+  for (const l of q.names)
+    if (!asked.has(l)) {
+      newName = l;
+      break;
+    }
+  return {
+    share: total > 0 ? fresh / total : 0,
+    added,
+    newNumber: newNumbers >= 1 && newNumbers <= o.maxCandidateNumbers ? newNumber : null,
+    newName,
+  };
+}
+
 interface Claim {
   id: number;
   text: string;
@@ -97,6 +216,8 @@ interface Claim {
   verifications: number;
   /** New-URL checks of this claim after its exploration (verifications and those beyond B_v). */
   checks: number;
+  /** Reads of this claim that did not fail (a search that opened it counts as one). */
+  reads: number;
   urls: Set<string>;
 }
 
@@ -140,10 +261,16 @@ export class HeuristicLabeller implements Labeller {
   label(t: Trajectory): CallLabel[] {
     const o = this.options;
     const queries: SeenQuery[] = [];
+    const asked = new Map<string, number>(); // lemma -> earlier queries that asked it
+    const sequences: string[] = []; // earlier queries' lemma sequences (for quoted phrases)
+    const searchClaims: Array<{ call: number; tokens: Set<string> }> = [];
     const seenResults = new Set<string>();
     const claims: Claim[] = [];
     const readBy = new Map<string, Set<number | null>>(); // canonical URL -> claims it was read for
     const util = new UtilityTracker(t.goldAnswers, o.utility);
+    // a word of the question is a clue, never a mere candidate read in a response
+    const clues = new Set(contentTokens(t.question).map(lemma));
+    const saw = (w: string) => !clues.has(lemma(w)) && util.sawWord(w);
     const out: CallLabel[] = [];
 
     for (const call of t.calls) {
@@ -162,6 +289,7 @@ export class HeuristicLabeller implements Labeller {
           const norm = normaliseText(q);
           const tokens = new Set(contentTokens(norm, undefined, true));
           const grams = trigrams(norm, true);
+          const terms = queryTerms(q);
           let best: { s: SeenQuery; tok: number; ch: number } | null = null;
           for (const s of queries) {
             const tok = jaccard(tokens, s.tokens);
@@ -172,19 +300,33 @@ export class HeuristicLabeller implements Labeller {
           const overlap = distinct.length ? distinct.filter((u) => seenResults.has(u)).length / distinct.length : 0;
           let l: BehaviourLabel = "UNIQUESEARCH";
           let why: string;
-          if (best && (best.tok >= o.tokenThreshold || best.ch >= o.charThreshold)) {
-            l = "REDUNDANTSEARCH";
-            why = `similar to call ${best.s.call} "${best.s.text}" (tokens ${fmt(best.tok)}, trigrams ${fmt(best.ch)})`;
-          } else if (distinct.length >= o.minResultsForOverlap && overlap >= o.resultOverlap) {
-            l = "REDUNDANTSEARCH";
-            why = `${Math.round(overlap * 100)}% of its ${distinct.length} results were already seen`;
-          } else {
-            why = best
-              ? `new query (closest: call ${best.s.call}, tokens ${fmt(best.tok)}, trigrams ${fmt(best.ch)}; ${Math.round(overlap * 100)}% results seen)`
-              : "first query of the rollout";
+          if (!best) why = "first query of the rollout";
+          else {
+            const nv = novelty(terms, asked, sequences, saw, o);
+            const adds = `adds ${Math.round(nv.share * 100)}% new${nv.added.length ? ` (${nv.added.slice(0, 6).join(", ")})` : ""}`;
+            const closest = `closest: call ${best.s.call}, tokens ${fmt(best.tok)}, trigrams ${fmt(best.ch)}`;
+            if (o.newNumbers === "UNIQUESEARCH" && nv.newNumber !== null) {
+              why = `asks ${nv.newNumber}, a number no earlier query asked nor response showed (a new candidate); ${adds}`;
+            } else if (o.newNames === "UNIQUESEARCH" && nv.newName !== null) {
+              why = `names ${nv.newName}, which no earlier query named (a new entity or candidate); ${adds}`;
+            } else if (best.tok >= o.tokenThreshold || best.ch >= o.charThreshold) {
+              l = "REDUNDANTSEARCH";
+              why = `similar to call ${best.s.call} "${best.s.text}" (tokens ${fmt(best.tok)}, trigrams ${fmt(best.ch)})`;
+            } else if (nv.share < o.noveltyThreshold) {
+              l = "REDUNDANTSEARCH";
+              why = `${adds} to what the rollout already asked (under ${o.noveltyThreshold}; ${closest})`;
+            } else if (distinct.length >= o.minResultsForOverlap && overlap >= o.resultOverlap) {
+              l = "REDUNDANTSEARCH";
+              why = `${Math.round(overlap * 100)}% of its ${distinct.length} results were already seen`;
+            } else {
+              why = `new query: ${adds} (${closest}; ${Math.round(overlap * 100)}% results seen)`;
+            }
           }
           its.push({ target: q, label: l, evidence: why });
           queries.push({ call: call.index, text: q, tokens, grams });
+          for (const a of terms.all) asked.set(a, (asked.get(a) ?? 0) + 1);
+          sequences.push(terms.sequence);
+          if (o.searchClaims && terms.all.length) searchClaims.push({ call: call.index, tokens: new Set(terms.all) });
           for (const key of distinct) seenResults.add(key);
         });
         if (its.length === 0) {
@@ -199,7 +341,7 @@ export class HeuristicLabeller implements Labeller {
           if (its.length > 1) items = its;
         }
       } else if (call.role === "page") {
-        const goalTokens = call.goal ? new Set(contentTokens(call.goal, GOAL_VERBS)) : null;
+        const goalTokens = call.goal ? new Set(contentTokens(call.goal, GOAL_VERBS).map(lemma)) : null;
         let claim: Claim | null = null;
         if (goalTokens && goalTokens.size) {
           let bestSim = 0;
@@ -208,6 +350,23 @@ export class HeuristicLabeller implements Labeller {
             if (s > bestSim) {
               bestSim = s;
               if (s >= o.goalThreshold) claim = c;
+            }
+          }
+          if (!claim && o.searchClaims) {
+            // a fact an earlier search pursued: this read checks it
+            const hit = searchClaims.find((q) => overlapCoefficient(goalTokens, q.tokens) >= o.goalThreshold);
+            if (hit) {
+              claim = {
+                id: claims.length,
+                text: [...goalTokens].join(" "),
+                tokens: goalTokens,
+                firstCall: hit.call,
+                verifications: 0,
+                checks: 0,
+                reads: 1,
+                urls: new Set(),
+              };
+              claims.push(claim);
             }
           }
         }
@@ -230,6 +389,9 @@ export class HeuristicLabeller implements Labeller {
           } else if (!claim) {
             l = "EXPLORATION";
             why = `first read of ${u}` + (goalTokens && goalTokens.size ? " for a new claim" : "");
+          } else if (claim.reads === 0 && o.retryAfterFailedRead === "EXPLORATION") {
+            l = "EXPLORATION";
+            why = `${u}: a new URL for claim "${claim.text}", whose earlier reads (from call ${claim.firstCall}) all failed`;
           } else if (claim.verifications < o.verifyBudget) {
             claim.verifications++;
             claim.checks++;
@@ -240,7 +402,7 @@ export class HeuristicLabeller implements Labeller {
             l = "REDUNDANTQUERY";
             why = `claim "${claim.text}" already verified ${claim.verifications} time(s) (B_v=${o.verifyBudget})`;
           }
-          checks.push(!!readFor === false && claimBefore !== null);
+          checks.push(!readFor && claimBefore !== null && l !== "EXPLORATION");
           if (!claim && goalTokens && goalTokens.size) {
             claim = {
               id: claims.length,
@@ -249,10 +411,12 @@ export class HeuristicLabeller implements Labeller {
               firstCall: call.index,
               verifications: 0,
               checks: 0,
+              reads: 0,
               urls: new Set(),
             };
             claims.push(claim);
           }
+          if (claim && !call.error) claim.reads++;
           const key = claim ? claim.id : null;
           if (!readBy.has(u)) readBy.set(u, new Set());
           readBy.get(u)!.add(key);

@@ -73,7 +73,7 @@ describe("sounding label (deterministic)", () => {
     const r = cli(["label", "traces/generated/fathom-eval.jsonl", "traces/generated/verl", "--out", a, "--json"]);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
-    expect(s).toMatchObject({ labeller: "heuristic", version: "1.0.0", trajectories: 170, calls: 1434, failures: [] });
+    expect(s).toMatchObject({ labeller: "heuristic", version: "2.0.0", trajectories: 170, calls: 1434, failures: [] });
     expect(s.labels).toEqual({
       EXPLORATION: 290,
       REDUNDANTQUERY: 151,
@@ -157,7 +157,7 @@ describe("sounding label --labeller llm", () => {
     const r = await done;
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j).toMatchObject({ labeller: "llm", version: "behaviour-v1", trajectories: 50, calls: 456, failures: [] });
+    expect(j).toMatchObject({ labeller: "llm", version: "behaviour-v2", trajectories: 50, calls: 456, failures: [] });
     expect(j.usage.requests).toBe(s.requests.length);
     expect(j.usage.costUsd).toBeGreaterThan(0);
     expect(s.requests.every((q) => q.auth === `Bearer ${KEY}`)).toBe(true);
