@@ -55,7 +55,10 @@ export const HeuristicOptionsSchema = z
       "REDUNDANTSEARCH when the weighted share of a query's terms that no earlier query asked is below this",
     ),
     genericWeight: share(0.25, "weight of a generic query word (wikipedia, biography, list, site operators, …)"),
-    seenWeight: share(0.5, "weight of a new query term that earlier responses already showed (a candidate or qualifier)"),
+    seenWeight: share(
+      0.5,
+      "weight of a new query term that earlier responses already showed (a candidate or qualifier)",
+    ),
     repeatDiscount: z
       .number()
       .min(0)
@@ -73,18 +76,28 @@ export const HeuristicOptionsSchema = z
       .describe("new numbers a query may hold and still be trying one candidate (more: a range spelled out)"),
     newNames: z
       .enum(["UNIQUESEARCH", "term"])
-      .default("term")
+      .default("UNIQUESEARCH")
       .describe("a capitalised word (a name) no earlier query named: a new entity (UNIQUESEARCH) or a term"),
+    questionWords: z
+      .enum(["clue", "context"])
+      .default("clue")
+      .describe("a new query word the question holds: a clue (full weight) or known context (seenWeight)"),
+    newNameFrom: z
+      .enum(["anywhere", "responses"])
+      .default("anywhere")
+      .describe("where a new leading name must come from for newNames: anywhere, or earlier responses only"),
     termWeights: z
       .record(z.string(), z.number().min(0))
       .default({})
-      .describe("explicit distinctiveness of query lemmas (e.g. from queryTermWeights over a corpus); overrides the defaults"),
+      .describe(
+        "explicit distinctiveness of query lemmas (e.g. from queryTermWeights over a corpus); overrides the defaults",
+      ),
     goalThreshold: share(0.6, "goal overlap that makes two page reads the same claim"),
     verifyBudget: z.number().int().min(0).default(1).describe("verifications credited per claim, B_v"),
     batchSummary: z.enum(["any-unique", "majority"]).default("any-unique").describe("label of a batched search call"),
     retryAfterFailedRead: z
       .enum(["EXPLORATION", "VERIFICATION"])
-      .default("EXPLORATION")
+      .default("VERIFICATION")
       .describe("label of a new URL read for a claim whose every earlier read failed"),
     searchClaims: z
       .boolean()
@@ -150,13 +163,16 @@ interface Novelty {
  * counts less); a new term that earlier responses already showed weighs `seenWeight` of it (a
  * candidate read in a result, a qualifier) unless the question holds it (then it is a clue of the
  * question, asked for the first time). A quoted phrase is one term, covered when an earlier
- * query holds its words in that order. Share = new weight / all weight.
+ * query holds its words in that order; n > 1 new numbers in one query (a range spelled out, a list
+ * of candidates) weigh 1/n each. Share = new weight / all weight.
  */
 function novelty(
   q: QueryTerms,
   asked: ReadonlyMap<string, number>,
   sequences: readonly string[],
   saw: (surface: string) => boolean,
+  clues: ReadonlySet<string>,
+  learnt: (surface: string) => boolean,
   o: HeuristicOptions,
 ): Novelty {
   const w = (l: string) => o.termWeights[l] ?? (GENERIC_QUERY_WORDS.has(l) ? o.genericWeight : 1);
@@ -165,13 +181,13 @@ function novelty(
   const added: string[] = [];
   let newNumber: string | null = null;
   let newNumbers = 0;
-  const term = (l: string, surface: string, isNumber: boolean) => {
+  const term = (l: string, surface: string, share: number, isNumber: boolean) => {
     const k = asked.get(l) ?? 0;
-    const base = w(l);
+    const base = w(l) * share;
     if (k > 0) total += base / (1 + o.repeatDiscount * (k - 1));
     else {
       const seen = saw(surface);
-      if (isNumber && !seen) newNumbers++;
+      if (isNumber) newNumbers++;
       if (isNumber && !seen && newNumber === null) newNumber = l;
       const x = seen ? base * o.seenWeight : base;
       total += x;
@@ -179,8 +195,11 @@ function novelty(
       added.push(l);
     }
   };
-  for (let i = 0; i < q.words.length; i++) term(q.words[i]!, q.surface[i]!, false);
-  for (const n of q.numbers) term(n, n, true);
+  for (let i = 0; i < q.words.length; i++) term(q.words[i]!, q.surface[i]!, 1, false);
+  // several new numbers in one query are a range or a list of candidates: together one term
+  let freshNumbers = 0;
+  for (const n of q.numbers) if (!asked.has(n)) freshNumbers++;
+  for (const n of q.numbers) term(n, n, freshNumbers > 1 ? 1 / freshNumbers : 1, true);
   for (let i = 0; i < q.phrases.length; i++) {
     const ph = q.phrases[i]!;
     let base = 0;
@@ -195,11 +214,13 @@ function novelty(
     }
   }
   let newName: string | null = null;
-  for (const l of q.names)
-    if (!asked.has(l)) {
+  for (let i = 0; i < q.names.length; i++) {
+    const l = q.names[i]!;
+    if (!asked.has(l) && !clues.has(l) && (o.newNameFrom === "anywhere" || learnt(q.nameSurface[i]!))) {
       newName = l;
       break;
     }
+  }
   return {
     share: total > 0 ? fresh / total : 0,
     added,
@@ -270,7 +291,11 @@ export class HeuristicLabeller implements Labeller {
     const util = new UtilityTracker(t.goldAnswers, o.utility);
     // a word of the question is a clue, never a mere candidate read in a response
     const clues = new Set(contentTokens(t.question).map(lemma));
-    const saw = (w: string) => !clues.has(lemma(w)) && util.sawWord(w);
+    const learnt = (w: string) => util.sawWord(w);
+    const saw =
+      o.questionWords === "context"
+        ? (w: string) => clues.has(lemma(w)) || util.sawWord(w)
+        : (w: string) => !clues.has(lemma(w)) && util.sawWord(w);
     const out: CallLabel[] = [];
 
     for (const call of t.calls) {
@@ -302,12 +327,12 @@ export class HeuristicLabeller implements Labeller {
           let why: string;
           if (!best) why = "first query of the rollout";
           else {
-            const nv = novelty(terms, asked, sequences, saw, o);
+            const nv = novelty(terms, asked, sequences, saw, clues, learnt, o);
             const adds = `adds ${Math.round(nv.share * 100)}% new${nv.added.length ? ` (${nv.added.slice(0, 6).join(", ")})` : ""}`;
             const closest = `closest: call ${best.s.call}, tokens ${fmt(best.tok)}, trigrams ${fmt(best.ch)}`;
             if (o.newNumbers === "UNIQUESEARCH" && nv.newNumber !== null) {
               why = `asks ${nv.newNumber}, a number no earlier query asked nor response showed (a new candidate); ${adds}`;
-            } else if (o.newNames === "UNIQUESEARCH" && nv.newName !== null) {
+            } else if (o.newNames === "UNIQUESEARCH" && nv.newName !== null && best.ch < o.charThreshold) {
               why = `names ${nv.newName}, which no earlier query named (a new entity or candidate); ${adds}`;
             } else if (best.tok >= o.tokenThreshold || best.ch >= o.charThreshold) {
               l = "REDUNDANTSEARCH";

@@ -8,6 +8,7 @@
  *   whole, as one term: `"no sell by date"` is one constraint, not four words;
  * - numbers of three or more digits (years, counts, ids) are constraints: kept apart, compared
  *   exactly (`numbers`); shorter numbers are ordinary words;
+ * - search operators (`site:…`, `filetype:…`, `inurl:…`) say where to look, not what: dropped;
  * - generic words (`GENERIC_QUERY_WORDS`: "wikipedia", "biography", "list", "official", site
  *   and file-type operators, …) qualify a search rather than ask a new fact; the labeller gives
  *   them a small weight.
@@ -34,10 +35,13 @@ export interface QueryTerms {
   /** Every distinct lemma of the query (phrase words and numbers included). */
   all: string[];
   /**
-   * Lemmas of the words written capitalised (a name: "Walibora", "FIFA"), phrase words included;
-   * empty when the query is in title case (most of its words capitalised), where case says nothing.
+   * Names that lead the query (its subject): words written capitalised ("Walibora", "FIFA") among
+   * its first `LEAD_WORDS` content lemmas (generic words and numbers skipped), phrase words
+   * included; empty when the query is in title case (most words capitalised: case says nothing).
    */
   names: string[];
+  /** The normalised surface word of each entry of `names`. */
+  nameSurface: string[];
 }
 
 /**
@@ -60,6 +64,10 @@ export const GENERIC_QUERY_WORDS: ReadonlySet<string> = new Set(
 
 const NUMBER = /^\d{3,}$/;
 const NOT_WORD = /[^\p{L}\p{N}]+/u;
+/** Search operators (`site:who.int`, `filetype:pdf`, …): where to look, not what; dropped. */
+const OPERATOR = /(?:^|\s)-?(?:site|filetype|inurl|intitle|intext|inanchor|allintitle|allinurl|ext):\S*/gi;
+/** How many leading content lemmas of a query count as its subject (for `names`). */
+export const LEAD_WORDS = 2;
 const UPPER = /^\p{Lu}/u;
 // a quoted span: double quotes, curly quotes, or single quotes that do not sit inside a word
 const QUOTED = /"([^"]+)"|\u201c([^\u201d]+)\u201d|(?<![\p{L}\p{N}])'([^']+)'(?![\p{L}\p{N}])/gu;
@@ -75,6 +83,7 @@ export function queryTerms(query: string): QueryTerms {
     sequence: "",
     all: [],
     names: [],
+    nameSurface: [],
   };
   const seen = new Set<string>();
   const phraseKeys = new Set<string>();
@@ -103,6 +112,7 @@ export function queryTerms(query: string): QueryTerms {
     }
   };
   // segments in order: unquoted text as words, quoted spans of >= 2 content words as phrases
+  query = query.includes(":") ? query.replace(OPERATOR, " ") : query;
   let at = 0;
   if (query.includes('"') || query.includes("\u201c") || query.includes("'"))
     for (const m of query.matchAll(QUOTED)) {
@@ -127,9 +137,17 @@ export function queryTerms(query: string): QueryTerms {
   const raw = query.split(NOT_WORD).filter((w) => w.length > 1 && !/^\d/.test(w));
   const caps = raw.filter((w) => UPPER.test(w));
   if (caps.length && caps.length * 2 <= raw.length + 1) {
-    const names = new Set<string>();
-    for (const w of caps) for (const n of contentTokens(w)) names.add(lemma(n));
-    out.names = out.all.filter((l) => names.has(l) && !GENERIC_QUERY_WORDS.has(l));
+    const names = new Map<string, string>();
+    for (const w of caps) for (const n of contentTokens(w)) if (!names.has(lemma(n))) names.set(lemma(n), n);
+    let k = 0;
+    for (const l of out.all) {
+      if (GENERIC_QUERY_WORDS.has(l) || NUMBER.test(l)) continue;
+      if (k++ >= LEAD_WORDS) break;
+      if (names.has(l)) {
+        out.names.push(l);
+        out.nameSurface.push(names.get(l)!);
+      }
+    }
   }
   return out;
 }
