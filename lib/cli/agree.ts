@@ -17,12 +17,31 @@ async function open(path: string): Promise<ReadLabelSet> {
   }
 }
 
-export function formatAgreement(a: string, b: string, g: Agreement, show: number): string {
+/**
+ * Which labeller and version made a label set's rows ("heuristic 1.0.0", "hand 1", several joined
+ * by ", " when the set mixes them): label sets made with older rules stay readable and say so.
+ */
+export function madeBy(rows: readonly LabelRow[]): string {
+  const seen = new Map<string, number>();
+  for (const r of rows) {
+    const k = `${r.labeller} ${r.version}`;
+    seen.set(k, (seen.get(k) ?? 0) + 1);
+  }
+  return [...seen.keys()].sort().join(", ") || "no rows";
+}
+
+export function formatAgreement(
+  a: string,
+  b: string,
+  g: Agreement,
+  show: number,
+  by: { a: string; b: string } | null = null,
+): string {
   const k = (s?: { kappa: number; accuracy: number; n: number }) =>
     s ? `κ ${s.kappa.toFixed(3)}, agreement ${(s.accuracy * 100).toFixed(1)}% of ${s.n}` : "—";
   const lines = [
-    `A: ${a}`,
-    `B: ${b}`,
+    `A: ${a}${by ? ` (made by ${by.a})` : ""}`,
+    `B: ${b}${by ? ` (made by ${by.b})` : ""}`,
     `calls in both: ${g.matched} (only in A: ${g.onlyA}, only in B: ${g.onlyB}${g.roleMismatches ? `, role mismatches: ${g.roleMismatches}` : ""})`,
     `overall: ${k(g.overall)}`,
   ];
@@ -91,8 +110,9 @@ export const agreeCommand = command({
   synopsis: "<labelsA> <labelsB>",
   positionals: { min: 2, max: 2, what: "two label sets" },
   about: `Compare two label sets (a label-set directory, a labels .jsonl file, or a directory of
-*.labels.jsonl): calls labelled by both, Cohen's κ overall and per role, the confusion
-matrix (rows A, columns B) and the calls they disagree on.`,
+*.labels.jsonl): which labeller and version made each, calls labelled by both, Cohen's κ
+overall and per role, the confusion matrix (rows A, columns B) and the calls they disagree
+on. Between two versions of the deterministic labeller, the disagreements are what changed.`,
   epilog: "Exit status: 0 compared, 1 a label set unreadable or no call labelled in both, 2 usage error.",
   options: z.object({
     json: flag("print the whole comparison as one JSON object"),
@@ -106,8 +126,9 @@ matrix (rows A, columns B) and the calls they disagree on.`,
         process.stderr.write(`sounding: ${i.file}:${i.line}: ${i.reason} (row skipped)\n`);
     const g = agreement(a.rows, b.rows);
     if (g.matched === 0) throw new LoadFailure(noSharedCalls(pa, a.rows, pb, b.rows));
-    const json = { a: pa, b: pb, badRows: a.issues.length + b.issues.length, ...g };
-    out(values.json ? jsonText(json) : formatAgreement(pa, pb, g, values.show));
+    const by = { a: madeBy(a.rows), b: madeBy(b.rows) };
+    const json = { a: pa, b: pb, madeByA: by.a, madeByB: by.b, badRows: a.issues.length + b.issues.length, ...g };
+    out(values.json ? jsonText(json) : formatAgreement(pa, pb, g, values.show, by));
     return 0;
   },
 });
