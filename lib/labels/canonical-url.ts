@@ -46,7 +46,13 @@ export function canonicalUrl(raw: string): string {
  * registrable name (two labels) remains: `m.facebook.com` and `facebook.com` are one site.
  */
 function desktopHost(h: string): string {
-  let host = h.replace(/^www\d*\./, "");
+  let host = h.charCodeAt(0) === 119 /* w */ ? h.replace(/^www\d*\./, "") : h;
+  // hot path: no mobile label to drop
+  if (
+    !(host.charCodeAt(0) === 109 /* m */ && (host.charCodeAt(1) === 46 || host.startsWith("mobile."))) &&
+    !host.includes(".m.")
+  )
+    return host;
   const labels = host.split(".");
   if (labels.length >= 3 && (labels[0] === "m" || labels[0] === "mobile")) host = labels.slice(1).join(".");
   else if (labels.length >= 4 && labels[1] === "m" && /^[a-z]{2,3}(-[a-z]+)?$/.test(labels[0]!))

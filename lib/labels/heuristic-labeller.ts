@@ -314,7 +314,7 @@ export class HeuristicLabeller implements Labeller {
           const norm = normaliseText(q);
           const tokens = new Set(contentTokens(norm, undefined, true));
           const grams = trigrams(norm, true);
-          const terms = queryTerms(q);
+          const terms = queryTerms(q, norm);
           let best: { s: SeenQuery; tok: number; ch: number } | null = null;
           for (const s of queries) {
             const tok = jaccard(tokens, s.tokens);

@@ -69,11 +69,16 @@ const OPERATOR = /(?:^|\s)-?(?:site|filetype|inurl|intitle|intext|inanchor|allin
 /** How many leading content lemmas of a query count as its subject (for `names`). */
 export const LEAD_WORDS = 2;
 const UPPER = /^\p{Lu}/u;
+const HAS_UPPER = /\p{Lu}/u;
+const DIGIT_FIRST = /^\d/;
 // a quoted span: double quotes, curly quotes, or single quotes that do not sit inside a word
 const QUOTED = /"([^"]+)"|\u201c([^\u201d]+)\u201d|(?<![\p{L}\p{N}])'([^']+)'(?![\p{L}\p{N}])/gu;
 
-/** The terms of one query (see the module comment). */
-export function queryTerms(query: string): QueryTerms {
+/**
+ * The terms of one query (see the module comment). `normalised` may pass `normaliseText(query)`
+ * when the caller has it (it is used when the query has no quotes and no operators).
+ */
+export function queryTerms(query: string, normalised?: string): QueryTerms {
   const out: QueryTerms = {
     words: [],
     surface: [],
@@ -100,8 +105,8 @@ export function queryTerms(query: string): QueryTerms {
       out.numbers.push(l);
     }
   };
-  const plain = (text: string) => {
-    for (const w of contentTokens(text)) {
+  const plain = (text: string, norm?: string) => {
+    for (const w of norm !== undefined ? contentTokens(norm, undefined, true) : contentTokens(text)) {
       const l = lemma(w);
       note(l);
       if (!seen.has(l)) {
@@ -112,9 +117,11 @@ export function queryTerms(query: string): QueryTerms {
     }
   };
   // segments in order: unquoted text as words, quoted spans of >= 2 content words as phrases
-  query = query.includes(":") ? query.replace(OPERATOR, " ") : query;
+  const operators = query.includes(":");
+  if (operators) query = query.replace(OPERATOR, " ");
   let at = 0;
-  if (query.includes('"') || query.includes("\u201c") || query.includes("'"))
+  const quoted = query.includes('"') || query.includes("\u201c") || query.includes("'");
+  if (quoted)
     for (const m of query.matchAll(QUOTED)) {
       const inner = m[1] ?? m[2] ?? m[3] ?? "";
       const words = contentTokens(inner);
@@ -131,10 +138,12 @@ export function queryTerms(query: string): QueryTerms {
         out.phraseSurface.push(words);
       }
     }
-  plain(query.slice(at));
+  if (!quoted && !operators && normalised !== undefined) plain("", normalised);
+  else plain(query.slice(at));
   out.sequence = ` ${seq.join(" ")} `;
   // names: words whose first letter is upper case, unless most words are (title case)
-  const raw = query.split(NOT_WORD).filter((w) => w.length > 1 && !/^\d/.test(w));
+  if (!HAS_UPPER.test(query)) return out;
+  const raw = query.split(NOT_WORD).filter((w) => w.length > 1 && !DIGIT_FIRST.test(w));
   const caps = raw.filter((w) => UPPER.test(w));
   if (caps.length && caps.length * 2 <= raw.length + 1) {
     const names = new Map<string, string>();
