@@ -2,19 +2,40 @@
  * The deterministic labeller (the default). Rules, every threshold an option (domain.md §3):
  *
  * Search calls, per query, against every earlier query of the rollout (earlier queries of the
- * same batched call included) and every earlier result:
- * - REDUNDANTSEARCH when the query is highly similar to an earlier one: content-token Jaccard
- *   ≥ `tokenThreshold` (0.7) or character-trigram Jaccard ≥ `charThreshold` (0.8), after NFKD,
- *   lower-casing, punctuation and stop-word removal; or when its results overlap earlier
- *   results: ≥ `resultOverlap` (0.6) of its ≥ `minResultsForOverlap` (3) canonical result URLs
- *   were already seen (earlier queries of the same batched call included; a hit without a URL,
- *   such as an R1-Searcher passage, is identified by its title and the start of its text);
+ * same batched call included, failed ones too) and every earlier result, in this order:
+ * - first query of the rollout: UNIQUESEARCH;
+ * - a new candidate number (`newNumbers`): the query holds exactly one (`maxCandidateNumbers`)
+ *   number of ≥ 3 digits that no earlier query asked, and no earlier response showed it:
+ *   UNIQUESEARCH. Example: "club first cup final 1973" then "club first cup final 1972" tries
+ *   another year. Restating 1973, or spelling out "1970 1971 1974", is not a candidate;
+ * - near-identical spelling (character-trigram Jaccard ≥ `charThreshold`, 0.8): REDUNDANTSEARCH;
+ * - a new leading name (`newNames`): one of the query's first two content words is written
+ *   capitalised, is not a word of the question, and no earlier query asked it: a new subject,
+ *   UNIQUESEARCH ("Okafor novelist car crash …" after "novelist died car crash …"). A name tagged
+ *   on at the end ("… interview Lagos") is only a term;
+ * - highly similar to one earlier query: content-token Jaccard ≥ `tokenThreshold` (0.7), after
+ *   NFKD, lower-casing, punctuation and stop-word removal: REDUNDANTSEARCH;
+ * - adds nothing new (`noveltyThreshold`, 0.5): the weighted share of the query's terms that no
+ *   earlier query asked is below the threshold. Terms are lemmas (lib/labels/lemma.ts), quoted
+ *   phrases whole, numbers exact, search operators dropped (lib/labels/query-terms.ts); a generic
+ *   word weighs `genericWeight` (0.25), an explicit `termWeights` entry its value (corpus
+ *   statistics), others 1; an asked term weighs 1 / (1 + `repeatDiscount`·(k − 1)) after k
+ *   earlier queries (the rollout's topic counts less); a new term that an earlier response showed
+ *   weighs `seenWeight` (0.5) unless the question holds it (`questionWords`: a clue); several new
+ *   numbers share one weight. Example: "policeman as a boy novelist taught private college car
+ *   crash" after "novelist died car crash wanted to be policeman as a boy" and "novelist taught
+ *   private college 2016" adds 0 %: the same clues reordered and merged. "… biography wikipedia"
+ *   tagged on adds under 10 %;
+ * - its results overlap earlier results: ≥ `resultOverlap` (0.6) of its ≥ `minResultsForOverlap`
+ *   (3) canonical result URLs were already seen (a hit without a URL, such as an R1-Searcher
+ *   passage, is identified by its title and the start of its text): REDUNDANTSEARCH;
  * - UNIQUESEARCH otherwise. A call with no query is REDUNDANTSEARCH (it can add nothing).
  * - A batched call gets one label: UNIQUESEARCH when any query is unique (`batchSummary:
  *   "any-unique"`, default) or when most are (`"majority"`); per-query labels are kept in `items`.
  *
- * Page calls, per URL (canonical), with the goal naming the claim pursued:
- * - the goal's content tokens (goal verbs such as find/verify/confirm dropped) match an earlier
+ * Page calls, per URL (canonical: `www.`, mobile hosts `m.`/`mobile.`/`en.m.`, a trailing `/`, a
+ * `#fragment` and `utm_*` parameters do not make another page), with the goal naming the claim:
+ * - the goal's content lemmas (goal verbs such as find/verify/confirm dropped) match an earlier
  *   claim when their overlap coefficient ≥ `goalThreshold` (0.6); otherwise the goal opens a
  *   new claim. A call with no goal has no claim.
  * - same URL read before for the same claim (or, without a goal, read before at all):
@@ -25,6 +46,11 @@
  * - URL read before but for a different claim: `sameUrlNewGoal` (EXPLORATION by default).
  * - A batched call's label is its best item: EXPLORATION > VERIFICATION > REDUNDANTQUERY.
  * - A call with no URL (e.g. ReAct `lookup[kw]`) uses its raw arguments as the target.
+ * - A failed read still pursued its claim (`retryAfterFailedRead: "VERIFICATION"`, as both hand sets
+ *   and the generator label it): another URL for that claim is a check; "EXPLORATION" makes it
+ *   the claim's first read instead.
+ * - `searchClaims` (off): searches open claims too, so a page read for a fact a search pursued is
+ *   a check of it (both hand sets say no: only page reads pursue page facts).
  *
  * Failed and malformed calls are labelled by what they attempted (their utility is 0).
  * Calls of role `answer` or `other` get no label.
