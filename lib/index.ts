@@ -102,8 +102,12 @@ export { labelFiles, LabelFilesOptionsSchema } from "./labels/label-files.js";
 export type { LabelFilesOptions, LabelFilesResult, LabelProgress } from "./labels/label-files.js";
 export { labelRows, writeLabelSet, readLabelSet, LabelSetWriter } from "./labels/label-set.js";
 export type { LabelSetManifest, ReadLabelSet, LabelSetIssue } from "./labels/label-set.js";
-export { agreement, cohensKappa } from "./labels/agreement.js";
-export type { Agreement, KappaStats, Disagreement } from "./labels/agreement.js";
+export { agreement, cohensKappa, AgreementOptionsSchema } from "./labels/agreement.js";
+export type { Agreement, KappaStats, Disagreement, AgreementOptions } from "./labels/agreement.js";
+export { kappaIntervals, KappaBootstrapSchema } from "./labels/kappa-interval.js";
+export type { KappaInterval, KappaBootstrap, KappaBootstrapInput, ClusteredPair } from "./labels/kappa-interval.js";
+export { calibrateHeuristic, CalibrateOptionsSchema, TUNABLE_HEURISTIC, DEFAULT_TUNED } from "./labels/calibrate.js";
+export type { CalibrateOptions, CalibrationResult, RoleKappas, TunableOption } from "./labels/calibrate.js";
 
 // ── metrics: tallies, format validity, tables, token counts ──────────────────────────────────────────────────
 export { talliesOf, emptyTallies, rebudget } from "./metrics/tallies.js";
@@ -177,12 +181,13 @@ export type { FigureSize, FigureSizeInput } from "./figures/figure-size.js";
 export { fig1Accuracy, fig1Points, modelKey } from "./figures/fig1-accuracy.js";
 export type { Fig1Point } from "./figures/fig1-accuracy.js";
 export { fig4SearchCalls, searchCallStats, POOLED } from "./figures/fig4-search-calls.js";
-export type { Fig4Options } from "./figures/fig4-search-calls.js";
+export type { Fig4Options, SearchCallRow } from "./figures/fig4-search-calls.js";
 export { fig6LabelDrift, fig6Points, FIG6_SERIES } from "./figures/fig6-label-drift.js";
 export type { Fig6Options } from "./figures/fig6-label-drift.js";
 export { fig7ResponseLength, fig7Points } from "./figures/fig7-response-length.js";
 export type { Fig7Options } from "./figures/fig7-response-length.js";
-export { labelComposition } from "./figures/label-composition.js";
+export { labelComposition, labelCompositionCounts } from "./figures/label-composition.js";
+export type { LabelCount } from "./figures/label-composition.js";
 export { searchEcdf } from "./figures/search-ecdf.js";
 export { rewardLandscape } from "./figures/reward-landscape.js";
 export { grpoGroup } from "./figures/grpo-group.js";
@@ -200,6 +205,16 @@ export { corpusTrajectoryRows, corpusAggregate, tallyCtes, CORPUS_GROUP_KEYS } f
 export type { CorpusGroupKey, CorpusQueryOptions } from "./corpus/corpus-metrics.js";
 export { corpusSweep } from "./corpus/corpus-sweep.js";
 export type { CorpusSweepOptions } from "./corpus/corpus-sweep.js";
+export {
+  corpusTallies,
+  corpusSources,
+  corpusSize,
+  fitsInMemory,
+  TALLY_BYTES_PER_ROLLOUT,
+  VERDICT_CODES,
+} from "./corpus/corpus-tallies.js";
+export type { CorpusTallies, CorpusTalliesOptions, CorpusSources } from "./corpus/corpus-tallies.js";
+export { corpusLoadReport } from "./corpus/corpus-report.js";
 export { CORPUS_SCHEMA_VERSION, TRAJECTORY_COLUMNS, CALL_COLUMNS, LABEL_COLUMNS } from "./corpus/corpus-schema.js";
 export type { CorpusManifest, Column } from "./corpus/corpus-schema.js";
 export type { EngineOptions, SqlRow } from "./corpus/duckdb.js";

@@ -1,10 +1,18 @@
 /** `sounding agree <labelsA> <labelsB>`: how far two label sets agree. */
 import { basename } from "node:path";
 import { z } from "zod";
-import { agreement, readLabelSet, type Agreement, type LabelRow, type ReadLabelSet } from "../index.js";
+import {
+  agreement,
+  KappaBootstrapSchema,
+  readLabelSet,
+  type Agreement,
+  type KappaStats,
+  type LabelRow,
+  type ReadLabelSet,
+} from "../index.js";
 import { command } from "./command.js";
 import { fileErrorText, LoadFailure } from "./load-options.js";
-import { flag, numOr } from "./options.js";
+import { flag, fromField, numOr } from "./options.js";
 import { jsonText } from "./output.js";
 import { printable } from "./printable.js";
 import { UsageError } from "./usage-error.js";
@@ -37,8 +45,12 @@ export function formatAgreement(
   show: number,
   by: { a: string; b: string } | null = null,
 ): string {
-  const k = (s?: { kappa: number; accuracy: number; n: number }) =>
-    s ? `κ ${s.kappa.toFixed(3)}, agreement ${(s.accuracy * 100).toFixed(1)}% of ${s.n}` : "—";
+  const k = (s?: KappaStats) =>
+    s
+      ? `κ ${s.kappa.toFixed(3)}${s.lo !== undefined ? ` [${s.lo.toFixed(3)}, ${s.hi!.toFixed(3)}]` : ""}, ` +
+        `agreement ${(s.accuracy * 100).toFixed(1)}% of ${s.n}`
+      : "—";
+  const boot = g.bootstrap;
   const lines = [
     `A: ${a}${by ? ` (made by ${by.a})` : ""}`,
     `B: ${b}${by ? ` (made by ${by.b})` : ""}`,
@@ -46,6 +58,10 @@ export function formatAgreement(
     `overall: ${k(g.overall)}`,
   ];
   for (const [role, s] of Object.entries(g.byRole)) lines.push(`${role.padEnd(7)}: ${k(s)}`);
+  if (boot.samples)
+    lines.push(
+      `(κ intervals: ${Math.round(boot.level * 100)}% bootstrap over trajectories, ${boot.samples} resamples, seed ${boot.seed})`,
+    );
   const w = Math.max(...g.labels.map((l) => l.length), 6);
   lines.push(
     "",
@@ -112,19 +128,28 @@ export const agreeCommand = command({
   about: `Compare two label sets (a label-set directory, a labels .jsonl file, or a directory of
 *.labels.jsonl): which labeller and version made each, calls labelled by both, Cohen's κ
 overall and per role, the confusion matrix (rows A, columns B) and the calls they disagree
-on. Between two versions of the deterministic labeller, the disagreements are what changed.`,
+on. Between two versions of the deterministic labeller, the disagreements are what changed.
+Every κ comes with a 95% bootstrap interval: trajectories resampled with replacement
+(--bootstrap N times, seeded by --seed; 0 for none).`,
   epilog: "Exit status: 0 compared, 1 a label set unreadable or no call labelled in both, 2 usage error.",
   options: z.object({
     json: flag("print the whole comparison as one JSON object"),
     show: numOr("N", "disagreements to list (all with --json)", 20, { int: true, min: 0 }),
+    bootstrap: fromField(KappaBootstrapSchema.shape.samples, "N", "number"),
+    seed: fromField(KappaBootstrapSchema.shape.seed, "N", "number"),
   }),
   async run({ values, positionals }, out) {
+    const v = values;
     const [pa, pb] = [positionals[0]!, positionals[1]!];
     const [a, b] = [await open(pa), await open(pb)];
     for (const s of [a, b])
       for (const i of s.issues.slice(0, 5))
         process.stderr.write(`sounding: ${i.file}:${i.line}: ${i.reason} (row skipped)\n`);
-    const g = agreement(a.rows, b.rows);
+    const bootstrap = {
+      ...(v.bootstrap !== undefined ? { samples: v.bootstrap } : {}),
+      ...(v.seed !== undefined ? { seed: v.seed } : {}),
+    };
+    const g = agreement(a.rows, b.rows, { bootstrap });
     if (g.matched === 0) throw new LoadFailure(noSharedCalls(pa, a.rows, pb, b.rows));
     const by = { a: madeBy(a.rows), b: madeBy(b.rows) };
     const json = { a: pa, b: pb, madeByA: by.a, madeByB: by.b, badRows: a.issues.length + b.issues.length, ...g };

@@ -3,6 +3,7 @@
  * A new command is one file declaring it with `command()` (see inspect.ts) plus one line here.
  */
 import { agreeCommand } from "./agree.js";
+import { calibrateCommand } from "./calibrate.js";
 import type { Command } from "./command.js";
 import { convertCommand, metricsCommand } from "./convert.js";
 import { figureCommand } from "./figure.js";
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   generateCommand,
   labelCommand,
   agreeCommand,
+  calibrateCommand,
   rewardCommand,
   sweepCommand,
   exportCommand,

@@ -22,7 +22,9 @@ import {
   trajectoryRows,
   corpusSweep,
   corpusTrajectoryRows,
-  isCorpusDir,
+  labelCompositionCounts,
+  type Corpus,
+  type LabelCount,
   FigureSizeError,
   FigureSizeSchema,
   parseWidth,
@@ -37,9 +39,9 @@ import {
 } from "../index.js";
 import { command } from "./command.js";
 import { runOf, RUN_BY, defaultRunBy, type RunBy } from "./figure-runs.js";
-import { LOAD_OPTIONS, LoadFailure } from "./load-options.js";
+import { corpusDirOf, fitsBudget, LOAD_OPTIONS, LoadFailure, rolloutsOf, withInput } from "./load-options.js";
 import { choice, choiceOr, decoded, fromField, text } from "./options.js";
-import { configFrom, corpus, gridKnobs, gridOf, REWARD_OPTIONS, withCorpus } from "./reward-options.js";
+import { configFrom, corpus, gridKnobs, gridOf, REWARD_OPTIONS } from "./reward-options.js";
 import { UsageError } from "./usage-error.js";
 
 const MEASURES = ["separation", "informativeGroups", "rankChanges", "meanIncorrect"] as const;
@@ -71,10 +73,14 @@ function landscape(ts: Trajectory[], labels: LabelRow[], o: FigureArgs): Figure 
 
 /** The rollouts of one GRPO group; by default the first group with both correct and incorrect rollouts. */
 function group(ts: Trajectory[], labels: LabelRow[], o: FigureArgs): Figure {
-  const rows = trajectoryRows(ts, labels);
   const a = tallyArrays(ts, labels);
   const rewards = replayRewards(a, o.config);
   const rewardOf = new Map(a.keys.map((k, i) => [k, rewards[i]!]));
+  return groupFigure(trajectoryRows(ts, labels), (r) => rewardOf.get(r.key)!, o);
+}
+
+/** The group figure from metric rows and each row's reward (trace files or a corpus). */
+function groupFigure(rows: TrajectoryMetricRow[], rewardOf: (r: TrajectoryMetricRow) => number, o: FigureArgs): Figure {
   const groups = new Map<string, boolean[]>();
   for (const r of rows)
     if (r.group !== null) (groups.get(r.group) ?? groups.set(r.group, []).get(r.group)!).push(r.correct);
@@ -89,31 +95,91 @@ function group(ts: Trajectory[], labels: LabelRow[], o: FigureArgs): Figure {
     );
   return grpoGroup(
     rows,
-    rows.map((r) => rewardOf.get(r.key)!),
+    rows.map((r) => rewardOf(r)),
     id,
     rewardSpecHash(o.config),
     o.size,
   );
 }
 
-/** Presets drawn from a corpus directory: per-trajectory rows or a sweep come from SQL. */
-const CORPUS_PRESETS = ["fig6", "ecdf", "landscape"];
+/** Presets a corpus cannot draw: they count response tokens, which a corpus does not store. */
+const TOKEN_PRESETS = ["fig1", "fig7"];
 
-async function corpusFigure(preset: string, dir: string, o: FigureArgs, labelSet: string | undefined): Promise<Figure> {
-  if (!CORPUS_PRESETS.includes(preset))
-    throw new UsageError(`figure ${preset} reads trace files; from a corpus directory: ${CORPUS_PRESETS.join(", ")}`);
-  return withCorpus(dir, async (c) => {
+/** The label set's labelled calls per training step (or per model without steps), counted in SQL. */
+async function corpusLabelCounts(
+  c: Corpus,
+  labelSet: string | undefined,
+): Promise<{ counts: LabelCount[]; steps: boolean }> {
+  const ls = c.labelSet(labelSet);
+  const steps = Number((await c.sql("SELECT COUNT(step) AS n FROM trajectories"))[0]!.n) > 0;
+  const grp = steps ? `'step ' || COALESCE(CAST(t.step AS VARCHAR), '?')` : `COALESCE(t.model, '(unknown)')`;
+  const rows = await c.sql(`SELECT ${grp} AS grp, l.label AS label, COUNT(*) AS n
+FROM labels l LEFT JOIN trajectories t ON t.key = l.file || '::' || l.trajectory_id
+WHERE l.label_set = '${ls.name.replace(/'/g, "''")}' AND l.label IS NOT NULL GROUP BY 1, 2`);
+  return { counts: rows.map((r) => ({ group: String(r.grp), label: String(r.label), n: Number(r.n) })), steps };
+}
+
+/** A figure from a corpus directory: the same figure as from the trace files it came from. */
+async function corpusFigure(
+  preset: string,
+  dir: string,
+  o: FigureArgs,
+  v: z.output<typeof FIGURE_OPTS>,
+): Promise<Figure> {
+  const labelSet = v["label-set"];
+  if (TOKEN_PRESETS.includes(preset))
+    throw new UsageError(
+      `figure ${preset} counts response tokens, which a corpus does not store: draw it from the trace files`,
+    );
+  return withInput([dir], v, async (input) => {
+    if (input.kind !== "corpus") throw new Error("corpusFigure: not a corpus");
+    const c = input.corpus;
     if (preset === "landscape") {
       const knobs = o.knobs;
       if (knobs.length !== 2)
         throw new UsageError(
           `landscape needs exactly two --grid knobs (e.g. --grid c1=0,0.1,0.2 --grid c2=0,0.1,0.2), got ${knobs.length}`,
         );
-      const rows = await corpusSweep(c, gridSettings(o.config, o.grid), { labelSet });
+      const settings = gridSettings(o.config, o.grid);
+      const rows = fitsBudget(input, v["memory-mb"])
+        ? sweep(await rolloutsOf(input, { keys: false }), settings)
+        : await corpusSweep(c, settings, { labelSet });
       return rewardLandscape(rows, knobs[0]!, knobs[1]!, o.measure, rewardSpecHash(o.config), o.size);
+    }
+    if (preset === "labels") {
+      const { counts, steps } = await corpusLabelCounts(c, labelSet);
+      return labelCompositionCounts(counts, steps ? "training step" : "model", o.size);
+    }
+    if (preset === "fig4") {
+      const judged = await c.sql(
+        "SELECT COUNT(*) AS n, SUM(CASE WHEN verdict IN ('correct', 'incorrect') THEN 1 ELSE 0 END) AS judged, SUM(CASE WHEN verdict = 'correct' THEN 1 ELSE 0 END) AS correct FROM trajectories",
+      );
+      const { n, judged: j, correct } = judged[0]!;
+      if (!Number(j))
+        throw new LoadFailure(
+          `fig4 needs judged trajectories: none of the ${Number(n)} in ${dir} has a verdict ` +
+            `(judge them, or give --verdict-threshold X for numeric scores)`,
+        );
+      if (!Number(correct))
+        throw new LoadFailure(
+          `fig4 needs correctly answered trajectories: none of the ${Number(j)} judged in ${dir} is correct`,
+        );
+      const rows = await c.sql(`SELECT COALESCE(t.dataset, '(none)') AS dataset, COUNT(k.key) AS calls
+FROM trajectories t LEFT JOIN (SELECT key FROM calls WHERE role = 'search') k ON k.key = t.key
+WHERE t.verdict = 'correct' GROUP BY t.key, t.dataset, t.file, t.line, t.trajectory_id ORDER BY t.file, t.line, t.trajectory_id`);
+      return fig4SearchCalls(
+        rows.map((r) => ({ dataset: String(r.dataset), calls: Number(r.calls) })),
+        o.size,
+      );
     }
     const rows = (await corpusTrajectoryRows(c, { labelSet })) as unknown as TrajectoryMetricRow[];
     if (preset === "ecdf") return searchEcdf(rows, undefined, o.size);
+    if (preset === "group") {
+      const a = await rolloutsOf(input);
+      const rewards = replayRewards(a, o.config);
+      const rewardOf = new Map(a.keys.map((k, i) => [k, rewards[i]!]));
+      return groupFigure(rows, (r) => rewardOf.get(r.key)!, o);
+    }
     if (!rows.some((r) => r.step !== null)) throw new LoadFailure(noSteps(preset, rows.length, dir));
     const of = runOf(o.runBy ?? "dir", new Map());
     const many = o.runBy !== undefined || new Set(rows.filter((r) => r.step !== null).map(of)).size > 1;
@@ -222,6 +288,7 @@ const FIGURE_OPTS = z.object({
   out: text("FILE", "the figure: FILE.svg, FILE.png or FILE.pdf"),
   labels: REWARD_OPTIONS.labels,
   "label-set": REWARD_OPTIONS["label-set"],
+  "memory-mb": REWARD_OPTIONS["memory-mb"],
   config: REWARD_OPTIONS.config,
   grid: REWARD_OPTIONS.grid,
   measure: choiceOr(MEASURES, "landscape: what the colour shows", "separation"),
@@ -262,8 +329,9 @@ and --config.
 
 SVG is the canonical output (deterministic, provenance in its metadata); PNG (2×) and PDF (fonts
 embedded) are rendered from it with the pinned DejaVu Sans fonts. Without --labels the calls are
-labelled with the deterministic labeller. Given a corpus directory (sounding convert), fig6, ecdf and
-landscape are drawn from it with SQL (--label-set NAME when it has several label sets).
+labelled with the deterministic labeller. Given a corpus directory (sounding convert), every preset but
+fig1 and fig7 (they count response tokens, which a corpus does not store) is drawn from it, the same
+figure as from the files it came from (--label-set NAME when it has several label sets).
 
 Every preset is drawn at its print size: --width column|page|LENGTH and --font-size PT (one SVG unit
 is one point; a PDF's page is the figure's size). --out into a missing folder creates it.`,
@@ -300,8 +368,9 @@ is one point; a PDF's page is the figure's size). --out into a missing folder cr
     }
     let fig: Figure;
     try {
-      if (paths.length === 1 && isCorpusDir(paths[0]!)) {
-        fig = await corpusFigure(preset, paths[0]!, args, v["label-set"]);
+      const dir = corpusDirOf(paths);
+      if (dir !== null) {
+        fig = await corpusFigure(preset, dir, args, v);
       } else {
         const { trajectories, labels } = await corpus(paths, v);
         const why = missing(preset, trajectories, paths.join(", "));

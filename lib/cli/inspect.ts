@@ -1,9 +1,16 @@
 /** `sounding inspect <paths…>`: what is in these trace files, and what is wrong with them. */
 import { stat } from "node:fs/promises";
 import { z } from "zod";
-import { expandPaths, streamTrajectories, emptyReport, StrictModeError, type LoadReport } from "../index.js";
+import {
+  corpusLoadReport,
+  expandPaths,
+  streamTrajectories,
+  emptyReport,
+  StrictModeError,
+  type LoadReport,
+} from "../index.js";
 import { command } from "./command.js";
-import { LOAD_OPTIONS, loadOptionsFrom } from "./load-options.js";
+import { corpusDirOf, LOAD_OPTIONS, loadOptionsFrom, withCorpus } from "./load-options.js";
 import { flag } from "./options.js";
 import { jsonText } from "./output.js";
 import { printable } from "./printable.js";
@@ -106,10 +113,12 @@ export function nothingRead(paths: readonly string[], files: readonly string[], 
 export const inspectCommand = command({
   name: "inspect",
   summary: "what is in these trace files (formats, trajectories, tool calls, bad records)",
-  synopsis: "<paths…>",
+  synopsis: "<paths…|CORPUS_DIR>",
   positionals: { min: 1, what: "at least one path" },
   about: `Read trace files (or directories of them) and report, per file: the format, trajectories,
-tool calls by role, answers and verdicts, and every bad record with its file and line.`,
+tool calls by role, answers and verdicts, and every bad record with its file and line. Given a
+corpus directory (sounding convert), the report is the one its files gave when converted (files
+that could not be read are not part of a corpus).`,
   options: z.object({
     json: flag("print one JSON object instead of the table"),
     ...LOAD_OPTIONS,
@@ -118,6 +127,16 @@ tool calls by role, answers and verdicts, and every bad record with its file and
     "Exit status: 0 files read (bad records are reported), 1 --strict failure, an unreadable file or no " +
     "trajectory read at all, 2 usage error.",
   async run({ values, positionals }, out) {
+    const dir = corpusDirOf(positionals);
+    if (dir !== null) {
+      const report = await withCorpus(dir, corpusLoadReport);
+      out(values.json ? jsonText(reportJson(report)) : formatReport(report));
+      if (report.trajectories === 0) {
+        process.stderr.write(`sounding: the corpus ${dir} holds no trajectory\n`);
+        return 1;
+      }
+      return 0;
+    }
     const opts = await loadOptionsFrom(values);
     const files = await expandPaths(positionals);
     let total = 0;

@@ -12,6 +12,7 @@ import {
   type LlmUsage,
 } from "../index.js";
 import { command } from "./command.js";
+import { heuristicConfigFrom } from "./heuristic-config.js";
 import { llmOptionsFrom, LLM_OPTIONS } from "./label-llm.js";
 import { LOAD_OPTIONS, loadOptionsFrom } from "./load-options.js";
 import { choiceOr, flag, fromField, text } from "./options.js";
@@ -26,6 +27,11 @@ const LABEL_OPTS = z.object({
   labeller: choiceOr(["heuristic", "llm"], "heuristic (deterministic) | llm", "heuristic"),
   out: text("DIR", "where to write the label set [labels/<labeller>]"),
   json: flag("print a JSON summary"),
+  config: text(
+    "FILE",
+    "deterministic labeller options as JSON (e.g. from sounding calibrate); flags override it",
+    inGroup,
+  ),
   "verify-budget": fromField(H.verifyBudget, "N", "number", inGroup),
   "token-threshold": fromField(H.tokenThreshold, "X", "number", inGroup),
   "char-threshold": fromField(H.charThreshold, "X", "number", inGroup),
@@ -108,13 +114,21 @@ to DIR/labels.jsonl with DIR/manifest.json (default DIR: labels/<labeller>).`,
 could not be read, 2 usage error.`,
   async run({ values: v, positionals }, out) {
     const llm = v.labeller === "llm" ? llmOptionsFrom(v) : undefined;
-    const heuristic = {
+    if (v.config !== undefined && v.labeller !== "heuristic")
+      throw new UsageError(
+        `label: --config holds deterministic labeller options; it does not apply to --labeller ${v.labeller}`,
+      );
+    const flags = {
       verifyBudget: v["verify-budget"],
       tokenThreshold: v["token-threshold"],
       charThreshold: v["char-threshold"],
       resultOverlap: v["result-overlap"],
       goalThreshold: v["goal-threshold"],
       batchSummary: v["batch-summary"],
+    };
+    const heuristic = {
+      ...(v.config !== undefined ? await heuristicConfigFrom(v.config) : {}),
+      ...Object.fromEntries(Object.entries(flags).filter(([, x]) => x !== undefined)),
     };
     const load = await loadOptionsFrom(v);
     const bar = new ProgressBar("labelling");

@@ -5,24 +5,16 @@
  */
 import { readFile } from "node:fs/promises";
 import {
-  Corpus,
-  CorpusError,
-  HeuristicLabeller,
-  indexLabels,
   KNOBS,
   OptionsError,
   parseOptions,
-  readLabelSet,
   rewardConfig,
   RewardConfigSchema,
-  runLabeller,
   type Knob,
-  type LabelRow,
   type RewardConfig,
-  type Trajectory,
 } from "../index.js";
-import { fileErrorText, LoadFailure, loadForCommand, type LoadFlags } from "./load-options.js";
-import { numberFrom, rangeFrom, repeatedOf, text, type Decoded } from "./options.js";
+import { fileErrorText } from "./load-options.js";
+import { numberFrom, numOr, rangeFrom, repeatedOf, text, type Decoded } from "./options.js";
 import { UsageError } from "./usage-error.js";
 
 /** The settings in a JSON file (the paper's defaults when no file is given). */
@@ -89,6 +81,12 @@ export const REWARD_OPTIONS = {
   grid: repeatedOf("knob=v1,v2,…", `values of a knob to sweep (${KNOBS.join(", ")})`, gridEntry),
   range: repeatedOf("knob=lo:hi", "range a knob is drawn from by --random", rangeEntry),
   "label-set": text("NAME", "label set of a corpus directory, when it has several"),
+  "memory-mb": numOr(
+    "MB",
+    "a corpus sweep reads the tallies into typed arrays (~200 B per rollout) up to this budget, else runs in SQL",
+    2048,
+    { min: 0.001 },
+  ),
 };
 
 /** `--grid` values as a grid, in the order given. */
@@ -103,67 +101,5 @@ export function gridKnobs(entries: ReadonlyArray<{ knob: Knob }>): Knob[] {
   return [...new Set(entries.map((e) => e.knob))];
 }
 
-/** Load the paths (bad records summed up on stderr) and take labels from --labels or label them. */
-export async function corpus(
-  positionals: string[],
-  v: LoadFlags & { labels?: string | undefined; "label-set"?: string | undefined },
-): Promise<{ trajectories: Trajectory[]; labels: LabelRow[] }> {
-  const picked = v["label-set"];
-  if (picked !== undefined) {
-    throw new UsageError(
-      `--label-set ${picked} picks a label set of a corpus directory (sounding convert); for trace files give --labels DIR`,
-    );
-  }
-  const trajectories = await loadForCommand(positionals, v);
-  let labels: LabelRow[];
-  if (v.labels !== undefined) {
-    let set;
-    try {
-      set = await readLabelSet(v.labels);
-    } catch (err) {
-      throw new UsageError(`--labels ${v.labels}: ${fileErrorText(err)}`);
-    }
-    for (const i of set.issues.slice(0, 5))
-      process.stderr.write(`sounding: ${i.file}:${i.line}: ${i.reason} (row skipped)\n`);
-    labels = set.rows;
-    const matched = unmatched(v.labels, positionals, trajectories, labels);
-    if (matched) throw new LoadFailure(matched);
-  } else labels = (await runLabeller(new HeuristicLabeller(), trajectories)).rows;
-  return { trajectories, labels };
-}
-
-/**
- * A label set that labels none of the trajectories (another corpus, or ids that changed): the
- * one-line reason, or null when at least one trajectory has labels (or no trajectory has calls).
- */
-export function unmatched(
-  labelPath: string,
-  paths: readonly string[],
-  trajectories: readonly Trajectory[],
-  labels: readonly LabelRow[],
-): string | null {
-  if (!trajectories.some((t) => t.calls.length > 0)) return null;
-  const rowsOf = indexLabels(labels);
-  if (trajectories.some((t) => rowsOf(t).length > 0)) return null;
-  const ids = [...new Set(labels.map((r) => r.trajectoryId))].slice(0, 2).map((id) => JSON.stringify(id.slice(0, 60)));
-  const first = trajectories.slice(0, 2).map((t) => JSON.stringify(t.id.slice(0, 60)));
-  return (
-    `--labels ${labelPath}: its ${labels.length} row(s) label none of the ${trajectories.length} trajectories in ` +
-    `${paths.join(", ")} (labels are for ${ids.join(", ") || "no trajectory"}; the traces have ${first.join(", ")}); ` +
-    `label these traces with "sounding label"`
-  );
-}
-
-/** Open a corpus directory for a command, run `fn`, close it; a corpus problem is the user's (exit 2). */
-export async function withCorpus<T>(dir: string, fn: (c: Corpus) => Promise<T>): Promise<T> {
-  let c: Corpus | undefined;
-  try {
-    c = await Corpus.open(dir);
-    return await fn(c);
-  } catch (err) {
-    if (err instanceof CorpusError) throw new UsageError(err.message);
-    throw err;
-  } finally {
-    c?.close();
-  }
-}
+// the input path lives in load-options.ts (every command's); these names stay importable from here
+export { corpus, unmatched, withCorpus } from "./load-options.js";

@@ -12,10 +12,10 @@ import {
   rolloutReward,
   sweep,
   sweepParallel,
-  tallyArrays,
   corpusSweep,
-  isCorpusDir,
-  type SweepRow,
+  corpusSize,
+  corpusSources,
+  corpusTallies,
   talliesOf,
   tallyCounts,
   formatValid,
@@ -28,16 +28,19 @@ import {
   type JudgeSpec,
   type Knob,
   type RewardConfig,
+  type Corpus,
+  type Tallies,
 } from "../index.js";
 import { command } from "./command.js";
-import { fileErrorText, LOAD_OPTIONS, toolRoleFile } from "./load-options.js";
+import { fileErrorText, fitsBudget, LOAD_OPTIONS, rolloutsOf, toolRoleFile, withInput } from "./load-options.js";
 import { choiceOr, flag, num, numOr, text } from "./options.js";
 import { jsonText, tableText } from "./output.js";
 import { UsageError } from "./usage-error.js";
-import { configFrom, corpus, gridOf, REWARD_OPTIONS, withCorpus } from "./reward-options.js";
+import { configFrom, gridOf, REWARD_OPTIONS } from "./reward-options.js";
 
 const REWARD_OPTS = z.object({
   labels: REWARD_OPTIONS.labels,
+  "label-set": REWARD_OPTIONS["label-set"],
   config: REWARD_OPTIONS.config,
   json: flag("print one JSON object (spec, config, guardrails, rows)"),
   ...LOAD_OPTIONS,
@@ -46,15 +49,90 @@ const REWARD_OPTS = z.object({
 export const rewardCommand = command({
   name: "reward",
   summary: "the steerable reward of every trajectory (Eq. 8) from its labels",
-  synopsis: "<paths…>",
+  synopsis: "<paths…|CORPUS_DIR>",
   positionals: { min: 1, what: "at least one path" },
   about: `One row per trajectory: source, trajectoryId, correct, T, nUniqS, nRedS, nExplore, nVerify,
 nRedQ, rho, deltaS, deltaQ, reward (Eq. 8 by default; the config file holds any of stage,
 formatWeight, correctWeight, floor, c1, c2, CS, CQ, Bv, clipDelta, rhoWhenNoCalls, countT).
-Without --labels the calls are labelled with the deterministic labeller first.`,
+Without --labels the calls are labelled with the deterministic labeller first. Given a corpus
+directory (sounding convert) the rows come from its tallies, in the order of the files it came from
+(--label-set NAME when it has several label sets).`,
   options: REWARD_OPTS,
   run: ({ values, positionals }, out) => rewardRun(positionals, values, out),
 });
+
+/** One row of `sounding reward`. */
+interface RewardRow {
+  source: { file: string; line: number };
+  trajectoryId: string;
+  correct: boolean;
+  T: number;
+  nUniqS: number;
+  nRedS: number;
+  nExplore: number;
+  nVerify: number;
+  nRedQ: number;
+  rho: number;
+  deltaS: number;
+  deltaQ: number;
+  reward: number;
+  labelled: boolean;
+}
+
+function rewardRow(
+  source: { file: string; line: number },
+  trajectoryId: string,
+  tal: Tallies,
+  correct: boolean,
+  formatOk: boolean,
+  labelled: boolean,
+  cfg: RewardConfig,
+): RewardRow {
+  const r = rolloutReward(tal, correct, formatOk, cfg);
+  return {
+    source,
+    trajectoryId,
+    correct,
+    ...tallyCounts(tal),
+    rho: r.rho,
+    deltaS: r.deltaS,
+    deltaQ: r.deltaQ,
+    reward: r.reward,
+    labelled,
+  };
+}
+
+/** The reward rows of a corpus, in corpus order (the order of the trace files it came from). */
+async function corpusRewardRows(c: Corpus, labelSet: string | undefined, cfg: RewardConfig): Promise<RewardRow[]> {
+  const a = await corpusTallies(c, { labelSet, keys: false });
+  const src = await corpusSources(c, { labelSet });
+  const rows = new Array<RewardRow>(a.n);
+  for (let s = 0; s < a.n; s++) {
+    const o = a.order[s]!;
+    const tal: Tallies = {
+      T: a.T[s]!,
+      labelled: a.labelled[s]!,
+      nUniqS: a.nUniqS[s]!,
+      nRedS: a.nRedS[s]!,
+      nExplore: a.nExplore[s]!,
+      nVerify: a.nVerify[s]!,
+      nRedQ: a.nRedQ[s]!,
+      nRedQFixed: a.nRedQFixed[s]!,
+      claimChecks: a.hasClaims[s] ? Array.from(a.checks.subarray(a.checkStart[s]!, a.checkStart[s + 1]!)) : null,
+    };
+    const source = { file: src.file[o]!, line: src.line[o]! };
+    rows[o] = rewardRow(
+      source,
+      src.trajectoryId[o]!,
+      tal,
+      a.correct[s] === 1,
+      a.formatOk[s] === 1,
+      src.labelRows[o] === a.T[s],
+      cfg,
+    );
+  }
+  return rows;
+}
 
 async function rewardRun(
   positionals: string[],
@@ -62,23 +140,15 @@ async function rewardRun(
   out: (s: string) => void,
 ): Promise<number> {
   const cfg = await configFrom(v.config);
-  const { trajectories, labels } = await corpus(positionals, v);
-  const rowsOf = indexLabels(labels);
-  const rows = trajectories.map((t) => {
-    const mine = rowsOf(t);
-    const tal = talliesOf(mine, t.calls.length);
-    const r = rolloutReward(tal, t.verdict === "correct", formatValid(t), cfg);
-    return {
-      source: t.provenance.source,
-      trajectoryId: t.id,
-      correct: t.verdict === "correct",
-      ...tallyCounts(tal),
-      rho: r.rho,
-      deltaS: r.deltaS,
-      deltaQ: r.deltaQ,
-      reward: r.reward,
-      labelled: mine.length === t.calls.length,
-    };
+  const rows = await withInput(positionals, v, async (input) => {
+    if (input.kind === "corpus") return corpusRewardRows(input.corpus, input.labelSet, cfg);
+    const rowsOf = indexLabels(input.labels);
+    return input.trajectories.map((t) => {
+      const mine = rowsOf(t);
+      const tal = talliesOf(mine, t.calls.length);
+      const labelled = mine.length === t.calls.length;
+      return rewardRow(t.provenance.source, t.id, tal, t.verdict === "correct", formatValid(t), labelled, cfg);
+    });
   });
   if (v.json) out(jsonText({ spec: rewardSpecHash(cfg), config: cfg, guardrails: rewardGuardrails(cfg), rows }));
   else {
@@ -109,6 +179,7 @@ const SWEEP_OPTS = z.object({
   jobs: numOr("N", "worker threads (same results)", 1, { int: true, min: 1, max: 256 }),
   json: flag("print every setting as JSON"),
   "label-set": REWARD_OPTIONS["label-set"],
+  "memory-mb": REWARD_OPTIONS["memory-mb"],
   ...LOAD_OPTIONS,
 });
 
@@ -123,7 +194,9 @@ rollouts that change rank within their group (against the base setting, listed f
 warnings (an incorrect rollout can outscore a correct one; a knob with no effect). The Pareto
 front of favoured breadth / depth / horizon against separation is marked. --jobs N spreads the
 settings over N worker threads (same results). Given a corpus directory (sounding convert) instead of
-trace files, the sweep runs in SQL on it (--label-set NAME when it has several label sets).`,
+trace files, its tallies are read into typed arrays and swept as the files would be (same rows), or,
+when the corpus needs more than --memory-mb that way, swept in SQL (--label-set NAME when it has
+several label sets).`,
   options: SWEEP_OPTS,
   run: ({ values, positionals }, out) => sweepRun(positionals, values, out),
 });
@@ -146,21 +219,20 @@ async function sweepRun(
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
-  let res: SweepRow[];
-  let nTrajectories: number;
-  if (positionals.length === 1 && isCorpusDir(positionals[0]!)) {
-    // a converted corpus: the sweep runs in SQL, one row per setting comes back
-    ({ res, nTrajectories } = await withCorpus(positionals[0]!, async (c) => ({
-      res: await corpusSweep(c, settings, { labelSet: v["label-set"] }),
-      nTrajectories: c.manifest.sources.reduce((n, s) => n + s.trajectories, 0),
-    })));
-  } else {
-    const { trajectories, labels } = await corpus(positionals, v);
+  const { res, nTrajectories } = await withInput(positionals, v, async (input) => {
+    // a corpus too large for the memory budget in typed arrays is swept in SQL (one row per setting comes back)
+    if (input.kind === "corpus" && !fitsBudget(input, v["memory-mb"]))
+      return {
+        res: await corpusSweep(input.corpus, settings, { labelSet: input.labelSet }),
+        nTrajectories: corpusSize(input.corpus),
+      };
+    const arrays = await rolloutsOf(input, { keys: false });
     const jobs = v.jobs;
-    const arrays = tallyArrays(trajectories, labels);
-    res = jobs > 1 ? await sweepParallel(arrays, settings, { jobs }) : sweep(arrays, settings);
-    nTrajectories = trajectories.length;
-  }
+    return {
+      res: jobs > 1 ? await sweepParallel(arrays, settings, { jobs }) : sweep(arrays, settings),
+      nTrajectories: arrays.n,
+    };
+  });
   const front = new Set(paretoFront(res).map((r) => r.setting));
   if (v.json) {
     const rows = res.map((r) => ({ ...r, spec: rewardSpecHash(r.config), pareto: front.has(r.setting) }));

@@ -7,9 +7,9 @@
  * runs at most `windowRows` ahead).
  */
 import { Worker } from "node:worker_threads";
-import { emptyReport, StrictModeError, type FileReport, type LoadReport } from "../formats/load.js";
+import { StrictModeError, type LoadReport } from "../formats/load.js";
+import { mergeRangeReports } from "../formats/merge-reports.js";
 import { IdAssigner } from "../trajectory/ids.js";
-import { ToolRoleSchema, VerdictSchema } from "../trajectory/schema.js";
 import type { ConvertTask, FromWorker, ToWorker } from "./convert-worker.js";
 import { renumberIds, type RowChunk } from "./row-chunk.js";
 
@@ -150,34 +150,4 @@ export class ConvertPool {
     this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
-}
-
-/** One file's load report from the reports of its byte ranges, in order. */
-function mergeRangeReports(reports: readonly LoadReport[]): LoadReport {
-  const out = emptyReport();
-  let fr: FileReport | null = null;
-  for (const r of reports) {
-    out.issues.push(...r.issues);
-    out.trajectories += r.trajectories;
-    out.toolCalls += r.toolCalls;
-    const part = r.files[0];
-    if (!part) continue;
-    if (!fr) {
-      fr = { ...part, byRole: { ...part.byRole }, verdicts: { ...part.verdicts } };
-      continue;
-    }
-    fr.format ??= part.format;
-    fr.trajectories += part.trajectories;
-    fr.toolCalls += part.toolCalls;
-    for (const k of ToolRoleSchema.options) fr.byRole[k] += part.byRole[k];
-    for (const k of VerdictSchema.options) fr.verdicts[k] += part.verdicts[k];
-    fr.withAnswer += part.withAnswer;
-    fr.unparsedSearch += part.unparsedSearch;
-    fr.truncated += part.truncated;
-    fr.errors += part.errors;
-    fr.warnings += part.warnings;
-    fr.unreadable ||= part.unreadable;
-  }
-  if (fr) out.files.push(fr);
-  return out;
 }

@@ -21,14 +21,28 @@
  */
 import { mkdir, stat } from "node:fs/promises";
 import type { Stats } from "node:fs";
-import { expandPaths, streamTrajectories, emptyReport, type LoadOptions, type LoadReport } from "../formats/load.js";
+import {
+  expandPaths,
+  streamTrajectories,
+  emptyReport,
+  type FileReport,
+  type LoadIssue,
+  type LoadOptions,
+  type LoadReport,
+} from "../formats/load.js";
 import { splitJsonlRanges } from "../io/read-records.js";
 import type { FormatName } from "../trajectory/schema.js";
 import { HeuristicLabeller } from "../labels/heuristic-labeller.js";
 import { labelSync } from "../labels/run-labeller.js";
 import { readLabelSet } from "../labels/label-set.js";
 import { Engine } from "./duckdb.js";
-import { CONVERT_ORIGIN, emptyManifest, type CorpusManifest, type SourceEntry } from "./corpus-schema.js";
+import {
+  CONVERT_ORIGIN,
+  emptyManifest,
+  type CorpusManifest,
+  type SourceEntry,
+  type SourceReport,
+} from "./corpus-schema.js";
 import {
   CorpusError,
   readCorpusManifest,
@@ -331,6 +345,7 @@ async function commitSource(run: Run, src: PlannedSource, read: ReadSource): Pro
   entry.format = fr.format ?? null;
   entry.errors = fr.errors;
   entry.warnings = fr.warnings;
+  entry.report = sourceReport(fr, read.report.issues);
   if (labelling) {
     entry.labels[labelling.name] = { parts: read.labelParts, rows: read.labelRows };
     const before = m.labelSets[labelling.name];
@@ -352,6 +367,35 @@ async function commitSource(run: Run, src: PlannedSource, read: ReadSource): Pro
   (prev ? result.replaced : result.added).push(src.file);
   result.trajectories += entry.trajectories;
   result.calls += entry.calls;
+}
+
+/** A source's load report for its manifest entry (fields in a fixed order: the manifest's bytes are deterministic). */
+function sourceReport(fr: FileReport, issues: readonly LoadIssue[]): SourceReport {
+  const { path, format, trajectories, toolCalls, byRole, verdicts, withAnswer, truncated } = fr;
+  const { errors, warnings, unreadable, unparsedSearch } = fr;
+  return {
+    file: {
+      path,
+      format,
+      trajectories,
+      toolCalls,
+      byRole: { search: byRole.search, page: byRole.page, answer: byRole.answer, other: byRole.other },
+      verdicts: { correct: verdicts.correct, incorrect: verdicts.incorrect, unknown: verdicts.unknown },
+      withAnswer,
+      truncated,
+      errors,
+      warnings,
+      unreadable,
+      unparsedSearch,
+    },
+    issues: issues.map((i) => ({
+      file: i.file,
+      line: i.line,
+      reason: i.reason,
+      excerpt: i.excerpt,
+      severity: i.severity,
+    })),
+  };
 }
 
 /** Steps 2–4 for a label set: read it, stage its rows in parts of bounded size, commit it under its name. */

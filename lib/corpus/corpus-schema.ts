@@ -238,6 +238,36 @@ export function createTableSql(table: TableName, name: string = table): string {
 
 const PartsSchema = z.object({ trajectories: z.array(z.string()), calls: z.array(z.string()) });
 
+const count = z.number().int().nonnegative();
+
+/** A source's load report as `inspect` prints it (lib/formats/load.ts `FileReport` and its issues). */
+export const SourceReportSchema = z.object({
+  file: z.object({
+    path: z.string(),
+    format: z.string().nullable(),
+    trajectories: count,
+    toolCalls: count,
+    byRole: z.object({ search: count, page: count, answer: count, other: count }),
+    verdicts: z.object({ correct: count, incorrect: count, unknown: count }),
+    withAnswer: count,
+    truncated: count,
+    errors: count,
+    warnings: count,
+    unreadable: z.boolean(),
+    unparsedSearch: count,
+  }),
+  issues: z.array(
+    z.object({
+      file: z.string(),
+      line: z.number().int(),
+      reason: z.string(),
+      excerpt: z.string(),
+      severity: z.enum(["error", "warning"]),
+    }),
+  ),
+});
+export type SourceReport = z.infer<typeof SourceReportSchema>;
+
 export const SourceEntrySchema = z.object({
   path: z.string(),
   size: z.number(),
@@ -250,6 +280,12 @@ export const SourceEntrySchema = z.object({
   parts: PartsSchema,
   /** Label sets made while converting this source (convert --label): their parts and rows. */
   labels: z.record(z.string(), z.object({ parts: z.array(z.string()), rows: z.number().int() })).default({}),
+  /**
+   * The source's load report (what `sounding inspect` prints for the file: counts, bad records and
+   * warnings with their lines), so `inspect` on the corpus prints what it printed on the file.
+   * Absent in corpora written before it was recorded.
+   */
+  report: SourceReportSchema.optional(),
 });
 export type SourceEntry = z.infer<typeof SourceEntrySchema>;
 

@@ -5,6 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { DuckDBDataChunk } from "@duckdb/node-api";
 import { Engine, lit, type EngineOptions, type SqlRow } from "./duckdb.js";
 import { createTableSql, MANIFEST_FILE, TABLE_NAMES, TABLES, type CorpusManifest } from "./corpus-schema.js";
 import { CorpusError, manifestParts, readCorpusManifest } from "./corpus-manifest.js";
@@ -67,6 +68,11 @@ export class Corpus {
 
   async sql(query: string): Promise<SqlRow[]> {
     return this.db.all(query);
+  }
+
+  /** A query's result as streamed columnar chunks (Engine.chunks). */
+  chunks(query: string): AsyncGenerator<DuckDBDataChunk> {
+    return this.db.chunks(query);
   }
 
   async run(statement: string): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DuckDBConnection, DuckDBInstance, DuckDBAppender } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBInstance, DuckDBAppender, DuckDBDataChunk } from "@duckdb/node-api";
 
 export interface EngineOptions {
   /** DuckDB memory_limit, e.g. "1GB" (default). */
@@ -50,6 +50,19 @@ export class Engine {
     });
   }
 
+  /**
+   * A query's result as DuckDB data chunks (columnar, up to 2,048 rows each), streamed: for reading
+   * large results into typed arrays without one JavaScript object per row (see `readColumn`).
+   */
+  async *chunks(sql: string): AsyncGenerator<DuckDBDataChunk> {
+    const r = await this.connection.stream(sql);
+    for (;;) {
+      const c = await r.fetchChunk();
+      if (!c || c.rowCount === 0) return;
+      yield c;
+    }
+  }
+
   async appender(table: string): Promise<DuckDBAppender> {
     return this.connection.createAppender(table);
   }
@@ -69,6 +82,33 @@ function sqlValue(v: unknown): SqlValue {
   if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
   if (typeof v === "bigint") return Number(v);
   return JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? Number(x) : x));
+}
+
+/** A numeric column of a chunk into a typed array from `offset` (NULL → `nullAs`). */
+export function readColumn(
+  chunk: DuckDBDataChunk,
+  column: number,
+  into: Int32Array | Uint8Array | Float64Array,
+  offset: number,
+  nullAs = 0,
+): void {
+  const v = chunk.getColumnVector(column);
+  const n = chunk.rowCount;
+  for (let i = 0; i < n; i++) {
+    const x = v.getItem(i);
+    into[offset + i] = x === null ? nullAs : typeof x === "boolean" ? +x : Number(x);
+  }
+}
+
+/** A VARCHAR column of a chunk as strings (NULL → null). */
+export function readStrings(chunk: DuckDBDataChunk, column: number): Array<string | null> {
+  const v = chunk.getColumnVector(column);
+  const out = new Array<string | null>(chunk.rowCount);
+  for (let i = 0; i < chunk.rowCount; i++) {
+    const x = v.getItem(i);
+    out[i] = x === null ? null : String(x);
+  }
+  return out;
 }
 
 /** A SQL string literal. */

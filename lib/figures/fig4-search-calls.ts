@@ -20,17 +20,36 @@ export interface SearchCallStats {
 /** The pooled panel's name. */
 export const POOLED = "all datasets";
 
-/** Search calls per correct trajectory, by dataset, with μ and σ (independent of the chart). */
-export function searchCallStats(trajectories: readonly Trajectory[]): {
-  rows: Array<{ dataset: string; calls: number }>;
+/** A correctly answered question's dataset ("(none)" when unrecorded) and its search calls (a corpus gives these). */
+export interface SearchCallRow {
+  dataset: string;
+  calls: number;
+}
+
+/** The rows of the correct trajectories, or the rows as given. */
+function searchCallRows(input: readonly Trajectory[] | readonly SearchCallRow[]): SearchCallRow[] {
+  const given = (x: Trajectory | SearchCallRow): x is SearchCallRow => typeof x.calls === "number";
+  const out: SearchCallRow[] = [];
+  for (const x of input) {
+    if (given(x)) out.push({ dataset: x.dataset, calls: x.calls });
+    else if (x.verdict === "correct")
+      out.push({
+        dataset: x.provenance.dataset ?? "(none)",
+        calls: x.calls.filter((c) => c.role === "search").length,
+      });
+  }
+  return out;
+}
+
+/**
+ * Search calls per correct trajectory, by dataset, with μ and σ (independent of the chart). Takes
+ * trajectories (the correct ones count) or `SearchCallRow`s of correct answers (from a corpus).
+ */
+export function searchCallStats(input: readonly Trajectory[] | readonly SearchCallRow[]): {
+  rows: SearchCallRow[];
   stats: SearchCallStats[];
 } {
-  const rows = trajectories
-    .filter((t) => t.verdict === "correct")
-    .map((t) => ({
-      dataset: t.provenance.dataset ?? "(none)",
-      calls: t.calls.filter((c) => c.role === "search").length,
-    }));
+  const rows = searchCallRows(input);
   const by = new Map<string, number[]>();
   for (const r of rows) {
     let a = by.get(r.dataset);
@@ -57,8 +76,11 @@ export interface Fig4Options extends FigureSizeInput {
   columns?: number;
 }
 
-export function fig4SearchCalls(trajectories: readonly Trajectory[], opts: Fig4Options = {}): Figure {
-  const { rows, stats } = searchCallStats(trajectories);
+export function fig4SearchCalls(
+  input: readonly Trajectory[] | readonly SearchCallRow[],
+  opts: Fig4Options = {},
+): Figure {
+  const { rows, stats } = searchCallStats(input);
   const size = figureSize({ width: opts.width, fontSize: opts.fontSize }, "page");
   const pooled = (opts.pooled ?? stats.length > 1) && rows.length > 0;
   const panels = pooled

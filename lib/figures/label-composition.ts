@@ -16,18 +16,35 @@ export function labelComposition(
   by = "group",
   opts: FigureSizeInput = {},
 ): Figure {
-  const size = figureSize(opts, "column");
   const counts = new Map<string, number>();
   for (const r of labels) {
     if (!r.label) continue;
     const k = `${groupOf(r)}\u0000${r.label}`;
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
-  const data = [...counts.entries()]
-    .map(([k, n]) => {
-      const [group, label] = k.split("\u0000");
-      return { group: group!, label: label!, n };
-    })
+  const rows = [...counts.entries()].map(([k, n]) => {
+    const [group, label] = k.split("\u0000");
+    return { group: group!, label: label!, n };
+  });
+  return labelCompositionCounts(rows, by, opts);
+}
+
+/** A (group, label) pair's number of labelled calls, as `labelCompositionCounts` takes them. */
+export interface LabelCount {
+  group: string;
+  label: string;
+  n: number;
+}
+
+/** `labelComposition` from counts made elsewhere (e.g. by SQL on a corpus): the same figure. */
+export function labelCompositionCounts(
+  counts: readonly LabelCount[],
+  by = "group",
+  opts: FigureSizeInput = {},
+): Figure {
+  const size = figureSize(opts, "column");
+  const data = counts
+    .map((c) => ({ group: c.group, label: c.label, n: c.n }))
     .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : ORDER.indexOf(a.label) - ORDER.indexOf(b.label)));
   const layout = (w: number) =>
     ({

@@ -5,16 +5,36 @@
  * Rows join on trajectory id + call index; when an id occurs in several files of one set,
  * the file name joins too. κ = (p_o − p_e) / (1 − p_e); when p_e = 1 (one label only on
  * both sides) κ is 1 if they agree fully and 0 otherwise.
+ *
+ * Every κ of `agreement` comes with a 95 % bootstrap interval (`lo`, `hi`): trajectories are
+ * resampled with replacement, 1000 times from seed 1 by default (lib/labels/kappa-interval.ts);
+ * `bootstrap: { samples: 0 }` leaves the intervals out.
  */
 import { basename } from "node:path";
+import { z } from "zod";
+import { parseOptions } from "../io/parse-options.js";
 import type { LabelRow, ToolRole } from "../trajectory/schema.js";
+import { KappaBootstrapSchema, kappaFromCounts, kappaIntervals, type ClusteredPair } from "./kappa-interval.js";
 
 export interface KappaStats {
   n: number;
   agree: number;
   accuracy: number;
   kappa: number;
+  /** Lower end of the bootstrap interval of κ (set by `agreement` unless its bootstrap is off). */
+  lo?: number;
+  /** Upper end of the bootstrap interval of κ. */
+  hi?: number;
 }
+
+/** Options of `agreement`. */
+export const AgreementOptionsSchema = z
+  .object({
+    bootstrap: KappaBootstrapSchema.prefault({}).describe("the κ intervals: resamples of trajectories, seed, level"),
+  })
+  .strict();
+
+export type AgreementOptions = z.input<typeof AgreementOptionsSchema>;
 
 export interface Disagreement {
   trajectoryId: string;
@@ -41,25 +61,34 @@ export interface Agreement {
   labels: string[];
   matrix: number[][];
   disagreements: Disagreement[];
+  /** How the κ intervals were drawn (trajectories resampled `samples` times from `seed`). */
+  bootstrap: { samples: number; seed: number; level: number; unit: "trajectory" };
 }
 
 const ORDER = ["UNIQUESEARCH", "REDUNDANTSEARCH", "EXPLORATION", "VERIFICATION", "REDUNDANTQUERY", "none"];
+
+/** What joins a call: its trajectory id, call index and the file it came from. */
+export type CallRef = Pick<LabelRow, "trajectoryId" | "callIndex" | "source">;
 
 /**
  * Join key of a call: trajectory id + call index, prefixed by the file's base name when that id
  * occurs in more than one file of either set (the same question in several eval files). Both sets
  * must use one keyer, or a call would be keyed with its file in one set and without in the other.
+ * `trajectory` is the key of the call's trajectory (the bootstrap's cluster).
  */
-function keyer(...sets: ReadonlyArray<readonly LabelRow[]>): (r: LabelRow) => string {
+export function callKeyer(...sets: ReadonlyArray<readonly CallRef[]>): {
+  call: (r: CallRef) => string;
+  trajectory: (r: CallRef) => string;
+} {
   const files = new Map<string, Set<string>>();
   for (const r of sets.flat()) {
     let s = files.get(r.trajectoryId);
     if (!s) files.set(r.trajectoryId, (s = new Set()));
     s.add(basename(r.source.file));
   }
-  return (r) =>
-    ((files.get(r.trajectoryId)?.size ?? 0) > 1 ? `${basename(r.source.file)}\u0000` : "") +
-    `${r.trajectoryId}\u0000${r.callIndex}`;
+  const trajectory = (r: CallRef) =>
+    ((files.get(r.trajectoryId)?.size ?? 0) > 1 ? `${basename(r.source.file)}\u0000` : "") + r.trajectoryId;
+  return { trajectory, call: (r) => `${trajectory(r)}\u0000${r.callIndex}` };
 }
 
 /** Cohen's κ for paired labels. */
@@ -74,15 +103,20 @@ export function cohensKappa(pairs: ReadonlyArray<readonly [string, string]>): Ka
     ca.set(a, (ca.get(a) ?? 0) + 1);
     cb.set(b, (cb.get(b) ?? 0) + 1);
   }
-  const po = agree / n;
-  let pe = 0;
-  for (const [k, v] of ca) pe += (v / n) * ((cb.get(k) ?? 0) / n);
-  const kappa = pe >= 1 ? (po === 1 ? 1 : 0) : (po - pe) / (1 - pe);
-  return { n, agree, accuracy: po, kappa };
+  const keys = [...ca.keys()];
+  const kappa = kappaFromCounts(
+    n,
+    agree,
+    keys.map((k) => ca.get(k)!),
+    keys.map((k) => cb.get(k) ?? 0),
+  );
+  return { n, agree, accuracy: agree / n, kappa };
 }
 
-export function agreement(a: readonly LabelRow[], b: readonly LabelRow[]): Agreement {
-  const ka = keyer(a, b);
+export function agreement(a: readonly LabelRow[], b: readonly LabelRow[], options: AgreementOptions = {}): Agreement {
+  const o = parseOptions(AgreementOptionsSchema, options, "agreement options");
+  const keys = callKeyer(a, b);
+  const ka = keys.call;
   const kb = ka;
   const mapB = new Map(b.map((r) => [kb(r), r]));
   const used = new Set<string>();
@@ -105,10 +139,22 @@ export function agreement(a: readonly LabelRow[], b: readonly LabelRow[]): Agree
   const matrix = labels.map(() => labels.map(() => 0));
   for (const [x, y] of pairs) matrix[idx.get(name(x))!]![idx.get(name(y))!]!++;
   const byRole: Partial<Record<ToolRole, KappaStats>> = {};
+  const clustered = (ps: Array<[LabelRow, LabelRow]>): ClusteredPair[] =>
+    ps.map(([x, y]) => ({ cluster: keys.trajectory(x), a: name(x), b: name(y) }));
+  const sets: ClusteredPair[][] = [clustered(pairs)];
+  const overall: KappaStats = cohensKappa(pairs.map(([x, y]) => [name(x), name(y)] as const));
+  const stats: KappaStats[] = [overall];
   for (const role of ["search", "page", "answer", "other"] as const) {
-    const ps = pairs.filter(([x]) => x.role === role).map(([x, y]) => [name(x), name(y)] as const);
-    if (ps.length) byRole[role] = cohensKappa(ps);
+    const rp = pairs.filter(([x]) => x.role === role);
+    if (!rp.length) continue;
+    const k: KappaStats = cohensKappa(rp.map(([x, y]) => [name(x), name(y)] as const));
+    byRole[role] = k;
+    stats.push(k);
+    sets.push(clustered(rp));
   }
+  kappaIntervals(sets, o.bootstrap).kappa.forEach((iv, i) => {
+    if (iv) Object.assign(stats[i]!, iv);
+  });
   const disagreements: Disagreement[] = pairs
     .filter(([x, y]) => name(x) !== name(y))
     .map(([x, y]) => ({
@@ -127,10 +173,11 @@ export function agreement(a: readonly LabelRow[], b: readonly LabelRow[]): Agree
     onlyA,
     onlyB,
     roleMismatches: pairs.filter(([x, y]) => x.role !== y.role).length,
-    overall: cohensKappa(pairs.map(([x, y]) => [name(x), name(y)] as const)),
+    overall,
     byRole,
     labels,
     matrix,
     disagreements,
+    bootstrap: { ...o.bootstrap, unit: "trajectory" },
   };
 }

@@ -154,7 +154,7 @@ export const DEFAULT_HEURISTIC: Readonly<HeuristicOptions> = Object.freeze(heuri
 /** Version of the rules: bump whenever a change can change a label or a utility. */
 export const HEURISTIC_VERSION = "2.0.0";
 
-const GOAL_VERBS = new Set(
+export const GOAL_VERBS = new Set(
   "find verify confirm check look extract identify determine get obtain retrieve locate validate double cross learn search read see information info details detail specific exact whether any page source sources".split(
     " ",
   ),
@@ -280,7 +280,7 @@ export function resultKey(r: SearchResult): string {
 }
 
 /** Split a batched search response into per-query hit keys when the response echoes each query in order. */
-function perQueryResults(call: ToolCall, all: readonly string[]): Array<readonly string[]> {
+export function perQueryResults(call: ToolCall, all: readonly string[]): Array<readonly string[]> {
   if (call.queries.length <= 1 || !call.response) return call.queries.map(() => all);
   const text = call.response;
   const at: number[] = [];

@@ -8,6 +8,7 @@ import { Worker } from "node:worker_threads";
 import { readRecords, splitJsonlRanges } from "../io/read-records.js";
 import { detectFormat } from "../formats/detect.js";
 import { StrictModeError, type LoadOptions, type LoadReport } from "../formats/load.js";
+import { addFileReport, copyFileReport } from "../formats/merge-reports.js";
 import { IdAssigner } from "../trajectory/ids.js";
 import type { HeuristicOptions } from "./heuristic-labeller.js";
 import type { LabelSetWriter } from "./label-set.js";
@@ -92,22 +93,9 @@ export async function labelFilesParallel(
       const f = fileOfTask[nextWrite]!;
       // merge the part's report into the file's entry
       const part = r.report.files[0];
-      let fr = report.files.find((x) => x.path === files[f]);
-      if (!fr && part)
-        report.files.push((fr = { ...part, byRole: { ...part.byRole }, verdicts: { ...part.verdicts } }));
-      else if (fr && part) {
-        fr.format ??= part.format;
-        fr.trajectories += part.trajectories;
-        fr.toolCalls += part.toolCalls;
-        for (const k of Object.keys(fr.byRole) as Array<keyof typeof fr.byRole>) fr.byRole[k] += part.byRole[k];
-        for (const k of Object.keys(fr.verdicts) as Array<keyof typeof fr.verdicts>) fr.verdicts[k] += part.verdicts[k];
-        fr.withAnswer += part.withAnswer;
-        fr.unparsedSearch += part.unparsedSearch;
-        fr.truncated += part.truncated;
-        fr.errors += part.errors;
-        fr.warnings += part.warnings;
-        fr.unreadable ||= part.unreadable;
-      }
+      const fr = report.files.find((x) => x.path === files[f]);
+      if (!fr && part) report.files.push(copyFileReport(part));
+      else if (fr && part) addFileReport(fr, part);
       report.issues.push(...r.report.issues);
       let ids = assigners.get(f);
       if (!ids) assigners.set(f, (ids = new IdAssigner()));

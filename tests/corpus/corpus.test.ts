@@ -205,8 +205,8 @@ describe("the CLI on a corpus directory", () => {
       expect(cli(["figure", preset, dir, ...extra, "--out", b]).code).toBe(0);
       expect([preset, readFileSync(b, "utf8") === readFileSync(a, "utf8")]).toEqual([preset, true]);
     }
-    const r = cli(["figure", "fig4", dir, "--out", join(base, "x.svg")]);
-    expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(/reads trace files/)]);
+    const r = cli(["figure", "fig7", dir, "--out", join(base, "x.svg")]);
+    expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(/response tokens, which a corpus does not store/)]);
   }, 120_000);
 });
 

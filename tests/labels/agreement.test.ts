@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { agreement, cohensKappa, type LabelRow } from "../../lib/index.js";
+import { agreement, cohensKappa, kappaIntervals, xorshift32, type LabelRow } from "../../lib/index.js";
 
 const L = ["UNIQUESEARCH", "REDUNDANTSEARCH", "EXPLORATION", "VERIFICATION", "REDUNDANTQUERY"] as const;
 function row(
@@ -125,5 +125,73 @@ describe("agreement joins calls across files", () => {
       expect(g.onlyA + g.onlyB).toBe(1);
       expect(g.overall.agree).toBe(1);
     }
+  });
+});
+
+describe("bootstrap intervals of κ", () => {
+  const pairsOf = fc.array(
+    fc.record({
+      cluster: fc.constantFrom("t1", "t2", "t3", "t4", "t5", "t6"),
+      a: fc.constantFrom(...L),
+      b: fc.constantFrom(...L),
+    }),
+    { minLength: 1, maxLength: 50 },
+  );
+
+  it("equal a naive resampling of trajectories with the same draws (xorshift32), percentiles by type-7 quantile", () => {
+    fc.assert(
+      fc.property(pairsOf, fc.integer({ min: 0, max: 1000 }), (pairs, seed) => {
+        const samples = 60;
+        const got = kappaIntervals([pairs], { samples, seed }).kappa[0]!;
+        // naive: draw the sorted clusters with replacement, gather their pairs, cohensKappa
+        const clusters = [...new Set(pairs.map((p) => p.cluster))].sort();
+        const rand = xorshift32(seed);
+        const ks: number[] = [];
+        for (let s = 0; s < samples; s++) {
+          const drawn: Array<[string, string]> = [];
+          for (let i = 0; i < clusters.length; i++) {
+            const c = clusters[Math.min(clusters.length - 1, Math.floor(rand() * clusters.length))]!;
+            for (const p of pairs) if (p.cluster === c) drawn.push([p.a, p.b]);
+          }
+          ks.push(cohensKappa(drawn).kappa);
+        }
+        ks.sort((x, y) => x - y);
+        const q = (p: number) => {
+          const h = (ks.length - 1) * p;
+          const i = Math.floor(h);
+          return ks[i]! + (h - i) * (ks[Math.min(i + 1, ks.length - 1)]! - ks[i]!);
+        };
+        expect(got.lo).toBeCloseTo(q(0.025), 9);
+        expect(got.hi).toBeCloseTo(q(0.975), 9);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("are seeded, bracket κ of a large set, pair differences, and are off with samples 0", () => {
+    const a = Array.from({ length: 400 }, (_, i) =>
+      row(`t${i % 80}`, Math.floor(i / 80), i % 3 ? "UNIQUESEARCH" : "REDUNDANTSEARCH"),
+    );
+    const b = a.map((r, i) =>
+      i % 7 === 0
+        ? { ...r, label: r.label === "UNIQUESEARCH" ? ("REDUNDANTSEARCH" as const) : ("UNIQUESEARCH" as const) }
+        : r,
+    );
+    const g = agreement(a, b);
+    expect(g.bootstrap).toEqual({ samples: 1000, seed: 1, level: 0.95, unit: "trajectory" });
+    expect(g.overall.lo!).toBeLessThan(g.overall.kappa);
+    expect(g.overall.hi!).toBeGreaterThan(g.overall.kappa);
+    expect(g.byRole.search!.lo).toBe(g.overall.lo);
+    expect(agreement(a, b)).toEqual(g);
+    const other = agreement(a, b, { bootstrap: { seed: 2 } });
+    expect(other.overall.kappa).toBe(g.overall.kappa);
+    expect(other.overall.lo).not.toBe(g.overall.lo);
+    const none = agreement(a, b, { bootstrap: { samples: 0 } });
+    expect(none.overall.lo).toBeUndefined();
+    // a difference of κ over the same calls: paired, so identical sets give exactly [0, 0]
+    const pairs = a.map((r, i) => ({ cluster: r.trajectoryId, a: r.label!, b: b[i]!.label! }));
+    const iv = kappaIntervals([pairs, pairs], { samples: 200 }, [[1, 0]]);
+    expect(iv.differences[0]).toEqual({ lo: 0, hi: 0 });
+    expect(() => agreement(a, b, { bootstrap: { level: 1 } })).toThrow(/level/);
   });
 });

@@ -161,7 +161,16 @@ describe("notebooks", () => {
     if (existsSync(SHARED_DATA)) {
       expect(all).toMatch(/hand labels: 158 real calls from \d+ files/);
       expect(all).toContain("deterministic vs hand: 158 calls compared");
-    } else expect(all).toContain("No reference to compare with");
+      // every κ with its bootstrap interval, and the labeller calibrated to the hand labels on held-out folds
+      expect(all).toMatch(/<td[^>]*>\[0\.\d{3}, [01]\.\d{3}\]<\/td>/);
+      expect(all).toContain("κ intervals: 95% bootstrap over trajectories, 1000 resamples, seed 1");
+      expect(all).toMatch(
+        /calibrated to hand: 158 reference calls of \d+ trajectories, 5 folds by trajectory \(seed 1\)/,
+      );
+    } else {
+      expect(all).toContain("No reference to compare with");
+      expect(all).toContain("No reference to calibrate to");
+    }
     // the generator's labels appear only as a labelled sanity check
     expect(all).toContain("sanity check (generator labels, not evidence of quality)");
   });

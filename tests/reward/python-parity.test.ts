@@ -3,7 +3,9 @@
  * module give the TypeScript labels call for call and the same reward (to 1e-12) on
  * - ≥ 10⁴ generated verl rollouts (every generator knob varied, several seeds),
  * - seeded fuzz rollouts reaching the reader's and labeller's corners (fuzz-rollouts.ts),
- * - every rollout the verl reader reads in ../shared/data/harness/verl.
+ * - every rollout the verl reader reads in ../shared/data/harness/verl, and every rollout the
+ *   ReCall reader reads in ../shared/data/harness/recall-train (train_{step}.jsonl, the special
+ *   tokens kept: handed to Python as verl decodes the response, without them).
  * Python runs once per batch (one subprocess over a JSONL file).
  */
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
@@ -25,11 +27,15 @@ import { hasPython, jsonl, mismatches, reference, runPython, type PyCase } from 
 const PY = hasPython();
 const VERL_DIR = join(SHARED_DATA, "harness", "verl");
 const HARNESS = existsSync(VERL_DIR);
+const RECALL_DIR = join(SHARED_DATA, "harness", "recall-train");
+const RECALL = existsSync(RECALL_DIR);
 if (!PY) console.log("python-parity: skipped, python3 >= 3.9 is not on PATH");
-if (!HARNESS)
-  console.log(
-    `python-parity: harness dumps skipped, ${VERL_DIR} is absent (../shared/data sits beside the repository)`,
-  );
+for (const [have, d] of [
+  [HARNESS, VERL_DIR],
+  [RECALL, RECALL_DIR],
+] as const)
+  if (!have)
+    console.log(`python-parity: harness dumps skipped, ${d} is absent (../shared/data sits beside the repository)`);
 
 const CONFIGS: RewardConfig[] = [
   rewardConfig({}),
@@ -44,24 +50,47 @@ async function checkRows(dir: string, name: string, rows: ReadonlyArray<Record<s
   const file = join(dir, `${name}.jsonl`);
   writeFileSync(file, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
   const { trajectories } = await loadTrajectories([file], { format: "verl" });
-  return checkTrajectories(dir, trajectories, (t) => rows[t.provenance.source.line - 1]!);
+  return checkTrajectories(dir, trajectories, (t) => verlCase(rows[t.provenance.source.line - 1]!));
+}
+
+/** A verl dump row as the naive reward manager hands it over (its verdict columns in extra_info). */
+function verlCase(row: Record<string, unknown>): PyCase {
+  const info: Record<string, unknown> = {};
+  for (const v of ["acc", "correct", "is_correct"]) if (v in row) info[v] = row[v];
+  return { solution: String(row.output), gt: row.gts, extra_info: info };
+}
+
+const SPECIAL_TOKENS = /<\|im_start\|>|<\|im_end\|>/g;
+
+/**
+ * A ReCall `train_{step}.jsonl` row as verl hands the rollout to the reward: `sequences_str` keeps
+ * the special tokens; verl decodes the response without them (`skip_special_tokens`), after the
+ * prompt and the assistant header. The verdict is ReCall's own (`score` 1 is a full match).
+ */
+function recallCase(row: Record<string, unknown>): PyCase {
+  const text = String(row.sequences_str);
+  const at = text.indexOf("<|im_start|>assistant\n");
+  const prompt = text.slice(0, at).replace(SPECIAL_TOKENS, "");
+  const solution = text.slice(at + "<|im_start|>assistant\n".length).replace(SPECIAL_TOKENS, "");
+  return {
+    solution,
+    gt: row.ground_truth,
+    extra_info: { prompt: prompt + "assistant\n", correct: Number(row.score) >= 1 },
+  };
 }
 
 async function checkTrajectories(
   dir: string,
   ts: readonly Trajectory[],
-  rowOf: (t: Trajectory) => Record<string, unknown>,
+  caseOf: (t: Trajectory) => PyCase,
 ): Promise<number> {
   const what: string[] = [];
   const cases: PyCase[] = [];
   const want = [];
   let k = 0;
   for (const t of ts) {
-    const row = rowOf(t);
     const cfg = CONFIGS[k++ % CONFIGS.length]!;
-    const info: Record<string, unknown> = {};
-    for (const v of ["acc", "correct", "is_correct"]) if (v in row) info[v] = row[v];
-    cases.push({ solution: String(row.output), gt: row.gts, extra_info: info, kwargs: cfg });
+    cases.push({ ...caseOf(t), kwargs: cfg });
     want.push(reference(t, cfg));
     what.push(`${t.provenance.source.file}:${t.provenance.source.line}`);
   }
@@ -128,16 +157,24 @@ describe.skipIf(!PY)("Python labeller and reward = TypeScript", () => {
       .map((f) => join(VERL_DIR, f));
     const { trajectories } = await loadTrajectories(files, { format: "verl" });
     const rows = new Map(files.map((f) => [f, jsonl(f)]));
-    const n = await checkTrajectories(
-      dir,
-      trajectories,
-      (t) => rows.get(t.provenance.source.file)![t.provenance.source.line - 1]!,
+    const n = await checkTrajectories(dir, trajectories, (t) =>
+      verlCase(rows.get(t.provenance.source.file)![t.provenance.source.line - 1]!),
     );
     expect(n).toBe(120);
   });
 
-  // ReCall train dumps (../shared/data/harness/recall-train/train_{step}.jsonl, `sequences_str` with
-  // the special tokens kept) get their reader from another branch. When it lands, add here:
-  // it.skipIf(!HARNESS)("on every rollout the ReCall reader reads in harness/recall-train", …) with
-  // `solution` = the assistant part of `sequences_str` as verl would hand it over.
+  it.skipIf(!RECALL)("on every rollout the ReCall reader reads in ../shared/data/harness/recall-train", async () => {
+    const dir = tmpDir("parity-");
+    await exportVerl(rewardConfig({}), dir);
+    const files = readdirSync(RECALL_DIR)
+      .filter((f) => /^train_\d+\.jsonl$/.test(f))
+      .map((f) => join(RECALL_DIR, f));
+    const { trajectories } = await loadTrajectories(files, { format: "recall-train" });
+    const rows = new Map(files.map((f) => [f, jsonl(f)]));
+    const n = await checkTrajectories(dir, trajectories, (t) =>
+      recallCase(rows.get(t.provenance.source.file)![t.provenance.source.line - 1]!),
+    );
+    expect(n).toBe(120);
+    expect(trajectories.reduce((c, t) => c + t.calls.length, 0)).toBeGreaterThan(500);
+  });
 });

@@ -6,16 +6,16 @@
 # parts in sounding's lib/reward/python/*.py (in file-name order); the TypeScript labeller,
 # reader and reward are the reference and a parity test holds the two equal.
 import asyncio
+import gc
 import hashlib
+import http.client
 import json
 import os
 import re
 import threading
 import time
 import unicodedata
-import urllib.error
 import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 SPEC = json.loads(__SPEC__)

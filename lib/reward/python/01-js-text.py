@@ -114,6 +114,17 @@ def _no_constants(name):
 _JSON = json.JSONDecoder(parse_constant=_no_constants)
 
 
+_RAW_DECODE = _JSON.raw_decode
+
+
 def json_parse(text):
     """JSON.parse: rejects NaN / Infinity (Python's json accepts them)."""
+    # most texts are one JSON value with no surrounding whitespace: the scanner alone reads them;
+    # anything else (and every error, with its message) goes through decode()
+    try:
+        v, end = _RAW_DECODE(text)
+        if end == len(text):
+            return v
+    except ValueError:
+        pass
     return _JSON.decode(text)

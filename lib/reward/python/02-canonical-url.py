@@ -9,6 +9,7 @@ _TRACKING = re.compile(
     re.I,
 )
 _SIMPLE = re.compile(r"https?://([A-Za-z0-9.-]+)(?::([0-9]+))?(/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*)?")
+_SIMPLE_MATCH = _SIMPLE.fullmatch
 _DOTS = re.compile(r"/\.\.?(/|$)|//")
 _WWW = re.compile(r"^www[0-9]*\.")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
@@ -18,32 +19,55 @@ _url_cache = {}
 
 def canonical_url(raw):
     c = _url_cache.get(raw)
+    if c is not None:
+        return c
+    # the fast path, inline (it is the labeller's hot path); same tests as canonicalUrl's
+    m = _SIMPLE_MATCH(raw)
+    if m is not None:
+        host, port, path = m.groups()
+        if port is not None:
+            port_num = int(port)
+            if port_num > 65535:
+                m = None
+            elif port_num == (443 if raw[4] == "s" else 80):
+                port = ""
+            else:
+                port = ":%d" % port_num
+        else:
+            port = ""
+        if path is None:
+            path = ""
+        elif ("/." in path or "//" in path) and _DOTS.search(path):
+            m = None
+        if m is not None and host[0] != "." and "." in host:
+            host = host.lower()
+            if host.startswith("www"):
+                host = _WWW.sub("", host, count=1)
+            c = host + port + path.rstrip("/")
     if c is None:
-        c = _canonical_url(raw)
-        if len(_url_cache) > 200000:
-            _url_cache.clear()
-        _url_cache[raw] = c
+        c = _canonicalise(raw)
+    if len(_url_cache) > 200000:
+        _url_cache.clear()
+    _url_cache[raw] = c
     return c
 
 
-def _canonical_url(raw):
-    m = _SIMPLE.fullmatch(raw)
-    port_num = int(m.group(2)) if m and m.group(2) is not None else None
-    if (
-        m
-        and not m.group(1).startswith(".")
-        and "." in m.group(1)
-        and (port_num is None or port_num <= 65535)
-        and not _DOTS.search(m.group(3) or "")
-    ):
-        host = _WWW.sub("", m.group(1).lower(), count=1)
-        https = raw[4] == "s"
-        port = ""
-        if port_num is not None and not (not https and port_num == 80) and not (https and port_num == 443):
-            port = ":%d" % port_num
-        path = (m.group(3) or "").rstrip("/")
-        return host + port + path
-    return _canonicalise(raw)
+# canonical_urls: a search response's URLs at once. When every URL is a plain lower-case
+# `http(s)://host.tld/path` (no port, no `//` after the scheme, no `/.`: one regex over the joined
+# list checks them all), the fast path reduces to dropping the scheme, a leading `www<digits>.` and
+# trailing slashes; any other list goes URL by URL.
+_PLAIN_URLS = re.compile(r"(?:https?://[a-z0-9-]+\.[a-z0-9.-]*(?:/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*)?\n)+")
+_PLAIN_HEAD = re.compile(r"https?://(?:www[0-9]*\.)?").match
+
+
+def canonical_urls(urls):
+    """[canonical_url(u) for u in urls], faster for the common shape (the same strings)."""
+    if len(urls) > 1:
+        joined = "\n".join(urls) + "\n"
+        if joined.count("//") == len(urls) and "/." not in joined and _PLAIN_URLS.fullmatch(joined):
+            head = _PLAIN_HEAD
+            return [u[head(u).end() :].rstrip("/") for u in urls]
+    return [canonical_url(u) for u in urls]
 
 
 class _BadUrl(Exception):

@@ -47,5 +47,7 @@ def trigrams(s, normalised=False):
     if not _astral(t):
         # one character per UTF-16 unit: the set of 3-character substrings has the same sizes and overlaps
         return {t[i : i + 3] for i in range(len(t) - 2)}
-    u = utf16_units(t)
-    return {u[i] * 4294967296 + u[i + 1] * 65536 + u[i + 2] for i in range(len(u) - 2)}
+    # one character per UTF-16 unit (surrogates as lone code points), so that the trigrams of a text
+    # with astral characters compare with those of any other text as TypeScript's numeric codes do
+    u = "".join(map(chr, utf16_units(t)))
+    return {u[i : i + 3] for i in range(len(u) - 2)}

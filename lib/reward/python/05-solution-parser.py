@@ -93,6 +93,15 @@ def reasoning_of(text):
 
 
 def blocks_of(text, open_tag, close_tag):
+    opens = text.count(open_tag)
+    if opens <= 1:
+        # no block, or one: no inner opening to skip
+        closes = text.count(close_tag)
+        if opens == 0 or closes == 0:
+            return [], opens, closes
+        s = text.find(open_tag) + len(open_tag)
+        e = text.find(close_tag, s)
+        return ([text[s:e]] if e != -1 else []), 1, closes
     blocks = []
     i = text.find(open_tag)
     while i != -1:
@@ -106,7 +115,7 @@ def blocks_of(text, open_tag, close_tag):
             continue
         blocks.append(text[s:e])
         i = text.find(open_tag, e + len(close_tag))
-    return blocks, text.count(open_tag), text.count(close_tag)
+    return blocks, opens, text.count(close_tag)
 
 
 _QUERY_KEYS = ("query", "queries", "q", "search_query", "keywords")
@@ -215,7 +224,7 @@ def search_hits(text):
     v = _hits_memo.get(text)
     if v is None:
         hits = parse_search_results(text)
-        v = _hits_memo.put(text, (hits, [result_key(h) for h in hits]))
+        v = _hits_memo.put(text, (hits, result_keys(hits)))
     return v
 
 

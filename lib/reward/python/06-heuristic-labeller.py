@@ -19,6 +19,14 @@ def result_key(hit):
     return "doc:%s|%s" % (normalise_text(hit_title(hit)), utf16_slice(normalise_text(hit_snippet(hit)), 0, 80))
 
 
+def result_keys(hits):
+    """[result_key(h) for h in hits]; a list of hits that all have URLs is canonicalised at once."""
+    urls = [h[0] for h in hits]
+    if all(urls):
+        return canonical_urls(urls)
+    return [result_key(h) for h in hits]
+
+
 def _per_query_results(call, all_keys):
     queries = call["queries"]
     if len(queries) <= 1 or not call["response"]:
@@ -35,7 +43,7 @@ def _per_query_results(call, all_keys):
     out = []
     for k, s in enumerate(at):
         part = text[s : at[k + 1] if k + 1 < len(at) else len(text)]
-        out.append([result_key(h) for h in parse_search_results(part)])
+        out.append(result_keys(parse_search_results(part)))
     return out
 
 
@@ -44,11 +52,13 @@ _goal_memo = _Memo()
 
 
 def _query_features(q):
-    """(content tokens, trigrams) of a query, memoised (the sets are never modified)."""
+    """(content tokens, trigrams, their sizes) of a query, memoised (the sets are never modified)."""
     v = _query_memo.get(q)
     if v is None:
         norm = normalise_text(q)
-        v = _query_memo.put(q, (frozenset(content_tokens(norm, None, True)), frozenset(trigrams(norm, True))))
+        tokens = set(content_tokens(norm, None, True))
+        grams = trigrams(norm, True)
+        v = _query_memo.put(q, (tokens, grams, len(tokens), len(grams)))
     return v
 
 
@@ -67,7 +77,7 @@ def heuristic_labels(rollout, options=None):
     goal_t, budget = o["goalThreshold"], o["verifyBudget"]
     majority = o["batchSummary"] == "majority"
     same_url_new_goal = o["sameUrlNewGoal"]
-    seen_queries = []  # (tokens, trigrams)
+    seen_queries = []  # (tokens, trigrams, sizes)
     seen_results = set()
     claims = []  # [tokens, verifications]
     read_by = {}
@@ -79,26 +89,21 @@ def heuristic_labels(rollout, options=None):
             unique = 0
             n = 0
             for k, q in enumerate(call["queries"]):
-                tokens, grams = _query_features(q)
+                feats = _query_features(q)
+                tokens, grams, lt, lg = feats
                 best_tok = best_ch = None
                 best_max = -1.0
-                for s_tokens, s_grams in seen_queries:
+                for s_tokens, s_grams, ls_t, ls_g in seen_queries:
                     # jaccard(), inlined: this loop is the labeller's hot path
-                    if tokens.isdisjoint(s_tokens):
-                        tok = 0.0 if tokens or s_tokens else 1
-                    else:
-                        i = len(tokens & s_tokens)
-                        tok = i / (len(tokens) + len(s_tokens) - i)
-                    if grams.isdisjoint(s_grams):
-                        ch = 0.0 if grams or s_grams else 1
-                    else:
-                        i = len(grams & s_grams)
-                        ch = i / (len(grams) + len(s_grams) - i)
+                    i = len(tokens & s_tokens)
+                    tok = i / (lt + ls_t - i) if i else (0.0 if lt or ls_t else 1)
+                    i = len(grams & s_grams)
+                    ch = i / (lg + ls_g - i) if i else (0.0 if lg or ls_g else 1)
                     m = tok if tok > ch else ch
-                    if best_tok is None or m > best_max:
+                    if m > best_max:
                         best_tok, best_ch, best_max = tok, ch, m
-                # distinct keys in first-seen order; the share already seen
-                distinct = list(dict.fromkeys(per_query[k])) if k < len(per_query) else []
+                # distinct keys (a dict keeps first-seen order); the share already seen
+                distinct = dict.fromkeys(per_query[k]) if k < len(per_query) else ()
                 overlap = len(seen_results.intersection(distinct)) / len(distinct) if distinct else 0
                 if best_tok is not None and (best_tok >= tok_t or best_ch >= ch_t):
                     pass
@@ -107,7 +112,7 @@ def heuristic_labels(rollout, options=None):
                 else:
                     unique += 1
                 n += 1
-                seen_queries.append((tokens, grams))
+                seen_queries.append(feats)
                 seen_results.update(distinct)
             if n == 0:
                 out.append(("REDUNDANTSEARCH", None, None))

@@ -147,6 +147,7 @@ class Judge:
         self.environ = os.environ if environ is None else environ
         self.verify_budget = self.spec["verifyBudget"]
         self._lock = threading.Lock()
+        self._local = threading.local()
         self._rr = 0
         self._jitter = (self.spec["seed"] * 2654435761) & 0xFFFFFFFF or 1
         self.usage = {"requests": 0, "retries": 0, "invalid_answers": 0, "cached_chunks": 0, "failures": 0}
@@ -241,9 +242,9 @@ class Judge:
         elif s["responseFormat"] == "json_object":
             body["response_format"] = {"type": "json_object"}
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        headers = {"Content-Type": "application/json"}
+        headers_out = {"Content-Type": "application/json"}
         if key:
-            headers["Authorization"] = "Bearer " + key
+            headers_out["Authorization"] = "Bearer " + key
         endpoints = self._endpoints()
         last = ""
         for attempt in range(s["maxRetries"] + 1):
@@ -252,9 +253,14 @@ class Judge:
                 self._rr += 1
                 self.usage["requests"] += 1
             try:
-                req = urllib.request.Request(url, data=data, headers=headers, method="POST")
-                with urllib.request.urlopen(req, timeout=s["timeoutMs"] / 1000) as res:
-                    payload = json.loads(res.read().decode("utf-8"))
+                status, reason, headers, raw = self._post(url, data, headers_out, s["timeoutMs"] / 1000)
+                if status == 429:
+                    raise _Retryable("HTTP 429: %s" % self._clean(reason, key)[:300], _retry_after(headers))
+                if status >= 500 or status == 408:
+                    raise _Retryable("HTTP %d: %s" % (status, self._clean(reason, key)[:300]), None)
+                if status >= 400:
+                    raise JudgeError("HTTP %d: %s" % (status, self._clean(reason, key)[:300]))
+                payload = json.loads(raw.decode("utf-8"))
                 content = None
                 if isinstance(payload, dict) and isinstance(payload.get("choices"), list) and payload["choices"]:
                     msg = payload["choices"][0].get("message") if isinstance(payload["choices"][0], dict) else None
@@ -262,23 +268,13 @@ class Judge:
                 if not isinstance(content, str):
                     raise _Retryable("the response has no message content", None)
                 return content
-            except urllib.error.HTTPError as err:
-                status = err.code
-                msg = "HTTP %d: %s" % (status, self._clean(str(err.reason), key)[:300])
-                if status == 429:
-                    e = _Retryable(msg, _retry_after(err.headers))
-                elif status >= 500 or status == 408:
-                    e = _Retryable(msg, None)
-                else:
-                    raise JudgeError(msg)
             except _Retryable as err:
                 e = err
-            except (urllib.error.URLError, TimeoutError, ConnectionError, OSError, ValueError) as err:
-                reason = getattr(err, "reason", err)
-                if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+            except (TimeoutError, ConnectionError, OSError, http.client.HTTPException, ValueError) as err:
+                if isinstance(err, TimeoutError) or "timed out" in str(err):
                     e = _Retryable("request timed out after %d ms" % s["timeoutMs"], None)
                 else:
-                    e = _Retryable("connection failed (%s)" % self._clean(str(reason), key), None)
+                    e = _Retryable("connection failed (%s)" % self._clean(str(err) or type(err).__name__, key), None)
             last = str(e)
             if attempt == s["maxRetries"]:
                 raise JudgeError("gave up after %d attempt(s): %s" % (attempt + 1, last))
@@ -287,6 +283,44 @@ class Judge:
             backoff = min(s["maxBackoffMs"], s["backoffMs"] * 2**attempt) * (0.5 + 0.5 * self._next_jitter()) / 1000
             time.sleep(min(120.0, e.wait) if e.wait is not None else backoff)
         raise JudgeError("gave up: " + last)
+
+    def _connection(self, url, timeout):
+        """This thread's kept-alive connection to the endpoint of `url`, and the request path."""
+        u = urllib.parse.urlsplit(url)
+        if u.scheme not in ("http", "https") or not u.hostname:
+            raise JudgeError("SOUNDING_JUDGE_BASE_URL: %r is not an http(s) URL" % url.rsplit("/chat/completions", 1)[0])
+        conns = getattr(self._local, "conns", None)
+        if conns is None:
+            conns = self._local.conns = {}
+        where = (u.scheme, u.netloc)
+        conn = conns.get(where)
+        if conn is None:
+            cls = http.client.HTTPSConnection if u.scheme == "https" else http.client.HTTPConnection
+            conn = conns[where] = cls(u.netloc, timeout=timeout)
+        path = u.path + ("?" + u.query if u.query else "")
+        return conn, where, path
+
+    def _post(self, url, data, headers, timeout):
+        """POST over a kept-alive connection (one per thread and endpoint): (status, reason, headers, body).
+        A connection the server closed in between is reopened once; any other failure drops it."""
+        conn, where, path = self._connection(url, timeout)
+        for fresh in (conn.sock is None, True):
+            try:
+                conn.request("POST", path, body=data, headers=headers)
+                res = conn.getresponse()
+                body = res.read()
+                if res.will_close:
+                    conn.close()
+                return res.status, res.reason or "", res.headers, body
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                conn.close()
+                if fresh:
+                    self._local.conns.pop(where, None)
+                    raise
+            except BaseException:
+                conn.close()
+                self._local.conns.pop(where, None)
+                raise
 
     def _ask(self, rollout, user, chunk, model, key):
         system = judge_system_prompt(self.verify_budget)

@@ -160,7 +160,30 @@ class _Case:
         return _result(settings, t, labels, label_name, JUDGE.verify_budget, self.correct, self.format_ok)
 
 
+class _NoGc:
+    """The cyclic garbage collector paused while a call runs (re-enabled after, unless the caller had
+    it off): a rollout allocates many small acyclic objects, and the collector's passes over them and
+    over the memos cost more than the labelling itself. Reference counting still frees everything."""
+
+    __slots__ = ("was",)
+
+    def __enter__(self):
+        self.was = gc.isenabled()
+        if self.was:
+            gc.disable()
+
+    def __exit__(self, *exc):
+        if self.was:
+            gc.enable()
+        return False
+
+
 def compute_score(data_source, solution_str, ground_truth, extra_info=None, **reward_kwargs):
+    with _NoGc():
+        return _compute_score(solution_str, ground_truth, extra_info, reward_kwargs)
+
+
+def _compute_score(solution_str, ground_truth, extra_info, reward_kwargs):
     settings = _settings_for(reward_kwargs)
     case = _Case(solution_str, ground_truth, extra_info, settings.mode == "llm")
     if case.given is not None:
@@ -171,6 +194,11 @@ def compute_score(data_source, solution_str, ground_truth, extra_info=None, **re
 
 
 def compute_score_batch(data_sources, solution_strs, ground_truths, extra_infos=None, **reward_kwargs):
+    with _NoGc():
+        return _compute_score_batch(solution_strs, ground_truths, extra_infos, reward_kwargs)
+
+
+def _compute_score_batch(solution_strs, ground_truths, extra_infos, reward_kwargs):
     settings = _settings_for(reward_kwargs)
     n = len(solution_strs)
     infos = list(extra_infos) if extra_infos is not None else [None] * n
