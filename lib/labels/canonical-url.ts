@@ -1,6 +1,7 @@
 /**
  * Canonical URLs, so that the same page written two ways counts once: lower-case host without
- * `www.` or a mobile label (`m.`, `mobile.`, `en.m.`), scheme dropped (http and https are one page), default ports dropped, trailing
+ * `www.` or a mobile label (`m.`, `mobile.`, `en.m.`), scheme dropped (http and https are one
+ * page), default ports dropped, trailing
  * slash and fragment dropped, tracking parameters (`utm_*`, `gclid`, `fbclid`, …) removed,
  * remaining parameters sorted. Text that is not a URL is returned trimmed and lower-cased.
  *

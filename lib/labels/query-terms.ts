@@ -17,7 +17,7 @@
  * // { words: ["ken", "walibora", "year"], phrases: [["probation", "officer"]], numbers: ["1985"], … }
  */
 import { lemma } from "./lemma.js";
-import { contentTokens, normaliseText } from "./text-similarity.js";
+import { contentTokens } from "./text-similarity.js";
 
 export interface QueryTerms {
   /** Lemmas of the words outside quoted phrases, numbers excluded, distinct, in order. */

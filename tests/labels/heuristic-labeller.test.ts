@@ -77,10 +77,7 @@ describe("deterministic labeller: search rules", () => {
     expect(labels(H.label(t))).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
     expect(
       labels(new HeuristicLabeller({ tokenThreshold: 0.9, charThreshold: 0.95, noveltyThreshold: 0 }).label(t)),
-    ).toEqual([
-      "UNIQUESEARCH",
-      "UNIQUESEARCH",
-    ]);
+    ).toEqual(["UNIQUESEARCH", "UNIQUESEARCH"]);
   });
 
   it("failed and malformed calls are labelled by what they attempted, with utility 0", () => {
