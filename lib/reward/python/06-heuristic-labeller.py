@@ -55,6 +55,7 @@ _clue_memo = _Memo()
 _RESP_WORD = re.compile("[A-Za-z0-9\u00c0-\u1fff\u2070-\u2fff\u3040-\U0010ffff]+")
 _FOLD_ZERO = re.compile("[\u0080-\u00bf\u2000-\u206f\u3000-\u303f]")
 _ASCII_LOWER = {c: c + 32 for c in range(65, 91)}
+_ASCII_WORD3 = re.compile(r"[a-z0-9]{3,}").findall
 
 
 def _query_features(q):
@@ -79,10 +80,11 @@ def _response_words(text):
     """The words (>= 3 UTF-16 units, ASCII case-folded) of a response, as utility.ts's scan records them."""
     v = _words_memo.get(text)
     if v is None:
-        ws = set(_RESP_WORD.findall(text))
         if text.isascii():
-            v = {w.lower() for w in ws if len(w) >= 3}
+            # maximal runs of >= 3 ASCII letters/digits, folded (lower() of ASCII text folds ASCII only)
+            v = set(_ASCII_WORD3(text.lower()))
         else:
+            ws = set(_RESP_WORD.findall(text))
             v = set()
             for w in ws:
                 if w.isascii():
