@@ -48,7 +48,7 @@ Hard cases (invented examples; judge every query against the union of all earlie
 - Earlier: "club first FA Cup final at Wembley 1973". Then: "club first FA Cup final at Wembley 1972". A changed year tries a new candidate: UNIQUESEARCH. Restating the same year, or spelling out the question's whole range of years, adds nothing: REDUNDANTSEARCH.
 - Earlier: "Brazilian referee four yellow cards 1994 match". A reply names a referee; then: "Renato Marsiglia 1994 match yellow cards". A newly found entity asked about: UNIQUESEARCH. But an earlier query with only a candidate answer tagged on ("... at Real Madrid?") asks the same fact: REDUNDANTSEARCH.
 - Adding or removing quotes, "site:" operators, or generic words ("biography", "Wikipedia", "list", "official") does not make a query new.
-- A page read that failed (an error reply) read nothing: the next page call for the same fact on another URL is EXPLORATION, not VERIFICATION. The same URL asked the same question again is REDUNDANTQUERY. A URL differing only by "www.", a mobile host ("m.", "mobile."), a trailing "/", a "#fragment" or "utm_" parameters is the same URL.
+- A page read that failed (an error reply) still pursued its fact: the next page call for the same fact on another URL is VERIFICATION (within B_v), and the same URL asked the same question again is REDUNDANTQUERY. A page read about a different candidate (another match, another person) pursues a new fact: EXPLORATION. A URL differing only by "www.", a mobile host ("m.", "mobile."), a trailing "/", a "#fragment" or "utm_" parameters is the same URL.
 
 Answer with only a JSON object, no other text:
 {"labels": [{"call": <call number>, "label": "<LABEL>", "utility": <number>, "evidence": "<reason>"}]}
