@@ -98,7 +98,7 @@ describe.skipIf(!PY)("verl dump round trip", () => {
     const dir = tmpDir("roundtrip-");
     // the loop ran with a stricter similarity threshold than the notebook's labeller
     await exportVerl(rewardConfig({}), dir, {
-      labeller: { name: "heuristic", options: { tokenThreshold: 0.95, charThreshold: 0.95 } },
+      labeller: { name: "heuristic", options: { tokenThreshold: 0.95, charThreshold: 0.95, noveltyThreshold: 0 } },
     });
     const files = (
       await generateTraces(tmpDir("gen-"), {
