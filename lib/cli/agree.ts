@@ -25,7 +25,26 @@ async function open(path: string): Promise<ReadLabelSet> {
   }
 }
 
-export function formatAgreement(a: string, b: string, g: Agreement, show: number): string {
+/**
+ * Which labeller and version made a label set's rows ("heuristic 1.0.0", "hand 1", several joined
+ * by ", " when the set mixes them): label sets made with older rules stay readable and say so.
+ */
+export function madeBy(rows: readonly LabelRow[]): string {
+  const seen = new Map<string, number>();
+  for (const r of rows) {
+    const k = `${r.labeller} ${r.version}`;
+    seen.set(k, (seen.get(k) ?? 0) + 1);
+  }
+  return [...seen.keys()].sort().join(", ") || "no rows";
+}
+
+export function formatAgreement(
+  a: string,
+  b: string,
+  g: Agreement,
+  show: number,
+  by: { a: string; b: string } | null = null,
+): string {
   const k = (s?: KappaStats) =>
     s
       ? `κ ${s.kappa.toFixed(3)}${s.lo !== undefined ? ` [${s.lo.toFixed(3)}, ${s.hi!.toFixed(3)}]` : ""}, ` +
@@ -33,8 +52,8 @@ export function formatAgreement(a: string, b: string, g: Agreement, show: number
       : "—";
   const boot = g.bootstrap;
   const lines = [
-    `A: ${a}`,
-    `B: ${b}`,
+    `A: ${a}${by ? ` (made by ${by.a})` : ""}`,
+    `B: ${b}${by ? ` (made by ${by.b})` : ""}`,
     `calls in both: ${g.matched} (only in A: ${g.onlyA}, only in B: ${g.onlyB}${g.roleMismatches ? `, role mismatches: ${g.roleMismatches}` : ""})`,
     `overall: ${k(g.overall)}`,
   ];
@@ -107,9 +126,11 @@ export const agreeCommand = command({
   synopsis: "<labelsA> <labelsB>",
   positionals: { min: 2, max: 2, what: "two label sets" },
   about: `Compare two label sets (a label-set directory, a labels .jsonl file, or a directory of
-*.labels.jsonl): calls labelled by both, Cohen's κ overall and per role, the confusion
-matrix (rows A, columns B) and the calls they disagree on. Every κ comes with a 95% bootstrap
-interval: trajectories resampled with replacement (--bootstrap N times, seeded by --seed; 0 for none).`,
+*.labels.jsonl): which labeller and version made each, calls labelled by both, Cohen's κ
+overall and per role, the confusion matrix (rows A, columns B) and the calls they disagree
+on. Between two versions of the deterministic labeller, the disagreements are what changed.
+Every κ comes with a 95% bootstrap interval: trajectories resampled with replacement
+(--bootstrap N times, seeded by --seed; 0 for none).`,
   epilog: "Exit status: 0 compared, 1 a label set unreadable or no call labelled in both, 2 usage error.",
   options: z.object({
     json: flag("print the whole comparison as one JSON object"),
@@ -130,8 +151,9 @@ interval: trajectories resampled with replacement (--bootstrap N times, seeded b
     };
     const g = agreement(a.rows, b.rows, { bootstrap });
     if (g.matched === 0) throw new LoadFailure(noSharedCalls(pa, a.rows, pb, b.rows));
-    const json = { a: pa, b: pb, badRows: a.issues.length + b.issues.length, ...g };
-    out(values.json ? jsonText(json) : formatAgreement(pa, pb, g, values.show));
+    const by = { a: madeBy(a.rows), b: madeBy(b.rows) };
+    const json = { a: pa, b: pb, madeByA: by.a, madeByB: by.b, badRows: a.issues.length + b.issues.length, ...g };
+    out(values.json ? jsonText(json) : formatAgreement(pa, pb, g, values.show, by));
     return 0;
   },
 });

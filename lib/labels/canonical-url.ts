@@ -1,6 +1,7 @@
 /**
  * Canonical URLs, so that the same page written two ways counts once: lower-case host without
- * `www.`, scheme dropped (http and https are one page), default ports dropped, trailing
+ * `www.` or a mobile label (`m.`, `mobile.`, `en.m.`), scheme dropped (http and https are one
+ * page), default ports dropped, trailing
  * slash and fragment dropped, tracking parameters (`utm_*`, `gclid`, `fbclid`, …) removed,
  * remaining parameters sorted. Text that is not a URL is returned trimmed and lower-cased.
  *
@@ -28,7 +29,7 @@ export function canonicalUrl(raw: string): string {
     (portNum === null || portNum <= 65535) &&
     !/\/\.\.?(\/|$)|\/\//.test(m[3] ?? "")
   ) {
-    const host = m[1]!.toLowerCase().replace(/^www\d*\./, "");
+    const host = desktopHost(m[1]!.toLowerCase());
     const https = raw.charCodeAt(4) === 115; // "https"
     const port = portNum !== null && !(!https && portNum === 80) && !(https && portNum === 443) ? `:${portNum}` : "";
     let path = m[3] ?? "";
@@ -40,6 +41,26 @@ export function canonicalUrl(raw: string): string {
   return canonicalise(raw);
 }
 
+/**
+ * The desktop form of a lower-case host: `www.`, `www2.` dropped, and a mobile label (`m.`,
+ * `mobile.`, or `m.` after a language label as in `en.m.wikipedia.org`) dropped when a
+ * registrable name (two labels) remains: `m.facebook.com` and `facebook.com` are one site.
+ */
+function desktopHost(h: string): string {
+  let host = h.charCodeAt(0) === 119 /* w */ ? h.replace(/^www\d*\./, "") : h;
+  // hot path: no mobile label to drop
+  if (
+    !(host.charCodeAt(0) === 109 /* m */ && (host.charCodeAt(1) === 46 || host.startsWith("mobile."))) &&
+    !host.includes(".m.")
+  )
+    return host;
+  const labels = host.split(".");
+  if (labels.length >= 3 && (labels[0] === "m" || labels[0] === "mobile")) host = labels.slice(1).join(".");
+  else if (labels.length >= 4 && labels[1] === "m" && /^[a-z]{2,3}(-[a-z]+)?$/.test(labels[0]!))
+    host = [labels[0], ...labels.slice(2)].join(".");
+  return host.replace(/^www\d*\./, "");
+}
+
 function canonicalise(raw: string): string {
   const s = raw.trim();
   let u: URL;
@@ -49,7 +70,7 @@ function canonicalise(raw: string): string {
     return s.toLowerCase();
   }
   if (!u.hostname.includes(".") && !/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) return s.toLowerCase();
-  const host = u.hostname.toLowerCase().replace(/^www\d*\./, "");
+  const host = desktopHost(u.hostname.toLowerCase());
   const port =
     u.port && !((u.protocol === "http:" && u.port === "80") || (u.protocol === "https:" && u.port === "443"))
       ? `:${u.port}`

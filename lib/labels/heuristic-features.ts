@@ -26,7 +26,7 @@ import {
 import { contentTokens, jaccard, normaliseText, overlapCoefficient, trigrams } from "./text-similarity.js";
 
 /** The rules version these features were checked against: another version means they may be stale. */
-export const FEATURES_VERSION = "1.0.0";
+export const FEATURES_VERSION: string = "1.0.0";
 
 /** Whether the features reproduce the current labeller's rules (same rules version). */
 export const FEATURES_CURRENT = FEATURES_VERSION === HEURISTIC_VERSION;

@@ -2,19 +2,43 @@
  * The deterministic labeller (the default). Rules, every threshold an option (domain.md §3):
  *
  * Search calls, per query, against every earlier query of the rollout (earlier queries of the
- * same batched call included) and every earlier result:
- * - REDUNDANTSEARCH when the query is highly similar to an earlier one: content-token Jaccard
- *   ≥ `tokenThreshold` (0.7) or character-trigram Jaccard ≥ `charThreshold` (0.8), after NFKD,
- *   lower-casing, punctuation and stop-word removal; or when its results overlap earlier
- *   results: ≥ `resultOverlap` (0.6) of its ≥ `minResultsForOverlap` (3) canonical result URLs
- *   were already seen (earlier queries of the same batched call included; a hit without a URL,
- *   such as an R1-Searcher passage, is identified by its title and the start of its text);
+ * same batched call included, failed ones too) and every earlier result, in this order:
+ * - first query of the rollout: UNIQUESEARCH;
+ * - a new candidate number (`newNumbers`): the query holds exactly one (`maxCandidateNumbers`)
+ *   number of ≥ 3 digits that no earlier query asked, and no earlier response showed it:
+ *   UNIQUESEARCH. Example: "club first cup final 1973" then "club first cup final 1972" tries
+ *   another year. Restating 1973, or spelling out "1970 1971 1974", is not a candidate;
+ * - near-identical spelling (character-trigram Jaccard ≥ `charThreshold`, 0.8): REDUNDANTSEARCH;
+ * - a new leading name (`newNames`): one of the query's first two content words is written
+ *   capitalised, no earlier query asked it (nor, with `questionWords` "clue"/"context", the
+ *   question holds it): a new subject,
+ *   UNIQUESEARCH ("Okafor novelist car crash …" after "novelist died car crash …"). A name tagged
+ *   on at the end ("… interview Lagos") is only a term;
+ * - highly similar to one earlier query: content-token Jaccard ≥ `tokenThreshold` (0.7), after
+ *   NFKD, lower-casing, punctuation and stop-word removal: REDUNDANTSEARCH;
+ * - adds nothing new (`noveltyThreshold`, 0.5): the weighted share of the query's terms that no
+ *   earlier query asked is below the threshold. Terms are lemmas (lib/labels/lemma.ts), quoted
+ *   phrases whole, numbers exact, search operators dropped (lib/labels/query-terms.ts); a generic
+ *   word weighs `genericWeight` (0.25), an explicit `termWeights` entry its value (corpus
+ *   statistics), others 1; an asked term weighs 1 / (1 + `repeatDiscount`·(k − 1)) after k
+ *   earlier queries (the rollout's topic counts less); a new term that an earlier response showed
+ *   weighs `seenWeight` (0.5); with `questionWords: "clue"` a word of the question is never
+ *   discounted (+0.02 κ on the verifiers hand set, but the exported Python reward does not always
+ *   receive the question, so the default leaves the question unused); several new
+ *   numbers share one weight. Example: "policeman as a boy novelist taught private college car
+ *   crash" after "novelist died car crash wanted to be policeman as a boy" and "novelist taught
+ *   private college 2016" adds 0 %: the same clues reordered and merged. "… biography wikipedia"
+ *   tagged on adds under 10 %;
+ * - its results overlap earlier results: ≥ `resultOverlap` (0.6) of its ≥ `minResultsForOverlap`
+ *   (3) canonical result URLs were already seen (a hit without a URL, such as an R1-Searcher
+ *   passage, is identified by its title and the start of its text): REDUNDANTSEARCH;
  * - UNIQUESEARCH otherwise. A call with no query is REDUNDANTSEARCH (it can add nothing).
  * - A batched call gets one label: UNIQUESEARCH when any query is unique (`batchSummary:
  *   "any-unique"`, default) or when most are (`"majority"`); per-query labels are kept in `items`.
  *
- * Page calls, per URL (canonical), with the goal naming the claim pursued:
- * - the goal's content tokens (goal verbs such as find/verify/confirm dropped) match an earlier
+ * Page calls, per URL (canonical: `www.`, mobile hosts `m.`/`mobile.`/`en.m.`, a trailing `/`, a
+ * `#fragment` and `utm_*` parameters do not make another page), with the goal naming the claim:
+ * - the goal's content lemmas (goal verbs such as find/verify/confirm dropped) match an earlier
  *   claim when their overlap coefficient ≥ `goalThreshold` (0.6); otherwise the goal opens a
  *   new claim. A call with no goal has no claim.
  * - same URL read before for the same claim (or, without a goal, read before at all):
@@ -25,6 +49,11 @@
  * - URL read before but for a different claim: `sameUrlNewGoal` (EXPLORATION by default).
  * - A batched call's label is its best item: EXPLORATION > VERIFICATION > REDUNDANTQUERY.
  * - A call with no URL (e.g. ReAct `lookup[kw]`) uses its raw arguments as the target.
+ * - A failed read still pursued its claim (`retryAfterFailedRead: "VERIFICATION"`, as both hand sets
+ *   and the generator label it): another URL for that claim is a check; "EXPLORATION" makes it
+ *   the claim's first read instead.
+ * - `searchClaims` (off): searches open claims too, so a page read for a fact a search pursued is
+ *   a check of it (both hand sets say no: only page reads pursue page facts).
  *
  * Failed and malformed calls are labelled by what they attempted (their utility is 0).
  * Calls of role `answer` or `other` get no label.
@@ -36,6 +65,8 @@ import { canonicalUrl } from "./canonical-url.js";
 import { labellerInfo, type CallLabel, type Labeller, type LabellerInfo } from "./labeller.js";
 import { contentTokens, jaccard, normaliseText, overlapCoefficient, trigrams } from "./text-similarity.js";
 import { UtilityOptionsSchema, UtilityTracker, utilityOptions } from "./utility.js";
+import { lemma } from "./lemma.js";
+import { GENERIC_QUERY_WORDS, queryTerms, type QueryTerms } from "./query-terms.js";
 import { parseSearchResults } from "../formats/search-results.js";
 
 /** A share in [0, 1] with its default and meaning. */
@@ -48,9 +79,61 @@ export const HeuristicOptionsSchema = z
     charThreshold: share(0.8, "query character-trigram Jaccard for REDUNDANTSEARCH"),
     resultOverlap: share(0.6, "share of already-seen results for REDUNDANTSEARCH"),
     minResultsForOverlap: z.number().int().min(1).default(3).describe("results a search needs for the overlap rule"),
+    noveltyThreshold: share(
+      0.5,
+      "REDUNDANTSEARCH when the weighted share of a query's terms that no earlier query asked is below this",
+    ),
+    genericWeight: share(0.25, "weight of a generic query word (wikipedia, biography, list, site operators, …)"),
+    seenWeight: share(
+      0.5,
+      "weight of a new query term that earlier responses already showed (a candidate or qualifier)",
+    ),
+    repeatDiscount: z
+      .number()
+      .min(0)
+      .default(0.5)
+      .describe("an asked term asked k times before weighs 1 / (1 + repeatDiscount·(k − 1)): the rollout's topic"),
+    newNumbers: z
+      .enum(["UNIQUESEARCH", "term"])
+      .default("UNIQUESEARCH")
+      .describe("a number or year (≥ 3 digits) never asked nor seen before: a new candidate (UNIQUESEARCH) or a term"),
+    maxCandidateNumbers: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .describe("new numbers a query may hold and still be trying one candidate (more: a range spelled out)"),
+    newNames: z
+      .enum(["UNIQUESEARCH", "term"])
+      .default("UNIQUESEARCH")
+      .describe("a capitalised word (a name) no earlier query named: a new entity (UNIQUESEARCH) or a term"),
+    questionWords: z
+      .enum(["clue", "context", "unused"])
+      .default("unused")
+      .describe(
+        "a new query word the question holds: a clue (full weight), known context (seenWeight), or the question unused",
+      ),
+    newNameFrom: z
+      .enum(["anywhere", "responses"])
+      .default("anywhere")
+      .describe("where a new leading name must come from for newNames: anywhere, or earlier responses only"),
+    termWeights: z
+      .record(z.string(), z.number().min(0))
+      .default({})
+      .describe(
+        "explicit distinctiveness of query lemmas (e.g. from queryTermWeights over a corpus); overrides the defaults",
+      ),
     goalThreshold: share(0.6, "goal overlap that makes two page reads the same claim"),
     verifyBudget: z.number().int().min(0).default(1).describe("verifications credited per claim, B_v"),
     batchSummary: z.enum(["any-unique", "majority"]).default("any-unique").describe("label of a batched search call"),
+    retryAfterFailedRead: z
+      .enum(["EXPLORATION", "VERIFICATION"])
+      .default("VERIFICATION")
+      .describe("label of a new URL read for a claim whose every earlier read failed"),
+    searchClaims: z
+      .boolean()
+      .default(false)
+      .describe("searches open claims too: a page read for a fact a search already pursued is a check of it"),
     sameUrlNewGoal: z
       .enum(["EXPLORATION", "REDUNDANTQUERY"])
       .default("EXPLORATION")
@@ -74,7 +157,7 @@ export function heuristicOptions(
 export const DEFAULT_HEURISTIC: Readonly<HeuristicOptions> = Object.freeze(heuristicOptions({}));
 
 /** Version of the rules: bump whenever a change can change a label or a utility. */
-export const HEURISTIC_VERSION = "1.0.0";
+export const HEURISTIC_VERSION = "2.0.0";
 
 export const GOAL_VERBS = new Set(
   "find verify confirm check look extract identify determine get obtain retrieve locate validate double cross learn search read see information info details detail specific exact whether any page source sources".split(
@@ -89,6 +172,95 @@ interface SeenQuery {
   grams: Set<number>;
 }
 
+/** What a query adds to everything the rollout asked before it. */
+interface Novelty {
+  /** Weighted share of the query's terms that no earlier query asked, in [0, 1]. */
+  share: number;
+  /** The new terms (phrases joined with spaces, in quotes). */
+  added: string[];
+  /**
+   * A number (≥ 3 digits) neither asked nor seen in any earlier response, when the query has at
+   * most `maxCandidateNumbers` such numbers (more is a range spelled out, not a candidate).
+   */
+  newNumber: string | null;
+  /** A name (a capitalised word) no earlier query asked, if any. */
+  newName: string | null;
+}
+
+/**
+ * The "adds nothing new" measure: each query term weighs by its distinctiveness (a generic word
+ * `genericWeight`, an explicit `termWeights` entry, otherwise 1); a term asked by k earlier
+ * queries is covered and weighs 1 / (1 + repeatDiscount·(k − 1)) of that (the rollout's topic
+ * counts less); a new term that earlier responses already showed weighs `seenWeight` of it (a
+ * candidate read in a result, a qualifier) unless the question holds it (then it is a clue of the
+ * question, asked for the first time). A quoted phrase is one term, covered when an earlier
+ * query holds its words in that order; n > 1 new numbers in one query (a range spelled out, a list
+ * of candidates) weigh 1/n each. Share = new weight / all weight.
+ */
+function novelty(
+  q: QueryTerms,
+  asked: ReadonlyMap<string, number>,
+  sequences: readonly string[],
+  saw: (surface: string) => boolean,
+  clues: ReadonlySet<string>,
+  learnt: (surface: string) => boolean,
+  o: HeuristicOptions,
+): Novelty {
+  const tw = o.termWeights;
+  const w = (l: string) => (Object.hasOwn(tw, l) ? tw[l]! : GENERIC_QUERY_WORDS.has(l) ? o.genericWeight : 1);
+  let total = 0;
+  let fresh = 0;
+  const added: string[] = [];
+  let newNumber: string | null = null;
+  let newNumbers = 0;
+  const term = (l: string, surface: string, share: number, isNumber: boolean) => {
+    const k = asked.get(l) ?? 0;
+    const base = w(l) * share;
+    if (k > 0) total += base / (1 + o.repeatDiscount * (k - 1));
+    else {
+      const seen = saw(surface);
+      if (isNumber) newNumbers++;
+      if (isNumber && !seen && newNumber === null) newNumber = l;
+      const x = seen ? base * o.seenWeight : base;
+      total += x;
+      fresh += x;
+      added.push(l);
+    }
+  };
+  for (let i = 0; i < q.words.length; i++) term(q.words[i]!, q.surface[i]!, 1, false);
+  // several new numbers in one query are a range or a list of candidates: together one term
+  let freshNumbers = 0;
+  for (const n of q.numbers) if (!asked.has(n)) freshNumbers++;
+  for (const n of q.numbers) term(n, n, freshNumbers > 1 ? 1 / freshNumbers : 1, true);
+  for (let i = 0; i < q.phrases.length; i++) {
+    const ph = q.phrases[i]!;
+    let base = 0;
+    for (const l of ph) base += w(l);
+    const key = ` ${ph.join(" ")} `;
+    if (sequences.some((s) => s.includes(key))) total += base;
+    else {
+      const x = q.phraseSurface[i]!.every(saw) ? base * o.seenWeight : base;
+      total += x;
+      fresh += x;
+      added.push(`"${ph.join(" ")}"`);
+    }
+  }
+  let newName: string | null = null;
+  for (let i = 0; i < q.names.length; i++) {
+    const l = q.names[i]!;
+    if (!asked.has(l) && !clues.has(l) && (o.newNameFrom === "anywhere" || learnt(q.nameSurface[i]!))) {
+      newName = l;
+      break;
+    }
+  }
+  return {
+    share: total > 0 ? fresh / total : 0,
+    added,
+    newNumber: newNumbers >= 1 && newNumbers <= o.maxCandidateNumbers ? newNumber : null,
+    newName,
+  };
+}
+
 interface Claim {
   id: number;
   text: string;
@@ -97,6 +269,8 @@ interface Claim {
   verifications: number;
   /** New-URL checks of this claim after its exploration (verifications and those beyond B_v). */
   checks: number;
+  /** Reads of this claim that did not fail (a search that opened it counts as one). */
+  reads: number;
   urls: Set<string>;
 }
 
@@ -140,10 +314,21 @@ export class HeuristicLabeller implements Labeller {
   label(t: Trajectory): CallLabel[] {
     const o = this.options;
     const queries: SeenQuery[] = [];
+    const asked = new Map<string, number>(); // lemma -> earlier queries that asked it
+    const sequences: string[] = []; // earlier queries' lemma sequences (for quoted phrases)
+    const searchClaims: Array<{ call: number; tokens: Set<string> }> = [];
     const seenResults = new Set<string>();
     const claims: Claim[] = [];
     const readBy = new Map<string, Set<number | null>>(); // canonical URL -> claims it was read for
     const util = new UtilityTracker(t.goldAnswers, o.utility);
+    // a word of the question is a clue, never a mere candidate read in a response
+    const clues: ReadonlySet<string> =
+      o.questionWords === "unused" ? new Set() : new Set(contentTokens(t.question).map(lemma));
+    const learnt = (w: string) => util.sawWord(w);
+    const saw =
+      o.questionWords === "context"
+        ? (w: string) => clues.has(lemma(w)) || util.sawWord(w)
+        : (w: string) => !clues.has(lemma(w)) && util.sawWord(w);
     const out: CallLabel[] = [];
 
     for (const call of t.calls) {
@@ -162,6 +347,7 @@ export class HeuristicLabeller implements Labeller {
           const norm = normaliseText(q);
           const tokens = new Set(contentTokens(norm, undefined, true));
           const grams = trigrams(norm, true);
+          const terms = queryTerms(q, norm);
           let best: { s: SeenQuery; tok: number; ch: number } | null = null;
           for (const s of queries) {
             const tok = jaccard(tokens, s.tokens);
@@ -172,19 +358,33 @@ export class HeuristicLabeller implements Labeller {
           const overlap = distinct.length ? distinct.filter((u) => seenResults.has(u)).length / distinct.length : 0;
           let l: BehaviourLabel = "UNIQUESEARCH";
           let why: string;
-          if (best && (best.tok >= o.tokenThreshold || best.ch >= o.charThreshold)) {
-            l = "REDUNDANTSEARCH";
-            why = `similar to call ${best.s.call} "${best.s.text}" (tokens ${fmt(best.tok)}, trigrams ${fmt(best.ch)})`;
-          } else if (distinct.length >= o.minResultsForOverlap && overlap >= o.resultOverlap) {
-            l = "REDUNDANTSEARCH";
-            why = `${Math.round(overlap * 100)}% of its ${distinct.length} results were already seen`;
-          } else {
-            why = best
-              ? `new query (closest: call ${best.s.call}, tokens ${fmt(best.tok)}, trigrams ${fmt(best.ch)}; ${Math.round(overlap * 100)}% results seen)`
-              : "first query of the rollout";
+          if (!best) why = "first query of the rollout";
+          else {
+            const nv = novelty(terms, asked, sequences, saw, clues, learnt, o);
+            const adds = `adds ${Math.round(nv.share * 100)}% new${nv.added.length ? ` (${nv.added.slice(0, 6).join(", ")})` : ""}`;
+            const closest = `closest: call ${best.s.call}, tokens ${fmt(best.tok)}, trigrams ${fmt(best.ch)}`;
+            if (o.newNumbers === "UNIQUESEARCH" && nv.newNumber !== null) {
+              why = `asks ${nv.newNumber}, a number no earlier query asked nor response showed (a new candidate); ${adds}`;
+            } else if (o.newNames === "UNIQUESEARCH" && nv.newName !== null && best.ch < o.charThreshold) {
+              why = `names ${nv.newName}, which no earlier query named (a new entity or candidate); ${adds}`;
+            } else if (best.tok >= o.tokenThreshold || best.ch >= o.charThreshold) {
+              l = "REDUNDANTSEARCH";
+              why = `similar to call ${best.s.call} "${best.s.text}" (tokens ${fmt(best.tok)}, trigrams ${fmt(best.ch)})`;
+            } else if (nv.share < o.noveltyThreshold) {
+              l = "REDUNDANTSEARCH";
+              why = `${adds} to what the rollout already asked (under ${o.noveltyThreshold}; ${closest})`;
+            } else if (distinct.length >= o.minResultsForOverlap && overlap >= o.resultOverlap) {
+              l = "REDUNDANTSEARCH";
+              why = `${Math.round(overlap * 100)}% of its ${distinct.length} results were already seen`;
+            } else {
+              why = `new query: ${adds} (${closest}; ${Math.round(overlap * 100)}% results seen)`;
+            }
           }
           its.push({ target: q, label: l, evidence: why });
           queries.push({ call: call.index, text: q, tokens, grams });
+          for (const a of terms.all) asked.set(a, (asked.get(a) ?? 0) + 1);
+          sequences.push(terms.sequence);
+          if (o.searchClaims && terms.all.length) searchClaims.push({ call: call.index, tokens: new Set(terms.all) });
           for (const key of distinct) seenResults.add(key);
         });
         if (its.length === 0) {
@@ -199,7 +399,7 @@ export class HeuristicLabeller implements Labeller {
           if (its.length > 1) items = its;
         }
       } else if (call.role === "page") {
-        const goalTokens = call.goal ? new Set(contentTokens(call.goal, GOAL_VERBS)) : null;
+        const goalTokens = call.goal ? new Set(contentTokens(call.goal, GOAL_VERBS).map(lemma)) : null;
         let claim: Claim | null = null;
         if (goalTokens && goalTokens.size) {
           let bestSim = 0;
@@ -208,6 +408,23 @@ export class HeuristicLabeller implements Labeller {
             if (s > bestSim) {
               bestSim = s;
               if (s >= o.goalThreshold) claim = c;
+            }
+          }
+          if (!claim && o.searchClaims) {
+            // a fact an earlier search pursued: this read checks it
+            const hit = searchClaims.find((q) => overlapCoefficient(goalTokens, q.tokens) >= o.goalThreshold);
+            if (hit) {
+              claim = {
+                id: claims.length,
+                text: [...goalTokens].join(" "),
+                tokens: goalTokens,
+                firstCall: hit.call,
+                verifications: 0,
+                checks: 0,
+                reads: 1,
+                urls: new Set(),
+              };
+              claims.push(claim);
             }
           }
         }
@@ -230,6 +447,9 @@ export class HeuristicLabeller implements Labeller {
           } else if (!claim) {
             l = "EXPLORATION";
             why = `first read of ${u}` + (goalTokens && goalTokens.size ? " for a new claim" : "");
+          } else if (claim.reads === 0 && o.retryAfterFailedRead === "EXPLORATION") {
+            l = "EXPLORATION";
+            why = `${u}: a new URL for claim "${claim.text}", whose earlier reads (from call ${claim.firstCall}) all failed`;
           } else if (claim.verifications < o.verifyBudget) {
             claim.verifications++;
             claim.checks++;
@@ -240,7 +460,7 @@ export class HeuristicLabeller implements Labeller {
             l = "REDUNDANTQUERY";
             why = `claim "${claim.text}" already verified ${claim.verifications} time(s) (B_v=${o.verifyBudget})`;
           }
-          checks.push(!!readFor === false && claimBefore !== null);
+          checks.push(!readFor && claimBefore !== null && l !== "EXPLORATION");
           if (!claim && goalTokens && goalTokens.size) {
             claim = {
               id: claims.length,
@@ -249,10 +469,12 @@ export class HeuristicLabeller implements Labeller {
               firstCall: call.index,
               verifications: 0,
               checks: 0,
+              reads: 0,
               urls: new Set(),
             };
             claims.push(claim);
           }
+          if (claim && !call.error) claim.reads++;
           const key = claim ? claim.id : null;
           if (!readBy.has(u)) readBy.set(u, new Set());
           readBy.get(u)!.add(key);

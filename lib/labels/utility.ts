@@ -75,6 +75,17 @@ class WordTable {
     }
   }
 
+  /** Whether word `h` was recorded since the last reset. */
+  has(h: number): boolean {
+    const mask = this.keys.length - 1;
+    let i = (Math.imul(h, 0x9e3779b1) >>> 0) & mask;
+    while (this.epochs[i] === this.epoch) {
+      if (this.keys[i] === h) return true;
+      i = (i + 1) & mask;
+    }
+    return false;
+  }
+
   private grow(): void {
     const { keys, calls, epochs, epoch } = this;
     const n = keys.length * 2;
@@ -287,6 +298,14 @@ export class UtilityTracker {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether a word (≥ 3 letters or digits) occurred in an earlier response of the rollout, as
+   * the new-words scan saw it; shorter words are never recorded and give false.
+   */
+  sawWord(word: string): boolean {
+    return word.length >= 3 && this.calls > 0 && WORDS.has(wordHash(word));
   }
 
   /** Whether a canonical URL has been seen in results or reads. */

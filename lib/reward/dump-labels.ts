@@ -52,7 +52,7 @@ export interface DumpLabels {
   rows: LabelRow[];
   /** Trajectories whose labels could not be taken from the dump, with the reason. */
   problems: DumpLabelProblem[];
-  /** Rows per `labeller` value (e.g. heuristic@1.0.0, llm@behaviour-v1:gpt-4.1, heuristic-fallback). */
+  /** Rows per `labeller` value (e.g. heuristic@2.0.0, llm@behaviour-v2:gpt-4.1, heuristic-fallback). */
   labellers: Record<string, number>;
 }
 

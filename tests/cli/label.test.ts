@@ -73,12 +73,12 @@ describe("sounding label (deterministic)", () => {
     const r = cli(["label", "traces/generated/fathom-eval.jsonl", "traces/generated/verl", "--out", a, "--json"]);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
-    expect(s).toMatchObject({ labeller: "heuristic", version: "1.0.0", trajectories: 170, calls: 1434, failures: [] });
+    expect(s).toMatchObject({ labeller: "heuristic", version: "2.0.0", trajectories: 170, calls: 1434, failures: [] });
     expect(s.labels).toEqual({
       EXPLORATION: 290,
       REDUNDANTQUERY: 151,
-      REDUNDANTSEARCH: 83,
-      UNIQUESEARCH: 687,
+      REDUNDANTSEARCH: 91,
+      UNIQUESEARCH: 679,
       VERIFICATION: 223,
     });
     expect(cli(["label", "traces/generated/fathom-eval.jsonl", "traces/generated/verl", "--out", b]).code).toBe(0);
@@ -109,7 +109,8 @@ describe("sounding label (deterministic)", () => {
     expect(text.stdout).toMatch(/calls in both: \d+ \(only in A: 0, only in B: 0\)/);
     expect(text.stdout).toMatch(/disagreements \(\d+, first 2\):/);
     const j = JSON.parse(cli(["agree", "--json", "traces/generated", a]).stdout);
-    expect(j.overall.kappa).toBe(1);
+    // heuristic 2.0.0 differs from the generator on a few searches
+    expect(j.overall.kappa).toBeGreaterThanOrEqual(0.99);
     expect(j.matched).toBe(456);
     // every generated label set under traces/generated, counted line by line
     const truth = readdirSync(join(ROOT, "traces", "generated"), { recursive: true, encoding: "utf8" })
@@ -157,7 +158,7 @@ describe("sounding label --labeller llm", () => {
     const r = await done;
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j).toMatchObject({ labeller: "llm", version: "behaviour-v1", trajectories: 50, calls: 456, failures: [] });
+    expect(j).toMatchObject({ labeller: "llm", version: "behaviour-v2", trajectories: 50, calls: 456, failures: [] });
     expect(j.usage.requests).toBe(s.requests.length);
     expect(j.usage.costUsd).toBeGreaterThan(0);
     expect(s.requests.every((q) => q.auth === `Bearer ${KEY}`)).toBe(true);

@@ -9,6 +9,7 @@ import {
   cohensKappa,
   generateTraces,
   HeuristicLabeller,
+  LlmLabeller,
   loadTrajectories,
   readLabelSet,
   runLabeller,
@@ -18,16 +19,17 @@ import { describeShared, ROOT, shared, tmpDir } from "../helpers.js";
 import { basename, join } from "node:path";
 
 describe("agreement with the generator's labels by construction", () => {
-  it("κ ≥ 0.9 overall and per role on the bundled generated traces", async () => {
+  it("κ ≥ 0.95 overall and per role on the bundled generated traces", async () => {
     const dir = join(ROOT, "traces", "generated");
     const { trajectories } = await loadTrajectories([dir]);
     const run = await runLabeller(new HeuristicLabeller(), trajectories);
     const g = agreement((await readLabelSet(dir)).rows, run.rows);
     expect(g.onlyA + g.onlyB).toBe(0);
     expect(g.matched).toBeGreaterThan(1000);
-    expect(g.overall.kappa).toBeGreaterThanOrEqual(0.9);
-    expect(g.byRole.search!.kappa).toBeGreaterThanOrEqual(0.9);
-    expect(g.byRole.page!.kappa).toBeGreaterThanOrEqual(0.9);
+    // the issue's bar: generalising must not cost the labels by construction (measured 0.993 / 0.954 / 1.000)
+    expect(g.overall.kappa).toBeGreaterThanOrEqual(0.95);
+    expect(g.byRole.search!.kappa).toBeGreaterThanOrEqual(0.95);
+    expect(g.byRole.page!.kappa).toBeGreaterThanOrEqual(0.95);
   });
 
   it("κ ≥ 0.9 for any seed and knob setting (B_v matched between generator and labeller)", async () => {
@@ -78,13 +80,18 @@ describeShared("agreement with hand labels of real calls", () => {
       calls: { overall: g.overall, search: g.byRole.search, page: g.byRole.page },
       items: { search: cohensKappa(items.search), page: cohensKappa(items.page) },
     };
-    console.log("hand-label agreement", JSON.stringify(report));
-    // guards at the level measured when the fixture was made (see the issue note); a drop fails
-    expect(g.overall.kappa).toBeGreaterThanOrEqual(0.8);
-    expect(g.byRole.search!.kappa).toBeGreaterThanOrEqual(0.65);
+    const pairs = hand
+      .filter((h) => h.role === "search")
+      .map((h) => ({ rollout: h.trajectoryId, a: h.label!, b: mine.get(`${h.trajectoryId}/${h.callIndex}`)!.label! }));
+    const searchInterval = kappaWithInterval(pairs, 15);
+    console.log("hand-label agreement", JSON.stringify({ ...report, searchInterval }));
+    // guards at the level measured with heuristic 2.0.0 (1.0.0 gave search 0.665, items 0.453); a drop fails
+    expect(g.overall.kappa).toBeGreaterThanOrEqual(0.9);
+    expect(g.byRole.search!.kappa).toBeGreaterThanOrEqual(0.83);
+    expect(searchInterval.lo).toBeLessThanOrEqual(searchInterval.kappa);
     expect(g.byRole.page!.accuracy).toBe(1);
     expect(report.items.page.kappa).toBeGreaterThanOrEqual(0.7);
-    expect(report.items.search.kappa).toBeGreaterThanOrEqual(0.4);
+    expect(report.items.search.kappa).toBeGreaterThanOrEqual(0.65);
   });
 
   for (const [dir, minChecked] of [
@@ -234,6 +241,62 @@ describeShared("agreement with hand labels of frontier-model calls (verifiers, s
       console.log(
         `disagree ${basename(d.source.file)} ${d.trajectoryId}/${d.callIndex} hand=${d.a} heuristic=${d.b} | hand: ${d.evidenceA ?? ""} | heuristic: ${d.evidenceB ?? ""}`,
       );
-    // no κ bar yet: the labeller is being improved; the bar is set when that work merges
+    // guards at the level measured with heuristic 2.0.0 (search 0.64, page 0.90; 1.0.0 gave 0.27
+    // and 0.90); a drop fails.
+    // The issue's bar (0.85 for search calls) is not met on this set yet.
+    expect(search.kappa).toBeGreaterThanOrEqual(0.62);
+    expect(page.kappa).toBeGreaterThanOrEqual(0.9);
   });
+});
+
+/**
+ * The same agreement tables for the LLM labeller, whenever an endpoint is configured
+ * (`LLM_BASE_URL`, model `LLM_MODEL`, key from `OPENAI_API_KEY`); without one this block skips
+ * with one line. Answers are cached under tests/.tmp, so a re-run makes no requests.
+ */
+const LLM_URL = process.env.LLM_BASE_URL;
+if (!LLM_URL) console.log("against-truth: LLM labeller tables skipped, LLM_BASE_URL is not set");
+(LLM_URL ? describeShared : describe.skip)("agreement of the LLM labeller with both hand-labelled sets", () => {
+  for (const dir of ["hand-labels", "hand-labels-verifiers"])
+    it(
+      `${dir}: κ per role with a seeded bootstrap interval, beside the heuristic's`,
+      { timeout: 1_800_000 },
+      async () => {
+        const hand = (await readLabelSet(join(ROOT, "tests", "fixtures", dir, "hand-labels.jsonl"))).rows;
+        const files = [...new Set(hand.map((r) => r.source.file))].map(shared);
+        const { trajectories } = await loadTrajectories(files);
+        const ids = new Set(hand.map((h) => `${basename(h.source.file)}/${h.trajectoryId}`));
+        const mine = trajectories.filter((t) => ids.has(`${basename(t.provenance.source.file)}/${t.id}`));
+        const llm = new LlmLabeller({
+          endpoints: [{ baseURL: LLM_URL! }],
+          model: process.env.LLM_MODEL ?? "default",
+          cacheDir: join(ROOT, "tests", ".tmp", "llm-cache"),
+        });
+        const key = (file: string, id: string, k: number) => `${basename(file)}/${id}/${k}`;
+        const table: Record<string, unknown> = {};
+        for (const [name, labeller] of [
+          ["heuristic", new HeuristicLabeller()],
+          ["llm", llm],
+        ] as const) {
+          const run = await runLabeller(labeller, mine);
+          const got = new Map(
+            run.rows.map((r) => [key(r.source.file, r.trajectoryId, r.callIndex), r.label ?? "none"]),
+          );
+          const pairs = (role: string) =>
+            hand
+              .filter((h) => h.role === role)
+              .map((h) => ({
+                rollout: `${basename(h.source.file)}/${h.trajectoryId}`,
+                a: h.label ?? "none",
+                b: got.get(key(h.source.file, h.trajectoryId, h.callIndex)) ?? "none",
+              }));
+          table[`${name}@${labeller.info.version}`] = {
+            search: kappaWithInterval(pairs("search"), 15),
+            page: kappaWithInterval(pairs("page"), 15),
+          };
+        }
+        console.log(`${dir}: hand rows × labeller columns`, JSON.stringify(table));
+        expect(Object.keys(table)).toHaveLength(2);
+      },
+    );
 });

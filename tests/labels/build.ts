@@ -15,9 +15,9 @@ export function hits(urls: string[]): string {
     .join("\n---\n\n");
 }
 
-export function traj(specs: CallSpec[], gold: string[] = []): Trajectory {
+export function traj(specs: CallSpec[], gold: string[] = [], question = "Q?"): Trajectory {
   const b = new TrajectoryBuilder({ format: "fathom", file: "test.jsonl", line: 1 }, toolRoles());
-  b.question = "Q?";
+  b.question = question;
   b.goldAnswers = gold;
   for (const s of specs) {
     b.step("");

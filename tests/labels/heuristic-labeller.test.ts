@@ -75,10 +75,9 @@ describe("deterministic labeller: search rules", () => {
   it("thresholds are options", () => {
     const t = traj([{ search: "Eiffel Tower height" }, { search: "Eiffel Tower height today" }]);
     expect(labels(H.label(t))).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
-    expect(labels(new HeuristicLabeller({ tokenThreshold: 0.9, charThreshold: 0.95 }).label(t))).toEqual([
-      "UNIQUESEARCH",
-      "UNIQUESEARCH",
-    ]);
+    expect(
+      labels(new HeuristicLabeller({ tokenThreshold: 0.9, charThreshold: 0.95, noveltyThreshold: 0 }).label(t)),
+    ).toEqual(["UNIQUESEARCH", "UNIQUESEARCH"]);
   });
 
   it("failed and malformed calls are labelled by what they attempted, with utility 0", () => {

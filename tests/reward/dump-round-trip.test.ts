@@ -80,11 +80,11 @@ describe.skipIf(!PY)("verl dump round trip", () => {
     const { trajectories } = await loadTrajectories(files, { format: "verl" });
     const dump = labelsFromDump(trajectories);
     expect(dump.problems).toEqual([]);
-    expect(dump.labellers).toEqual({ "heuristic@1.0.0": trajectories.length });
+    expect(dump.labellers).toEqual({ "heuristic@2.0.0": trajectories.length });
     expect(dump.rows).toHaveLength(trajectories.reduce((n, t) => n + t.calls.length, 0));
-    expect(new Set(dump.rows.map((r) => `${r.labeller}@${r.version}`))).toEqual(new Set(["heuristic@1.0.0"]));
+    expect(new Set(dump.rows.map((r) => `${r.labeller}@${r.version}`))).toEqual(new Set(["heuristic@2.0.0"]));
     expect(dumpSpecs(trajectories)).toEqual([
-      { spec: e.hash, rows: trajectories.length, steps: [1, 2, 3], labellers: ["heuristic@1.0.0"] },
+      { spec: e.hash, rows: trajectories.length, steps: [1, 2, 3], labellers: ["heuristic@2.0.0"] },
     ]);
     const fresh = (await runLabeller(new HeuristicLabeller(), trajectories)).rows;
     const cmp = dumpLabelMismatches(dump.rows, fresh);
@@ -98,7 +98,7 @@ describe.skipIf(!PY)("verl dump round trip", () => {
     const dir = tmpDir("roundtrip-");
     // the loop ran with a stricter similarity threshold than the notebook's labeller
     await exportVerl(rewardConfig({}), dir, {
-      labeller: { name: "heuristic", options: { tokenThreshold: 0.95, charThreshold: 0.95 } },
+      labeller: { name: "heuristic", options: { tokenThreshold: 0.95, charThreshold: 0.95, noveltyThreshold: 0 } },
     });
     const files = (
       await generateTraces(tmpDir("gen-"), {
@@ -128,7 +128,7 @@ describe.skipIf(!PY)("verl dump round trip", () => {
         reason: expect.stringMatching(/"labels" column has \d+ letters but \d+ tool calls were read/),
       },
     ]);
-    expect(Object.keys(dump.labellers)).toEqual([expect.stringMatching(/^heuristic@1\.0\.0#[0-9a-f]{16}$/)]);
+    expect(Object.keys(dump.labellers)).toEqual([expect.stringMatching(/^heuristic@2\.0\.0#[0-9a-f]{16}$/)]);
     const fresh = (await runLabeller(new HeuristicLabeller(), trajectories)).rows;
     const cmp = dumpLabelMismatches(dump.rows, fresh);
     expect(cmp.mismatches.length).toBeGreaterThan(0);

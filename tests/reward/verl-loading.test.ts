@@ -181,7 +181,7 @@ describe.skipIf(!PY || !HARNESS)("the exported module, loaded as verl and TRL lo
           ...w,
           score: Math.round(w.score * 1e12),
           reward_spec: `${e.hash}+Bv=2+c1=0.3`,
-          labeller: "heuristic@1.0.0",
+          labeller: "heuristic@2.0.0",
         });
         expect(Object.keys(g)).toEqual([
           "score",

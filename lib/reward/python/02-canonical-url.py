@@ -15,6 +15,20 @@ _WWW = re.compile(r"^www[0-9]*\.")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 _DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": "21"}
 _url_cache = {}
+_MOBILE_LANG = re.compile(r"[a-z]{2,3}(-[a-z]+)?")
+
+
+def _desktop_host(h):
+    """desktopHost: `www.` dropped, then a mobile label (`m.`, `mobile.`, `en.m.`) when two labels remain."""
+    host = _WWW.sub("", h, count=1) if h.startswith("w") else h
+    if not (host.startswith("m.") or host.startswith("mobile.")) and ".m." not in host:
+        return host
+    labels = host.split(".")
+    if len(labels) >= 3 and (labels[0] == "m" or labels[0] == "mobile"):
+        host = ".".join(labels[1:])
+    elif len(labels) >= 4 and labels[1] == "m" and _MOBILE_LANG.fullmatch(labels[0]):
+        host = ".".join([labels[0]] + labels[2:])
+    return _WWW.sub("", host, count=1)
 
 
 def canonical_url(raw):
@@ -40,10 +54,7 @@ def canonical_url(raw):
         elif ("/." in path or "//" in path) and _DOTS.search(path):
             m = None
         if m is not None and host[0] != "." and "." in host:
-            host = host.lower()
-            if host.startswith("www"):
-                host = _WWW.sub("", host, count=1)
-            c = host + port + path.rstrip("/")
+            c = _desktop_host(host.lower()) + port + path.rstrip("/")
     if c is None:
         c = _canonicalise(raw)
     if len(_url_cache) > 200000:
@@ -64,7 +75,15 @@ def canonical_urls(urls):
     """[canonical_url(u) for u in urls], faster for the common shape (the same strings)."""
     if len(urls) > 1:
         joined = "\n".join(urls) + "\n"
-        if joined.count("//") == len(urls) and "/." not in joined and _PLAIN_URLS.fullmatch(joined):
+        if (
+            joined.count("//") == len(urls)
+            and "/." not in joined
+            and "//m." not in joined
+            and "//mobile." not in joined
+            and ".m." not in joined
+            and ".mobile." not in joined
+            and _PLAIN_URLS.fullmatch(joined)
+        ):
             head = _PLAIN_HEAD
             return [u[head(u).end() :].rstrip("/") for u in urls]
     return [canonical_url(u) for u in urls]
@@ -186,7 +205,7 @@ def _canonicalise(raw):
         return s.lower()
     if "." not in hostname and not has_scheme:
         return s.lower()
-    host = _WWW.sub("", hostname.lower(), count=1)
+    host = _desktop_host(hostname.lower())
     if port and not ((scheme == "http" and port == "80") or (scheme == "https" and port == "443")):
         port = ":" + port
     else:

@@ -51,3 +51,198 @@ def trigrams(s, normalised=False):
     # with astral characters compare with those of any other text as TypeScript's numeric codes do
     u = "".join(map(chr, utf16_units(t)))
     return {u[i : i + 3] for i in range(len(u) - 2)}
+
+
+# --- lemmas (port of lib/labels/lemma.ts): a matching key per normalised word, memoised.
+
+_IRREGULAR = {
+    "children": "child",
+    "women": "woman",
+    "men": "man",
+    "people": "person",
+    "died": "die",
+    "dies": "die",
+    "dying": "die",
+    "lives": "life",
+    "wives": "wife",
+    "born": "born",
+    "series": "series",
+    "species": "species",
+    "news": "news",
+}
+_LOWER_ASCII = re.compile(r"[a-z]+")
+_ES_AFTER = re.compile(r"(ch|sh|x|z)es\Z")
+_KEEP_S = ("ss", "us", "is")
+_VOWELS = frozenset("aeiouy")
+
+
+def _undouble(w):
+    n = len(w)
+    if n >= 3 and w[n - 1] == w[n - 2] and w[n - 1] not in _VOWELS and w[n - 1] != "l" and w[n - 1] != "s":
+        return w[:-1]
+    return w
+
+
+def _has_vowel(w):
+    for c in w:
+        if c in _VOWELS:
+            return True
+    return False
+
+
+def _lemma(w):
+    irr = _IRREGULAR.get(w)
+    if irr is not None:
+        return irr
+    if len(w) <= 3 or not _LOWER_ASCII.fullmatch(w):
+        return w
+    s = w
+    if s.endswith("ies") and len(s) > 4:
+        s = s[:-3] + "y"
+    elif s.endswith("sses"):
+        s = s[:-2]
+    elif _ES_AFTER.search(s) is not None:
+        s = s[:-2]
+    elif s.endswith("s") and not s.endswith(_KEEP_S):
+        s = s[:-1]
+    if s.endswith("ied") and len(s) > 4:
+        s = s[:-3] + "y"
+    elif s.endswith("ing") and len(s) >= 6 and _has_vowel(s[:-3]):
+        s = _undouble(s[:-3])
+    elif s.endswith("ed") and len(s) >= 5 and _has_vowel(s[:-2]):
+        s = _undouble(s[:-2])
+    elif s.endswith("ly") and len(s) >= 6:
+        s = s[:-2]
+    if s.endswith("e") and len(s) >= 4:
+        s = s[:-1]
+    return s
+
+
+_lemma_memo = {}
+
+
+def lemma(w):
+    r = _lemma_memo.get(w)
+    if r is None:
+        r = _lemma(w)
+        if len(_lemma_memo) > 200000:
+            _lemma_memo.clear()
+        _lemma_memo[w] = r
+    return r
+
+
+# --- query terms (port of lib/labels/query-terms.ts).
+
+GENERIC_QUERY_WORDS = frozenset(
+    lemma(w)
+    for w in (
+        "wikipedia wiki biography bio profile official site website web page online source info information detail "
+        "details detailed list full complete exact specific overview summary history timeline article news report "
+        "record interview data database pdf filetype inurl intitle archive archived cv resume year date name number "
+        "count total many much first last latest recent known famous notable best top main primary typical common "
+        "also other more most any all some each every one two three several only still ever just like such same "
+        "different there here now over under between during after before since until via per inclusive "
+        "com org net www http https html htm edu gov find search result results question answer"
+    ).split(" ")
+)
+_NUMBER = re.compile(r"[0-9]{3,}")
+# JavaScript's \s and \S (the labeller's regexes are JavaScript's)
+_JS_S = "\t\n\x0b\x0c\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_OPERATOR = re.compile(
+    "(?:^|[" + _JS_S + "])-?(?:site|filetype|inurl|intitle|intext|inanchor|allintitle|allinurl|ext):[^" + _JS_S + "]*",
+    re.I | re.A,
+)
+_QUOTED = re.compile("\"([^\"]+)\"|\u201c([^\u201d]+)\u201d|(?<![^\\W_])'([^']+)'(?![^\\W_])")
+_DIGIT_FIRST = re.compile(r"[0-9]")
+LEAD_WORDS = 2
+
+
+def _is_upper_first(w):
+    c = w[0]
+    if c < "\x80":
+        return "A" <= c <= "Z"
+    return unicodedata.category(c) == "Lu"
+
+
+def _has_upper(s):
+    if s.isascii():
+        return s != s.lower()
+    for c in s:
+        if ("A" <= c <= "Z") if c < "\x80" else unicodedata.category(c) == "Lu":
+            return True
+    return False
+
+
+def query_terms(query, normalised=None):
+    """queryTerms: (words, surface, phrases, phrase_surface, numbers, sequence, all, names, name_surface)."""
+    words, surface, phrases, phrase_surface, numbers, all_ = [], [], [], [], [], []
+    seen, phrase_keys, all_seen = set(), set(), set()
+    seq = []
+
+    def note(l):
+        seq.append(l)
+        if l not in all_seen:
+            all_seen.add(l)
+            all_.append(l)
+        if l not in seen and _NUMBER.fullmatch(l):
+            seen.add(l)
+            numbers.append(l)
+
+    def plain(text, norm=None):
+        for w in content_tokens(norm, None, True) if norm is not None else content_tokens(text):
+            l = lemma(w)
+            note(l)
+            if l not in seen:
+                seen.add(l)
+                words.append(l)
+                surface.append(w)
+
+    operators = ":" in query
+    if operators:
+        query = _OPERATOR.sub(" ", query)
+    at = 0
+    quoted = '"' in query or "\u201c" in query or "'" in query
+    if quoted:
+        for m in _QUOTED.finditer(query):
+            inner = m.group(1)
+            if inner is None:
+                inner = m.group(2)
+            if inner is None:
+                inner = m.group(3)
+            ws = content_tokens(inner)
+            if len(ws) < 2:
+                continue
+            plain(query[at : m.start()])
+            at = m.end()
+            lem = [lemma(w) for w in ws]
+            for l in lem:
+                note(l)
+            key = " ".join(lem)
+            if key not in phrase_keys:
+                phrase_keys.add(key)
+                phrases.append(lem)
+                phrase_surface.append(ws)
+    if not quoted and not operators and normalised is not None:
+        plain("", normalised)
+    else:
+        plain(query[at:])
+    names, name_surface = [], []
+    if _has_upper(query):
+        raw = [w for w in _NOT_LN.split(query) if utf16_len(w) > 1 and not _DIGIT_FIRST.match(w)]
+        caps = [w for w in raw if _is_upper_first(w)]
+        if caps and len(caps) * 2 <= len(raw) + 1:
+            first = {}
+            for w in caps:
+                for n in content_tokens(w):
+                    first.setdefault(lemma(n), n)
+            k = 0
+            for l in all_:
+                if l in GENERIC_QUERY_WORDS or _NUMBER.fullmatch(l):
+                    continue
+                if k >= LEAD_WORDS:
+                    break
+                k += 1
+                if l in first:
+                    names.append(l)
+                    name_surface.append(first[l])
+    return (words, surface, phrases, phrase_surface, numbers, " " + " ".join(seq) + " ", all_, names, name_surface)

@@ -49,24 +49,128 @@ def _per_query_results(call, all_keys):
 
 _query_memo = _Memo()
 _goal_memo = _Memo()
+_words_memo = _Memo()
+_clue_memo = _Memo()
+# the characters the TypeScript word scan (utility.ts FOLD) treats as word characters
+_RESP_WORD = re.compile("[A-Za-z0-9\u00c0-\u1fff\u2070-\u2fff\u3040-\U0010ffff]+")
+_FOLD_ZERO = re.compile("[\u0080-\u00bf\u2000-\u206f\u3000-\u303f]")
+_ASCII_LOWER = {c: c + 32 for c in range(65, 91)}
+_ASCII_WORD3 = re.compile(r"[a-z0-9]{3,}").findall
 
 
 def _query_features(q):
-    """(content tokens, trigrams, their sizes) of a query, memoised (the sets are never modified)."""
+    """(content tokens, trigrams, their sizes, query terms) of a query, memoised (never modified)."""
     v = _query_memo.get(q)
     if v is None:
         norm = normalise_text(q)
         tokens = set(content_tokens(norm, None, True))
         grams = trigrams(norm, True)
-        v = _query_memo.put(q, (tokens, grams, len(tokens), len(grams)))
+        v = _query_memo.put(q, (tokens, grams, len(tokens), len(grams), query_terms(q, norm)))
     return v
 
 
 def _goal_tokens(goal):
     v = _goal_memo.get(goal)
     if v is None:
-        v = _goal_memo.put(goal, frozenset(content_tokens(goal, _GOAL_VERBS)))
+        v = _goal_memo.put(goal, frozenset(lemma(w) for w in content_tokens(goal, _GOAL_VERBS)))
     return v
+
+
+def _response_words(text):
+    """The words (>= 3 UTF-16 units, ASCII case-folded) of a response, as utility.ts's scan records them."""
+    v = _words_memo.get(text)
+    if v is None:
+        if text.isascii():
+            # maximal runs of >= 3 ASCII letters/digits, folded (lower() of ASCII text folds ASCII only)
+            v = set(_ASCII_WORD3(text.lower()))
+        else:
+            ws = set(_RESP_WORD.findall(text))
+            v = set()
+            for w in ws:
+                if w.isascii():
+                    if len(w) >= 3:
+                        v.add(w.lower())
+                elif utf16_len(w) >= 3:
+                    v.add(w.translate(_ASCII_LOWER))
+        v = _words_memo.put(text, v)
+    return v
+
+
+def _clues(question):
+    v = _clue_memo.get(question)
+    if v is None:
+        v = _clue_memo.put(question, frozenset(lemma(w) for w in content_tokens(question)))
+    return v
+
+
+def _novelty(terms, asked, sequences, saw, clues, learnt, o):
+    """novelty(): (share, added count, new number or None, new name or None)."""
+    words, surface, phrases, phrase_surface, numbers = terms[0], terms[1], terms[2], terms[3], terms[4]
+    tw = o["termWeights"]
+    gw = o["genericWeight"]
+    seen_w = o["seenWeight"]
+    disc = o["repeatDiscount"]
+    total = 0.0
+    fresh = 0.0
+    new_number = None
+    new_numbers = 0
+
+    def weight(l):
+        x = tw.get(l)
+        if x is not None:
+            return x
+        return gw if l in GENERIC_QUERY_WORDS else 1
+
+    for i, l in enumerate(words):
+        k = asked.get(l, 0)
+        base = weight(l) * 1
+        if k > 0:
+            total += base / (1 + disc * (k - 1))
+        else:
+            x = base * seen_w if saw(surface[i]) else base
+            total += x
+            fresh += x
+    fresh_numbers = 0
+    for n in numbers:
+        if n not in asked:
+            fresh_numbers += 1
+    share = 1 / fresh_numbers if fresh_numbers > 1 else 1
+    for n in numbers:
+        k = asked.get(n, 0)
+        base = weight(n) * share
+        if k > 0:
+            total += base / (1 + disc * (k - 1))
+        else:
+            seen = saw(n)
+            new_numbers += 1
+            if not seen and new_number is None:
+                new_number = n
+            x = base * seen_w if seen else base
+            total += x
+            fresh += x
+    for i, ph in enumerate(phrases):
+        base = 0
+        for l in ph:
+            base += weight(l)
+        key = " " + " ".join(ph) + " "
+        if any(key in s for s in sequences):
+            total += base
+        else:
+            x = base * seen_w if all(saw(w) for w in phrase_surface[i]) else base
+            total += x
+            fresh += x
+    new_name = None
+    names, name_surface = terms[7], terms[8]
+    anywhere = o["newNameFrom"] == "anywhere"
+    for i, l in enumerate(names):
+        if l not in asked and l not in clues and (anywhere or learnt(name_surface[i])):
+            new_name = l
+            break
+    return (
+        fresh / total if total > 0 else 0,
+        new_number if 1 <= new_numbers <= o["maxCandidateNumbers"] else None,
+        new_name,
+    )
 
 
 def heuristic_labels(rollout, options=None):
@@ -77,11 +181,44 @@ def heuristic_labels(rollout, options=None):
     goal_t, budget = o["goalThreshold"], o["verifyBudget"]
     majority = o["batchSummary"] == "majority"
     same_url_new_goal = o["sameUrlNewGoal"]
-    seen_queries = []  # (tokens, trigrams, sizes)
+    novelty_t = o["noveltyThreshold"]
+    numbers_unique = o["newNumbers"] == "UNIQUESEARCH"
+    names_unique = o["newNames"] == "UNIQUESEARCH"
+    retry_explores = o["retryAfterFailedRead"] == "EXPLORATION"
+    search_claims_on = o["searchClaims"]
+    question_context = o["questionWords"] == "context"
+    clues = frozenset() if o["questionWords"] == "unused" else _clues(rollout.question)
+    seen_queries = []  # (tokens, trigrams, sizes, terms)
+    asked = {}
+    sequences = []
+    search_claims = []
     seen_results = set()
-    claims = []  # [tokens, verifications]
+    claims = []  # [tokens, verifications, reads]
     read_by = {}
     out = []
+    # words of earlier responses, merged lazily (only a query with new terms needs them)
+    state = {"words": set(), "pending": [], "calls": 0}
+
+    def learnt(w):
+        if state["calls"] == 0 or utf16_len(w) < 3:
+            return False
+        if state["pending"]:
+            ws = state["words"]
+            for r in state["pending"]:
+                ws |= _response_words(r)
+            state["pending"] = []
+        return (w if w.isascii() else _FOLD_ZERO.sub("", w)) in state["words"]
+
+    if question_context:
+
+        def saw(w):
+            return lemma(w) in clues or learnt(w)
+
+    else:
+
+        def saw(w):
+            return lemma(w) not in clues and learnt(w)
+
     for call in rollout.calls:
         role = call["role"]
         if role == "search":
@@ -90,10 +227,10 @@ def heuristic_labels(rollout, options=None):
             n = 0
             for k, q in enumerate(call["queries"]):
                 feats = _query_features(q)
-                tokens, grams, lt, lg = feats
+                tokens, grams, lt, lg, terms = feats
                 best_tok = best_ch = None
                 best_max = -1.0
-                for s_tokens, s_grams, ls_t, ls_g in seen_queries:
+                for s_tokens, s_grams, ls_t, ls_g, _t in seen_queries:
                     # jaccard(), inlined: this loop is the labeller's hot path
                     i = len(tokens & s_tokens)
                     tok = i / (lt + ls_t - i) if i else (0.0 if lt or ls_t else 1)
@@ -104,15 +241,32 @@ def heuristic_labels(rollout, options=None):
                         best_tok, best_ch, best_max = tok, ch, m
                 # distinct keys (a dict keeps first-seen order); the share already seen
                 distinct = dict.fromkeys(per_query[k]) if k < len(per_query) else ()
-                overlap = len(seen_results.intersection(distinct)) / len(distinct) if distinct else 0
-                if best_tok is not None and (best_tok >= tok_t or best_ch >= ch_t):
-                    pass
-                elif len(distinct) >= min_results and overlap >= overlap_t:
-                    pass
-                else:
+                if best_tok is None:
                     unique += 1
+                else:
+                    share, new_number, new_name = _novelty(terms, asked, sequences, saw, clues, learnt, o)
+                    if numbers_unique and new_number is not None:
+                        unique += 1
+                    elif names_unique and new_name is not None and best_ch < ch_t:
+                        unique += 1
+                    elif best_tok >= tok_t or best_ch >= ch_t:
+                        pass
+                    elif share < novelty_t:
+                        pass
+                    elif (
+                        len(distinct) >= min_results
+                        and len(seen_results.intersection(distinct)) / len(distinct) >= overlap_t
+                    ):
+                        pass
+                    else:
+                        unique += 1
                 n += 1
                 seen_queries.append(feats)
+                for a in terms[6]:
+                    asked[a] = asked.get(a, 0) + 1
+                sequences.append(terms[5])
+                if search_claims_on and terms[6]:
+                    search_claims.append(frozenset(terms[6]))
                 seen_results.update(distinct)
             if n == 0:
                 out.append(("REDUNDANTSEARCH", None, None))
@@ -132,12 +286,19 @@ def heuristic_labels(rollout, options=None):
                         best_sim = s
                         if s >= goal_t:
                             claim = cid
+                if claim is None and search_claims_on:
+                    for sc in search_claims:
+                        if overlap_coefficient(goal_tokens, sc) >= goal_t:
+                            claims.append([goal_tokens, 0, 1])
+                            claim = len(claims) - 1
+                            break
             if call["urls"]:
                 targets = call["urls"]
             else:
                 targets = ["%s:%s" % (call["name"], goal if goal is not None else call_arguments(call))]
             best_label = None
             best_check = False
+            failed = call["error"]
             for raw in targets:
                 u = canonical_url(raw)
                 read_for = read_by.get(u)
@@ -148,19 +309,27 @@ def heuristic_labels(rollout, options=None):
                     label = same_url_new_goal
                 elif claim is None:
                     label = "EXPLORATION"
+                elif claims[claim][2] == 0 and retry_explores:
+                    label = "EXPLORATION"
                 elif claims[claim][1] < budget:
                     claims[claim][1] += 1
                     label = "VERIFICATION"
                 else:
                     label = "REDUNDANTQUERY"
-                check = read_for is None and claim_before is not None
+                check = read_for is None and claim_before is not None and label != "EXPLORATION"
                 if claim is None and has_goal:
-                    claims.append([goal_tokens, 0])
+                    claims.append([goal_tokens, 0, 0])
                     claim = len(claims) - 1
+                if claim is not None and not failed:
+                    claims[claim][2] += 1
                 read_by.setdefault(u, set()).add(claim)
                 if best_label is None or _PAGE_RANK[label] < _PAGE_RANK[best_label]:
                     best_label, best_check = label, check
             out.append((best_label, claim, best_check))
         else:
             out.append((None, None, None))
+        r = call["response"]
+        state["calls"] += 1
+        if r:
+            state["pending"].append(r)
     return out

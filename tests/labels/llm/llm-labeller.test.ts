@@ -88,7 +88,7 @@ describe("LLM labeller", () => {
       const t = corpus.find((x) => x.id === r.trajectoryId)!;
       expect(r.label).toBe(want.get(`Question: ${t.question.slice(0, 2000)}#${r.callIndex}`));
       expect(r.labeller).toBe("llm");
-      expect(r.version).toBe("behaviour-v1");
+      expect(r.version).toBe("behaviour-v2");
     }
     const req = s.requests[0]!;
     expect(req.auth).toBe(`Bearer ${KEY}`);

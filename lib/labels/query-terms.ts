@@ -1,0 +1,162 @@
+/**
+ * The terms of a search query, as the "adds nothing new" rule of the deterministic labeller
+ * reads them (domain.md §3, lib/labels/heuristic-labeller.ts):
+ *
+ * - words: `normaliseText`, stop words dropped (`contentTokens`), each word reduced to its
+ *   `lemma` (so "lectured at a university" and "university lecturer" share `university`);
+ * - quoted phrases ("…", “…”, or '…' not inside a word) of two or more content words are kept
+ *   whole, as one term: `"no sell by date"` is one constraint, not four words;
+ * - numbers of three or more digits (years, counts, ids) are constraints: kept apart, compared
+ *   exactly (`numbers`); shorter numbers are ordinary words;
+ * - search operators (`site:…`, `filetype:…`, `inurl:…`) say where to look, not what: dropped;
+ * - generic words (`GENERIC_QUERY_WORDS`: "wikipedia", "biography", "list", "official", site
+ *   and file-type operators, …) qualify a search rather than ask a new fact; the labeller gives
+ *   them a small weight.
+ *
+ * @example queryTerms('Ken Walibora "probation officer" years 1985')
+ * // { words: ["ken", "walibora", "year"], phrases: [["probation", "officer"]], numbers: ["1985"], … }
+ */
+import { lemma } from "./lemma.js";
+import { contentTokens } from "./text-similarity.js";
+
+export interface QueryTerms {
+  /** Lemmas of the words outside quoted phrases, numbers excluded, distinct, in order. */
+  words: string[];
+  /** The normalised surface word of each entry of `words` (to look it up in earlier responses). */
+  surface: string[];
+  /** Quoted phrases of ≥ 2 content words, as lemma sequences, distinct, in order. */
+  phrases: string[][];
+  /** The surface words of each phrase. */
+  phraseSurface: string[][];
+  /** Numbers of ≥ 3 digits, distinct, in order (inside phrases too). */
+  numbers: string[];
+  /** Every lemma of the query (phrase words and numbers included), in order, space-padded: " a b c ". */
+  sequence: string;
+  /** Every distinct lemma of the query (phrase words and numbers included). */
+  all: string[];
+  /**
+   * Names that lead the query (its subject): words written capitalised ("Walibora", "FIFA") among
+   * its first `LEAD_WORDS` content lemmas (generic words and numbers skipped), phrase words
+   * included; empty when the query is in title case (most words capitalised: case says nothing).
+   */
+  names: string[];
+  /** The normalised surface word of each entry of `names`. */
+  nameSurface: string[];
+}
+
+/**
+ * Words that qualify a search (source, format, genre, generic attributes) rather than name an
+ * entity or a fact; stored as lemmas.
+ */
+export const GENERIC_QUERY_WORDS: ReadonlySet<string> = new Set(
+  (
+    "wikipedia wiki biography bio profile official site website web page online source info information detail " +
+    "details detailed list full complete exact specific overview summary history timeline article news report " +
+    "record interview data database pdf filetype inurl intitle archive archived cv resume year date name number " +
+    "count total many much first last latest recent known famous notable best top main primary typical common " +
+    "also other more most any all some each every one two three several only still ever just like such same " +
+    "different there here now over under between during after before since until via per inclusive " +
+    "com org net www http https html htm edu gov find search result results question answer"
+  )
+    .split(" ")
+    .map(lemma),
+);
+
+const NUMBER = /^\d{3,}$/;
+const NOT_WORD = /[^\p{L}\p{N}]+/u;
+/** Search operators (`site:who.int`, `filetype:pdf`, …): where to look, not what; dropped. */
+const OPERATOR = /(?:^|\s)-?(?:site|filetype|inurl|intitle|intext|inanchor|allintitle|allinurl|ext):\S*/gi;
+/** How many leading content lemmas of a query count as its subject (for `names`). */
+export const LEAD_WORDS = 2;
+const UPPER = /^\p{Lu}/u;
+const HAS_UPPER = /\p{Lu}/u;
+const DIGIT_FIRST = /^\d/;
+// a quoted span: double quotes, curly quotes, or single quotes that do not sit inside a word
+const QUOTED = /"([^"]+)"|\u201c([^\u201d]+)\u201d|(?<![\p{L}\p{N}])'([^']+)'(?![\p{L}\p{N}])/gu;
+
+/**
+ * The terms of one query (see the module comment). `normalised` may pass `normaliseText(query)`
+ * when the caller has it (it is used when the query has no quotes and no operators).
+ */
+export function queryTerms(query: string, normalised?: string): QueryTerms {
+  const out: QueryTerms = {
+    words: [],
+    surface: [],
+    phrases: [],
+    phraseSurface: [],
+    numbers: [],
+    sequence: "",
+    all: [],
+    names: [],
+    nameSurface: [],
+  };
+  const seen = new Set<string>();
+  const phraseKeys = new Set<string>();
+  const allSeen = new Set<string>();
+  const seq: string[] = [];
+  const note = (l: string) => {
+    seq.push(l);
+    if (!allSeen.has(l)) {
+      allSeen.add(l);
+      out.all.push(l);
+    }
+    if (NUMBER.test(l) && !seen.has(l)) {
+      seen.add(l);
+      out.numbers.push(l);
+    }
+  };
+  const plain = (text: string, norm?: string) => {
+    for (const w of norm !== undefined ? contentTokens(norm, undefined, true) : contentTokens(text)) {
+      const l = lemma(w);
+      note(l);
+      if (!seen.has(l)) {
+        seen.add(l);
+        out.words.push(l);
+        out.surface.push(w);
+      }
+    }
+  };
+  // segments in order: unquoted text as words, quoted spans of >= 2 content words as phrases
+  const operators = query.includes(":");
+  if (operators) query = query.replace(OPERATOR, " ");
+  let at = 0;
+  const quoted = query.includes('"') || query.includes("\u201c") || query.includes("'");
+  if (quoted)
+    for (const m of query.matchAll(QUOTED)) {
+      const inner = m[1] ?? m[2] ?? m[3] ?? "";
+      const words = contentTokens(inner);
+      if (words.length < 2) continue;
+      const start = m.index ?? 0;
+      plain(query.slice(at, start));
+      at = start + m[0].length;
+      const lem = words.map(lemma);
+      for (const l of lem) note(l);
+      const key = lem.join(" ");
+      if (!phraseKeys.has(key)) {
+        phraseKeys.add(key);
+        out.phrases.push(lem);
+        out.phraseSurface.push(words);
+      }
+    }
+  if (!quoted && !operators && normalised !== undefined) plain("", normalised);
+  else plain(query.slice(at));
+  out.sequence = ` ${seq.join(" ")} `;
+  // names: words whose first letter is upper case, unless most words are (title case)
+  if (!HAS_UPPER.test(query)) return out;
+  const raw = query.split(NOT_WORD).filter((w) => w.length > 1 && !DIGIT_FIRST.test(w));
+  const caps = raw.filter((w) => UPPER.test(w));
+  if (caps.length && caps.length * 2 <= raw.length + 1) {
+    const names = new Map<string, string>();
+    for (const w of caps) for (const n of contentTokens(w)) if (!names.has(lemma(n))) names.set(lemma(n), n);
+    let k = 0;
+    for (const l of out.all) {
+      if (GENERIC_QUERY_WORDS.has(l) || NUMBER.test(l)) continue;
+      if (k++ >= LEAD_WORDS) break;
+      if (names.has(l)) {
+        out.names.push(l);
+        out.nameSurface.push(names.get(l)!);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,202 @@
+/**
+ * The "adds nothing new" rules of the deterministic labeller (2.0.0), one example each: the
+ * queries are invented, shaped like what frontier agents write (long multi-clue queries re-issued
+ * reordered, merged, cut down, with a year changed or a name put in front).
+ */
+import { describe, expect, it } from "vitest";
+import { HeuristicLabeller, type CallLabel } from "../../lib/index.js";
+import { lemma } from "../../lib/labels/lemma.js";
+import { queryTerms } from "../../lib/labels/query-terms.js";
+import { canonicalUrl } from "../../lib/labels/canonical-url.js";
+import { traj } from "./build.js";
+
+const labels = (ls: CallLabel[]) => ls.map((l) => l.label);
+const H = new HeuristicLabeller();
+const Q =
+  "A novelist who died in a car crash had wanted to be a policeman as a boy; he taught at a private college from 2016; which book of his became a set text in 2015?";
+
+describe("lemmas and query terms", () => {
+  it("inflections meet at one lemma; digits and other scripts stay as they are", () => {
+    for (const [a, b] of [
+      ["categories", "category"],
+      ["lectured", "lecture"],
+      ["dating", "dated"],
+      ["matches", "match"],
+      ["running", "run"],
+      ["originally", "original"],
+      ["studied", "studies"],
+    ])
+      expect(lemma(a!), `${a} ~ ${b}`).toBe(lemma(b!));
+    expect(lemma("campus")).toBe("campus");
+    expect(lemma("1994")).toBe("1994");
+    expect(lemma("東京")).toBe("東京");
+  });
+
+  it("quoted phrases are whole terms, numbers of ≥ 3 digits constraints, operators dropped, leading names kept", () => {
+    const t = queryTerms(`Okafor novelist "set text" 2015 site:example.org 'private college' list`);
+    expect(t.phrases).toEqual([
+      ["set", "text"],
+      ["privat", "colleg"],
+    ]);
+    expect(t.numbers).toEqual(["2015"]);
+    expect(t.words).toEqual(["okafor", "novelist", "list"]);
+    expect(t.all).not.toContain("example");
+    expect(t.names).toEqual(["okafor"]);
+    // an apostrophe inside a word is not a quote
+    expect(queryTerms("Okafor's first book and the author's prize").phrases).toEqual([]);
+    // title case says nothing about names
+    expect(queryTerms("Who Taught At The Private College").names).toEqual([]);
+  });
+});
+
+describe("search: what a query adds to everything asked before", () => {
+  it("the same clues reordered, merged from two queries, or cut to a subset add nothing: REDUNDANTSEARCH", () => {
+    const l = H.label(
+      traj(
+        [
+          { search: "novelist died car crash wanted to be policeman as a boy" },
+          { search: "novelist taught private college 2016 set text 2015" },
+          // reordered and merged from calls 0 and 1: pairwise Jaccard with either is low
+          { search: "policeman as a boy novelist taught at private college 2016 car crash" },
+          // a subset of call 1 in other inflections
+          { search: "novelists who taught at private colleges" },
+        ],
+        [],
+        Q,
+      ),
+    );
+    expect(labels(l)).toEqual(["UNIQUESEARCH", "UNIQUESEARCH", "REDUNDANTSEARCH", "REDUNDANTSEARCH"]);
+    expect(l[2]!.evidence).toMatch(/^adds 0% new to what the rollout already asked/);
+    expect(l[3]!.evidence).toMatch(/^adds 0% new/);
+  });
+
+  it("a changed year tries a new candidate (UNIQUESEARCH); a restated year or a spelled-out range does not", () => {
+    const l = H.label(
+      traj(
+        [
+          { search: "club first cup final at the national stadium 1973" },
+          { search: "club first cup final at the national stadium 1972" },
+          { search: "national stadium 1972 club first final cup" },
+          { search: "club first cup final national stadium 1970 1971 1974" },
+        ],
+        [],
+        Q,
+      ),
+    );
+    expect(labels(l)).toEqual(["UNIQUESEARCH", "UNIQUESEARCH", "REDUNDANTSEARCH", "REDUNDANTSEARCH"]);
+    expect(l[1]!.evidence).toMatch(/^asks 1972, a number no earlier query asked/);
+    const asTerm = new HeuristicLabeller({ newNumbers: "term" }).label(
+      traj([
+        { search: "club first cup final at the national stadium 1973" },
+        { search: "club first cup final at the national stadium 1972" },
+      ]),
+    );
+    expect(labels(asTerm)).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
+  });
+
+  it("a new name at the front of the query is a new subject (UNIQUESEARCH); tagged on at the end it adds too little", () => {
+    const l = H.label(
+      traj(
+        [
+          { search: "novelist died car crash taught private college 2016 interview" },
+          { search: "Okafor novelist car crash private college 2016 interview" },
+          { search: "novelist died car crash taught private college 2016 interview Lagos" },
+        ],
+        [],
+        Q,
+      ),
+    );
+    expect(labels(l)).toEqual(["UNIQUESEARCH", "UNIQUESEARCH", "REDUNDANTSEARCH"]);
+    expect(l[1]!.evidence).toMatch(/^names okafor, which no earlier query named/);
+    expect(
+      labels(
+        new HeuristicLabeller({ newNames: "term" }).label(
+          traj(
+            [
+              { search: "novelist died car crash taught private college 2016 interview" },
+              { search: "Okafor novelist car crash private college 2016 interview" },
+            ],
+            [],
+            Q,
+          ),
+        ),
+      ),
+    ).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
+  });
+
+  it("a clue of the question used for the first time is new; generic words, quotes and operators are not", () => {
+    const l = H.label(
+      traj(
+        [
+          { search: "novelist died car crash private college" },
+          { search: "novelist car crash book became set text" },
+          { search: 'site:example.org "novelist" died "car crash" private college biography wikipedia' },
+        ],
+        [],
+        Q,
+      ),
+    );
+    expect(labels(l)).toEqual(["UNIQUESEARCH", "UNIQUESEARCH", "REDUNDANTSEARCH"]);
+    expect(l[2]!.evidence).toMatch(/^adds \d+% new \(biography, wikipedia\)/);
+  });
+
+  it("a quoted phrase is covered only by an earlier query holding its words in that order", () => {
+    const first = { search: "stories that never expire interview novelist 2018 private college car crash" };
+    const same = H.label(traj([first, { search: '"never expire" novelist' }], [], Q));
+    const other = H.label(traj([first, { search: '"expire never" novelist' }], [], Q));
+    expect(labels(same)).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
+    expect(labels(other)).toEqual(["UNIQUESEARCH", "UNIQUESEARCH"]);
+    expect(other[1]!.evidence).toMatch(/"expir never"/);
+  });
+
+  it("every threshold is an option: noveltyThreshold 0 gives the pairwise rules alone", () => {
+    const t = traj(
+      [
+        { search: "novelist died car crash wanted to be policeman as a boy" },
+        { search: "novelist taught private college 2016 set text 2015" },
+        { search: "policeman as a boy novelist taught at private college 2016 car crash" },
+      ],
+      [],
+      Q,
+    );
+    expect(labels(new HeuristicLabeller({ noveltyThreshold: 0 }).label(t))[2]).toBe("UNIQUESEARCH");
+    expect(labels(new HeuristicLabeller({ noveltyThreshold: 1 }).label(t))[1]).toBe("REDUNDANTSEARCH");
+    expect(() => new HeuristicLabeller({ noveltyThreshold: 2 } as never)).toThrow(/noveltyThreshold/);
+  });
+});
+
+describe("page calls", () => {
+  it("URL variants of one page are one URL: www., mobile hosts, trailing slash, fragment, tracking parameters", () => {
+    const one = canonicalUrl("https://en.wikipedia.org/wiki/Lagos");
+    for (const v of [
+      "https://en.m.wikipedia.org/wiki/Lagos",
+      "http://www.en.wikipedia.org/wiki/Lagos/",
+      "https://en.wikipedia.org/wiki/Lagos#History",
+      "https://en.wikipedia.org/wiki/Lagos?utm_source=x",
+    ])
+      expect(canonicalUrl(v), v).toBe(one);
+    expect(canonicalUrl("https://m.example.com/a")).toBe(canonicalUrl("https://example.com/a"));
+    expect(canonicalUrl("https://mobile.example.com/a")).toBe("example.com/a");
+    // a two-label host keeps its name
+    expect(canonicalUrl("https://m.com/a")).toBe("m.com/a");
+    const l = H.label(
+      traj([
+        { visit: "https://en.wikipedia.org/wiki/Lagos", goal: "Find the population of Lagos" },
+        { visit: "https://en.m.wikipedia.org/wiki/Lagos#Demographics", goal: "What is the population of Lagos?" },
+      ]),
+    );
+    expect(labels(l)).toEqual(["EXPLORATION", "REDUNDANTQUERY"]);
+  });
+
+  it("goals are claims across calls, compared by lemmas; a failed read retried elsewhere is an option", () => {
+    const t = traj([
+      { visit: "https://a.example/cv", goal: "Which years did he work as a probation officer?", fail: true },
+      { visit: "https://b.example/obituary", goal: "Find the years he worked as probation officer" },
+    ]);
+    expect(labels(H.label(t))).toEqual(["EXPLORATION", "VERIFICATION"]);
+    const retry = new HeuristicLabeller({ retryAfterFailedRead: "EXPLORATION" }).label(t);
+    expect(labels(retry)).toEqual(["EXPLORATION", "EXPLORATION"]);
+    expect(retry[1]!.evidence).toMatch(/earlier reads \(from call 0\) all failed/);
+    expect(retry[1]!.check).toBe(false);
+  });
+});
