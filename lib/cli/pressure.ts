@@ -9,7 +9,6 @@ import {
   pushDirection,
   responseTokens,
   rewardSpecHash,
-  tallyArrays,
   trajectoryKey,
   withinGroupContrast,
   BEHAVIOUR_MEASURES,
