@@ -34,6 +34,7 @@ import { callKeyer, cohensKappa, type CallRef, type KappaStats } from "./agreeme
 import {
   FEATURE_OPTIONS,
   FEATURES_CURRENT,
+  checkFixedOptions,
   heuristicFeatures,
   labelsFromFeatures,
   searchLabel,
@@ -76,8 +77,14 @@ export const TUNABLE_HEURISTIC: readonly TunableOption[] = [
   { name: "resultOverlap", role: "search", grid: steps(0.2, 1, 0.1) },
   { name: "minResultsForOverlap", role: "search", grid: [1, 2, 3, 4, 5, 6, 8, 10] },
   { name: "batchSummary", role: "search", grid: ["any-unique", "majority"] },
+  { name: "noveltyThreshold", role: "search", grid: steps(0.1, 0.9, 0.1) },
+  { name: "seenWeight", role: "search", grid: steps(0, 1, 0.25) },
+  { name: "repeatDiscount", role: "search", grid: [0, 0.25, 0.5, 1, 2] },
+  { name: "newNumbers", role: "search", grid: ["UNIQUESEARCH", "term"] },
+  { name: "newNames", role: "search", grid: ["UNIQUESEARCH", "term"] },
   { name: "goalThreshold", role: "page", grid: steps(0.2, 1, 0.1) },
   { name: "sameUrlNewGoal", role: "page", grid: ["EXPLORATION", "REDUNDANTQUERY"] },
+  { name: "retryAfterFailedRead", role: "page", grid: ["VERIFICATION", "EXPLORATION"] },
   { name: "verifyBudget", role: "page", grid: [0, 1, 2, 3] },
 ];
 
@@ -225,7 +232,8 @@ export function calibrateHeuristic(
     );
   const byTraj = ts.map(() => [] as number[]);
   scored.forEach((s, i) => byTraj[s.traj]!.push(i));
-  const feats = evaluator === "features" ? ts.map(heuristicFeatures) : [];
+  const feats = evaluator === "features" ? ts.map((t) => heuristicFeatures(t, start)) : [];
+  if (feats.length) checkFixedOptions(feats[0]!, start);
   const searchCalls = scored.flatMap((s, i) => (s.role === "search" ? [i] : []));
   const searchFeature = new Map(
     evaluator === "features"

@@ -33,6 +33,16 @@ const anyOptions = fc.record({
   verifyBudget: fc.integer({ min: 0, max: 3 }),
   batchSummary: fc.constantFrom("any-unique" as const, "majority" as const),
   sameUrlNewGoal: fc.constantFrom("EXPLORATION" as const, "REDUNDANTQUERY" as const),
+  noveltyThreshold: fc.double({ min: 0, max: 1, noNaN: true }),
+  genericWeight: fc.double({ min: 0, max: 1, noNaN: true }),
+  seenWeight: fc.double({ min: 0, max: 1, noNaN: true }),
+  repeatDiscount: fc.double({ min: 0, max: 3, noNaN: true }),
+  newNumbers: fc.constantFrom("UNIQUESEARCH" as const, "term" as const),
+  maxCandidateNumbers: fc.integer({ min: 1, max: 3 }),
+  newNames: fc.constantFrom("UNIQUESEARCH" as const, "term" as const),
+  newNameFrom: fc.constantFrom("anywhere" as const, "responses" as const),
+  retryAfterFailedRead: fc.constantFrom("EXPLORATION" as const, "VERIFICATION" as const),
+  searchClaims: fc.boolean(),
 });
 
 function expectParity(trajectories: readonly Trajectory[], input: HeuristicOptionsInput): void {
