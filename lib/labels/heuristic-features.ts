@@ -339,7 +339,9 @@ const RANK: Record<string, number> = { EXPLORATION: 0, VERIFICATION: 1, REDUNDAN
 export function checkFixedOptions(f: TrajectoryFeatures, o: HeuristicOptions): void {
   for (const k of FEATURE_FIXED)
     if (f.fixed[k] !== canonicalJson(o[k]))
-      throw new Error(`labelsFromFeatures: the features were computed for another ${k}; compute them with these options`);
+      throw new Error(
+        `labelsFromFeatures: the features were computed for another ${k}; compute them with these options`,
+      );
 }
 
 /**
