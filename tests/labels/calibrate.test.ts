@@ -19,7 +19,7 @@ import {
   type HeuristicOptionsInput,
   type Trajectory,
 } from "../../lib/index.js";
-import { heuristicFeatures, labelsFromFeatures } from "../../lib/labels/heuristic-features.js";
+import { checkFixedOptions, heuristicFeatures, labelsFromFeatures } from "../../lib/labels/heuristic-features.js";
 import { heuristicOptions } from "../../lib/labels/heuristic-labeller.js";
 import { describeShared, ROOT, shared, tmpDir } from "../helpers.js";
 
@@ -75,6 +75,22 @@ describe("similarity features reproduce the deterministic labeller", () => {
       ),
       { numRuns: 8 },
     );
+  });
+
+  it("for the options it holds fixed (the question's words), computed for them; other values are refused", async () => {
+    const { trajectories } = await loadTrajectories([await generated(7, 12)]);
+    for (const input of [
+      { questionWords: "clue" as const, newNameFrom: "responses" as const },
+      { questionWords: "context" as const, termWeights: { novelist: 2, car: 0.1 } },
+    ]) {
+      const o = heuristicOptions(input);
+      const lab = new HeuristicLabeller(o);
+      for (const t of trajectories)
+        expect(labelsFromFeatures(heuristicFeatures(t, o), o), `${t.id} ${JSON.stringify(input)}`).toEqual(
+          lab.label(t).map((l) => l.label),
+        );
+      expect(() => checkFixedOptions(heuristicFeatures(trajectories[0]!), o)).toThrow(/computed for another/);
+    }
   });
 
   it("covers every option of the table, and every grid value is valid for its schema field", () => {
