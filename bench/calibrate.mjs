@@ -26,6 +26,8 @@ const other = {
   resultOverlap: 0.25,
   minResultsForOverlap: 1,
   goalThreshold: 0.2,
+  newNumbers: "term",
+  newNames: "term",
 };
 const reference = (await runLabeller(new HeuristicLabeller(other), trajectories)).rows;
 const opts = { folds: 5, seed: 1, bootstrap: { samples: 200 } };

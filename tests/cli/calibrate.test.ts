@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, tmpDir } from "../helpers.js";
 
-/** Generated traces and a reference label set from a labeller with other thresholds. */
+/** Generated traces and a reference label set from a labeller with other thresholds and choices. */
 function setup(): { dir: string; traces: string; reference: string } {
   const dir = tmpDir("cli-calibrate-");
   const traces = join(dir, "traces");
@@ -26,11 +26,16 @@ function setup(): { dir: string; traces: string; reference: string } {
   ]);
   expect(g.code, g.stderr).toBe(0);
   const reference = join(dir, "reference");
+  // under the 2.0.0 rules a new number or leading name decides a search first: the reference reads them as terms
+  const other = join(dir, "other.json");
+  writeFileSync(other, JSON.stringify({ newNumbers: "term", newNames: "term" }));
   const l = cli([
     "label",
     traces,
     "--out",
     reference,
+    "--config",
+    other,
     "--token-threshold",
     "0.35",
     "--char-threshold",
