@@ -75,7 +75,7 @@ export async function reportHtml(
 export function reportFrame(html: string, height = 900): string {
   return (
     `<iframe class="sounding-report" sandbox="allow-scripts allow-downloads allow-popups allow-popups-to-escape-sandbox" ` +
-    `style="width:100%;height:${height}px;border:1px solid #dee2e6;border-radius:4px" srcdoc="${escapeHtml(html)}"></iframe>`
+    `style="box-sizing:border-box;width:100%;height:${height}px;border:1px solid #dee2e6;border-radius:4px" srcdoc="${escapeHtml(html)}"></iframe>`
   );
 }
 

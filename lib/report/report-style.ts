@@ -26,7 +26,7 @@ table.rollout-table{border-collapse:collapse;font-size:12px;width:100%}
 .rollout-table td{padding:1px 4px;border-bottom:1px solid #f1f3f5;max-width:260px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .rollout-table tr:hover{background:#f1f3f5;cursor:pointer}.num{text-align:right;font-variant-numeric:tabular-nums}
 tr.sel{background:#d0ebff!important}tr.second{background:#fff3bf!important}tr.tally-only td:first-child{color:#868e96}
-iframe.view{width:100%;height:520px;border:1px solid #dee2e6;border-radius:4px;margin:4px 0}
+iframe.view{box-sizing:border-box;width:100%;height:520px;border:1px solid #dee2e6;border-radius:4px;margin:4px 0}
 table.group-table{border-collapse:collapse;font-size:12px}.group-table td,.group-table th{padding:1px 6px;text-align:left}
 .pager{margin:4px 0}.error{color:#c92a2a}
 section,figure,.hist{contain:content}
