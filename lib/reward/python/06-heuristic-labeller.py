@@ -253,6 +253,15 @@ def heuristic_labels(rollout, options=None):
     sequences = []
     search_claims = []
     seen_results = set()
+    # the (call, query index) pairs whose result keys are not yet in seen_results
+    unmerged = []
+    per_query_memo = {}
+
+    def per_query_keys(c):
+        v = per_query_memo.get(c["index"])
+        if v is None:
+            v = per_query_memo[c["index"]] = _per_query_results(c, call_hits(c)[1])
+        return v
     claims = []  # [tokens, verifications, reads]
     read_by = {}
     out = []
@@ -293,7 +302,6 @@ def heuristic_labels(rollout, options=None):
     for call in rollout.calls:
         role = call["role"]
         if role == "search":
-            per_query = _per_query_results(call, call["keys"])
             unique = 0
             n = 0
             for k, q in enumerate(call["queries"]):
@@ -310,8 +318,6 @@ def heuristic_labels(rollout, options=None):
                     m = tok if tok > ch else ch
                     if m > best_max:
                         best_tok, best_ch, best_max = tok, ch, m
-                # distinct keys (a dict keeps first-seen order); the share already seen
-                distinct = dict.fromkeys(per_query[k]) if k < len(per_query) else ()
                 if best_tok is None:
                     unique += 1
                 else:
@@ -324,13 +330,17 @@ def heuristic_labels(rollout, options=None):
                         pass
                     elif share < novelty_t:
                         pass
-                    elif (
-                        len(distinct) >= min_results
-                        and len(seen_results.intersection(distinct)) / len(distinct) >= overlap_t
-                    ):
-                        pass
                     else:
-                        unique += 1
+                        # the result overlap: this query's distinct result keys, and the share of them
+                        # earlier queries' results hold (their keys merged into seen_results only now)
+                        for c2, k2 in unmerged:
+                            seen_results.update(per_query_keys(c2)[k2])
+                        unmerged.clear()
+                        distinct = frozenset(per_query_keys(call)[k])
+                        if len(distinct) >= min_results and len(seen_results & distinct) / len(distinct) >= overlap_t:
+                            pass
+                        else:
+                            unique += 1
                 n += 1
                 seen_queries.append(feats)
                 for a in terms[6]:
@@ -338,7 +348,7 @@ def heuristic_labels(rollout, options=None):
                 sequences.append(terms[5])
                 if search_claims_on and terms[6]:
                     search_claims.append(frozenset(terms[6]))
-                seen_results.update(distinct)
+                unmerged.append((call, k))
             if n == 0:
                 out.append(("REDUNDANTSEARCH", None, None))
             else:

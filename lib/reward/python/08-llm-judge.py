@@ -49,7 +49,7 @@ def chunk_prompt(rollout, chunk, earlier, response_chars):
     if before:
         lines.append("Earlier calls (already labelled):")
         for c in before:
-            top = [t for t in (h[0] or hit_title(h) for h in c["results"][:5]) if t]
+            top = [t for t in (h[0] or hit_title(h) for h in call_hits(c)[0][:5]) if t]
             shown = " top_results=" + js_stringify(top) if top else ""
             lines.append(_describe(c) + shown + " -> " + earlier.get(c["index"], "(not labelled)"))
         lines.append("")
