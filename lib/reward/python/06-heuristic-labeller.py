@@ -234,21 +234,6 @@ def _novelty(terms, asked, sequences, saw, clues, learnt, o):
     )
 
 
-# int.bit_count is Python >= 3.10
-_popcount = getattr(int, "bit_count", None) or (lambda x: bin(x).count("1"))
-
-
-def _bit_mask(items, bits):
-    """The items as an int with one bit per item; `bits` gives each item its bit (new items the next)."""
-    m = 0
-    for x in items:
-        b = bits.get(x)
-        if b is None:
-            b = bits[x] = len(bits)
-        m |= 1 << b
-    return m
-
-
 def heuristic_labels(rollout, options=None):
     """[(label or None, claim or None, check or None)] for every call of a rollout, in order."""
     o = HEURISTIC_OPTIONS if options is None else options
@@ -264,11 +249,7 @@ def heuristic_labels(rollout, options=None):
     search_claims_on = o["searchClaims"]
     question_context = o["questionWords"] == "context"
     clues = frozenset() if o["questionWords"] == "unused" else _clues(rollout.question)
-    # earlier queries as (token bit mask, trigram bit mask, their sizes): each distinct token and
-    # trigram of the rollout owns one bit, so |A ∩ B| is the popcount of mask_a & mask_b
-    seen_queries = []
-    tok_bits = {}
-    gram_bits = {}
+    seen_queries = []  # (tokens, trigrams, sizes, terms)
     asked = {}
     sequences = []
     search_claims = []
@@ -334,13 +315,11 @@ def heuristic_labels(rollout, options=None):
                 tokens, grams, lt, lg, terms = feats
                 best_tok = best_ch = None
                 best_max = -1.0
-                tm = _bit_mask(tokens, tok_bits)
-                gm = _bit_mask(grams, gram_bits)
-                for s_tm, s_gm, ls_t, ls_g in seen_queries:
+                for s_tokens, s_grams, ls_t, ls_g, _t in seen_queries:
                     # jaccard(), inlined: this loop is the labeller's hot path
-                    i = _popcount(tm & s_tm)
+                    i = len(tokens & s_tokens)
                     tok = i / (lt + ls_t - i) if i else (0.0 if lt or ls_t else 1)
-                    i = _popcount(gm & s_gm)
+                    i = len(grams & s_grams)
                     ch = i / (lg + ls_g - i) if i else (0.0 if lg or ls_g else 1)
                     m = tok if tok > ch else ch
                     if m > best_max:
@@ -369,7 +348,7 @@ def heuristic_labels(rollout, options=None):
                         else:
                             unique += 1
                 n += 1
-                seen_queries.append((tm, gm, lt, lg))
+                seen_queries.append(feats)
                 for a in terms[6]:
                     asked[a] = asked.get(a, 0) + 1
                 sequences.append(terms[5])
