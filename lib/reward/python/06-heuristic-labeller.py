@@ -145,16 +145,15 @@ def _word_byte_at(buf, i):
     return _word_code(ord(buf[i : i + n].decode("utf-8", "surrogatepass")[0]))
 
 
-def _first_word(buf, wb):
-    """The offset of the first whole-word occurrence of the ASCII word wb (lower case) in buf (which
-    ends with a NUL), or len(buf) when there is none."""
+def _has_word(buf, wb, limit):
+    """Whether the ASCII word wb (lower case) is a whole word of buf[:limit] (limit is a NUL)."""
     n = len(wb)
-    i = buf.find(wb)
+    i = buf.find(wb, 0, limit)
     while i != -1:
         if (i == 0 or not _word_byte_before(buf, i)) and not _word_byte_at(buf, i + n):
-            return i
-        i = buf.find(wb, i + 1)
-    return len(buf)
+            return True
+        i = buf.find(wb, i + 1, limit)
+    return False
 
 
 def _clues(question):
@@ -271,22 +270,17 @@ def heuristic_labels(rollout, options=None):
     # the responses before the current call; any other word through the word sets of those responses
     calls = rollout.calls
     state = {"buf": None, "ends": None, "words": set(), "merged": 0, "calls": 0}
-    # per ASCII word: the buffer offset of its first whole-word occurrence (len(buf) when none)
-    first_at = {}
 
     def learnt(w):
         k = state["calls"]
         if k == 0 or utf16_len(w) < 3:
             return False
         if w.isascii() and w.isalnum():
-            at = first_at.get(w)
-            if at is None:
-                buf = state["buf"]
-                if buf is None:
-                    buf, state["ends"] = _response_buffer(calls)
-                    state["buf"] = buf
-                at = first_at[w] = _first_word(buf, w.lower().encode())
-            return at < state["ends"][k - 1]
+            buf = state["buf"]
+            if buf is None:
+                buf, state["ends"] = _response_buffer(calls)
+                state["buf"] = buf
+            return _has_word(buf, w.lower().encode(), state["ends"][k - 1])
         ws = state["words"]
         while state["merged"] < k:
             r = calls[state["merged"]]["response"]
