@@ -289,7 +289,10 @@ def heuristic_labels(rollout, options=None):
             state["merged"] += 1
         return (w if w.isascii() else _FOLD_ZERO.sub("", w)) in ws
 
-    if question_context:
+    if not clues:
+        # no question words (the default, questionWords "unused"): seen means learnt
+        saw = learnt
+    elif question_context:
 
         def saw(w):
             return lemma(w) in clues or learnt(w)
