@@ -199,6 +199,10 @@ def _plain_query_terms(query, normalised):
     return (words, surface, [], [], numbers, " " + " ".join(lems) + " ", all_, names, name_surface)
 
 
+# a capitalised word's (lemma, content token) pairs, memoised (names recur across a rollout's queries)
+_cap_memo = {}
+
+
 def _query_names(query, all_):
     """(names, their surface forms): the capitalised lead words of a query (queryTerms' names)."""
     names, name_surface = [], []
@@ -207,8 +211,13 @@ def _query_names(query, all_):
     if caps and len(caps) * 2 <= len(raw) + 1:
         first = {}
         for w in caps:
-            for n in content_tokens(w):
-                first.setdefault(lemma(n), n)
+            pairs = _cap_memo.get(w)
+            if pairs is None:
+                if len(_cap_memo) > 200000:
+                    _cap_memo.clear()
+                pairs = _cap_memo[w] = [(lemma(n), n) for n in content_tokens(w)]
+            for l, n in pairs:
+                first.setdefault(l, n)
         k = 0
         for l in all_:
             if l in GENERIC_QUERY_WORDS or _NUMBER.fullmatch(l):

@@ -297,5 +297,8 @@ def trl_reward(completions, **kwargs):
 
 def clear_memos():
     """Forget the memoised parses (URLs, calls, responses, queries); results never depend on them."""
-    for memo in (_url_cache, _hits_memo, _call_memo, _json_ok_memo, _query_memo, _goal_memo):
+    for memo in (
+        _url_cache, _hits_memo, _call_memo, _json_ok_memo, _query_memo, _goal_memo, _words_memo, _clue_memo, _cap_memo,
+        _lemma_memo,
+    ):
         memo.clear()
