@@ -19,9 +19,12 @@ _RESULT_LABEL = re.compile(S + r"*result:[ \t]*\n")
 
 def tool_failure(text):
     head = utf16_slice(text, 0, 2000) + utf16_slice(text, utf16_len(text) - 2000) if utf16_len(text) > 4000 else text
-    for pattern, reason in _FAILURES:
-        if pattern.search(head):
-            return reason
+    # every failure pattern holds one of these literals ("error:" in any case): most responses hold
+    # none and skip the regex scans
+    if "error" in head or "[failed to retrieve" in head or "Parse tool call failed" in head or "error:" in head.lower():
+        for pattern, reason in _FAILURES:
+            if pattern.search(head):
+                return reason
     t = js_trim_start(head)
     if _ERROR_HEAD.search(t) and not _ERROR_BODY.search(t):
         return "tool error"
