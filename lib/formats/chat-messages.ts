@@ -177,8 +177,8 @@ export const MESSAGE_KEYS = ["messages", "history", "traj", "conversation"] as c
 
 /**
  * The message list of a record, found by its shape: a bare array of messages,
- * `prompt` + `completion` (verifiers; a string prompt is the user turn), or a list under
- * `messages`, `history`, `traj` or `conversation`.
+ * `prompt` + `completion` (verifiers; a string prompt is the user turn), a list under
+ * `messages`, `history`, `traj` or `conversation`, or a verifiers v1 message graph `nodes`.
  */
 export function conversationOf(v: unknown): Conversation | null {
   if (Array.isArray(v)) return { messages: v, holder: {}, context: 0 };
@@ -202,7 +202,55 @@ export function conversationOf(v: unknown): Conversation | null {
       return { messages: x, holder: v, context: 0 };
   }
   for (const k of MESSAGE_KEYS) if (Array.isArray(v[k])) return { messages: v[k] as unknown[], holder: v, context: 0 };
+  const nodes = graphMessages(v.nodes) ?? turnMessages(v.trajectory);
+  if (nodes) return { messages: nodes, holder: v, context: 0 };
   return null;
+}
+
+/**
+ * The messages of the first verifiers v1 traces (`Trace.trajectory[{prompt, response{message}}]`,
+ * PrimeIntellect-ai/verifiers@6873716 `verifiers/v1/trace.py` `Turn`, before the message graph):
+ * the first turn's prompt, then per turn the tool replies its prompt adds (by `tool_call_id`, each
+ * once) and the response's message. Null unless every entry is such a turn.
+ */
+export function turnMessages(turns: unknown): unknown[] | null {
+  if (!Array.isArray(turns) || turns.length === 0) return null;
+  if (!turns.every((t) => isObject(t) && Array.isArray(t.prompt) && isObject(t.response))) return null;
+  const out: unknown[] = [];
+  const replied = new Set<string>();
+  turns.forEach((t, k) => {
+    const turn = t as Json;
+    for (const m of turn.prompt as unknown[]) {
+      if (k === 0) out.push(m);
+      else if (isObject(m) && m.role === "tool" && typeof m.tool_call_id === "string" && !replied.has(m.tool_call_id))
+        out.push(m);
+      if (isObject(m) && m.role === "tool" && typeof m.tool_call_id === "string") replied.add(m.tool_call_id);
+    }
+    const msg = (turn.response as Json).message;
+    if (isObject(msg)) out.push({ role: "assistant", ...msg });
+  });
+  return out;
+}
+
+/**
+ * The messages of a verifiers v1 message graph (`Trace.nodes[{parent, message, sampled}]`,
+ * PrimeIntellect-ai/verifiers@a60a606 `verifiers/v1/graph.py` `MessageNode`): every node's
+ * message in storage order (storage is linear in turns: a prefix shared by branches is stored
+ * once), without the assistant messages the prompt supplied (`sampled: false`: context the
+ * model never generated). Null when `nodes` is not such a list.
+ */
+export function graphMessages(nodes: unknown): unknown[] | null {
+  if (!Array.isArray(nodes) || !nodes.some((n) => isObject(n) && isObject(n.message))) return null;
+  const out: unknown[] = [];
+  for (const n of nodes) {
+    if (!isObject(n) || !isObject(n.message)) {
+      out.push(n);
+      continue;
+    }
+    if (n.sampled === false && n.message.role === "assistant") continue;
+    out.push(n.message);
+  }
+  return out;
 }
 
 /** The role-bearing message objects of a list. */

@@ -235,6 +235,14 @@ async function* members(f: FileLoad, records: AsyncIterable<RawRecord>): AsyncGe
         severity: "warning",
       });
     }
+    if (container === "episode" && ms.length === 0) {
+      f.issue({
+        line: rec.line,
+        reason: "a verifiers episode without traces (no rollout ran): no rollouts",
+        excerpt: "",
+        severity: "warning",
+      });
+    }
     for (const m of ms) yield { kind: "member", ...m };
   }
 }

@@ -1,0 +1,171 @@
+/**
+ * Layout variants the writers of each dialect have produced over their history (older and newer
+ * versions of the code that writes the file), each built here in the writer's layout with this
+ * project's own questions and URLs, and read with no flags: exact trajectory and tool-call counts
+ * (computed here from the raw objects), calls paired with their replies, search / page roles.
+ * Where each variant was seen is in the reader's doc comment.
+ */
+import { describe, expect, it } from "vitest";
+import { load, tmpFile } from "../helpers.js";
+import type { Trajectory } from "../../lib/index.js";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Raw = any;
+
+const jsonl = (rows: unknown[]): string => rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
+
+/** Calls of every trajectory as `name:role`, and how many got a reply. */
+function callSummary(ts: readonly Trajectory[]): { names: string[][]; answered: number } {
+  return {
+    names: ts.map((t) => t.calls.map((c) => `${c.name}:${c.role}`)),
+    answered: ts.reduce((n, t) => n + t.calls.filter((c) => c.response !== null).length, 0),
+  };
+}
+
+/** The file loaded with no warnings or errors, in `format`. */
+async function loadClean(name: string, text: string, format: string): Promise<Trajectory[]> {
+  const { trajectories, report } = await load(tmpFile(name, text));
+  const fr = report.files[0]!;
+  expect(report.issues.map((i) => i.reason)).toEqual([]);
+  expect(fr.format).toBe(format);
+  expect(fr.unreadable).toBe(false);
+  return trajectories;
+}
+
+// ---------------------------------------------------------------------------------------------
+// verifiers v1: message-graph traces, episodes, and the first turn-list traces
+// ---------------------------------------------------------------------------------------------
+
+/** One v1 tool-using conversation: a question, `n` search/open rounds, an answer. */
+function v1Conversation(q: string, n: number): Raw[] {
+  const msgs: Raw[] = [
+    { role: "system", content: "Answer with evidence." },
+    { role: "user", content: q },
+  ];
+  for (let k = 0; k < n; k++) {
+    const search = { id: `s${k}`, name: "web_search", arguments: JSON.stringify({ query: `${q} part ${k}` }) };
+    const open = { id: `o${k}`, name: "open_page", arguments: JSON.stringify({ url: `https://notes.example.org/${k}` }) };
+    msgs.push({ role: "assistant", content: null, tool_calls: k % 2 ? [search, open] : [search] });
+    msgs.push({ role: "tool", tool_call_id: `s${k}`, content: `1. https://notes.example.org/${k} — a note` });
+    if (k % 2) msgs.push({ role: "tool", tool_call_id: `o${k}`, content: "page text" });
+  }
+  msgs.push({ role: "assistant", content: "It is \\boxed{7}." });
+  return msgs;
+}
+
+/** A v1 trace with a message graph: prompt nodes unsampled, the model's turns sampled. */
+function graphTrace(id: string, q: string, n: number, extra: Raw = {}): Raw {
+  const msgs = v1Conversation(q, n);
+  return {
+    version: 1,
+    id,
+    task: { type: "QATask", data: { idx: Number(id.replace(/\D/g, "")) || 0, prompt: q, answer: "7" }, key: `k-${q}` },
+    agent: { config: { model: "small-model" }, name: "solver" },
+    nodes: msgs.map((message, k) => ({
+      parent: k === 0 ? null : k - 1,
+      message,
+      sampled: message.role === "assistant",
+      token_ids: [],
+      mask: [],
+    })),
+    calls: msgs.flatMap((m, k) => (m.role === "assistant" ? [{ node: k, model: "small-model", finish_reason: "stop" }] : [])),
+    rewards: { correct: { score: 1, weight: 1 } },
+    metrics: {},
+    is_completed: true,
+    ok: true,
+    stop_condition: "no_tools_called",
+    errors: [],
+    ...extra,
+  };
+}
+
+const expectedCalls = (n: number): string[] => {
+  const out: string[] = [];
+  for (let k = 0; k < n; k++) {
+    out.push("web_search:search");
+    if (k % 2) out.push("open_page:page");
+  }
+  return out;
+};
+
+describe("verifiers v1 traces (verifiers/v1 trace.py, graph.py, episode.py)", () => {
+  it("results.jsonl of message-graph traces: one rollout a line, calls paired by id, reward from {score, weight}", async () => {
+    const rounds = [0, 1, 2, 5];
+    const rows = rounds.map((n, i) => graphTrace(`t${i}`, `how many moons does planet ${i} have`, n));
+    const ts = await loadClean("results.jsonl", jsonl(rows), "verifiers");
+    expect(ts).toHaveLength(rows.length);
+    const { names, answered } = callSummary(ts);
+    expect(names).toEqual(rounds.map(expectedCalls));
+    const raw = rows.flatMap((r) => r.nodes.filter((x: Raw) => x.message.role === "tool"));
+    expect(answered).toBe(raw.length);
+    expect(ts.map((t) => [t.provenance.recordId, t.provenance.groupId, t.score, t.verdict])).toEqual(
+      rows.map((r) => [r.id, r.task.key, 1, "correct"]),
+    );
+    expect(ts.every((t) => t.finalAnswer === "7" && !t.truncated && t.question.startsWith("how many moons"))).toBe(true);
+    expect(ts[0]!.provenance.model).toBe("small-model");
+  });
+
+  it("prompt-supplied assistant turns (sampled: false) are context; a turn cap or a length finish is truncation", async () => {
+    const base = graphTrace("t9", "which river is longest", 2);
+    // a few-shot exchange fabricated in the prompt, never generated by the model
+    base.nodes.splice(1, 0, {
+      parent: 0,
+      message: { role: "assistant", content: "", tool_calls: [{ id: "demo", name: "web_search", arguments: '{"query":"demo"}' }] },
+      sampled: false,
+    });
+    const capped = graphTrace("t10", "which lake is deepest", 3, { stop_condition: "max_turns" });
+    capped.nodes = capped.nodes.slice(0, -1); // the final answer never came
+    const cut = graphTrace("t11", "which desert is driest", 1);
+    cut.calls[cut.calls.length - 1].finish_reason = "length";
+    const ts = await loadClean("results.jsonl", jsonl([base, capped, cut]), "verifiers");
+    expect(callSummary(ts).names).toEqual([expectedCalls(2), expectedCalls(3), expectedCalls(1)]);
+    expect(ts.map((t) => t.truncated)).toEqual([false, true, true]);
+  });
+
+  it("traces.jsonl of episodes: each trace of an episode is a rollout, env id as dataset", async () => {
+    const ep = (id: string, traces: Raw[]): Raw => ({
+      id,
+      env: { id: "wiki-qa" },
+      task: traces[0]?.task ?? { type: "QATask", data: { prompt: "none" } },
+      ok: true,
+      errors: [],
+      traces,
+    });
+    const rows = [
+      ep("e0", [graphTrace("a", "first question about tides", 2)]),
+      ep("e1", [graphTrace("b", "second question about dunes", 1), graphTrace("c", "second question about dunes", 4)]),
+    ];
+    const ts = await loadClean("traces.jsonl", jsonl(rows), "verifiers");
+    expect(ts.map((t) => t.provenance.recordId)).toEqual(["a", "b", "c"]);
+    expect(callSummary(ts).names).toEqual([2, 1, 4].map(expectedCalls));
+    expect(new Set(ts.map((t) => t.provenance.dataset))).toEqual(new Set(["wiki-qa"]));
+  });
+
+  it("an episode whose task failed before any rollout is reported, not silently empty", async () => {
+    const rows = [{ id: "e0", env: { id: "x" }, task: { type: "T", data: {} }, ok: false, errors: [], traces: [] }];
+    const { trajectories, report } = await load(tmpFile("traces.jsonl", jsonl(rows)));
+    expect(trajectories).toHaveLength(0);
+    expect(report.issues.map((i) => i.reason)).toEqual([expect.stringMatching(/episode without traces/)]);
+  });
+
+  it("the first v1 traces (trajectory of {prompt, response} turns, float rewards) read the same", async () => {
+    const trace = (id: string, q: string, n: number): Raw => {
+      const msgs = v1Conversation(q, n);
+      const turns: Raw[] = [];
+      msgs.forEach((m, k) => {
+        if (m.role !== "assistant") return;
+        const { role: _role, ...message } = m;
+        turns.push({ prompt: msgs.slice(0, k), response: { id: `r${k}`, created: 0, model: "m", message, finish_reason: "stop" } });
+      });
+      return { id, task: { idx: 0, instruction: q, answer: "7" }, trajectory: turns, rewards: { exact: 1 }, is_completed: true };
+    };
+    const rows = [trace("u0", "what is the tallest tree", 3), trace("u1", "what is the oldest bridge", 0)];
+    const ts = await loadClean("results.jsonl", jsonl(rows), "verifiers");
+    expect(callSummary(ts).names).toEqual([expectedCalls(3), []]);
+    expect(callSummary(ts).answered).toBe(4);
+    expect(ts.map((t) => [t.verdict, t.finalAnswer])).toEqual([
+      ["correct", "7"],
+      ["correct", "7"],
+    ]);
+  });
+});
