@@ -169,3 +169,108 @@ describe("verifiers v1 traces (verifiers/v1 trace.py, graph.py, episode.py)", ()
     ]);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// ATIF v1.7: copied context, embedded sub-agent trajectories, list references
+// ---------------------------------------------------------------------------------------------
+
+/** An ATIF agent step with one call per name, and its results (optionally pointing at sub-agents). */
+function atifStep(id: number, calls: Array<[string, Raw, string | null, Raw?]>, extra: Raw = {}): Raw {
+  return {
+    step_id: id,
+    source: "agent",
+    message: "",
+    tool_calls: calls.map(([name, args], k) => ({ tool_call_id: `c${id}-${k}`, function_name: name, arguments: args })),
+    observation: {
+      results: calls.map(([, , content, ref], k) => ({
+        source_call_id: `c${id}-${k}`,
+        ...(content !== null ? { content } : {}),
+        ...(ref ? { subagent_trajectory_ref: ref } : {}),
+      })),
+    },
+    ...extra,
+  };
+}
+
+describe("ATIF trajectories as v1.7 writers lay them out", () => {
+  it("copied-context steps are not this run's; embedded sub-agents' calls nest after the call that spawned them", async () => {
+    const child = (tid: string, queries: string[]): Raw => ({
+      trajectory_id: tid,
+      agent: { name: "researcher" },
+      steps: [
+        { step_id: 1, source: "user", message: "look this up" },
+        ...queries.map((q, k) => atifStep(k + 2, [["web_search", { query: q }, "1. https://atlas.example.net/a"]])),
+        { step_id: 9, source: "agent", message: "found it" },
+      ],
+    });
+    const doc = {
+      schema_version: "ATIF-v1.7",
+      session_id: "run-1",
+      trajectory_id: "root",
+      agent: { name: "lead", version: "1", model_name: "m" },
+      steps: [
+        { step_id: 1, source: "user", message: "an earlier request", is_copied_context: true },
+        { ...atifStep(2, [["bash", { cmd: "ls" }, "a b"]]), is_copied_context: true },
+        { step_id: 3, source: "user", message: "which harbour is oldest" },
+        atifStep(4, [
+          ["delegate", { task: "find harbours" }, "summary", [{ trajectory_id: "kid-a", session_id: "s-a" }]],
+          ["fetch_url", { url: "https://atlas.example.net/h" }, "page"],
+        ]),
+        // a step whose only result points at a sub-agent (no call, no content)
+        {
+          step_id: 5,
+          source: "agent",
+          message: "",
+          observation: { results: [{ subagent_trajectory_ref: [{ trajectory_id: "kid-b" }] }] },
+        },
+        { step_id: 6, source: "agent", message: "The oldest is the north harbour." },
+      ],
+      subagent_trajectories: [child("kid-a", ["old harbours", "harbour founding dates"]), child("kid-b", ["port records"])],
+    };
+    const [t] = await loadClean("trajectory.json", JSON.stringify(doc, null, 2), "atif");
+    expect(t!.calls.map((c) => `${c.name}:${c.role}`)).toEqual([
+      "delegate:other",
+      "fetch_url:page",
+      "web_search:search",
+      "web_search:search",
+      "web_search:search",
+    ]);
+    expect(t!.calls.every((c) => c.response !== null)).toBe(true);
+    expect(t!.question).toBe("which harbour is oldest");
+    expect(t!.finalAnswer).toBe("The oldest is the north harbour.");
+    expect(t!.extra.subAgents).toEqual([
+      { trajectory: "kid-a", parent: 0, calls: [2, 3] },
+      { trajectory: "kid-b", parent: -1, calls: [4] },
+    ]);
+  });
+
+  it("a single reference object (before v1.7) to a child kept in its own file: the call stays, nothing is flagged", async () => {
+    const doc = {
+      schema_version: "ATIF-v1.5",
+      session_id: "run-2",
+      agent: { name: "lead", version: "1" },
+      steps: [
+        { step_id: 1, source: "user", message: "summarise the tide tables" },
+        atifStep(2, [["summarize", { text: "x" }, "ok", { session_id: "sub-1", trajectory_path: "trajectory.sub-1.json" }]]),
+        { step_id: 3, source: "agent", message: "done" },
+      ],
+    };
+    const [t] = await loadClean("trajectory.json", JSON.stringify(doc), "atif");
+    expect(t!.calls.map((c) => [c.name, c.response])).toEqual([["summarize", "ok"]]);
+  });
+
+  it("an embedded sub-agent no result references is reported", async () => {
+    const doc = {
+      schema_version: "ATIF-v1.7",
+      session_id: "run-3",
+      agent: { name: "lead", version: "1" },
+      steps: [
+        { step_id: 1, source: "user", message: "q" },
+        { step_id: 2, source: "agent", message: "a" },
+      ],
+      subagent_trajectories: [{ trajectory_id: "lost", agent: { name: "x" }, steps: [] }],
+    };
+    const { report } = await load(tmpFile("trajectory.json", JSON.stringify(doc)));
+    expect(report.issues.map((i) => i.reason)).toEqual([expect.stringMatching(/1 embedded sub-agent trajectory referenced by no call/)]);
+  });
+});
