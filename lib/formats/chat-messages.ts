@@ -33,6 +33,11 @@ export interface ChatCall {
   args: Record<string, unknown> | null;
   malformed: string | null;
   targets?: Partial<CallTargets>;
+  /**
+   * The call's result when the message itself carries it: a server-side tool the provider ran
+   * (Inspect `ContentToolUse`), with its error if it failed. Such a call needs no tool reply.
+   */
+  inline?: { result: string; error: string | null };
 }
 
 /** One message, normalised. */
@@ -156,7 +161,30 @@ export function chatTurn(m: unknown, resolve: Resolve): ChatTurn | null {
   const calls = list.map((tc) =>
     tc === m.function_call ? chatCall({ function: tc }, resolve) : chatCall(tc, resolve),
   );
-  return { role: m.role, text, reasoning, calls, replyTo: idList(m), error: errorOf(m.error), raw: m };
+  if (m.role === "assistant" && Array.isArray(m.content)) calls.push(...serverToolUses(m.content, resolve));
+  // Inspect before 2024-07 (inspect_ai@645284e `model/_chat_message.py`) wrote a tool reply's
+  // failure as the string `tool_error`; later as `error{type, message}`
+  const error = errorOf(m.error) ?? errorOf(m.tool_error);
+  return { role: m.role, text, reasoning, calls, replyTo: idList(m), error, raw: m };
+}
+
+/**
+ * Server-side tool uses in an assistant message's content (Inspect `ContentToolUse`,
+ * inspect_ai@499e615 `src/inspect_ai/_util/content.py`: `{type: "tool_use", tool_type:
+ * "web_search" | "mcp_call" | "code_execution", id, name, arguments (JSON text), result, error?}`):
+ * the provider ran these itself (OpenAI's native web search writes `name` as the action, `search`,
+ * `open_page` or `find`, `model/_openai_responses.py` `web_search_to_tool_use`; Anthropic's
+ * `web_search` / `web_fetch`), so each is a call whose result rides along.
+ */
+function serverToolUses(content: readonly unknown[], resolve: Resolve): ChatCall[] {
+  const out: ChatCall[] = [];
+  for (const p of content) {
+    if (!isObject(p) || p.type !== "tool_use" || typeof p.name !== "string") continue;
+    const c = chatCall({ id: p.id, name: p.name, arguments: typeof p.arguments === "string" && p.arguments ? p.arguments : "{}" }, resolve);
+    const result = typeof p.result === "string" ? resolve(p.result) : JSON.stringify(p.result ?? "");
+    out.push({ ...c, inline: { result, error: typeof p.error === "string" && p.error ? p.error : null } });
+  }
+  return out;
 }
 
 /** Where a record's messages were found. */

@@ -274,3 +274,93 @@ describe("ATIF trajectories as v1.7 writers lay them out", () => {
     expect(report.issues.map((i) => i.reason)).toEqual([expect.stringMatching(/1 embedded sub-agent trajectory referenced by no call/)]);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Inspect AI: provider-run tools in content, and the first logs' tool_error
+// ---------------------------------------------------------------------------------------------
+
+/** An Inspect JSON log around `samples`. */
+function inspectLog(samples: Raw[], version = 2): Raw {
+  return {
+    version,
+    status: "success",
+    eval: { task: "reef_qa", model: "openai/small", dataset: { name: "reefs" } },
+    plan: { steps: [] },
+    results: { scores: [] },
+    stats: {},
+    samples,
+  };
+}
+
+describe("Inspect AI samples as older and newer writers lay them out", () => {
+  it("server-side tool uses (ContentToolUse) in assistant content are calls with their result; the same turn's text is the answer", async () => {
+    const toolUse = (id: string, name: string, args: Raw, result: string, error?: string): Raw => ({
+      type: "tool_use",
+      tool_type: "web_search",
+      id,
+      name,
+      arguments: JSON.stringify(args),
+      result,
+      ...(error ? { error } : {}),
+    });
+    const sample = {
+      id: "reef-1",
+      epoch: 1,
+      input: "how long is the longest reef",
+      target: "2300 km",
+      messages: [
+        { role: "user", content: "how long is the longest reef" },
+        {
+          role: "assistant",
+          content: [
+            { type: "reasoning", reasoning: "look it up" },
+            toolUse("ws_1", "search", { type: "search", query: "longest reef length" }, ""),
+            toolUse("ws_2", "open_page", { type: "open_page", url: "https://reefs.example.com/big" }, ""),
+            toolUse("ws_3", "web_search", { query: "reef length km" }, "", "failed"),
+            { type: "text", text: "About 2300 km." },
+          ],
+        },
+      ],
+      scores: { match: { value: "C", answer: "About 2300 km." } },
+    };
+    const [t] = await loadClean("log.json", JSON.stringify(inspectLog([sample])), "inspect");
+    expect(t!.calls.map((c) => `${c.name}:${c.role}`)).toEqual(["search:search", "open_page:page", "web_search:search"]);
+    expect(t!.calls.map((c) => [c.response !== null, c.error])).toEqual([
+      [true, false],
+      [true, false],
+      [true, true],
+    ]);
+    expect(t!.finalAnswer).toBe("About 2300 km.");
+    expect(t!.verdict).toBe("correct");
+  });
+
+  it("version-1 logs: a single score, tool replies with the string tool_error", async () => {
+    const sample = {
+      id: 3,
+      epoch: 1,
+      input: [{ role: "user", content: "which gulf is saltiest" }],
+      target: ["the red one"],
+      messages: [
+        { role: "user", content: "which gulf is saltiest", source: "input" },
+        {
+          role: "assistant",
+          content: "",
+          tool_calls: [
+            { id: "t1", function: "web_search", arguments: { query: "saltiest gulf" }, type: "function" },
+            { id: "t2", function: "web_browser_go", arguments: { url: "https://seas.example.org/" }, type: "function" },
+          ],
+        },
+        { role: "tool", tool_call_id: "t1", content: "Title: Gulfs\nURL: https://seas.example.org/gulfs\nSnippet: salty" },
+        { role: "tool", tool_call_id: "t2", content: "", tool_error: "timed out" },
+        { role: "assistant", content: "The red one." },
+      ],
+      score: { value: 1, answer: "The red one." },
+    };
+    const [t] = await loadClean("log.json", JSON.stringify(inspectLog([sample], 1)), "inspect");
+    expect(t!.calls.map((c) => [c.name, c.role, c.error, c.errorReason])).toEqual([
+      ["web_search", "search", false, null],
+      ["web_browser_go", "page", true, "timed out"],
+    ]);
+    expect(t!.verdict).toBe("correct");
+  });
+});
