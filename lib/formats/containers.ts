@@ -31,6 +31,7 @@
  */
 import type { RawRecord } from "../io/raw-record.js";
 import { isObject, type Json } from "./record-fields.js";
+import { isV1Event } from "./openhands.js";
 
 /** One rollout's record as the readers see it, with what its container knew about it. */
 export interface Member {
@@ -152,8 +153,12 @@ export function isChatMessage(v: unknown): boolean {
   return "content" in v || "tool_calls" in v || "function_call" in v;
 }
 
-/** An agent event of an event stream (OpenHands): an `id` and an `action` or `observation` name. */
+/**
+ * An agent event of an event stream (OpenHands): an `id` and an `action` or `observation` name,
+ * or an OpenHands V1 event (`isV1Event`: a JSON Lines dump of a V1 conversation's events).
+ */
 export function isAgentEvent(v: unknown): boolean {
+  if (isV1Event(v)) return true;
   if (!isObject(v) || !("id" in v)) return false;
   if (typeof v.action !== "string" && typeof v.observation !== "string") return false;
   return "source" in v || "cause" in v || "timestamp" in v;

@@ -81,6 +81,9 @@ export const DEFAULT_TOOL_ROLES: Readonly<Record<string, ToolRole>> = Object.fre
   // (All-Hands-AI/OpenHands@156d068 `openhands/agenthub/codeact_agent/README.md`, `openhands/llm/tool_names.py`)
   web_read: "page",
   browser: "page",
+  // OpenHands actions without tool-call metadata (`openhands/core/schema/action.py`: `browse`,
+  // `browse_interactive` with `browser_actions` such as goto("…"))
+  browse_interactive: "page",
   lookup: "page",
   submit_final_result: "answer",
   final_answer: "answer",

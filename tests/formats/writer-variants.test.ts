@@ -364,3 +364,124 @@ describe("Inspect AI samples as older and newer writers lay them out", () => {
     expect(t!.verdict).toBe("correct");
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// mini-swe-agent before trajectory_format; OpenHands V1 (agent-sdk) events and MCP actions
+// ---------------------------------------------------------------------------------------------
+
+describe("mini-swe-agent trajectories saved before the format was versioned", () => {
+  it("{info{exit_status, submission, model_stats}, messages} with ```bash fences: one bash call per fenced turn", async () => {
+    const fence = (cmd: string) => "I will look.\n```bash\n" + cmd + "\n```";
+    const messages = [
+      { role: "system", content: "You are a helpful assistant." },
+      { role: "user", content: "Find which file defines the tide constant." },
+      { role: "assistant", content: fence("grep -rn TIDE src") },
+      { role: "user", content: "src/consts.py:3:TIDE = 12" },
+      { role: "assistant", content: "Two at once:\n```bash\nls\n```\n```bash\npwd\n```" }, // a format error
+      { role: "user", content: "Please always provide EXACTLY ONE action." },
+      { role: "assistant", content: fence("curl -s https://docs.example.org/tides | head") },
+      { role: "user", content: "<html>tides</html>" },
+      { role: "assistant", content: fence("echo MINI_SWE_AGENT_FINAL_OUTPUT && git diff") },
+    ];
+    const doc = { info: { exit_status: "Submitted", submission: "diff --git a/x b/x", model_stats: { instance_cost: 0.1, api_calls: 5 } }, messages };
+    const [t] = await loadClean("run.traj.json", JSON.stringify(doc, null, 2), "mini-swe-agent");
+    expect(t!.calls.map((c) => [c.name, (c.parsedArguments as Raw).command])).toEqual([
+      ["bash", "grep -rn TIDE src"],
+      ["bash", "curl -s https://docs.example.org/tides | head"],
+      ["bash", "echo MINI_SWE_AGENT_FINAL_OUTPUT && git diff"],
+    ]);
+    expect(t!.finalAnswer).toBe("diff --git a/x b/x");
+  });
+});
+
+/** OpenHands V1 events for one conversation: `n` search + fetch rounds and a finish. */
+function v1Events(n: number): Raw[] {
+  const ev: Raw[] = [
+    { kind: "SystemPromptEvent", id: "sys", timestamp: "t", source: "agent", system_prompt: { type: "text", text: "be brief" }, tools: [] },
+    {
+      kind: "MessageEvent",
+      id: "m0",
+      timestamp: "t",
+      source: "user",
+      llm_message: { role: "user", content: [{ type: "text", text: "when did the lighthouse open" }] },
+      activated_microagents: [],
+      extended_content: [],
+    },
+  ];
+  const act = (id: string, resp: string, tool: string, args: Raw, kind: string): Raw => ({
+    kind: "ActionEvent",
+    id,
+    timestamp: "t",
+    source: "agent",
+    thought: [{ type: "text", text: `using ${tool}` }],
+    thinking_blocks: [],
+    action: { kind, ...args },
+    tool_name: tool,
+    tool_call_id: `call-${id}`,
+    tool_call: { id: `call-${id}`, type: "function", function: { name: tool, arguments: JSON.stringify(args) } },
+    llm_response_id: resp,
+    security_risk: "LOW",
+  });
+  const obs = (id: string, action: Raw, text: string, error = false): Raw => ({
+    kind: "ObservationEvent",
+    id,
+    timestamp: "t",
+    source: "environment",
+    tool_name: action.tool_name,
+    tool_call_id: action.tool_call_id,
+    observation: { kind: "MCPToolObservation", content: [{ type: "text", text }], is_error: error },
+    action_id: action.id,
+  });
+  for (let k = 0; k < n; k++) {
+    // two calls of one model response: one step, two calls
+    const a = act(`a${k}`, `r${k}`, "tavily_search", { query: `lighthouse opening year ${k}` }, "MCPToolAction");
+    const b = act(`b${k}`, `r${k}`, "fetch", { url: `https://coast.example.org/${k}` }, "MCPToolAction");
+    ev.push(a, b, obs(`oa${k}`, a, `1. https://coast.example.org/${k} lighthouse`), obs(`ob${k}`, b, "page", k === 1));
+    ev.push({ kind: "ConversationStateUpdateEvent", id: `s${k}`, timestamp: "t", source: "environment", key: "stats", value: {} });
+  }
+  const bad = act("z", "rz", "fetch", { url: "not a url" }, "MCPToolAction");
+  ev.push(bad, { kind: "AgentErrorEvent", id: "ze", timestamp: "t", source: "agent", tool_name: "fetch", tool_call_id: bad.tool_call_id, error: "invalid url" });
+  const fin = act("f", "rf", "finish", { message: "It opened in 1871." }, "FinishAction");
+  ev.push(fin, obs("of", fin, "It opened in 1871."));
+  return ev;
+}
+
+describe("OpenHands V1 (agent-sdk) event streams", () => {
+  it("a JSON array of V1 events: calls by tool_name, replies by action_id, errors, one step per llm_response_id", async () => {
+    const events = v1Events(3);
+    const [t] = await loadClean("events.json", JSON.stringify(events, null, 2), "openhands");
+    const actions = events.filter((e) => e.kind === "ActionEvent");
+    expect(t!.calls.map((c) => c.name)).toEqual(actions.map((a) => a.tool_name));
+    expect(t!.calls.map((c) => c.role)).toEqual(actions.map((a) => (a.tool_name === "tavily_search" ? "search" : a.tool_name === "fetch" ? "page" : "answer")));
+    expect(t!.calls.every((c) => c.response !== null)).toBe(true);
+    expect(t!.calls.filter((c) => c.error).map((c) => c.index)).toEqual([3, 6]);
+    expect(new Set(t!.calls.slice(0, 2).map((c) => c.step)).size).toBe(1);
+    expect(t!.question).toBe("when did the lighthouse open");
+    expect(t!.finalAnswer).toBe("It opened in 1871.");
+  });
+
+  it("JSON Lines of V1 events are one rollout; an evaluation row's history of V1 events too", async () => {
+    const events = v1Events(2);
+    const a = await loadClean("events.jsonl", jsonl(events), "openhands");
+    const b = await loadClean("output.jsonl", jsonl([{ instance_id: "lh-1", instruction: "when did the lighthouse open", history: events }]), "openhands");
+    const calls = events.filter((e) => e.kind === "ActionEvent").length;
+    expect([a.length, a[0]!.calls.length, b.length, b[0]!.calls.length]).toEqual([1, calls, 1, calls]);
+    expect(b[0]!.provenance.recordId).toBe("lh-1");
+  });
+
+  it("V0 MCP actions without tool-call metadata are named by the MCP tool", async () => {
+    const history = [
+      { id: 1, source: "user", action: "message", args: { content: "find the pier length" } },
+      { id: 2, source: "agent", action: "call_tool_mcp", args: { name: "brave_search", arguments: { query: "pier length" }, thought: "" } },
+      { id: 3, cause: 2, source: "environment", observation: "mcp", content: "1. https://pier.example.org", extras: {} },
+      { id: 4, source: "agent", action: "browse_interactive", args: { browser_actions: 'goto("https://pier.example.org")' } },
+      { id: 5, cause: 4, source: "environment", observation: "browse", content: "the pier is 2 km", extras: {} },
+    ];
+    const [t] = await loadClean("trajectory.json", JSON.stringify(history), "openhands");
+    expect(t!.calls.map((c) => [c.name, c.role, c.response !== null])).toEqual([
+      ["brave_search", "search", true],
+      ["browse_interactive", "page", true],
+    ]);
+    expect(t!.calls[0]!.queries).toEqual(["pier length"]);
+  });
+});
