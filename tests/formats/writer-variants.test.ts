@@ -22,11 +22,20 @@ function callSummary(ts: readonly Trajectory[]): { names: string[][]; answered: 
   };
 }
 
-/** The file loaded with no warnings or errors, in `format`. */
-async function loadClean(name: string, text: string, format: string): Promise<Trajectory[]> {
+const INFERRED = /^tool "([^"]+)" taken as (\w+) \(/;
+
+/**
+ * The file loaded with no warnings or errors, in `format`. The only notes allowed are the roles
+ * inferred for tool names the map does not know, one per tool, each with its `--tool-roles` line:
+ * `inferred` lists them as `name:role`.
+ */
+async function loadClean(name: string, text: string, format: string, inferred: string[] = []): Promise<Trajectory[]> {
   const { trajectories, report } = await load(tmpFile(name, text));
   const fr = report.files[0]!;
-  expect(report.issues.map((i) => i.reason)).toEqual([]);
+  const notes = report.issues.filter((i) => INFERRED.test(i.reason));
+  expect(report.issues.filter((i) => !notes.includes(i)).map((i) => i.reason)).toEqual([]);
+  expect(notes.map((i) => INFERRED.exec(i.reason)!.slice(1, 3).join(":"))).toEqual(inferred);
+  for (const n of notes) expect(n.reason).toMatch(/--tool-roles FILE with \{"[^"]+":"\w+"\}/);
   expect(fr.format).toBe(format);
   expect(fr.unreadable).toBe(false);
   return trajectories;
@@ -483,5 +492,57 @@ describe("OpenHands V1 (agent-sdk) event streams", () => {
       ["browse_interactive", "page", true],
     ]);
     expect(t!.calls[0]!.queries).toEqual(["pier length"]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// ToolBench: ToolEval's converted answers (answer_details graphs)
+// ---------------------------------------------------------------------------------------------
+
+describe("ToolEval converted answers (ToolBench tooleval)", () => {
+  /** A converted answer: a chain of assistant / tool nodes under blanked system and user nodes. */
+  function converted(query: string, tools: Array<[string, Raw, string]>): Raw {
+    let tail: Raw[] = [];
+    for (let k = tools.length - 1; k >= 0; k--) {
+      const [name, args, response] = tools[k]!;
+      const tool = { role: "tool", message: { name, arguments: JSON.stringify(args), response }, next: tail };
+      tail = [{ role: "assistant", message: `step ${k}: call ${name}`, next: [tool] }];
+    }
+    const finalAnswer = JSON.stringify({ return_type: "give_answer", final_answer: `answer to ${query}` });
+    return {
+      query,
+      available_tools: [{ name: "search_recipes_for_cookbook", description: "find recipes" }],
+      answer: {
+        method: "DFS_woFilter_w2",
+        total_steps: tools.length * 2 + 2,
+        final_answer: finalAnswer,
+        answer_details: [{ role: "system", message: "", next: [{ role: "user", message: "", next: tail }] }],
+      },
+    };
+  }
+
+  it("a file keyed by query id: each answer a rollout, every tool node a call, Finish gives the answer", async () => {
+    const doc = {
+      "101": converted("a soup with lentils", [
+        ["search_recipes_for_cookbook", { query: "lentil soup" }, '{"error": "", "response": "[{\\"title\\": \\"Red lentil\\"}]"}'],
+        ["Finish", { return_type: "give_answer", final_answer: "Red lentil soup" }, ""],
+      ]),
+      "102": converted("a bread without yeast", [
+        ["search_recipes_for_cookbook", { query: "soda bread" }, "{}"],
+        ["get_recipe_details_for_cookbook", { id: 7 }, '{"title": "Soda bread"}'],
+        ["Finish", { return_type: "give_up_and_restart" }, ""],
+      ]),
+    };
+    const ts = await loadClean("converted_answers.json", JSON.stringify(doc), "toolbench", [
+      "search_recipes_for_cookbook:search",
+    ]);
+    expect(ts.map((t) => t.provenance.recordId)).toEqual(["101", "102"]);
+    expect(ts.map((t) => t.calls.map((c) => c.name))).toEqual([
+      ["search_recipes_for_cookbook", "Finish"],
+      ["search_recipes_for_cookbook", "get_recipe_details_for_cookbook", "Finish"],
+    ]);
+    expect(ts.map((t) => t.calls.filter((c) => c.response !== null).length)).toEqual([1, 2]);
+    expect(ts[0]!.finalAnswer).toBe("Red lentil soup");
+    expect(ts[1]!.question).toBe("a bread without yeast");
   });
 });
