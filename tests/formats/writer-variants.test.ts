@@ -546,3 +546,33 @@ describe("ToolEval converted answers (ToolBench tooleval)", () => {
     expect(ts[1]!.question).toBe("a bread without yeast");
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// ReCall's predecessor ReSearch: the same train_{step}.jsonl rows, <search> / <result> rollouts
+// ---------------------------------------------------------------------------------------------
+
+describe("ReSearch rollouts saved as ReCall train_{step}.jsonl rows", () => {
+  it("only the response's <search> tags are calls (the system prompt names them too); <result> blocks their replies", async () => {
+    const system =
+      "You are a helpful assistant. Think in <think> </think>, query with <search> </search>, read <result> </result>, answer in <answer> </answer>.";
+    const row = (q: string, queries: string[], answer: string, closed = true): Raw => {
+      let response = "";
+      for (const [k, s] of queries.entries())
+        response += `<think> step ${k} </think> <search> ${s} </search> <result>\n(1) a passage about ${s}\n</result> `;
+      response += `<answer> The final answer is \\boxed{${answer}} </answer>`;
+      const text = `<|im_start|>system\n${system}<|im_end|>\n<|im_start|>user\n${q}<|im_end|>\n<|im_start|>assistant\n${response}${closed ? "<|im_end|>" : ""}`;
+      return { data_source: "musique", sequences_str: text, ground_truth: [answer], score: closed ? 1 : 0, reason: closed ? "" : "not end with eos token" };
+    };
+    const rows = [
+      row("which canal is the longest", ["longest canal", "grand canal length"], "Grand Canal"),
+      row("who built the first lock", ["first canal lock"], "unknown"),
+    ];
+    const ts = await loadClean("train_4.jsonl", jsonl(rows), "recall-train");
+    expect(ts.map((t) => t.calls.map((c) => c.queries[0]))).toEqual([["longest canal", "grand canal length"], ["first canal lock"]]);
+    expect(ts.every((t) => t.calls.every((c) => c.role === "search" && c.response!.startsWith("(1) a passage about")))).toBe(true);
+    expect(ts.map((t) => [t.question, t.finalAnswer, t.provenance.trainingStep, t.truncated])).toEqual([
+      ["which canal is the longest", "Grand Canal", 4, false],
+      ["who built the first lock", "unknown", 4, false],
+    ]);
+  });
+});
