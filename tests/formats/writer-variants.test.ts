@@ -576,3 +576,49 @@ describe("ReSearch rollouts saved as ReCall train_{step}.jsonl rows", () => {
     ]);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// FireAct's fine-tuning data: the same ReAct turns in gpt_format messages and alpaca_format rows
+// ---------------------------------------------------------------------------------------------
+
+describe("FireAct fine-tuning data (data/finetune gpt_format, alpaca_format)", () => {
+  const turns = (q: string, actions: string[]): Raw[] => {
+    const out: Raw[] = [{ role: "user", content: q }];
+    for (const a of actions) {
+      out.push({ role: "assistant", content: `Thought: next I do ${a}.\nAction: ${a}` });
+      out.push({ role: "user", content: a.startsWith("finish") ? "Observation: Episode finished, reward = 1" : `Observation: text for ${a}` });
+    }
+    return out;
+  };
+  const runs: Array<[string, string[]]> = [
+    ["Question: Which glacier feeds the fjord?", ["search[fjord glacier]", "lookup[feeds]", "finish[the north glacier]"]],
+    ["Where does the ferry dock?", ["search[ferry dock]", "finish[the east pier]"]],
+    ["How deep is the channel?", ["search[channel depth]", "search[channel depth metres]"]], // hit the step cap
+  ];
+  const expected = runs.map(([, a]) => a.filter((x) => !x.startsWith("finish")).map((x) => x.split("[")[0]));
+
+  it("gpt_format JSON Lines of {messages}: ReAct actions in assistant text are calls, the question the first user turn", async () => {
+    const ts = await loadClean("hotpotqa.jsonl", jsonl(runs.map(([q, a]) => ({ messages: turns(q, a) }))), "react");
+    expect(ts.map((t) => t.calls.map((c) => c.name))).toEqual(expected);
+    expect(ts.flatMap((t) => t.calls).every((c) => c.response !== null)).toBe(true);
+    expect(ts.map((t) => [t.question, t.finalAnswer, t.truncated])).toEqual([
+      ["Which glacier feeds the fjord?", "the north glacier", false],
+      ["Where does the ferry dock?", "the east pier", false],
+      ["How deep is the channel?", null, true],
+    ]);
+  });
+
+  it("alpaca_format array of {instruction, input, output}: the instruction is the question", async () => {
+    const rows = runs.map(([q, a]) => ({
+      instruction: q,
+      input: "",
+      output: turns(q, a)
+        .slice(1)
+        .map((m) => m.content)
+        .join("\n"),
+    }));
+    const ts = await loadClean("hotpotqa.json", JSON.stringify(rows, null, 4), "react");
+    expect(ts.map((t) => t.calls.map((c) => c.name))).toEqual(expected);
+    expect(ts.map((t) => t.question)).toEqual(runs.map(([q]) => q));
+  });
+});
