@@ -622,3 +622,58 @@ describe("FireAct fine-tuning data (data/finetune gpt_format, alpaca_format)", (
     expect(ts.map((t) => t.question)).toEqual(runs.map(([q]) => q));
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Search and page tool names of these harnesses' example configs, and inferred roles reported once
+// ---------------------------------------------------------------------------------------------
+
+describe("tool names these harnesses ship", () => {
+  /** A verifiers row calling each named tool once, in the OpenAI layout. */
+  const row = (id: number, calls: Array<[string, Raw]>): Raw => ({
+    example_id: id,
+    prompt: [{ role: "user", content: `question ${id}` }],
+    completion: [
+      {
+        role: "assistant",
+        content: "",
+        tool_calls: calls.map(([name, args], k) =>
+          JSON.stringify({ id: `c${k}`, type: "function", function: { name, arguments: JSON.stringify(args) } }),
+        ),
+      },
+      ...calls.map(() => ({ role: "tool", content: "ok" })),
+      { role: "assistant", content: "done" },
+    ],
+    reward: 0,
+  });
+
+  it("search and page names get their role without inference; an unknown name is inferred once per tool with its override line", async () => {
+    const known: Array<[string, string]> = [
+      ["web_search", "search"],
+      ["search", "search"],
+      ["google_search", "search"],
+      ["exa_search", "search"],
+      ["wikipedia_search", "search"],
+      ["sogou_search", "search"],
+      ["search_pages", "search"],
+      ["browse", "page"],
+      ["visit", "page"],
+      ["fetch_webpage", "page"],
+      ["scrape", "page"],
+      ["scrape_website", "page"],
+      ["scrape_and_extract_info", "page"],
+      ["view_sections", "page"],
+      ["read_section", "page"],
+      ["web_browser_go", "page"],
+    ];
+    const unknown: Array<[string, Raw, string]> = [
+      ["lookup_encyclopedia", { query: "tidal range" }, "search"],
+      ["grab_document", { url: "https://tides.example.org/a" }, "page"],
+    ];
+    const rows = [0, 1, 2].map((i) =>
+      row(i, [...known.map(([n]): [string, Raw] => [n, { query: `q${i}` }]), ...unknown.map(([n, a]): [string, Raw] => [n, a])]),
+    );
+    const ts = await loadClean("results.jsonl", jsonl(rows), "verifiers", unknown.map(([n, , r]) => `${n}:${r}`));
+    const want = [...known.map(([n, r]) => `${n}:${r}`), ...unknown.map(([n, , r]) => `${n}:${r}`)];
+    expect(callSummary(ts).names).toEqual([want, want, want]);
+  });
+});
