@@ -6,7 +6,10 @@
  * Where each variant was seen is in the reader's doc comment.
  */
 import { describe, expect, it } from "vitest";
-import { load, tmpFile } from "../helpers.js";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { load, tmpDir, tmpFile } from "../helpers.js";
+import { expandPaths } from "../../lib/index.js";
 import type { Trajectory } from "../../lib/index.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -675,5 +678,59 @@ describe("tool names these harnesses ship", () => {
     const ts = await loadClean("results.jsonl", jsonl(rows), "verifiers", unknown.map(([n, , r]) => `${n}:${r}`));
     const want = [...known.map(([n, r]) => `${n}:${r}`), ...unknown.map(([n, , r]) => `${n}:${r}`)];
     expect(callSummary(ts).names).toEqual([want, want, want]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Run directories as the harnesses leave them: the files beside the traces are not traces
+// ---------------------------------------------------------------------------------------------
+
+describe("run directories with the harnesses' own files beside the traces", () => {
+  it("metadata.json, preds.json, logs.json and a Harbor trial's result.json / config.json are skipped; the traces load clean", async () => {
+    const root = tmpDir();
+    const put = (rel: string, text: string): void => {
+      mkdirSync(join(root, rel, ".."), { recursive: true });
+      writeFileSync(join(root, rel), text);
+    };
+    // verifiers eval output
+    put("vf/results.jsonl", jsonl([graphTrace("v0", "which cape is windiest", 1)]));
+    put("vf/metadata.json", JSON.stringify({ env: "wiki-qa", model: "m", num_examples: 1, rollouts_per_example: 1, avg_reward: 1 }));
+    // mini-swe-agent batch output
+    put("mini/preds.json", JSON.stringify({ "repo__1": { model_name_or_path: "m", instance_id: "repo__1", model_patch: "diff" } }));
+    put(
+      "mini/repo__1/repo__1.traj.json",
+      JSON.stringify({
+        info: { exit_status: "Submitted", submission: "diff", mini_version: "1.9.0" },
+        messages: [
+          { role: "user", content: "fix it" },
+          { role: "assistant", content: "```bash\nls\n```" },
+          { role: "user", content: "<returncode>0</returncode>" },
+        ],
+        trajectory_format: "mini-swe-agent-1",
+      }),
+    );
+    // a Harbor trial
+    put("harbor/trial-1/trial.log", "started\n");
+    put("harbor/trial-1/result.json", JSON.stringify({ task_name: "t", trial_name: "trial-1", verifier_result: { rewards: { reward: 1 } } }));
+    put("harbor/trial-1/config.json", JSON.stringify({ agent: { name: "lead" } }));
+    put(
+      "harbor/trial-1/agent/trajectory.json",
+      JSON.stringify({
+        schema_version: "ATIF-v1.6",
+        session_id: "s",
+        agent: { name: "lead", version: "1" },
+        steps: [{ step_id: 1, source: "user", message: "q" }, atifStep(2, [["web_search", { query: "q" }, "r"]]), { step_id: 3, source: "agent", message: "a" }],
+      }),
+    );
+    // Inspect's log listing
+    put("inspect/logs.json", JSON.stringify({ "a.eval": { eval_id: "x" } }));
+    const files = (await expandPaths([root])).map((p) => p.slice(root.length + 1));
+    expect(files).toEqual(["harbor/trial-1/agent/trajectory.json", "mini/repo__1/repo__1.traj.json", "vf/results.jsonl"]);
+    const { trajectories, report } = await load(root);
+    expect(report.issues.map((i) => i.reason)).toEqual([]);
+    expect(report.files.map((f) => f.format)).toEqual(["atif", "mini-swe-agent", "verifiers"]);
+    expect(trajectories.map((t) => t.calls.length)).toEqual([1, 1, 1]);
+    // a file named so, given by path, is still read
+    expect((await expandPaths([join(root, "vf/metadata.json")])).length).toBe(1);
   });
 });
