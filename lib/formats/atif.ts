@@ -67,7 +67,9 @@ function findChild(children: readonly Json[], ref: Json, used: Set<Json>): Json[
   const sid = pickString(ref, "session_id");
   const hit =
     (tid !== null ? children.find((c) => !used.has(c) && pickString(c, "trajectory_id") === tid) : undefined) ??
-    (tid === null && sid !== null ? children.find((c) => !used.has(c) && pickString(c, "session_id") === sid) : undefined);
+    (tid === null && sid !== null
+      ? children.find((c) => !used.has(c) && pickString(c, "session_id") === sid)
+      : undefined);
   if (!hit) return [];
   used.add(hit);
   return [hit];
@@ -130,7 +132,11 @@ export const atifReader: FormatReader = {
           const a = t.arguments;
           const argText = typeof a === "string" ? a : JSON.stringify(a ?? {});
           const parsed = isObject(a) ? a : parseArgumentsObject(argText);
-          const malformed = !name ? "tool call has no function_name" : parsed ? null : "arguments are not a JSON object";
+          const malformed = !name
+            ? "tool call has no function_name"
+            : parsed
+              ? null
+              : "arguments are not a JSON object";
           const call = b.call({ name, arguments: argText, parsedArguments: parsed, malformed });
           const id = pickString(t, "tool_call_id");
           if (id !== null) byId.set(id, call);

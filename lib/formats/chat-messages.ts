@@ -180,7 +180,10 @@ function serverToolUses(content: readonly unknown[], resolve: Resolve): ChatCall
   const out: ChatCall[] = [];
   for (const p of content) {
     if (!isObject(p) || p.type !== "tool_use" || typeof p.name !== "string") continue;
-    const c = chatCall({ id: p.id, name: p.name, arguments: typeof p.arguments === "string" && p.arguments ? p.arguments : "{}" }, resolve);
+    const c = chatCall(
+      { id: p.id, name: p.name, arguments: typeof p.arguments === "string" && p.arguments ? p.arguments : "{}" },
+      resolve,
+    );
     const result = typeof p.result === "string" ? resolve(p.result) : JSON.stringify(p.result ?? "");
     out.push({ ...c, inline: { result, error: typeof p.error === "string" && p.error ? p.error : null } });
   }

@@ -108,7 +108,9 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
       const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
         a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
       );
-      const trial = entries.some((e) => (e.isDirectory() && e.name === "agent") || (e.isFile() && e.name === "trial.log"));
+      const trial = entries.some(
+        (e) => (e.isDirectory() && e.name === "agent") || (e.isFile() && e.name === "trial.log"),
+      );
       for (const e of entries) {
         const full = join(dir, e.name);
         if (e.isDirectory()) await walk(full);

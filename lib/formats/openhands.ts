@@ -98,7 +98,13 @@ function v0Event(e: unknown): unknown {
     const ob = e.observation;
     const failed = ob.error === true || ob.is_error === true;
     const text = partsText(ob.content) || (typeof ob.error === "string" ? ob.error : "");
-    return { id: e.id, cause, observation: failed ? "error" : str(ob.kind) || "observation", content: text, tool_call_metadata: meta };
+    return {
+      id: e.id,
+      cause,
+      observation: failed ? "error" : str(ob.kind) || "observation",
+      content: text,
+      tool_call_metadata: meta,
+    };
   }
   if (typeof e.rejection_reason === "string" || (typeof e.error === "string" && typeof e.tool_call_id === "string")) {
     const text = str(e.rejection_reason) || str(e.error);
@@ -107,7 +113,12 @@ function v0Event(e: unknown): unknown {
   if (isObject(e.llm_message)) {
     const m = e.llm_message;
     const text = partsText(m.content);
-    return { id: e.id, source: str(e.source) || (m.role === "assistant" ? "agent" : "user"), action: "message", args: { content: text } };
+    return {
+      id: e.id,
+      source: str(e.source) || (m.role === "assistant" ? "agent" : "user"),
+      action: "message",
+      args: { content: text },
+    };
   }
   return null;
 }

@@ -82,7 +82,8 @@ function messageText(c: unknown): string {
 /** The ReAct text of a record and, for message lists, the question (first user message). */
 function reactText(o: Json): { text: string; question: string | null } | null {
   // FireAct's fine-tuning data in `gpt_format` keeps the same turns under `messages`
-  const traj = o.traj ?? o.trajectory ?? (Array.isArray(o.messages) && reactMessages(o.messages) ? o.messages : undefined);
+  const traj =
+    o.traj ?? o.trajectory ?? (Array.isArray(o.messages) && reactMessages(o.messages) ? o.messages : undefined);
   if (typeof traj === "string") return { text: traj, question: null };
   if (Array.isArray(traj) && traj.some(isObject)) {
     const msgs = traj.filter(isObject);
@@ -90,7 +91,11 @@ function reactText(o: Json): { text: string; question: string | null } | null {
     const rest = msgs.filter((m) => m !== firstUser);
     return {
       text: rest.map((m) => messageText(m.content)).join("\n"),
-      question: firstUser ? messageText(firstUser.content).trim().replace(/^Question:\s*/, "") : null,
+      question: firstUser
+        ? messageText(firstUser.content)
+            .trim()
+            .replace(/^Question:\s*/, "")
+        : null,
     };
   }
   const t = rolloutText(o);

@@ -250,7 +250,10 @@ export const toolbenchReader: FormatReader = {
     if (te) {
       const b = new TrajectoryBuilder({ format: "toolbench", file: ctx.file, line: ctx.line }, ctx.roles);
       const o = value as Json;
-      b.extra = { ...extraFields(o, new Set(["answer", "query", "available_tools"])), ...extraFields(te, new Set(["answer_details", "final_answer"])) };
+      b.extra = {
+        ...extraFields(o, new Set(["answer", "query", "available_tools"])),
+        ...extraFields(te, new Set(["answer_details", "final_answer"])),
+      };
       readDetails(b, te.answer_details as unknown[]);
       b.question = pickString(o, "query") ?? "";
       if (b.finalAnswer === null && typeof te.final_answer === "string")

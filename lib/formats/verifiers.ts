@@ -75,7 +75,13 @@ export function isV1Trace(v: unknown): boolean {
 }
 
 /** The stop conditions verifiers v1 counts as truncation (`Trace.is_truncated`). */
-const V1_TRUNCATING = new Set(["max_turns", "max_input_tokens", "max_output_tokens", "max_total_tokens", "context_length"]);
+const V1_TRUNCATING = new Set([
+  "max_turns",
+  "max_input_tokens",
+  "max_output_tokens",
+  "max_total_tokens",
+  "context_length",
+]);
 
 /** The trace's reward: the sum of its rewards, each a number or `{score, weight}`; null without any. */
 function v1Reward(rewards: unknown): number | null {
@@ -112,7 +118,8 @@ function v1Meta(o: Json, b: TrajectoryBuilder): void {
   const failed = o.ok === false || (o.ok === undefined && (isObject(o.error) || Array.isArray(o.errors)));
   const errors = Array.isArray(o.errors) ? o.errors.filter(isObject) : isObject(o.error) ? [o.error] : [];
   const e = failed ? errors[errors.length - 1] : undefined;
-  if (e) b.anomalies.push(`the rollout raised: ${String(e.type ?? "error")}: ${String(e.message ?? "").split("\n")[0]}`);
+  if (e)
+    b.anomalies.push(`the rollout raised: ${String(e.type ?? "error")}: ${String(e.message ?? "").split("\n")[0]}`);
 }
 
 export const verifiersReader: FormatReader = chatReader({
