@@ -14,8 +14,9 @@
  * finished, reward = …` after the finish. FireAct's fine-tuning data holds the same turns
  * (`data/finetune/gpt_format/*.jsonl`: `{messages[]}`, the first user message the question, in the
  * multitask files prefixed `Question: `; `data/finetune/alpaca_format/*.json`: a JSON array of
- * `{instruction (the question), input: "", output (the ReAct text)}`); no verdict there. `em` (a boolean) is the verdict, `reward` (boolean or
- * number) when `em` is absent; `gt` is the gold answer, `pred` the normalised prediction.
+ * `{instruction (the question), input: "", output (the ReAct text)}`); no verdict there. `em` (a
+ * boolean) is the verdict, `reward` (boolean or number) when `em` is absent; `gt` is the gold
+ * answer, `pred` the normalised prediction.
  */
 import { TrajectoryBuilder } from "../trajectory/builder.js";
 import type { Trajectory } from "../trajectory/schema.js";
