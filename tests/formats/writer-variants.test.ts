@@ -868,3 +868,27 @@ describe("run directories with the harnesses' own files beside the traces", () =
     expect((await expandPaths([join(root, "vf/metadata.json")])).length).toBe(1);
   });
 });
+
+describe("MiroThinker task logs of a task that failed before the main agent ran", () => {
+  it("main_agent_message_history left at its [] default is a rollout without calls, not an unreadable record", async () => {
+    const log = {
+      status: "failed",
+      task_id: "t-9",
+      input: { task_description: "which strait is narrowest" },
+      ground_truth: "the narrow one",
+      final_boxed_answer: "",
+      final_judge_result: "",
+      error: "the model endpoint refused the connection",
+      main_agent_message_history: [],
+      sub_agent_message_history_sessions: {},
+      step_logs: [],
+    };
+    const [t] = await loadClean("task_t-9.json", JSON.stringify(log, null, 2), "miroflow");
+    expect([t!.provenance.recordId, t!.calls.length, t!.question, t!.finalAnswer]).toEqual([
+      "t-9",
+      0,
+      "which strait is narrowest",
+      null,
+    ]);
+  });
+});
