@@ -271,7 +271,9 @@ export function turnMessages(turns: unknown): unknown[] | null {
  * model never generated). Null when `nodes` is not such a list.
  */
 export function graphMessages(nodes: unknown): unknown[] | null {
-  if (!Array.isArray(nodes) || !nodes.some((n) => isObject(n) && isObject(n.message))) return null;
+  if (!Array.isArray(nodes)) return null;
+  // a trace that failed before its first message has no nodes: a rollout without turns
+  if (nodes.length > 0 && !nodes.some((n) => isObject(n) && isObject(n.message))) return null;
   const out: unknown[] = [];
   for (const n of nodes) {
     if (!isObject(n) || !isObject(n.message)) {

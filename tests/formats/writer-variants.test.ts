@@ -165,6 +165,25 @@ describe("verifiers v1 traces (verifiers/v1 trace.py, graph.py, episode.py)", ()
     expect(new Set(ts.map((t) => t.provenance.dataset))).toEqual(new Set(["wiki-qa"]));
   });
 
+  it("a trace that raised before its first message is a rollout without calls, its error reported", async () => {
+    const failed = {
+      ...graphTrace("t12", "unused", 0),
+      nodes: [],
+      calls: [],
+      rewards: { correct: null },
+      ok: false,
+      stop_condition: "error",
+      errors: [{ type: "SandboxError", message: "the sandbox did not start" }],
+    };
+    const rows = [graphTrace("t13", "which cliff is tallest", 1), failed];
+    const { trajectories, report } = await load(tmpFile("results.jsonl", jsonl(rows)));
+    expect(report.files[0]!.format).toBe("verifiers");
+    expect(trajectories.map((t) => t.calls.length)).toEqual([1, 0]);
+    expect(report.issues.map((i) => [i.line, i.reason])).toEqual([
+      [2, "the rollout raised: SandboxError: the sandbox did not start"],
+    ]);
+  });
+
   it("an episode whose task failed before any rollout is reported, not silently empty", async () => {
     const rows = [{ id: "e0", env: { id: "x" }, task: { type: "T", data: {} }, ok: false, errors: [], traces: [] }];
     const { trajectories, report } = await load(tmpFile("traces.jsonl", jsonl(rows)));
