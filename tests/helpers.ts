@@ -120,7 +120,7 @@ export function baseAndRandom(
   return [base, ...randomSettings(base, ranges, n, seed)];
 }
 
-/** Wide knob ranges for the sweep-equality tests: c1 down to −0.2, C_S and C_Q from 1, B_v 0–3, floor, format weight. */
+/** Wide knob ranges for the sweep-equality tests: c1 down to −0.2, C_S, C_Q from 1, B_v 0–3, floor, format weight. */
 export const WIDE_KNOB_RANGES: Partial<Record<Knob, readonly [number, number]>> = {
   c1: [-0.2, 0.6],
   c2: [0, 0.5],
