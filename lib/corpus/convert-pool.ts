@@ -60,6 +60,15 @@ function park(w: Worker): void {
   idle.set(w, gone);
 }
 
+/**
+ * A new worker thread, with the parent's Node options except `--input-type` (meant for the
+ * parent's `-e` code; a worker started from a file refuses it).
+ */
+function newWorker(): Worker {
+  const execArgv = process.execArgv.filter((a) => !a.startsWith("--input-type"));
+  return new Worker(new URL("./convert-worker.js", import.meta.url), { execArgv });
+}
+
 /** A worker for a pool: an idle one, else a new one. */
 function takeWorker(): Worker {
   for (const [w, gone] of idle) {
@@ -67,7 +76,7 @@ function takeWorker(): Worker {
     w.ref();
     return w;
   }
-  return new Worker(new URL("./convert-worker.js", import.meta.url));
+  return newWorker();
 }
 
 /**
@@ -75,7 +84,12 @@ function takeWorker(): Worker {
  * writer's own start-up); they wait idle, and do not keep the process alive.
  */
 export function warmConvertWorkers(n: number): void {
-  while (idle.size < n) park(new Worker(new URL("./convert-worker.js", import.meta.url)));
+  while (idle.size < n) park(newWorker());
+}
+
+/** The idle workers waiting for the next conversion (tests check that they are reused). */
+export function idleConvertWorkers(): readonly Worker[] {
+  return [...idle.keys()];
 }
 
 export class ConvertPool {
@@ -84,7 +98,10 @@ export class ConvertPool {
   /** Workers running a task of this pool (given one, not yet done). */
   private readonly busy = new Set<Worker>();
   /** Each worker's listeners, removed when it goes back to the idle list. */
-  private readonly listeners = new Map<Worker, { message: (m: FromWorker) => void; error: (e: Error) => void; exit: (c: number) => void }>();
+  private readonly listeners = new Map<
+    Worker,
+    { message: (m: FromWorker) => void; error: (e: Error) => void; exit: (c: number) => void }
+  >();
   private failed = false;
   private next = 0;
   private stopped = false;
@@ -209,11 +226,12 @@ export class ConvertPool {
     for (const w of this.workers) {
       const l = this.listeners.get(w)!;
       w.off("message", l.message);
-      w.off("error", l.error);
       if (this.failed || this.busy.has(w)) {
+        // (its listeners stay: an error it raises while ending is this closed pool's, and ignored)
         ending.push(w.terminate());
         continue;
       }
+      w.off("error", l.error);
       w.off("exit", l.exit);
       // chunks this run left unread were never acknowledged: the worker starts its next task afresh
       w.postMessage({ type: "reset" } satisfies ToWorker);
