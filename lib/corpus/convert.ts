@@ -83,6 +83,12 @@ const CHUNK_ROWS = 1024;
 const WINDOW_ROWS = 32 * CHUNK_ROWS;
 /** Bytes per range when a large JSON Lines file is read by several workers. */
 const RANGE_BYTES = 32 << 20;
+/**
+ * A JSON Lines file of at least twice this is read in ranges, two per job at least: workers take
+ * the next range when they finish one, so two files of unequal work, or one file, keep both cores
+ * busy to the end.
+ */
+const MIN_RANGE_BYTES = 1 << 20;
 
 /** Labels made while converting: the set's name and its labeller. */
 interface Labelling {
@@ -255,7 +261,7 @@ async function planRanges(
   const size = src.stat?.size ?? 0;
   let ranges;
   try {
-    ranges = await splitJsonlRanges(src.file, Math.max(jobs, Math.ceil(size / RANGE_BYTES)));
+    ranges = await splitJsonlRanges(src.file, Math.max(2 * jobs, Math.ceil(size / RANGE_BYTES)), MIN_RANGE_BYTES);
   } catch {
     return null;
   }
