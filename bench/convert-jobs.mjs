@@ -2,12 +2,16 @@
 // `JSON.parse` pass over the same files (read, split lines, parse each: the least work any reader
 // does), in one run; the issue's bar is convert --jobs 2 ≤ 2× the JSON.parse pass. Also checks
 // that the corpus is byte-identical for 1 and N jobs. Timings are the best of --rounds (the
-// machine is shared).
+// machine is shared), each with the CPU time of the whole process (every thread, DuckDB's too)
+// beside it: on a shared machine the CPU ratio is the steadier number, and on 2 cores the wall
+// time of N jobs cannot go below CPU / 2. The first conversion of the process is timed on its own
+// ("cold"): it starts the worker threads, which later conversions reuse.
 //
 //   node bench/convert-jobs.mjs [--prompts 60] [--steps 2] [--group 8] [--jobs 2] [--rounds 2] [--dist dist]
 //
 // Generated verl rollouts are cached under bench/out.
 import { readdirSync, readFileSync, rmSync, existsSync, mkdirSync } from "node:fs";
+import { loadavg } from "node:os";
 import { readFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -82,39 +86,49 @@ function snapshot(dir) {
   return m;
 }
 
-const best = async (f) => {
-  let ms = Infinity;
-  for (let r = 0; r < rounds; r++) {
+/** Best wall time of `rounds` runs, with the process CPU time (all threads) of that run. */
+const best = async (f, n = rounds) => {
+  let r = { ms: Infinity, cpu: 0 };
+  for (let i = 0; i < n; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await f();
-    ms = Math.min(ms, performance.now() - t0);
+    const ms = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    if (ms < r.ms) r = { ms, cpu: (c.user + c.system) / 1e3 };
   }
-  return ms;
+  return r;
 };
 
+const load0 = loadavg()[0];
 const records = await jsonParsePass();
-const parseMs = await best(jsonParsePass);
-const loadMs = await best(loadPass);
-const plainMs = await best(() => convert(jobs, false));
-const labelMs = await best(() => convert(jobs, true));
+const parse = await best(jsonParsePass);
+const load = await best(loadPass);
+const cold = await best(() => convert(jobs, true), 1);
+const plain = await best(() => convert(jobs, false));
+const labelN = await best(() => convert(jobs, true));
 const labelled = snapshot(out);
-const label1Ms = await best(() => convert(1, true));
+const label1 = await best(() => convert(1, true));
 const one = snapshot(out);
 const identical = one.size === labelled.size && [...one].every(([k, v]) => labelled.get(k)?.equals(v));
 rmSync(out, { recursive: true, force: true });
 
 const mb = bytes / 1e6;
-console.log(`${files.length} files, ${mb.toFixed(1)} MB, ${records} records; best of ${rounds}`);
+const line = (what, r, bar = "") =>
+  console.log(
+    `${what.padEnd(44)} ${r.ms.toFixed(0).padStart(6)} ms  ratio ${(r.ms / parse.ms).toFixed(2).padStart(5)}` +
+      `   cpu ${r.cpu.toFixed(0).padStart(6)} ms  ratio ${(r.cpu / parse.cpu).toFixed(2).padStart(5)}${bar}`,
+  );
 console.log(
-  `bare JSON.parse pass:                 ${parseMs.toFixed(0)} ms (${(mb / (parseMs / 1e3)).toFixed(0)} MB/s)`,
-);
-console.log(`read into trajectories (1 thread):     ${loadMs.toFixed(0)} ms  ratio ${(loadMs / parseMs).toFixed(2)}`);
-console.log(
-  `convert --jobs ${jobs} (no labels):        ${plainMs.toFixed(0)} ms  ratio ${(plainMs / parseMs).toFixed(2)}`,
+  `${files.length} files, ${mb.toFixed(1)} MB, ${records} records; best of ${rounds}; load average ${load0.toFixed(2)} → ${loadavg()[0].toFixed(2)}`,
 );
 console.log(
-  `convert --jobs ${jobs} --label heuristic:  ${labelMs.toFixed(0)} ms  ratio ${(labelMs / parseMs).toFixed(2)} (bar ≤ 2)`,
+  `${"bare JSON.parse pass".padEnd(44)} ${parse.ms.toFixed(0).padStart(6)} ms (${(mb / (parse.ms / 1e3)).toFixed(0)} MB/s)   cpu ${parse.cpu.toFixed(0).padStart(6)} ms`,
 );
-console.log(`convert --jobs 1 --label heuristic:  ${label1Ms.toFixed(0)} ms  ratio ${(label1Ms / parseMs).toFixed(2)}`);
+line("read into trajectories (1 thread)", load);
+line(`convert --jobs ${jobs} --label heuristic, cold (1 run)`, cold);
+line(`convert --jobs ${jobs} (no labels)`, plain);
+line(`convert --jobs ${jobs} --label heuristic`, labelN, " (bar ≤ 2)");
+line("convert --jobs 1 --label heuristic", label1);
 console.log(`corpus byte-identical for --jobs 1 and --jobs ${jobs}: ${identical}`);
 if (!identical) process.exitCode = 1;

@@ -24,7 +24,7 @@ export interface ConvertTask {
   windowRows: number;
 }
 
-export type ToWorker = { type: "task"; task: ConvertTask } | { type: "ack"; rows: number };
+export type ToWorker = { type: "task"; task: ConvertTask } | { type: "ack"; rows: number } | { type: "reset" };
 
 export type FromWorker =
   | { type: "chunk"; index: number; chunk: RowChunk; rows: number }
@@ -44,10 +44,19 @@ if (port) {
     while (unacked >= window) await new Promise<void>((r) => (resume = r));
   };
 
+  /** Labellers by their options, kept between tasks (the worker is reused by later conversions). */
+  const labellers = new Map<string, HeuristicLabeller>();
+  const labellerFor = (options: HeuristicOptionsInput | undefined): HeuristicLabeller => {
+    const key = JSON.stringify(options ?? {});
+    let l = labellers.get(key);
+    if (!l) labellers.set(key, (l = new HeuristicLabeller(options)));
+    return l;
+  };
+
   const run = async (task: ConvertTask): Promise<void> => {
     window = task.windowRows;
     const report = emptyReport();
-    const labeller = task.label ? new HeuristicLabeller(task.label.options) : null;
+    const labeller = task.label ? labellerFor(task.label.options) : null;
     const b = new ChunkBuilder();
     let bytesRead: number | null = null;
     const load: LoadOptions = { ...task.load, onProgress: (n) => (bytesRead = n) };
@@ -73,7 +82,8 @@ if (port) {
   };
 
   port.on("message", (m: ToWorker) => {
-    if (m.type === "ack") {
+    if (m.type === "reset") unacked = 0;
+    else if (m.type === "ack") {
       unacked -= m.rows;
       if (unacked < window && resume) {
         const r = resume;

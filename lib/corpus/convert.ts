@@ -53,7 +53,7 @@ import {
 } from "./corpus-manifest.js";
 import { Stager, type WrittenParts } from "./stager.js";
 import { ChunkBuilder, rowValues, type RowChunk } from "./row-chunk.js";
-import { ConvertPool, type PoolTask, type SourceRows } from "./convert-pool.js";
+import { ConvertPool, warmConvertWorkers, type PoolTask, type SourceRows } from "./convert-pool.js";
 
 export { CorpusError, manifestParts, readCorpusManifest } from "./corpus-manifest.js";
 
@@ -74,11 +74,21 @@ export interface ConvertResult {
 }
 
 const DEFAULT_PART_CALLS = 250_000;
-/** Rows (trajectories, calls and labels) per chunk a worker sends, and unacknowledged rows per worker. */
-const CHUNK_ROWS = 4096;
+/**
+ * Rows (trajectories, calls and labels) per chunk a worker sends, and unacknowledged rows per
+ * worker. Small enough that the writer starts staging soon after the workers start reading (a
+ * 6 MB verl file is about 4,000 rows unlabelled), large enough that messages cost little.
+ */
+const CHUNK_ROWS = 1024;
 const WINDOW_ROWS = 32 * CHUNK_ROWS;
 /** Bytes per range when a large JSON Lines file is read by several workers. */
 const RANGE_BYTES = 32 << 20;
+/**
+ * A JSON Lines file of at least twice this is read in ranges, two per job at least: workers take
+ * the next range when they finish one, so two files of unequal work, or one file, keep both cores
+ * busy to the end.
+ */
+const MIN_RANGE_BYTES = 1 << 20;
 
 /** Labels made while converting: the set's name and its labeller. */
 interface Labelling {
@@ -124,6 +134,7 @@ export async function convertToCorpus(
   const jobs = opts.jobs ?? 1;
   if (!Number.isInteger(jobs) || jobs < 1) throw new CorpusError(`jobs must be a whole number ≥ 1 (got ${jobs})`);
   convertOptions(opts); // a misspelt or out-of-range option is an error naming it (opts is only read)
+  if (jobs > 1) warmConvertWorkers(jobs); // they load their modules while this thread opens DuckDB
   const manifest = await cleanUp(dir);
   const db = await Engine.open({ memoryLimit: "512MB", ...opts.engine });
   let pool: { pool: ConvertPool; taskOf: Map<number, number[]> } | null = null;
@@ -250,7 +261,7 @@ async function planRanges(
   const size = src.stat?.size ?? 0;
   let ranges;
   try {
-    ranges = await splitJsonlRanges(src.file, Math.max(jobs, Math.ceil(size / RANGE_BYTES)));
+    ranges = await splitJsonlRanges(src.file, Math.max(2 * jobs, Math.ceil(size / RANGE_BYTES)), MIN_RANGE_BYTES);
   } catch {
     return null;
   }

@@ -20,24 +20,20 @@ import type { RowChunk } from "./row-chunk.js";
 /** Part paths written by one flush, by table (a table with no staged rows writes none). */
 export type WrittenParts = Partial<Record<TableName, string>>;
 
-/** Append `v` to `a` as a value of column `c` (an internal error when its type is not the column's). */
-function appendValue(a: DuckDBAppender, table: TableName, c: Column, v: SqlValue | undefined): void {
-  if (v === null || v === undefined) return a.appendNull();
-  switch (c.type) {
-    case "VARCHAR":
-      if (typeof v === "string") return a.appendVarchar(v);
-      break;
-    case "INTEGER":
-      if (typeof v === "number") return a.appendInteger(v);
-      break;
-    case "DOUBLE":
-      if (typeof v === "number") return Number.isFinite(v) ? a.appendDouble(v) : a.appendNull();
-      break;
-    case "BOOLEAN":
-      if (typeof v === "boolean") return a.appendBoolean(v);
-      break;
-  }
-  throw new Error(`${table}.${c.name}: a ${typeof v} is not a ${c.type} value`);
+/** What a value of a column must be, and how it is appended. */
+const KINDS = { VARCHAR: 0, INTEGER: 1, DOUBLE: 2, BOOLEAN: 3 } as const;
+const KIND_OF: Record<TableName, Uint8Array> = {
+  trajectories: kinds("trajectories"),
+  calls: kinds("calls"),
+  labels: kinds("labels"),
+};
+function kinds(t: TableName): Uint8Array {
+  return Uint8Array.from(TABLES[t].map((c) => KINDS[c.type]));
+}
+
+/** A value that is not of its column's type: an internal error naming the column. */
+function wrongType(table: TableName, c: Column, v: SqlValue): Error {
+  return new Error(`${table}.${c.name}: a ${typeof v} is not a ${c.type} value`);
 }
 
 export class Stager {
@@ -68,13 +64,37 @@ export class Stager {
 
   /** Stage one row of table `t` from `values` at `offset` (its columns in order); returns the next offset. */
   append(t: TableName, values: readonly SqlValue[], offset = 0): number {
+    return this.appendRows(t, values, offset, 1);
+  }
+
+  /** Stage `n` rows of table `t` from `values` at `offset`, each its columns in order; returns the next offset. */
+  private appendRows(t: TableName, values: readonly SqlValue[], offset: number, n: number): number {
     const a = this.apps.get(t);
     if (!a) throw new Error(`staging table ${t} is not open`);
-    const columns = TABLES[t];
-    for (let i = 0; i < columns.length; i++) appendValue(a, t, columns[i]!, values[offset + i]);
-    a.endRow();
-    this.rows[t]++;
-    return offset + columns.length;
+    const kind = KIND_OF[t];
+    const width = kind.length;
+    let j = offset;
+    for (let r = 0; r < n; r++) {
+      for (let i = 0; i < width; i++, j++) {
+        const v = values[j];
+        if (v === null || v === undefined) a.appendNull();
+        else if (kind[i] === KINDS.VARCHAR) {
+          if (typeof v !== "string") throw wrongType(t, TABLES[t][i]!, v);
+          a.appendVarchar(v);
+        } else if (kind[i] === KINDS.BOOLEAN) {
+          if (typeof v !== "boolean") throw wrongType(t, TABLES[t][i]!, v);
+          a.appendBoolean(v);
+        } else {
+          if (typeof v !== "number") throw wrongType(t, TABLES[t][i]!, v);
+          if (kind[i] === KINDS.INTEGER) a.appendInteger(v);
+          else if (Number.isFinite(v)) a.appendDouble(v);
+          else a.appendNull();
+        }
+      }
+      a.endRow();
+    }
+    this.rows[t] += n;
+    return j;
   }
 
   /** Stage every row of a chunk, calling `after` after each trajectory (with its calls and label rows). */
@@ -82,11 +102,11 @@ export class Stager {
     let [ot, oc, ol] = [0, 0, 0];
     const v = chunk.values;
     for (let i = 0; i < chunk.calls.length; i++) {
-      ot = this.append("trajectories", v.trajectories, ot);
+      ot = this.appendRows("trajectories", v.trajectories, ot, 1);
       const calls = chunk.calls[i]!;
       const labels = chunk.labels[i]!;
-      for (let k = 0; k < calls; k++) oc = this.append("calls", v.calls, oc);
-      for (let k = 0; k < labels; k++) ol = this.append("labels", v.labels, ol);
+      oc = this.appendRows("calls", v.calls, oc, calls);
+      ol = this.appendRows("labels", v.labels, ol, labels);
       await after(calls, labels);
     }
   }

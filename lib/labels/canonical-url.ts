@@ -18,7 +18,23 @@ const TRACKING =
  */
 const SIMPLE = /^https?:\/\/([A-Za-z0-9.-]+)(?::(\d+))?(\/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*)?$/;
 
+/**
+ * Canonical forms already computed (the same URLs come back in every rollout of a prompt and in
+ * every hit list that shows them): a plain cache, emptied when it holds `MEMO_MAX` entries.
+ */
+const MEMO = new Map<string, string>();
+const MEMO_MAX = 1 << 15;
+
 export function canonicalUrl(raw: string): string {
+  const known = MEMO.get(raw);
+  if (known !== undefined) return known;
+  const c = canonicalForm(raw);
+  if (MEMO.size >= MEMO_MAX) MEMO.clear();
+  MEMO.set(raw, c);
+  return c;
+}
+
+function canonicalForm(raw: string): string {
   // fast path first; everything else goes through the WHATWG URL parser
   const m = SIMPLE.exec(raw);
   const portNum = m?.[2] !== undefined ? Number(m[2]) : null;

@@ -5,6 +5,7 @@
  * the same rule to `solution_str` (`_format_ok`).
  */
 import type { Trajectory } from "../trajectory/schema.js";
+import { countOf } from "../formats/tag-blocks.js";
 
 export function formatValid(t: Trajectory): boolean {
   if (t.truncated) return false;
@@ -22,8 +23,8 @@ export function formatValid(t: Trajectory): boolean {
   )
     return false;
   for (const s of t.steps) {
-    const open = s.text.split("<think>").length - 1;
-    const close = s.text.split("</think>").length - 1;
+    const open = countOf(s.text, "<think>");
+    const close = countOf(s.text, "</think>");
     if (close > open + 1 || open > close) return false;
   }
   return true;

@@ -3,6 +3,7 @@
  * byte for byte, as a single-threaded conversion; strict mode and bad files report alike. Workers
  * run the built files, so these tests use dist/ (built by `npm test`'s setup, like the CLI tests).
  */
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -135,6 +136,44 @@ describe("convertToCorpus jobs", () => {
     } finally {
       c.close();
     }
+  }, 120_000);
+
+  it("reuses its worker threads: after a run stopped by a bad record, the next one writes the same corpus", async () => {
+    const pool = await import(pathToFileURL(join(ROOT, "dist", "corpus", "convert-pool.js")).href);
+    const base = tmpDir("jobs-reuse-");
+    const good = readFileSync(join(TRACES, "generated", "fathom-eval.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean);
+    const bad = join(base, "2-bad.jsonl");
+    writeFileSync(bad, [good[0], "{not json", good[1]].join("\n") + "\n");
+    const verl = join(TRACES, "generated", "verl");
+    await lib.convertToCorpus([verl], join(base, "warm"), { label: "h", jobs: 2 });
+    expect(pool.idleConvertWorkers().length).toBeGreaterThanOrEqual(2);
+    // strict mode stops at the bad record while the other worker may still be reading
+    const stopped = await lib
+      .convertToCorpus([verl, bad], join(base, "stopped"), { label: "h", jobs: 2, strict: true })
+      .catch((e: unknown) => e);
+    expect(String(stopped)).toContain(`${bad}:2:`);
+    const one = await lib.convertToCorpus([verl], join(base, "j1"), { label: "h", partCalls: 200 });
+    const before: unknown[] = [...pool.idleConvertWorkers()];
+    const two = await lib.convertToCorpus([verl], join(base, "j2"), { label: "h", partCalls: 200, jobs: 2 });
+    // the same threads ran it and are idle again (none started, none lost)
+    expect(new Set(pool.idleConvertWorkers())).toEqual(new Set(before));
+    expect({ ...two, dir: "" }).toEqual({ ...one, dir: "" });
+    expectSameFiles(join(base, "j1"), join(base, "j2"));
+  }, 120_000);
+
+  it("leaves no thread that keeps the process alive: a script that converted with 2 jobs exits by itself", () => {
+    const out = join(tmpDir("jobs-exit-"), "c");
+    const script = [
+      `const lib = await import(${JSON.stringify(pathToFileURL(join(ROOT, "dist", "index.js")).href)});`,
+      `const r = await lib.convertToCorpus([${JSON.stringify(join(TRACES, "generated", "verl"))}], ${JSON.stringify(out)}, { label: "h", jobs: 2 });`,
+      `console.log(r.trajectories);`,
+    ].join("\n");
+    const p = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 90_000 });
+    expect(p.stderr).toBe("");
+    expect(p.status).toBe(0);
+    expect(Number(p.stdout.trim())).toBeGreaterThan(0);
   }, 120_000);
 
   it("rejects a jobs value that is not a whole number ≥ 1", async () => {
