@@ -20,6 +20,7 @@
 import type { SearchResult, Trajectory } from "../trajectory/schema.js";
 import { isObject } from "./record-fields.js";
 import { parsePythonLiteral } from "./python-literal.js";
+import { lineCache, nextLineStart } from "./line-starts.js";
 
 const URL_FIELDS = ["url", "link", "href", "uri", "source", "displayLink"];
 const TITLE_FIELDS = ["title", "name", "heading"];
@@ -151,28 +152,90 @@ export function markdownItems(text: string): SearchResult[] {
 }
 const MD_PLAIN = /^[-*][ \t]+([^\n]*)\n[ \t]+(https?:\/\/\S+)[ \t]*\n?((?:[ \t]+[^\n]*(?:\n|$))*)/gm;
 const R1_DOC = /^\((\d+)\)([^\n]*)$/gm;
-const SR1_DOC = /Doc \d+\s*\(Title:\s*([^)]*)\)\s*([^\n]*)/g;
+/** JavaScript's `\s`. */
+function isSpace(c: number): boolean {
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/**
+ * Search-R1 passages: every match of `/Doc \d+\s*\(Title:\s*([^)]*)\)\s*([^\n]*)/g` as
+ * `[title, text]`, found with `indexOf` and character codes (the regex's `[^\n]*` over each
+ * passage cost as much as the JSON.parse of the row).
+ */
+export function searchR1Docs(text: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const n = text.length;
+  const spaces = (k: number): number => {
+    while (k < n && isSpace(text.charCodeAt(k))) k++;
+    return k;
+  };
+  for (let at = text.indexOf("Doc "); at !== -1; ) {
+    let k = at + 4;
+    const d = k;
+    while (k < n && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
+    if (k > d) k = spaces(k);
+    if (k === d || !text.startsWith("(Title:", k)) {
+      at = text.indexOf("Doc ", at + 1);
+      continue;
+    }
+    const t0 = spaces(k + 7);
+    const close = text.indexOf(")", t0);
+    if (close === -1) {
+      at = text.indexOf("Doc ", at + 1);
+      continue;
+    }
+    const b0 = spaces(close + 1);
+    let nl = text.indexOf("\n", b0);
+    if (nl === -1) nl = n;
+    out.push([text.slice(t0, close), text.slice(b0, nl)]);
+    at = text.indexOf("Doc ", nl);
+  }
+  return out;
+}
 const COLON_DOC = /^Doc \d+:[ \t]*/gm;
 const QUOTED_PASSAGE = /^\s*"[^"\n]+"[ \t]*\n\S/;
 const LABELLED =
   /^[ \t]*(?:[-*][ \t]*)?(Title|URL|Link|Source|Snippet|Content|Description|Summary|Text)[ \t]*:[ \t]*(.*)$/gim;
 
-const LINE_BREAK = /[\n\r\u2028\u2029]/g;
-const TITLE_LABEL_AT = /[ \t]*(?:[-*][ \t]*)?title[ \t]*:/iy;
+/** True when `text` at `at` reads `[ \t]*(?:[-*][ \t]*)?title[ \t]*:` (any case). */
+function titleLabelAt(text: string, at: number): boolean {
+  let k = at;
+  const n = text.length;
+  const blanks = (): void => {
+    while (k < n && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+  };
+  blanks();
+  if (k < n && (text.charCodeAt(k) === 45 || text.charCodeAt(k) === 42)) {
+    k++;
+    blanks();
+  }
+  for (let j = 0; j < 5; j++, k++) if ((text.charCodeAt(k) | 32) !== "title".charCodeAt(j)) return false;
+  blanks();
+  return text.charCodeAt(k) === 58;
+}
 
 /**
- * True when a line starts with a `Title:` label (`/^[ \t]*(?:[-*][ \t]*)?Title[ \t]*:/im`, tried
- * at each line start only: the multiline regex cost a third of a SkyRL read).
+ * True when a line starts with a `Title:` label (`/^[ \t]*(?:[-*][ \t]*)?Title[ \t]*:/im`),
+ * checked by character codes at each line start, the line starts found with `indexOf` (the
+ * multiline regex cost a third of a SkyRL read; a sticky regex tried at each line start, with
+ * a regex to find the next line, still cost as much as the passages' JSON.parse).
  */
 export function hasTitleLabel(text: string): boolean {
-  for (let at = 0; ;) {
-    TITLE_LABEL_AT.lastIndex = at;
-    if (TITLE_LABEL_AT.test(text)) return true;
-    LINE_BREAK.lastIndex = at;
-    const m = LINE_BREAK.exec(text);
-    if (!m) return false;
-    at = m.index + 1;
-  }
+  const cache = lineCache();
+  for (let at = 0; at !== -1; at = nextLineStart(text, at, cache)) if (titleLabelAt(text, at)) return true;
+  return false;
 }
 
 /** `Title:` / `URL:` / `Snippet:` labelled blocks; a new block starts at each `Title:`. */
@@ -244,11 +307,10 @@ export function parseSearchResults(text: string, depth = 0): SearchResult[] {
   }
   if (text.includes("Doc 1(") || text.includes("Doc 1 (")) {
     const out: SearchResult[] = [];
-    for (const m of text.matchAll(SR1_DOC))
-      out.push({ url: "", title: (m[1] ?? "").trim(), snippet: (m[2] ?? "").trim() });
+    for (const [title, snippet] of searchR1Docs(text)) out.push({ url: "", title: title.trim(), snippet: snippet.trim() });
     if (out.length) return out;
   }
-  if (/^Doc 1:/m.test(text)) {
+  if (text.includes("Doc 1:") && /^Doc 1:/m.test(text)) {
     const out: SearchResult[] = [];
     const heads = [...text.matchAll(COLON_DOC)];
     for (let k = 0; k < heads.length; k++) {
@@ -272,7 +334,7 @@ export function parseSearchResults(text: string, depth = 0): SearchResult[] {
     }
     if (out.length) return out;
   }
-  if (/^\(1\)/m.test(text)) {
+  if (text.includes("(1)") && /^\(1\)/m.test(text)) {
     const out: SearchResult[] = [];
     for (const m of text.matchAll(R1_DOC)) {
       const body = (m[2] ?? "").trim();
