@@ -29,7 +29,7 @@ import {
   verdictOf,
   type Json,
 } from "./record-fields.js";
-import { lineCache, nextLineStart } from "./line-starts.js";
+import { lineCache, nextLineStart } from "./text-scan.js";
 import { firstGold, questionOf, rolloutText, GOLD_KEYS, QUESTION_KEYS, TEXT_KEYS } from "./text-rollout.js";
 
 const KNOWN = new Set([
@@ -59,6 +59,11 @@ function labels(text: string): Array<{ index: number; end: number; label: string
   const ms: Array<{ index: number; end: number; label: string }> = [];
   const cache = lineCache();
   for (let at = 0; at !== -1; at = nextLineStart(text, at, cache)) {
+    // a label's first letter after the indentation, before the regex is tried
+    let k = at;
+    while (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9) k++;
+    const c = text.charCodeAt(k);
+    if (c !== 84 && c !== 65 && c !== 79 && c !== 70) continue; // T A O F
     LABEL.lastIndex = at;
     const m = LABEL.exec(text);
     if (m) ms.push({ index: at, end: at + m[0].length, label: m[1]! });

@@ -20,7 +20,7 @@
 import type { SearchResult, Trajectory } from "../trajectory/schema.js";
 import { isObject } from "./record-fields.js";
 import { parsePythonLiteral } from "./python-literal.js";
-import { lineCache, nextLineStart } from "./line-starts.js";
+import { isSpace, lineCache, nextLineStart } from "./text-scan.js";
 
 const URL_FIELDS = ["url", "link", "href", "uri", "source", "displayLink"];
 const TITLE_FIELDS = ["title", "name", "heading"];
@@ -86,20 +86,48 @@ function fromValue(v: unknown, depth = 0): SearchResult[] | null {
   return null;
 }
 
-const FATHOM_HEAD = /###\s*\d+\.[ \t]*/g;
+/**
+ * Fathom `search_urls` heads: every match of the regex `###\s*\d+\.[ \t]*` (global) as
+ * [start, end], found from the `###` with `indexOf` and character codes.
+ */
+export function fathomHeads(text: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  const n = text.length;
+  for (let at = text.indexOf("###"); at !== -1;) {
+    let k = at + 3;
+    while (k < n && isSpace(text.charCodeAt(k))) k++;
+    const d = k;
+    while (k < n && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
+    if (k === d || text.charCodeAt(k) !== 46) {
+      at = text.indexOf("###", at + 1);
+      continue;
+    }
+    k++;
+    while (k < n && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+    out.push([at, k]);
+    at = text.indexOf("###", k);
+  }
+  return out;
+}
+
+/** The first `\s`-separated token of `s` (what `s.trim().split(/\s/)[0]` gives). */
+function firstToken(s: string): string {
+  const t = s.trim();
+  for (let k = 0; k < t.length; k++) if (isSpace(t.charCodeAt(k))) return t.slice(0, k);
+  return t;
+}
 
 /**
  * Fathom `search_urls` blocks, `### {i}. {title}\n**URL**: {link}\n\n**Snippet**: {snippet}`
  * joined by `\n---\n\n`, cut at the headers with plain string search (one regex over a
- * 60 kB response per block was the reader's hottest spot).
+ * 60 kB response per block was the reader's hottest spot; then the heads' regex scan).
  */
 function fathomBlocks(text: string): SearchResult[] {
   const out: SearchResult[] = [];
-  const heads = [...text.matchAll(FATHOM_HEAD)];
+  const heads = fathomHeads(text);
   for (let k = 0; k < heads.length; k++) {
-    const h = heads[k]!;
-    const from = (h.index ?? 0) + h[0].length;
-    const end = k + 1 < heads.length ? (heads[k + 1]!.index ?? text.length) : text.length;
+    const from = heads[k]![1];
+    const end = k + 1 < heads.length ? heads[k + 1]![0] : text.length;
     const nl = text.indexOf("\n", from);
     if (nl === -1 || nl >= end || !text.startsWith("**URL**:", nl + 1)) continue;
     const urlLine = text.slice(
@@ -112,7 +140,7 @@ function fathomBlocks(text: string): SearchResult[] {
       const sep = text.indexOf("\n---\n", at);
       snippet = text.slice(at + 12, sep !== -1 && sep < end ? sep : end);
     }
-    out.push({ title: text.slice(from, nl).trim(), url: urlLine.trim().split(/\s/)[0] ?? "", snippet: snippet.trim() });
+    out.push({ title: text.slice(from, nl).trim(), url: firstToken(urlLine), snippet: snippet.trim() });
   }
   return out;
 }
@@ -152,23 +180,6 @@ export function markdownItems(text: string): SearchResult[] {
 }
 const MD_PLAIN = /^[-*][ \t]+([^\n]*)\n[ \t]+(https?:\/\/\S+)[ \t]*\n?((?:[ \t]+[^\n]*(?:\n|$))*)/gm;
 const R1_DOC = /^\((\d+)\)([^\n]*)$/gm;
-/** JavaScript's `\s`. */
-function isSpace(c: number): boolean {
-  return (
-    c === 32 ||
-    (c >= 9 && c <= 13) ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
-}
-
 /**
  * Search-R1 passages: every match of `/Doc \d+\s*\(Title:\s*([^)]*)\)\s*([^\n]*)/g` as
  * `[title, text]`, found with `indexOf` and character codes (the regex's `[^\n]*` over each
@@ -181,7 +192,7 @@ export function searchR1Docs(text: string): Array<[string, string]> {
     while (k < n && isSpace(text.charCodeAt(k))) k++;
     return k;
   };
-  for (let at = text.indexOf("Doc "); at !== -1; ) {
+  for (let at = text.indexOf("Doc "); at !== -1;) {
     let k = at + 4;
     const d = k;
     while (k < n && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
@@ -307,7 +318,8 @@ export function parseSearchResults(text: string, depth = 0): SearchResult[] {
   }
   if (text.includes("Doc 1(") || text.includes("Doc 1 (")) {
     const out: SearchResult[] = [];
-    for (const [title, snippet] of searchR1Docs(text)) out.push({ url: "", title: title.trim(), snippet: snippet.trim() });
+    for (const [title, snippet] of searchR1Docs(text))
+      out.push({ url: "", title: title.trim(), snippet: snippet.trim() });
     if (out.length) return out;
   }
   if (text.includes("Doc 1:") && /^Doc 1:/m.test(text)) {
@@ -350,8 +362,23 @@ export function parseSearchResults(text: string, depth = 0): SearchResult[] {
   return [];
 }
 
-/** A response that says there were no hits, or is an empty list `[]` (nothing to parse, not a parse failure). */
-const NO_HITS = /^\s*$|^\s*\[\s*\]\s*$|no (search )?results|0 results|nothing found|no relevant|not find any/i;
+/**
+ * A response that says there were no hits, or is an empty list `[]` (nothing to parse, not a parse
+ * failure): `/^\s*$|^\s*\[\s*\]\s*$|no (search )?results|0 results|nothing found|no relevant|not find any/i`,
+ * tested on the lower-cased text with `includes` (the case-insensitive alternation was tried at
+ * every character of every unparsed reply). Lower-casing keeps every ASCII match and makes no new one
+ * (the only non-ASCII characters that lower-case to ASCII letters are U+212A KELVIN SIGN, to `k`,
+ * in no phrase here, and U+0130, which becomes `i` plus a combining dot).
+ */
+const NO_HIT_PHRASES = ["no results", "no search results", "0 results", "nothing found", "no relevant", "not find any"];
+
+function saysNoHits(head: string): boolean {
+  const t = head.trim();
+  if (t === "" || (t.length >= 2 && t.startsWith("[") && t.endsWith("]") && t.slice(1, -1).trim() === "")) return true;
+  const lower = head.toLowerCase();
+  for (const p of NO_HIT_PHRASES) if (lower.includes(p)) return true;
+  return false;
+}
 
 /**
  * Search calls whose response came back, is not a reported failure and is not an explicit
@@ -366,7 +393,7 @@ export function unparsedSearchCalls(trajectories: Iterable<Trajectory>): number 
       if (c.role !== "search" || c.response === null || c.results.length > 0) continue;
       if (c.error) continue;
       const head = c.response.length > 400 ? c.response.slice(0, 400) : c.response;
-      if (NO_HITS.test(head)) continue;
+      if (saysNoHits(head)) continue;
       n++;
     }
   }

@@ -43,7 +43,9 @@ const PATTERNS: Array<[(s: string) => boolean, string]> = [
   // SkyRL's and verl's search tools wrap failures as {"result": "Search error: …"} (NovaSky-AI/SkyRL
   // skyrl_gym/tools/search.py; volcengine/verl@b178a3c verl/tools/utils/search_r1_like_utils.py, search_tool.py)
   [
-    has(/^\s*\{\s*"result"\s*:\s*"(?:Search error:|Search request failed|Search execution failed|Tool execution failed)/),
+    has(
+      /^\s*\{\s*"result"\s*:\s*"(?:Search error:|Search request failed|Search execution failed|Tool execution failed)/,
+    ),
     "search error",
   ],
 ];

@@ -87,6 +87,9 @@ export class JsonArraySplitter {
     for (; i < n; i++) {
       const b = chunk[i]!;
       if (b === NL) this.line++;
+      // whitespace between tokens means nothing (it ends a bare scalar, handled below): the
+      // indentation of a pretty-printed log is most of its bytes outside strings
+      if (b <= 32 && !this.inString && !this.scalar) continue;
       if (this.phase === 2) {
         if (b > 32 && !this.trailing) {
           this.trailing = true;
