@@ -149,6 +149,8 @@ interface FileLoad {
   /** Readable records framed so far (before container expansion). */
   records: number;
   issue(i: Omit<LoadIssue, "file">): void;
+  /** Readers' file-level notes (`ReadContext.note`) and how many records gave each. */
+  notes: Map<string, number>;
 }
 
 function openFileLoad(path: string, opts: LoadOptions, report: LoadReport): FileLoad {
@@ -162,7 +164,7 @@ function openFileLoad(path: string, opts: LoadOptions, report: LoadReport): File
       if (opts.strict) throw new StrictModeError(full);
     } else fr.warnings++;
   };
-  return { path, opts, fr, roles: toolRoles(opts.toolRoles), records: 0, issue };
+  return { path, opts, fr, roles: toolRoles(opts.toolRoles), records: 0, issue, notes: new Map() };
 }
 
 /** Step 1: the file's size in bytes (the byte range's for a range read), or null when there is nothing to read. */
@@ -318,6 +320,7 @@ function readMember(f: FileLoad, item: Item, r: FormatReader, ids: IdAssigner): 
       roles: f.roles,
       ...(item.key !== undefined ? { key: item.key } : {}),
       ...(f.opts.verdictThreshold !== undefined ? { verdictThreshold: f.opts.verdictThreshold } : {}),
+      note: (text) => f.notes.set(text, (f.notes.get(text) ?? 0) + 1),
     });
   } catch (err) {
     if (err instanceof RecordError) {
@@ -381,6 +384,8 @@ export async function* streamTrajectories(
     f.fr.unparsedSearch += unparsedSearchCalls([t]);
     yield t;
   }
+  for (const [text, n] of f.notes)
+    f.issue({ line: 0, reason: `${text} (${n} record${n === 1 ? "" : "s"})`, excerpt: "", severity: "warning" });
   // a role taken from a tool's arguments (an unknown name), once per tool and load, with its override
   for (const note of roleInferenceNotes(f.roles)) {
     if (report.issues.some((i) => i.line === 0 && i.reason === note)) continue;

@@ -362,23 +362,8 @@ export function parseSearchResults(text: string, depth = 0): SearchResult[] {
   return [];
 }
 
-/**
- * A response that says there were no hits, or is an empty list `[]` (nothing to parse, not a parse
- * failure): `/^\s*$|^\s*\[\s*\]\s*$|no (search )?results|0 results|nothing found|no relevant|not find any/i`,
- * tested on the lower-cased text with `includes` (the case-insensitive alternation was tried at
- * every character of every unparsed reply). Lower-casing keeps every ASCII match and makes no new one
- * (the only non-ASCII characters that lower-case to ASCII letters are U+212A KELVIN SIGN, to `k`,
- * in no phrase here, and U+0130, which becomes `i` plus a combining dot).
- */
-const NO_HIT_PHRASES = ["no results", "no search results", "0 results", "nothing found", "no relevant", "not find any"];
-
-function saysNoHits(head: string): boolean {
-  const t = head.trim();
-  if (t === "" || (t.length >= 2 && t.startsWith("[") && t.endsWith("]") && t.slice(1, -1).trim() === "")) return true;
-  const lower = head.toLowerCase();
-  for (const p of NO_HIT_PHRASES) if (lower.includes(p)) return true;
-  return false;
-}
+/** A response that says there were no hits, or is an empty list `[]` (nothing to parse, not a parse failure). */
+const NO_HITS = /^\s*$|^\s*\[\s*\]\s*$|no (search )?results|0 results|nothing found|no relevant|not find any/i;
 
 /**
  * Search calls whose response came back, is not a reported failure and is not an explicit
@@ -393,7 +378,7 @@ export function unparsedSearchCalls(trajectories: Iterable<Trajectory>): number 
       if (c.role !== "search" || c.response === null || c.results.length > 0) continue;
       if (c.error) continue;
       const head = c.response.length > 400 ? c.response.slice(0, 400) : c.response;
-      if (saysNoHits(head)) continue;
+      if (NO_HITS.test(head)) continue;
       n++;
     }
   }
