@@ -301,7 +301,7 @@ class Sniffer {
     return this.held.splice(0).map((h) => ({ item: h, reader: r }));
   }
 
-  /** At the end of the file: the held items, read by the reader detected on them, or the reports that explain why not. */
+  /** At the end of the file: the held items with the reader detected on them, or the reports saying why not. */
   end(): Ready {
     const f = this.f;
     const held = this.held;

@@ -233,7 +233,8 @@ describe("zstd members", () => {
     const e = samples[0]!;
     const at =
       e.localHeaderOffset + 30 + b.readUInt16LE(e.localHeaderOffset + 26) + b.readUInt16LE(e.localHeaderOffset + 28);
-    for (let k = 8; k < Math.min(e.compressedSize, 40); k++) b[at + k] = b[at + k]! ^ 0x5a; // scramble past the frame header
+    // scramble bytes past the frame header
+    for (let k = 8; k < Math.min(e.compressedSize, 40); k++) b[at + k] = b[at + k]! ^ 0x5a;
     const recs = await records(tmpFile("corrupt.zstd.eval", b));
     const bad = recs.filter((r) => r.kind === "bad");
     expect(bad).toHaveLength(1);
