@@ -268,6 +268,33 @@ function labelledBlocks(text: string): SearchResult[] {
   return out.filter((r) => r.url || r.snippet);
 }
 
+/**
+ * `t.split(/\n[ \t]*\n(?=")/)`: FlashRAG passages cut at a blank line before a quoted title, found
+ * from the newlines with `indexOf` (the regex split was a third of a FlashRAG read).
+ */
+export function quotedBlocks(t: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (let nl = t.indexOf("\n"); nl !== -1;) {
+    let k = nl + 1;
+    while (t.charCodeAt(k) === 32 || t.charCodeAt(k) === 9) k++;
+    if (t.charCodeAt(k) === 10 && t.charCodeAt(k + 1) === 34) {
+      out.push(t.slice(start, nl));
+      start = k + 1;
+      nl = t.indexOf("\n", k + 1);
+    } else nl = t.indexOf("\n", nl + 1);
+  }
+  out.push(t.slice(start));
+  return out;
+}
+
+/** `/^"[^\n]*"\s*$/.test(line)` for a line without `\n`. */
+function quotedLine(line: string): boolean {
+  let e = line.length;
+  while (e > 0 && isSpace(line.charCodeAt(e - 1))) e--;
+  return e >= 2 && line.charCodeAt(0) === 34 && line.charCodeAt(e - 1) === 34;
+}
+
 function dequote(s: string): string {
   const t = s.trim();
   return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1) : t;
@@ -338,10 +365,10 @@ export function parseSearchResults(text: string, depth = 0): SearchResult[] {
   }
   if (QUOTED_PASSAGE.test(text)) {
     const out: SearchResult[] = [];
-    for (const block of text.trim().split(/\n[ \t]*\n(?=")/)) {
+    for (const block of quotedBlocks(text.trim())) {
       const nl = block.indexOf("\n");
       const first = nl === -1 ? block : block.slice(0, nl);
-      if (!/^"[^\n]*"\s*$/.test(first)) continue;
+      if (!quotedLine(first)) continue;
       out.push({ url: "", title: dequote(first), snippet: nl === -1 ? "" : block.slice(nl + 1).trim() });
     }
     if (out.length) return out;

@@ -14,6 +14,7 @@ import {
   fathomHeads,
   hasTitleLabel,
   markdownItems,
+  quotedBlocks,
   searchR1Docs,
   unparsedSearchCalls,
 } from "../../lib/formats/search-results.js";
@@ -363,6 +364,16 @@ describe("scanners agree with the regexes they replaced", () => {
     fc.assert(
       fc.property(mix(pieces), (text) => {
         expect(searchR1Docs(text)).toEqual([...text.matchAll(re)].map((m) => [m[1], m[2]]));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("FlashRAG passages: split at a blank line before a quoted title", () => {
+    const pieces = ["\n", "\n\n", " ", "\t", '"', '"T"', '\n"', "\r", "x"];
+    fc.assert(
+      fc.property(mix(pieces), (text) => {
+        expect(quotedBlocks(text)).toEqual(text.split(/\n[ \t]*\n(?=")/));
       }),
       { numRuns: 3000 },
     );
