@@ -6,6 +6,11 @@
 // an Inspect `.eval` zip: the same sample texts uncompressed, one a line). After one warm-up of
 // each, `--rounds` rounds; the ratio is bare / sounding CPU ms over the medians (≥ 0.5 is the
 // bar; CPU time, as the machine is shared: see lib.mjs `timed`).
+// A compressed archive has two baselines, both reported: `ratio` (the bar) against JSON.parse of
+// the decompressed sample texts, which charges sounding for decompression; `ratioUnzip` against
+// reading the archive, decompressing each member with the fastest decoder at hand (zlib inflate;
+// zstd: Node's own where it exists, else the same wasm decoder sounding uses) and JSON.parse:
+// the least any reader of the file must do (lib.mjs `bareUnzipParse`).
 // The large-file Fathom run with peak RSS per process is bench/ingest-large.mjs.
 //
 //   npm run build && node bench/ingest.mjs [--mb 20] [--rounds 3] [--only verl,inspect-json]
@@ -17,6 +22,7 @@ import { spawnSync } from "node:child_process";
 import {
   OUT_DIR,
   bareParse,
+  bareUnzipParse,
   buildFile,
   cycle,
   hasZstd,
@@ -72,7 +78,7 @@ const add = (name, reader, needs, build) => {
     return;
   }
   const { file, baseFile } = build();
-  cases.push({ name, reader, file, baseFile: baseFile ?? file });
+  cases.push({ name, reader, file, baseFile: baseFile ?? file, zipped: file.endsWith(".eval") });
 };
 const f = (name, ext) => `${name}-${MB}mb.${ext}`;
 const jsonOf = (rel) => JSON.parse(readFileSync(shared(rel), "utf8"));
@@ -234,9 +240,12 @@ for (const c of cases) {
   if (first.errors) throw new Error(`${c.name}: ${first.errors} errors reading ${c.file}`);
   const bare = [];
   const mine = [];
+  const unzip = [];
+  if (c.zipped) await bareUnzipParse(c.file); // warm-up
   for (let i = 0; i < ROUNDS; i++) {
     bare.push((await timed(() => bareParse(c.baseFile))).ms);
     mine.push((await timed(() => sounding(c.file))).ms);
+    if (c.zipped) unzip.push((await timed(() => bareUnzipParse(c.file))).ms);
   }
   const mb = statSync(c.baseFile).size / 1048576;
   const b = median(bare);
@@ -250,11 +259,13 @@ for (const c of cases) {
     bareMBps: +(mb / (b / 1000)).toFixed(1),
     soundingMBps: +(mb / (s / 1000)).toFixed(1),
     ratio: +(b / s).toFixed(3),
+    ...(c.zipped ? { ratioUnzip: +(median(unzip) / s).toFixed(3) } : {}),
   };
   results.push(r);
   console.log(
     `${r.name.padEnd(17)} ${String(r.contentMB).padStart(5)} MB ${String(r.trajectories).padStart(7)} traj ${String(r.calls).padStart(8)} calls` +
       `  bare ${String(r.bareMBps).padStart(6)} MB/s  sounding ${String(r.soundingMBps).padStart(6)} MB/s  ratio ${r.ratio.toFixed(3)}` +
+      (r.ratioUnzip !== undefined ? ` (unzip+parse baseline: ${r.ratioUnzip.toFixed(3)})` : "") +
       (r.ratio < 0.5 ? "  BELOW 0.5" : ""),
   );
 }

@@ -140,6 +140,46 @@ export async function bareParse(file) {
   return Array.isArray(v) ? v.length : 1;
 }
 
+/** Zstandard decoding for the baselines: Node's own where it exists (>= 22.15), else the wasm decoder sounding uses. */
+let zstdDecode = null;
+async function zstd() {
+  if (zstdDecode) return zstdDecode;
+  const zlib = await import("node:zlib");
+  if (typeof zlib.zstdDecompressSync === "function") zstdDecode = (b) => zlib.zstdDecompressSync(b);
+  else {
+    const { ZSTDDecoder } = await import("zstddec");
+    const d = new ZSTDDecoder();
+    await d.init();
+    zstdDecode = (b, size) => d.decode(b, size);
+  }
+  return zstdDecode;
+}
+
+/**
+ * The second baseline for a zip of JSON members (an Inspect `.eval` as `zip` writes it: local
+ * headers in order, sizes in them): read the file, decompress each member with the fastest
+ * decoder at hand (zlib's inflate; zstd as `zstd()` picks) and JSON.parse it. This is the least
+ * any reader of the archive must do; `bareParse` over the decompressed texts is the stricter bar.
+ */
+export async function bareUnzipParse(file) {
+  const { inflateRawSync } = await import("node:zlib");
+  const unzstd = await zstd();
+  const b = await readFile(file);
+  let rows = 0;
+  for (let at = 0; b.readUInt32LE(at) === 0x04034b50;) {
+    const method = b.readUInt16LE(at + 8);
+    const size = b.readUInt32LE(at + 18);
+    const raw = b.readUInt32LE(at + 22);
+    const body = at + 30 + b.readUInt16LE(at + 26) + b.readUInt16LE(at + 28);
+    const data = b.subarray(body, body + size);
+    const out = method === 8 ? inflateRawSync(data) : method === 93 ? unzstd(data, raw) : data;
+    JSON.parse(Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString("utf8"));
+    rows++;
+    at = body + size;
+  }
+  return rows;
+}
+
 /**
  * Milliseconds `fn` takes (awaited), with its result: `ms` is the process's CPU time (user +
  * system), which a machine shared with other jobs inflates far less than the wall clock

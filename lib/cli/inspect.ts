@@ -100,6 +100,9 @@ export function nothingRead(paths: readonly string[], files: readonly string[], 
   const reason = first ? printable(first.reason.length > 160 ? `${first.reason.slice(0, 157)}…` : first.reason) : "";
   const unreadable = report.files.filter((f) => f.unreadable).length;
   let what: string;
+  // one readable file that holds no rollout (an Inspect log of zero samples): its warning says why
+  const why = files.length === 1 && !first ? report.issues.find((i) => i.severity === "warning") : undefined;
+  if (why) return `no trajectory read from ${where}: ${printable(why.reason)}`;
   if (files.length === 1) what = reason || "no records";
   else if (unreadable === files.length)
     what = `none of ${files.length} files is trace data (first: ${first?.file}: ${reason})`;

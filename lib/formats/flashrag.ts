@@ -11,6 +11,11 @@
  * - `pred` is the last assistant turn's `\boxed{}` (empty when none); `metric_score` holds the
  *   configured metrics (`em`, `f1`, `acc`, …). The verdict is `em` (else `acc`, else `f1`)
  *   `>= verdictThreshold` (default 1).
+ * - FlashRAG's own pipelines (RUC-NLPIR/FlashRAG `flashrag/pipeline/pipeline.py`
+ *   `SequentialPipeline`, saved by `Dataset.save` as `json.dump(…, indent=4)`) retrieve before
+ *   generating, so the model makes no tool call: `output` holds `retrieval_result`, `prompt`,
+ *   `pred` (and `raw_pred`, `metric_score`), no `final_response`. Such a row is a trajectory with
+ *   0 calls, its verdict and `pred` as the answer; the load report says so once per file.
  */
 import { TrajectoryBuilder } from "../trajectory/builder.js";
 import type { Trajectory } from "../trajectory/schema.js";
@@ -27,6 +32,12 @@ import {
 import { readChatmlRollout } from "./chatml-rollout.js";
 
 const KNOWN = new Set(["id", "question", "golden_answers", "output"]);
+
+/** The load-report note for rows of a pipeline that made no tool calls. */
+const NO_CALLS =
+  "FlashRAG output without output.final_response (a retrieve-then-generate pipeline: the pipeline " +
+  "retrieved, the model made no tool call): read as trajectories with 0 calls, verdict from " +
+  "metric_score, answer from pred";
 
 export const flashragReader: FormatReader = {
   name: "flashrag",
@@ -54,7 +65,7 @@ export const flashragReader: FormatReader = {
     b.extra = { ...extraFields(o, KNOWN), ...extraFields(out, new Set(["final_response"])) };
     const text = typeof out.final_response === "string" ? out.final_response : null;
     if (text !== null) readChatmlRollout(b, text, false);
-    else b.anomalies.push("no output.final_response: no calls to read");
+    else ctx.note?.(NO_CALLS);
     const pred = pickString(out, "pred");
     if (b.finalAnswer === null && pred) b.finalAnswer = pred.trim();
     return b.build();

@@ -21,6 +21,12 @@ export interface ReadContext {
    * `verdictThreshold`; default `DEFAULT_VERDICT_THRESHOLD` in record-fields.ts).
    */
   verdictThreshold?: number;
+  /**
+   * A fact about the file rather than one record (FlashRAG output written by a pipeline that made
+   * no tool calls): the loader reports each distinct note once per file, at line 0, with the number
+   * of records that gave it, instead of a warning per record.
+   */
+  note?: (text: string) => void;
 }
 
 export interface FormatReader {

@@ -164,6 +164,8 @@ interface FileLoad {
   /** Readable records framed so far (before container expansion). */
   records: number;
   issue(i: Omit<LoadIssue, "file">): void;
+  /** Readers' file-level notes (`ReadContext.note`) and how many records gave each. */
+  notes: Map<string, number>;
 }
 
 function openFileLoad(path: string, opts: LoadOptions, report: LoadReport): FileLoad {
@@ -177,7 +179,7 @@ function openFileLoad(path: string, opts: LoadOptions, report: LoadReport): File
       if (opts.strict) throw new StrictModeError(full);
     } else fr.warnings++;
   };
-  return { path, opts, fr, roles: toolRoles(opts.toolRoles), records: 0, issue };
+  return { path, opts, fr, roles: toolRoles(opts.toolRoles), records: 0, issue, notes: new Map() };
 }
 
 /** Step 1: the file's size in bytes (the byte range's for a range read), or null when there is nothing to read. */
@@ -231,35 +233,34 @@ type Item =
 
 const recognised = (v: unknown): boolean => READERS.some((r) => r.detect(v) > 0);
 
-/** Step 3: containers of rollouts (Inspect logs, keyed objects) expanded into their members. */
-async function* members(f: FileLoad, records: AsyncIterable<RawRecord>): AsyncGenerator<Item> {
-  for await (const rec of records) {
-    if (rec.kind === "bad") {
-      yield rec;
-      continue;
-    }
-    f.records++;
-    // a streamed sample is a one-sample log: its parent holds the log's other fields
-    const value = rec.parent !== undefined ? { ...(rec.parent as object), samples: [rec.value] } : rec.value;
-    const { members: ms, container } = expandContainer(value, rec.line, recognised);
-    if (container === "inspect-log" && ms.length === 0) {
-      f.issue({
-        line: rec.line,
-        reason: "an Inspect log without samples (header only): no rollouts",
-        excerpt: "",
-        severity: "warning",
-      });
-    }
-    if (container === "episode" && ms.length === 0) {
-      f.issue({
-        line: rec.line,
-        reason: "a verifiers episode without traces (no rollout ran): no rollouts",
-        excerpt: "",
-        severity: "warning",
-      });
-    }
-    for (const m of ms) yield { kind: "member", ...m };
+/**
+ * Step 3: containers of rollouts (Inspect logs, keyed objects) expanded into their members.
+ * Steps 3 and 4 are plain functions called from `streamTrajectories`' one loop (an async
+ * generator per step cost a promise round trip per member: a fifth of reading a keyed FireAct file).
+ */
+function membersOf(f: FileLoad, rec: RawRecord): Item[] {
+  if (rec.kind === "bad") return [rec];
+  f.records++;
+  // a streamed sample is a one-sample log: its parent holds the log's other fields
+  const value = rec.parent !== undefined ? { ...(rec.parent as object), samples: [rec.value] } : rec.value;
+  const { members: ms, container } = expandContainer(value, rec.line, recognised);
+  if (container === "inspect-log" && ms.length === 0) {
+    f.issue({
+      line: rec.line,
+      reason: "an Inspect log without samples (header only): no rollouts",
+      excerpt: "",
+      severity: "warning",
+    });
   }
+  if (container === "episode" && ms.length === 0) {
+    f.issue({
+      line: rec.line,
+      reason: "a verifiers episode without traces (no rollout ran): no rollouts",
+      excerpt: "",
+      severity: "warning",
+    });
+  }
+  return ms.map((m) => ({ kind: "member", ...m }));
 }
 
 /** The message naming every format, from the registry. */
@@ -267,28 +268,37 @@ function formatList(): string {
   return READERS.map((r) => r.name).join(", ");
 }
 
+type Ready = Array<{ item: Item; reader: FormatReader }>;
+
 /**
  * Step 4: the reader. Forced by `format`, else detected from the first `detectSample`
  * members: they are held, the reader chosen once, and then they are replayed before the
  * rest. When the format cannot be told, that is reported and nothing more is read.
  */
-async function* sniffThenReplay(
-  f: FileLoad,
-  items: AsyncIterable<Item>,
-): AsyncGenerator<{ item: Item; reader: FormatReader }> {
-  const forced = f.opts.format ? readerFor(f.opts.format) : null;
-  let reader: FormatReader | null = forced;
-  f.fr.format = reader?.name ?? null;
-  const sampleN = f.opts.detectSample ?? 20;
-  const held: Item[] = [];
-  let sampled = 0;
-  const decide = (): FormatReader | null => {
-    const d = detectFormat(held.flatMap((h) => (h.kind === "member" ? [h.value] : [])));
+class Sniffer {
+  private readonly forced: FormatReader | null;
+  private reader: FormatReader | null;
+  private readonly sampleN: number;
+  private readonly held: Item[] = [];
+  private sampled = 0;
+  /** Set when the format could not be told: the rest of the file is not read. */
+  stopped = false;
+
+  constructor(private readonly f: FileLoad) {
+    this.forced = f.opts.format ? readerFor(f.opts.format) : null;
+    this.reader = this.forced;
+    f.fr.format = this.reader?.name ?? null;
+    this.sampleN = f.opts.detectSample ?? 20;
+  }
+
+  private decide(): FormatReader | null {
+    const f = this.f;
+    const d = detectFormat(this.held.flatMap((h) => (h.kind === "member" ? [h.value] : [])));
     if (!d.format) {
       f.fr.unreadable = true;
       f.issue({
         line: 0,
-        reason: `could not tell the format from the first ${sampled} records; pass --format (one of ${formatList()})`,
+        reason: `could not tell the format from the first ${this.sampled} records; pass --format (one of ${formatList()})`,
         excerpt: "",
         severity: "error",
       });
@@ -296,35 +306,46 @@ async function* sniffThenReplay(
     }
     f.fr.format = d.format;
     return readerFor(d.format);
-  };
-  for await (const item of items) {
-    if (reader) {
-      yield { item, reader };
-      continue;
+  }
+
+  /** The items ready to read after `item` (none while the first ones are held). */
+  push(item: Item): Ready {
+    const reader = this.reader;
+    if (reader) return [{ item, reader }];
+    this.held.push(item);
+    if (item.kind === "member") this.sampled++;
+    if (this.sampled < this.sampleN) return [];
+    this.reader = this.decide();
+    if (!this.reader) {
+      this.stopped = true;
+      return [];
     }
-    held.push(item);
-    if (item.kind === "member") sampled++;
-    if (sampled < sampleN) continue;
-    reader = decide();
-    if (!reader) return; // the rest of the file is not read
-    for (const h of held.splice(0)) yield { item: h, reader };
+    const r = this.reader;
+    return this.held.splice(0).map((h) => ({ item: h, reader: r }));
   }
-  if (reader || !held.length) {
-    if (f.records === 0 && !forced)
-      f.issue({ line: 0, reason: "no records (only blank lines)", excerpt: "", severity: "warning" });
-    return;
-  }
-  if (sampled === 0) {
-    for (const h of held) {
-      if (h.kind !== "bad") continue;
-      // a binary, an archive without samples, text that is not JSON: the file as a whole is unreadable
-      if (h.fileLevel) f.fr.unreadable = true;
-      f.issue({ line: h.line, reason: h.reason, excerpt: h.excerpt, severity: "error" });
+
+  /** At the end of the file: the held items with the reader detected on them, or the reports saying why not. */
+  end(): Ready {
+    const f = this.f;
+    const held = this.held;
+    if (this.stopped) return [];
+    if (this.reader || !held.length) {
+      if (f.records === 0 && !this.forced)
+        f.issue({ line: 0, reason: "no records (only blank lines)", excerpt: "", severity: "warning" });
+      return [];
     }
-    return;
+    if (this.sampled === 0) {
+      for (const h of held) {
+        if (h.kind !== "bad") continue;
+        // a binary, an archive without samples, text that is not JSON: the file as a whole is unreadable
+        if (h.fileLevel) f.fr.unreadable = true;
+        f.issue({ line: h.line, reason: h.reason, excerpt: h.excerpt, severity: "error" });
+      }
+      return [];
+    }
+    const reader = this.decide();
+    return reader ? held.map((h) => ({ item: h, reader })) : [];
   }
-  reader = decide();
-  if (reader) for (const h of held) yield { item: h, reader };
 }
 
 /** Step 5: one member read into a trajectory, counted in the file's report; bad ones become issues. */
@@ -341,6 +362,7 @@ function readMember(f: FileLoad, item: Item, r: FormatReader, ids: IdAssigner): 
       roles: f.roles,
       ...(item.key !== undefined ? { key: item.key } : {}),
       ...(f.opts.verdictThreshold !== undefined ? { verdictThreshold: f.opts.verdictThreshold } : {}),
+      note: (text) => f.notes.set(text, (f.notes.get(text) ?? 0) + 1),
     });
   } catch (err) {
     if (err instanceof RecordError) {
@@ -397,13 +419,24 @@ export async function* streamTrajectories(
   const size = await sizeOf(f);
   if (size === null) return;
   const ids = new IdAssigner();
-  const items = members(f, gatherRollout(framed(f, size)));
-  for await (const { item, reader } of sniffThenReplay(f, items)) {
-    const t = readMember(f, item, reader, ids);
-    if (!t) continue;
-    f.fr.unparsedSearch += unparsedSearchCalls([t]);
-    yield t;
+  const sniffer = new Sniffer(f);
+  const read = function* (ready: Ready): Generator<Trajectory> {
+    for (const { item, reader } of ready) {
+      const t = readMember(f, item, reader, ids);
+      if (!t) continue;
+      f.fr.unparsedSearch += unparsedSearchCalls([t]);
+      yield t;
+    }
+  };
+  records: for await (const rec of gatherRollout(framed(f, size))) {
+    for (const item of membersOf(f, rec)) {
+      yield* read(sniffer.push(item));
+      if (sniffer.stopped) break records; // the rest of the file is not read
+    }
   }
+  yield* read(sniffer.end());
+  for (const [text, n] of f.notes)
+    f.issue({ line: 0, reason: `${text} (${n} record${n === 1 ? "" : "s"})`, excerpt: "", severity: "warning" });
   // a role taken from a tool's arguments (an unknown name), once per tool and load, with its override
   for (const note of roleInferenceNotes(f.roles)) {
     if (report.issues.some((i) => i.line === 0 && i.reason === note)) continue;

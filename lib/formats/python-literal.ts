@@ -15,18 +15,23 @@ class Fail extends Error {}
 export function parsePythonLiteral(text: string): unknown {
   let i = 0;
   const n = text.length;
+  // character codes throughout: `text[i]` builds a one-character string per test, which made this
+  // parser (verifiers and Inspect search replies are Exa hit lists) slower than the JSON.parse of the record
   const ws = (): void => {
-    while (i < n && (text[i] === " " || text[i] === "\n" || text[i] === "\t" || text[i] === "\r")) i++;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 32 && c !== 10 && c !== 9 && c !== 13) return;
+    }
   };
   // a string literal: runs between escapes are sliced whole (char-by-char concatenation was the
   // hot spot of verifiers replies, which are Exa hit lists of a few kB each)
   let nb = -2; // next backslash / newline at or after the scan position (-1: none left)
   let nn = -2;
   const str = (): string => {
-    const q = text[i]!;
-    const qc = q.charCodeAt(0);
-    const triple = text.startsWith(q.repeat(3), i);
-    const close = triple ? q.repeat(3) : q;
+    const qc = text.charCodeAt(i);
+    const q = qc === 39 ? "'" : '"';
+    const triple = text.charCodeAt(i + 1) === qc && text.charCodeAt(i + 2) === qc;
+    const close = triple ? q + q + q : q;
     i += close.length;
     let out = "";
     let start = i;
@@ -41,7 +46,7 @@ export function parsePythonLiteral(text: string): unknown {
       i = j;
       if (i >= n) throw new Fail();
       const c = text.charCodeAt(i);
-      if (c === qc && (!triple || text.startsWith(close, i))) {
+      if (c === qc && (!triple || (text.charCodeAt(i + 1) === qc && text.charCodeAt(i + 2) === qc))) {
         out += text.slice(start, i);
         i += close.length;
         return out;
@@ -91,54 +96,57 @@ export function parsePythonLiteral(text: string): unknown {
   };
   const value = (): unknown => {
     ws();
-    const c = text[i];
-    if (c === undefined) throw new Fail();
-    if (c === "'" || c === '"') {
+    if (i >= n) throw new Fail();
+    const c = text.charCodeAt(i);
+    if (c === 39 || c === 34) {
       let s = str();
       // adjacent literals concatenate: 'a' 'b'
       for (;;) {
         const save = i;
         ws();
-        if (text[i] === "'" || text[i] === '"') s += str();
+        const d = text.charCodeAt(i);
+        if (d === 39 || d === 34) s += str();
         else {
           i = save;
           return s;
         }
       }
     }
-    if (c === "[" || c === "(") {
-      const end = c === "[" ? "]" : ")";
+    if (c === 91 || c === 40) {
+      const end = c === 91 ? 93 : 41; // [ ] or ( )
       i++;
       const arr: unknown[] = [];
       for (;;) {
         ws();
-        if (text[i] === end) {
+        if (text.charCodeAt(i) === end) {
           i++;
           return arr;
         }
         arr.push(value());
         ws();
-        if (text[i] === ",") i++;
-        else if (text[i] !== end) throw new Fail();
+        const d = text.charCodeAt(i);
+        if (d === 44) i++;
+        else if (d !== end) throw new Fail();
       }
     }
-    if (c === "{") {
+    if (c === 123) {
       i++;
       const obj: Record<string, unknown> = {};
       for (;;) {
         ws();
-        if (text[i] === "}") {
+        if (text.charCodeAt(i) === 125) {
           i++;
           return obj;
         }
         const k = value();
         ws();
-        if (text[i] !== ":") throw new Fail();
+        if (text.charCodeAt(i) !== 58) throw new Fail();
         i++;
         obj[typeof k === "string" ? k : JSON.stringify(k)] = value();
         ws();
-        if (text[i] === ",") i++;
-        else if (text[i] !== "}") throw new Fail();
+        const d = text.charCodeAt(i);
+        if (d === 44) i++;
+        else if (d !== 125) throw new Fail();
       }
     }
     const m = /^(?:True|False|None|-?(?:\d+\.?\d*(?:e[+-]?\d+)?|\.\d+)|-?inf|nan)/.exec(text.slice(i, i + 40));

@@ -33,6 +33,7 @@ import {
   verdictOf,
   type Json,
 } from "./record-fields.js";
+import { lineCache, nextLineStart } from "./text-scan.js";
 import { firstGold, questionOf, rolloutText, GOLD_KEYS, QUESTION_KEYS, TEXT_KEYS } from "./text-rollout.js";
 
 const KNOWN = new Set([
@@ -51,7 +52,8 @@ const KNOWN = new Set([
   "messages",
   "instruction",
 ]);
-const LABEL = /^[ \t]*(Thought|Action Input|Action|Observation|Final Answer)(?:[ \t]+\d+)?[ \t]*:[ \t]?/gm;
+/** A label, tried at each line start (what `/^…/gm` matched; the multiline scan was half of a FireAct read). */
+const LABEL = /[ \t]*(Thought|Action Input|Action|Observation|Final Answer)(?:[ \t]+\d+)?[ \t]*:[ \t]?/y;
 const BRACKET = /^\s*([A-Za-z_][\w-]*)\s*\[([\s\S]*)\]\s*$/;
 
 interface Part {
@@ -59,15 +61,31 @@ interface Part {
   body: string;
 }
 
+function labels(text: string): Array<{ index: number; end: number; label: string }> {
+  const ms: Array<{ index: number; end: number; label: string }> = [];
+  const cache = lineCache();
+  for (let at = 0; at !== -1; at = nextLineStart(text, at, cache)) {
+    // a label's first letter after the indentation, before the regex is tried
+    let k = at;
+    while (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9) k++;
+    const c = text.charCodeAt(k);
+    if (c !== 84 && c !== 65 && c !== 79 && c !== 70) continue; // T A O F
+    LABEL.lastIndex = at;
+    const m = LABEL.exec(text);
+    if (m) ms.push({ index: at, end: at + m[0].length, label: m[1]! });
+  }
+  return ms;
+}
+
 function parts(text: string): Part[] {
   const out: Part[] = [];
-  const ms = [...text.matchAll(LABEL)];
+  const ms = labels(text);
   for (let i = 0; i < ms.length; i++) {
     const m = ms[i]!;
-    const s = (m.index ?? 0) + m[0].length;
-    const e = i + 1 < ms.length ? (ms[i + 1]!.index ?? text.length) : text.length;
+    const s = m.end;
+    const e = i + 1 < ms.length ? ms[i + 1]!.index : text.length;
     // trimEnd strips what `\s+$` matched (the same whitespace and line terminators) without rescanning
-    out.push({ label: m[1]!, body: text.slice(s, e).trimEnd() });
+    out.push({ label: m.label, body: text.slice(s, e).trimEnd() });
   }
   return out;
 }

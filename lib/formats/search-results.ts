@@ -20,6 +20,7 @@
 import type { SearchResult, Trajectory } from "../trajectory/schema.js";
 import { isObject } from "./record-fields.js";
 import { parsePythonLiteral } from "./python-literal.js";
+import { isSpace, lineCache, nextLineStart } from "./text-scan.js";
 
 const URL_FIELDS = ["url", "link", "href", "uri", "source", "displayLink"];
 const TITLE_FIELDS = ["title", "name", "heading"];
@@ -85,20 +86,48 @@ function fromValue(v: unknown, depth = 0): SearchResult[] | null {
   return null;
 }
 
-const FATHOM_HEAD = /###\s*\d+\.[ \t]*/g;
+/**
+ * Fathom `search_urls` heads: every match of the regex `###\s*\d+\.[ \t]*` (global) as
+ * [start, end], found from the `###` with `indexOf` and character codes.
+ */
+export function fathomHeads(text: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  const n = text.length;
+  for (let at = text.indexOf("###"); at !== -1;) {
+    let k = at + 3;
+    while (k < n && isSpace(text.charCodeAt(k))) k++;
+    const d = k;
+    while (k < n && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
+    if (k === d || text.charCodeAt(k) !== 46) {
+      at = text.indexOf("###", at + 1);
+      continue;
+    }
+    k++;
+    while (k < n && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+    out.push([at, k]);
+    at = text.indexOf("###", k);
+  }
+  return out;
+}
+
+/** The first `\s`-separated token of `s` (what `s.trim().split(/\s/)[0]` gives). */
+function firstToken(s: string): string {
+  const t = s.trim();
+  for (let k = 0; k < t.length; k++) if (isSpace(t.charCodeAt(k))) return t.slice(0, k);
+  return t;
+}
 
 /**
  * Fathom `search_urls` blocks, `### {i}. {title}\n**URL**: {link}\n\n**Snippet**: {snippet}`
  * joined by `\n---\n\n`, cut at the headers with plain string search (one regex over a
- * 60 kB response per block was the reader's hottest spot).
+ * 60 kB response per block was the reader's hottest spot; then the heads' regex scan).
  */
 function fathomBlocks(text: string): SearchResult[] {
   const out: SearchResult[] = [];
-  const heads = [...text.matchAll(FATHOM_HEAD)];
+  const heads = fathomHeads(text);
   for (let k = 0; k < heads.length; k++) {
-    const h = heads[k]!;
-    const from = (h.index ?? 0) + h[0].length;
-    const end = k + 1 < heads.length ? (heads[k + 1]!.index ?? text.length) : text.length;
+    const from = heads[k]![1];
+    const end = k + 1 < heads.length ? heads[k + 1]![0] : text.length;
     const nl = text.indexOf("\n", from);
     if (nl === -1 || nl >= end || !text.startsWith("**URL**:", nl + 1)) continue;
     const urlLine = text.slice(
@@ -111,7 +140,7 @@ function fathomBlocks(text: string): SearchResult[] {
       const sep = text.indexOf("\n---\n", at);
       snippet = text.slice(at + 12, sep !== -1 && sep < end ? sep : end);
     }
-    out.push({ title: text.slice(from, nl).trim(), url: urlLine.trim().split(/\s/)[0] ?? "", snippet: snippet.trim() });
+    out.push({ title: text.slice(from, nl).trim(), url: firstToken(urlLine), snippet: snippet.trim() });
   }
   return out;
 }
@@ -151,28 +180,73 @@ export function markdownItems(text: string): SearchResult[] {
 }
 const MD_PLAIN = /^[-*][ \t]+([^\n]*)\n[ \t]+(https?:\/\/\S+)[ \t]*\n?((?:[ \t]+[^\n]*(?:\n|$))*)/gm;
 const R1_DOC = /^\((\d+)\)([^\n]*)$/gm;
-const SR1_DOC = /Doc \d+\s*\(Title:\s*([^)]*)\)\s*([^\n]*)/g;
+/**
+ * Search-R1 passages: every match of `/Doc \d+\s*\(Title:\s*([^)]*)\)\s*([^\n]*)/g` as
+ * `[title, text]`, found with `indexOf` and character codes (the regex's `[^\n]*` over each
+ * passage cost as much as the JSON.parse of the row).
+ */
+export function searchR1Docs(text: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const n = text.length;
+  const spaces = (k: number): number => {
+    while (k < n && isSpace(text.charCodeAt(k))) k++;
+    return k;
+  };
+  for (let at = text.indexOf("Doc "); at !== -1;) {
+    let k = at + 4;
+    const d = k;
+    while (k < n && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
+    if (k > d) k = spaces(k);
+    if (k === d || !text.startsWith("(Title:", k)) {
+      at = text.indexOf("Doc ", at + 1);
+      continue;
+    }
+    const t0 = spaces(k + 7);
+    const close = text.indexOf(")", t0);
+    if (close === -1) {
+      at = text.indexOf("Doc ", at + 1);
+      continue;
+    }
+    const b0 = spaces(close + 1);
+    let nl = text.indexOf("\n", b0);
+    if (nl === -1) nl = n;
+    out.push([text.slice(t0, close), text.slice(b0, nl)]);
+    at = text.indexOf("Doc ", nl);
+  }
+  return out;
+}
 const COLON_DOC = /^Doc \d+:[ \t]*/gm;
 const QUOTED_PASSAGE = /^\s*"[^"\n]+"[ \t]*\n\S/;
 const LABELLED =
   /^[ \t]*(?:[-*][ \t]*)?(Title|URL|Link|Source|Snippet|Content|Description|Summary|Text)[ \t]*:[ \t]*(.*)$/gim;
 
-const LINE_BREAK = /[\n\r\u2028\u2029]/g;
-const TITLE_LABEL_AT = /[ \t]*(?:[-*][ \t]*)?title[ \t]*:/iy;
+/** True when `text` at `at` reads `[ \t]*(?:[-*][ \t]*)?title[ \t]*:` (any case). */
+function titleLabelAt(text: string, at: number): boolean {
+  let k = at;
+  const n = text.length;
+  const blanks = (): void => {
+    while (k < n && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+  };
+  blanks();
+  if (k < n && (text.charCodeAt(k) === 45 || text.charCodeAt(k) === 42)) {
+    k++;
+    blanks();
+  }
+  for (let j = 0; j < 5; j++, k++) if ((text.charCodeAt(k) | 32) !== "title".charCodeAt(j)) return false;
+  blanks();
+  return text.charCodeAt(k) === 58;
+}
 
 /**
- * True when a line starts with a `Title:` label (`/^[ \t]*(?:[-*][ \t]*)?Title[ \t]*:/im`, tried
- * at each line start only: the multiline regex cost a third of a SkyRL read).
+ * True when a line starts with a `Title:` label (`/^[ \t]*(?:[-*][ \t]*)?Title[ \t]*:/im`),
+ * checked by character codes at each line start, the line starts found with `indexOf` (the
+ * multiline regex cost a third of a SkyRL read; a sticky regex tried at each line start, with
+ * a regex to find the next line, still cost as much as the passages' JSON.parse).
  */
 export function hasTitleLabel(text: string): boolean {
-  for (let at = 0; ;) {
-    TITLE_LABEL_AT.lastIndex = at;
-    if (TITLE_LABEL_AT.test(text)) return true;
-    LINE_BREAK.lastIndex = at;
-    const m = LINE_BREAK.exec(text);
-    if (!m) return false;
-    at = m.index + 1;
-  }
+  const cache = lineCache();
+  for (let at = 0; at !== -1; at = nextLineStart(text, at, cache)) if (titleLabelAt(text, at)) return true;
+  return false;
 }
 
 /** `Title:` / `URL:` / `Snippet:` labelled blocks; a new block starts at each `Title:`. */
@@ -192,6 +266,33 @@ function labelledBlocks(text: string): SearchResult[] {
   }
   if (cur) out.push(cur);
   return out.filter((r) => r.url || r.snippet);
+}
+
+/**
+ * `t.split(/\n[ \t]*\n(?=")/)`: FlashRAG passages cut at a blank line before a quoted title, found
+ * from the newlines with `indexOf` (the regex split was a third of a FlashRAG read).
+ */
+export function quotedBlocks(t: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (let nl = t.indexOf("\n"); nl !== -1;) {
+    let k = nl + 1;
+    while (t.charCodeAt(k) === 32 || t.charCodeAt(k) === 9) k++;
+    if (t.charCodeAt(k) === 10 && t.charCodeAt(k + 1) === 34) {
+      out.push(t.slice(start, nl));
+      start = k + 1;
+      nl = t.indexOf("\n", k + 1);
+    } else nl = t.indexOf("\n", nl + 1);
+  }
+  out.push(t.slice(start));
+  return out;
+}
+
+/** `/^"[^\n]*"\s*$/.test(line)` for a line without `\n`. */
+function quotedLine(line: string): boolean {
+  let e = line.length;
+  while (e > 0 && isSpace(line.charCodeAt(e - 1))) e--;
+  return e >= 2 && line.charCodeAt(0) === 34 && line.charCodeAt(e - 1) === 34;
 }
 
 function dequote(s: string): string {
@@ -244,11 +345,11 @@ export function parseSearchResults(text: string, depth = 0): SearchResult[] {
   }
   if (text.includes("Doc 1(") || text.includes("Doc 1 (")) {
     const out: SearchResult[] = [];
-    for (const m of text.matchAll(SR1_DOC))
-      out.push({ url: "", title: (m[1] ?? "").trim(), snippet: (m[2] ?? "").trim() });
+    for (const [title, snippet] of searchR1Docs(text))
+      out.push({ url: "", title: title.trim(), snippet: snippet.trim() });
     if (out.length) return out;
   }
-  if (/^Doc 1:/m.test(text)) {
+  if (text.includes("Doc 1:") && /^Doc 1:/m.test(text)) {
     const out: SearchResult[] = [];
     const heads = [...text.matchAll(COLON_DOC)];
     for (let k = 0; k < heads.length; k++) {
@@ -264,15 +365,15 @@ export function parseSearchResults(text: string, depth = 0): SearchResult[] {
   }
   if (QUOTED_PASSAGE.test(text)) {
     const out: SearchResult[] = [];
-    for (const block of text.trim().split(/\n[ \t]*\n(?=")/)) {
+    for (const block of quotedBlocks(text.trim())) {
       const nl = block.indexOf("\n");
       const first = nl === -1 ? block : block.slice(0, nl);
-      if (!/^"[^\n]*"\s*$/.test(first)) continue;
+      if (!quotedLine(first)) continue;
       out.push({ url: "", title: dequote(first), snippet: nl === -1 ? "" : block.slice(nl + 1).trim() });
     }
     if (out.length) return out;
   }
-  if (/^\(1\)/m.test(text)) {
+  if (text.includes("(1)") && /^\(1\)/m.test(text)) {
     const out: SearchResult[] = [];
     for (const m of text.matchAll(R1_DOC)) {
       const body = (m[2] ?? "").trim();

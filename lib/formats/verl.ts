@@ -30,6 +30,7 @@ import {
 import { readInlineSearch, R1_MARKERS, SEARCH_R1_MARKERS } from "./inline-search.js";
 import { readTaggedTurns, type Turn } from "./tagged-dialogue.js";
 import { questionFromPrompt } from "./qwen-agent.js";
+import { isSpace } from "./text-scan.js";
 
 const KNOWN = new Set([
   "input",
@@ -52,6 +53,21 @@ export function stepFromFileName(file: string): number | null {
 }
 
 /**
+ * `s.replace(/\n[ \t]*(user|tool)[ \t]*\n?\s*$/, "\n")`: a trailing role line cut off, checked from
+ * the end (the regex was tried at every newline of the turn).
+ */
+function trimRoleLine(s: string): string {
+  let e = s.length;
+  while (e > 0 && isSpace(s.charCodeAt(e - 1))) e--;
+  if (e < 4) return s;
+  const word = s.slice(e - 4, e);
+  if (word !== "user" && word !== "tool") return s;
+  let k = e - 4;
+  while (k > 0 && (s.charCodeAt(k - 1) === 32 || s.charCodeAt(k - 1) === 9)) k--;
+  return k > 0 && s.charCodeAt(k - 1) === 10 ? s.slice(0, k - 1) + "\n" : s;
+}
+
+/**
  * Split special-token-stripped ChatML back into turns. Role names survive as bare lines
  * (`user`, `assistant`), which web text can imitate, so turns are cut at the tool-response
  * groups instead: text before a run of `<tool_response>` blocks is an assistant turn, the run
@@ -65,10 +81,7 @@ export function strippedTurns(text: string, responseTag = "tool_response"): Turn
   for (;;) {
     const r = text.indexOf(OPEN, pos);
     const head = text.slice(pos, r === -1 ? text.length : r);
-    turns.push({
-      role: "assistant",
-      content: head.replace(/^\s*assistant[ \t]*\n/, "").replace(/\n[ \t]*(user|tool)[ \t]*\n?\s*$/, "\n"),
-    });
+    turns.push({ role: "assistant", content: trimRoleLine(head.replace(/^\s*assistant[ \t]*\n/, "")) });
     if (r === -1) break;
     let end = r;
     for (;;) {
@@ -79,7 +92,7 @@ export function strippedTurns(text: string, responseTag = "tool_response"): Turn
       }
       end = e + CLOSE.length;
       let k = end;
-      while (k < text.length && /\s/.test(text[k]!)) k++;
+      while (k < text.length && isSpace(text.charCodeAt(k))) k++;
       if (!text.startsWith(OPEN, k)) break;
       end = k;
     }

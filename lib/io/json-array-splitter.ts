@@ -85,8 +85,17 @@ export class JsonArraySplitter {
     let nb = -2;
     let nn = -2;
     for (; i < n; i++) {
+      if (this.depth > 1 || (this.depth === 1 && !this.watchesKeys())) {
+        if (!this.inString && !this.scalar && this.phase === 1) {
+          i = this.skipStructure(chunk, i);
+          if (i >= n) break;
+        }
+      }
       const b = chunk[i]!;
       if (b === NL) this.line++;
+      // whitespace between tokens means nothing (it ends a bare scalar, handled below): the
+      // indentation of a pretty-printed log is most of its bytes outside strings
+      if (b <= 32 && !this.inString && !this.scalar) continue;
       if (this.phase === 2) {
         if (b > 32 && !this.trailing) {
           this.trailing = true;
@@ -212,6 +221,32 @@ export class JsonArraySplitter {
       this.keyCarry = prev.length + part.length <= 64 ? Buffer.concat([prev, part]) : Buffer.alloc(65);
     }
     if (elemStart !== -1) this.carry(chunk, elemStart, n);
+  }
+
+  /** True while the top-level object's own keys are watched for the stream key (depth 1 only). */
+  private watchesKeys(): boolean {
+    return this.streamKey !== null && !this.topIsArray && !this.streamed;
+  }
+
+  /**
+   * Inside an element, between strings, only brackets (and newlines, for line numbers) matter: a
+   * tight loop over them up to the next `"` (the string is the general loop's) or to the bracket
+   * that would close the element or a watched level, whose index it returns (or `chunk.length`).
+   */
+  private skipStructure(chunk: Buffer, i: number): number {
+    const floor = this.watchesKeys() ? 1 : 0;
+    const n = chunk.length;
+    for (; i < n; i++) {
+      const b = chunk[i]!;
+      if (b === QUOTE) return i;
+      if (b === NL) this.line++;
+      else if (b === LBRACE || b === LBRACK) this.depth++;
+      else if (b === RBRACE || b === RBRACK) {
+        if (this.depth - 1 <= floor) return i;
+        this.depth--;
+      }
+    }
+    return n;
   }
 
   /** A top-level key just closed at `i` (its `"`): is it the stream key? */

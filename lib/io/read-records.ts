@@ -74,6 +74,27 @@ function notJson(held: readonly RawRecord[]): RawRecord | null {
   return fileLevelBad(`not JSON: a text file, and ${lines} as JSON (first bad line ${first.line}: ${first.reason})`);
 }
 
+/**
+ * Whether the line starting with `{` at `at` is a whole JSON Lines record, or the first line of a
+ * pretty-printed document (`{` alone, or `{ "version": 2,` as some writers indent). A record line
+ * ends with `}`, and the next record starts in column 1 with `{`; a document's first line ends
+ * inside the object and its next line is indented, a key or the closing brace. So: `{` alone, or a
+ * line not ending with `}` followed by a line not starting with `{`, is a document (a JSON Lines
+ * file whose first record is cut still reads line by line). A first line longer than the chunk
+ * is taken as a record.
+ */
+function firstLineIsRecord(chunk: Buffer, at: number): boolean {
+  const nl = chunk.indexOf(10, at);
+  if (nl === -1) return true;
+  let e = nl;
+  while (e > at && (chunk[e - 1] === 32 || chunk[e - 1] === 9 || chunk[e - 1] === 13)) e--;
+  if (e - 1 === at) return false;
+  if (chunk[e - 1] === 125) return true;
+  let k = nl + 1;
+  while (k < chunk.length && (chunk[k] === 10 || chunk[k] === 13)) k++;
+  return k >= chunk.length || chunk[k] === 123;
+}
+
 function sniff(chunk: Buffer): Container | null {
   let i = 0;
   if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
@@ -81,12 +102,7 @@ function sniff(chunk: Buffer): Container | null {
     const b = chunk[i]!;
     if (b <= 32) continue;
     if (b === 91) return "json"; // [
-    if (b === 123) {
-      // '{' alone on its line: a pretty-printed single JSON document
-      let j = i + 1;
-      while (j < chunk.length && (chunk[j] === 32 || chunk[j] === 9 || chunk[j] === 13)) j++;
-      return j < chunk.length && chunk[j] === 10 ? "json" : "jsonl";
-    }
+    if (b === 123) return firstLineIsRecord(chunk, i) ? "jsonl" : "json";
     return "jsonl";
   }
   return null;

@@ -18,8 +18,8 @@
  *   local header is read only for its own name and extra lengths (which may differ from the
  *   central entry's).
  * - Methods: 0 stored, 8 DEFLATE (`zlib.inflateRawSync`), 93 Zstandard (Inspect >= 0.3.206,
- *   src/inspect_ai/_util/zip_common.py `ZipCompressionMethod.ZSTD`; decoded with `fzstd`, as
- *   Inspect's own viewer does; Inspect caps each zstd frame at 200 MiB of input because of an
+ *   src/inspect_ai/_util/zip_common.py `ZipCompressionMethod.ZSTD`; decoded as `zstdDecoder` says;
+ *   Inspect caps each zstd frame at 200 MiB of input because of an
  *   fzstd limit on single frames of >= 256 MiB, src/inspect_ai/_util/zipfile.py).
  * - A name written twice is deliberate superseding: Inspect's readers take the last entry
  *   (eval.py, `_zip_writestr`), and so does `latestEntries`.
@@ -178,24 +178,58 @@ export function latestEntries(entries: readonly ZipEntry[]): ZipEntry[] {
 }
 
 /**
- * Zstandard decoding: Node's own `zlib.zstdDecompressSync` where it exists (Node >= 22.15),
- * else the pure-JS `fzstd` (Node 20's zlib has no zstd). fzstd is given no preallocated output
- * buffer: measured here, that made it about twice as slow.
+ * Zstandard decoding, fastest first: Node's own `zlib.zstdDecompressSync` where it exists
+ * (Node >= 22.15); else zstd's reference decoder compiled to WebAssembly (`zstddec`, the wasm
+ * shipped inside its npm package), given the member's uncompressed size from the central
+ * directory as its output capacity, so a member of several frames (Inspect splits at 200 MiB)
+ * decodes whole; else, where WebAssembly is unavailable (`node --jitless`), the pure-JS `fzstd`.
+ * Measured on Node 20 (bench/ingest.mjs `eval-zstd`): the wasm decoder takes about 1/7 of
+ * fzstd's CPU time once compiled (compiling it costs about 0.1 s, once per process).
+ * `readMember` checks every result's length and CRC-32, which also catches a decoder error.
  */
-const zstdDecompress: (b: Buffer) => Buffer = (() => {
+type ZstdDecode = (b: Buffer, size: number) => Buffer;
+
+const nativeZstd = ((): ZstdDecode | null => {
   const native: unknown = Reflect.get(zlib, "zstdDecompressSync");
-  if (typeof native === "function") {
-    return (b: Buffer) => {
-      const out: unknown = Reflect.apply(native, zlib, [b]);
-      if (!Buffer.isBuffer(out)) throw new Error("zstdDecompressSync returned no buffer");
-      return out;
-    };
-  }
-  return (b: Buffer) => {
-    const u = fzstdDecompress(b);
-    return Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+  if (typeof native !== "function") return null;
+  return (b) => {
+    const out: unknown = Reflect.apply(native, zlib, [b]);
+    if (!Buffer.isBuffer(out)) throw new Error("zstdDecompressSync returned no buffer");
+    return out;
   };
 })();
+
+const jsZstd: ZstdDecode = (b) => {
+  const u = fzstdDecompress(b);
+  return Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+};
+
+let zstdReady: Promise<ZstdDecode> | null = null;
+
+/** The zstd decoder for this process, chosen (and the wasm one compiled) on first use. */
+function zstdDecoder(): Promise<ZstdDecode> {
+  zstdReady ??= (async (): Promise<ZstdDecode> => {
+    if (nativeZstd) return nativeZstd;
+    if (typeof WebAssembly !== "object") return jsZstd;
+    try {
+      const { ZSTDDecoder } = await import("zstddec");
+      const d = new ZSTDDecoder();
+      await d.init();
+      return (b, size) => {
+        // size 0 would make zstddec read the size from the frame header; an empty member has no frame data to decode
+        if (size === 0) return jsZstd(b, 0);
+        const u = d.decode(b, size);
+        // zstddec reports no decoder error: a short or clipped result is decoded again by fzstd, whose
+        // error (or output) then says what is wrong with the member
+        if (u.byteLength !== size) return jsZstd(b, size);
+        return Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+      };
+    } catch {
+      return jsZstd;
+    }
+  })();
+  return zstdReady;
+}
 
 /** The method's name for messages. */
 function methodName(m: number): string {
@@ -219,7 +253,7 @@ export async function readMember(fh: FileHandle, e: ZipEntry, maxBytes: number):
   try {
     if (e.method === 0) out = raw;
     else if (e.method === 8) out = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, maxBytes) });
-    else if (e.method === 93) out = zstdDecompress(raw);
+    else if (e.method === 93) out = (await zstdDecoder())(raw, e.uncompressedSize);
     else
       throw new ZipError(`${e.name}: compression ${methodName(e.method)} is not supported (stored, DEFLATE, zstd are)`);
   } catch (err) {

@@ -74,6 +74,25 @@ async function memberRecord(fh: FileHandle, e: ZipEntry, line: number, max: numb
 }
 
 /**
+ * The log header of an Inspect archive without samples: `header.json` (written when the run ends),
+ * else `_journal/start.json` (written when it starts), as one value record at line 0 when it is an
+ * object with a numeric `version` and an `eval` object (Inspect's `EvalLog` / `LogStart`); else null.
+ */
+async function inspectHeader(fh: FileHandle, entries: readonly ZipEntry[], max: number): Promise<RawRecord | null> {
+  const latest = latestEntries(entries);
+  for (const name of ["header.json", "_journal/start.json"]) {
+    const e = latest.find((x) => x.name === name);
+    if (!e) continue;
+    const rec = await memberRecord(fh, e, 0, max);
+    if (rec.kind !== "value") continue;
+    const v = rec.value as Record<string, unknown> | null;
+    const isObj = (x: unknown): boolean => typeof x === "object" && x !== null && !Array.isArray(x);
+    if (isObj(v) && typeof v!.version === "number" && isObj(v!.eval)) return rec;
+  }
+  return null;
+}
+
+/**
  * Batches (one record each) of the sample members of the zip at `path`. A structural problem
  * (no central directory, cut short) or an archive without samples is one file-level record.
  */
@@ -103,6 +122,13 @@ export async function* readZipRecords(
       ];
     }
     if (samples.length === 0) {
+      // an Inspect log of zero samples (an empty dataset, a run stopped before its first sample,
+      // `--no-log-samples`): its header is the one record, which the loader reports as a log without samples
+      const header = await inspectHeader(fh, entries, maxRecordBytes);
+      if (header) {
+        yield [header];
+        return;
+      }
       const what = entries.length ? `its members: ${listing(entries)}` : "it is empty";
       yield [fileLevelBad(`a zip archive with no samples/*.json members (${what}), not an Inspect .eval log`)];
       return;

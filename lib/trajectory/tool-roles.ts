@@ -189,12 +189,22 @@ export function toolRoles(overrides: ToolRoleMap = {}): ToolRoles {
   for (const [k, v] of Object.entries(DEFAULT_TOOL_ROLES)) map[k.toLowerCase()] = v;
   for (const [k, v] of Object.entries(overrides)) map[k.toLowerCase()] = v;
   Object.freeze(map);
+  // name → role of the map or a family (a pure function of the name): names repeat on every call
+  const memo = new Map<string, ToolRole | null>();
   const known = (name: string): ToolRole | null => {
+    const hit = memo.get(name);
+    if (hit !== undefined) return hit;
     const n = name.toLowerCase();
-    const exact = map[n];
-    if (exact) return exact;
-    for (const [re, role] of FAMILIES) if (re.test(n)) return role;
-    return null;
+    let role: ToolRole | null = map[n] ?? null;
+    if (!role)
+      for (const [re, r] of FAMILIES)
+        if (re.test(n)) {
+          role = r;
+          break;
+        }
+    if (memo.size >= 4096) memo.clear();
+    memo.set(name, role);
+    return role;
   };
   const guesses = new Map<string, RoleInference>();
   return {

@@ -10,7 +10,15 @@ import {
   DEFAULT_VERDICT_THRESHOLD,
 } from "../../lib/formats/record-fields.js";
 import { parsePythonLiteral } from "../../lib/formats/python-literal.js";
-import { hasTitleLabel, markdownItems, unparsedSearchCalls } from "../../lib/formats/search-results.js";
+import {
+  fathomHeads,
+  hasTitleLabel,
+  markdownItems,
+  quotedBlocks,
+  searchR1Docs,
+  unparsedSearchCalls,
+} from "../../lib/formats/search-results.js";
+import { strippedTurns } from "../../lib/formats/verl.js";
 import { load, tmpFile } from "../helpers.js";
 import { blocksOf } from "../../lib/formats/tag-blocks.js";
 import { toolFailure } from "../../lib/formats/tool-failure.js";
@@ -325,5 +333,117 @@ describe("parsers for what real tools return", () => {
       JSON.stringify({ id: "1", question: "Q?", answer_gt: "x", judge: "correct", transcript: tr }) + "\n",
     );
     expect(unparsedSearchCalls((await load(f)).trajectories)).toBe(1);
+  });
+});
+
+/**
+ * The scanners that replaced regexes in the readers' hot loops find exactly what the regexes
+ * found (the regexes are kept here as the oracles), on any mix of the pieces that matter.
+ */
+describe("scanners agree with the regexes they replaced", () => {
+  const mix = (pieces: string[], maxLength = 24) =>
+    fc.array(fc.oneof(fc.constantFrom(...pieces), word), { maxLength }).map((p) => p.join(""));
+
+  it("Search-R1 passages: Doc N(Title: …) text", () => {
+    const re = /Doc \d+\s*\(Title:\s*([^)]*)\)\s*([^\n]*)/g;
+    const pieces = [
+      "Doc ",
+      "Doc 1",
+      "Doc 12",
+      " ",
+      "\n",
+      "\t",
+      "\u00a0",
+      "(Title:",
+      "(Title: ",
+      ")",
+      "(",
+      "Title",
+      "Doc 3(Title: a) b\n",
+    ];
+    fc.assert(
+      fc.property(mix(pieces), (text) => {
+        expect(searchR1Docs(text)).toEqual([...text.matchAll(re)].map((m) => [m[1], m[2]]));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("FlashRAG passages: split at a blank line before a quoted title", () => {
+    const pieces = ["\n", "\n\n", " ", "\t", '"', '"T"', '\n"', "\r", "x"];
+    fc.assert(
+      fc.property(mix(pieces), (text) => {
+        expect(quotedBlocks(text)).toEqual(text.split(/\n[ \t]*\n(?=")/));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("Fathom heads: ### N.", () => {
+    const re = /###\s*\d+\.[ \t]*/g;
+    const pieces = ["###", "#", "## ", "1", "12", ".", ". ", "\t", " ", "\n", "###1.", "\u00a0", "### 3. t\n"];
+    fc.assert(
+      fc.property(mix(pieces), (text) => {
+        expect(fathomHeads(text)).toEqual([...text.matchAll(re)].map((m) => [m.index, m.index! + m[0].length]));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("verl turns: a trailing user/tool role line is cut as the regex cut it", () => {
+    const pieces = [
+      "user",
+      "tool",
+      "assistant",
+      "\n",
+      " ",
+      "\t",
+      "\r",
+      "\u00a0",
+      "users",
+      "<tool_response>",
+      "</tool_response>",
+    ];
+    const oracle = (head: string) =>
+      head.replace(/^\s*assistant[ \t]*\n/, "").replace(/\n[ \t]*(user|tool)[ \t]*\n?\s*$/, "\n");
+    fc.assert(
+      fc.property(mix(pieces), (text) => {
+        // the assistant turns are the text between response runs; each is cut as the oracle cuts it
+        const turns = strippedTurns(text).filter((t) => t.role === "assistant");
+        const heads = text.split(/<tool_response>[\s\S]*?(?:<\/tool_response>\s*)+|<tool_response>[\s\S]*$/);
+        if (!text.includes("<tool_response>")) expect(turns.map((t) => t.content)).toEqual([oracle(text)]);
+        else expect(turns.length).toBeGreaterThanOrEqual(1);
+        expect(turns[0]!.content).toBe(oracle(heads[0]!));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("tool failures: error: … execution timed out, in any case, anywhere", () => {
+    const pieces = [
+      "error:",
+      "Error:",
+      "ERROR:",
+      "eRRor:",
+      "error",
+      ":",
+      " ",
+      "\n",
+      "\t",
+      "execution timed out",
+      "Execution Timed Out",
+      "timed out",
+      "x",
+    ];
+    const oracle = /error:\s*execution timed out/i;
+    fc.assert(
+      fc.property(mix(pieces), (text) => {
+        const head = text.length > 4000 ? text.slice(0, 2000) + text.slice(-2000) : text;
+        if (oracle.test(head)) expect(toolFailure(text)).toBe("execution timed out");
+        else expect(toolFailure(text)).not.toBe("execution timed out");
+      }),
+      { numRuns: 3000 },
+    );
+    expect(toolFailure("some text error:\n  EXECUTION TIMED OUT")).toBe("execution timed out");
   });
 });
