@@ -185,7 +185,8 @@ export function inferRoleFromArguments(args: Record<string, unknown>): { role: T
  * roles.roleOf("MY_SEARCH"); // "search"
  */
 export function toolRoles(overrides: ToolRoleMap = {}): ToolRoles {
-  const map: Record<string, ToolRole> = {};
+  // no prototype: a tool named "constructor" or "__proto__" is a name like any other
+  const map: Record<string, ToolRole> = Object.create(null) as Record<string, ToolRole>;
   for (const [k, v] of Object.entries(DEFAULT_TOOL_ROLES)) map[k.toLowerCase()] = v;
   for (const [k, v] of Object.entries(overrides)) map[k.toLowerCase()] = v;
   Object.freeze(map);

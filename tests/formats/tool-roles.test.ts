@@ -113,4 +113,13 @@ describe("tool roles", () => {
       ),
     );
   });
+
+  it("takes names that are Object.prototype keys as plain names (no function for a role)", () => {
+    const r = toolRoles();
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty", "valueOf"]) {
+      expect(r.roleOf(name)).toBe("other");
+      expect(r.roleOfCall(name, { query: "capital of peru" })).toBe("search");
+    }
+    expect(toolRoles({ constructor: "page" }).roleOf("constructor")).toBe("page");
+  });
 });
