@@ -20,7 +20,7 @@
 // with the current page script and measures only the page (no generating, loading, labelling).
 // In the page, a baseline pass (one multiply-add per rollout over the same arrays) is timed beside the
 // tuner, so its times read as a ratio on a machine shared with other work.
-/* global document, window, requestAnimationFrame, setTimeout, Event */
+/* global document, window, requestAnimationFrame, Event */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";

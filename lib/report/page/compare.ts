@@ -26,7 +26,10 @@ function dimensions(s: State): Dimension[] {
   return dims.filter((d) => d.values.length > 1);
 }
 
-/** The metrics: each a value per rollout (null: not counted), or for those that follow the reward setting the array of it (only they are recounted when it moves). */
+/**
+ * The metrics: each a value per rollout (null: not counted), or for those that follow the reward
+ * setting the array of it (only they are recounted when it moves).
+ */
 type Metric = [string, (s: State, i: number) => number | null] | [string, null, (s: State) => Float64Array];
 const METRICS: Metric[] = [
   ["rollouts", () => 1],
@@ -68,7 +71,7 @@ export function compare(s: State): Compare {
     fill(bSel, ...d.values.map((v, k) => h("option", { value: k }, v)));
     bSel.value = String(Math.min(1, d.values.length - 1));
   };
-  /** One selection: its rows and sides, the sums of the metrics that do not follow the setting, and the table's cells. */
+  /** One selection: its rows and sides, the sums of the metrics that do not follow the setting, the cells. */
   let kept: { at: string; sums: number[][]; rows: Int32Array; side: Int8Array; cells: Text[][] } | null = null;
   const refresh = () => {
     const d = dims[Number(dimSel.value)]!;

@@ -44,7 +44,10 @@ export interface State {
   second: number | null;
   /** Lower-cased searchable text of each sampled rollout (index into p.text). */
   haystack: string[];
-  /** The sweep's cache (replay columns and rollout types per replay key, the base's pass): a slider move that keeps B_v replays no column. */
+  /**
+   * The sweep's cache (replay columns and rollout types per replay key, the base's pass): a slider move
+   * that keeps B_v replays no column.
+   */
   cache: SweepCache;
   /** Lower-cased question of each group (what rows outside the sample are searched by, with their names). */
   questionsLower: string[];
