@@ -30,4 +30,6 @@ iframe.view{box-sizing:border-box;width:100%;height:520px;border:1px solid #dee2
 table.group-table{border-collapse:collapse;font-size:12px}.group-table td,.group-table th{padding:1px 6px;text-align:left}
 .pager{margin:4px 0}.error{color:#c92a2a}
 section,figure,.hist{contain:content}
+#figures,#compare,#rollouts{content-visibility:auto;contain-intrinsic-block-size:auto 600px}
+.live{display:inline-block;contain:size layout;width:7.5ch;height:1.25em;line-height:1.25em;text-align:right;vertical-align:middle;font-variant-numeric:tabular-nums}
 `;

@@ -19,8 +19,18 @@ export interface RolloutTypes extends RewardColumns {
   multiType: Uint8Array;
 }
 
+/** A map from numbers to `T`, made on first use of the number (keys compare as SameValueZero: 0 and −0 are one key). */
+function child<T>(m: Map<number, T>, k: number, make: () => T): T {
+  let v = m.get(k);
+  if (v === undefined) m.set(k, (v = make()));
+  return v;
+}
+
 export function rolloutTypes(a: TallyArrays, cols: ReplayColumns): RolloutTypes {
-  const ids = new Map<string, number>();
+  // type ids by (R_format, ρ) for correct rollouts and (R_format, Δ_S, Δ_Q) for the others, in order
+  // of first appearance; numeric keys, so no number is turned into a string
+  const correctIds = new Map<number, Map<number, number>>();
+  const incorrectIds = new Map<number, Map<number, Map<number, number>>>();
   const of = new Int32Array(a.n);
   const cor: number[] = [];
   const fmt: number[] = [];
@@ -29,13 +39,21 @@ export function rolloutTypes(a: TallyArrays, cols: ReplayColumns): RolloutTypes 
   const dQ: number[] = [];
   for (let i = 0; i < a.n; i++) {
     const c = a.correct[i]!;
-    const key = c ? `c${a.formatOk[i]}|${cols.rho[i]}` : `i${a.formatOk[i]}|${cols.dS[i]}|${cols.dQ[i]}`;
+    const f = a.formatOk[i]!;
+    const ids = c
+      ? child(correctIds, f, () => new Map<number, number>())
+      : child(
+          child(incorrectIds, f, () => new Map<number, Map<number, number>>()),
+          cols.dS[i]!,
+          () => new Map<number, number>(),
+        );
+    const key = c ? cols.rho[i]! : cols.dQ[i]!;
     let id = ids.get(key);
     if (id === undefined) {
       id = cor.length;
       ids.set(key, id);
       cor.push(c);
-      fmt.push(a.formatOk[i]!);
+      fmt.push(f);
       rho.push(cols.rho[i]!);
       dS.push(cols.dS[i]!);
       dQ.push(cols.dQ[i]!);

@@ -12,7 +12,7 @@ import type { TallyArrays } from "../metrics/tally-arrays.js";
 import { emptyReference, groupLayout, groupPass, type GroupLayout, type Reference } from "./group-pass.js";
 import type { RewardConfig } from "./reward-config.js";
 import { fillRewards, rewardCoefficients } from "./reward-kernel.js";
-import { replayColumns, replayKey } from "./replay.js";
+import { replayColumns, replayKey, replayRewards, type ReplayColumns } from "./replay.js";
 import { classSums, rolloutTypes, type RolloutTypes } from "./rollout-types.js";
 import { fastMeans, meanParts, type MeanParts } from "./sweep-means.js";
 import { meansOnlyRow, sweepRowFrom, type SweepRow } from "./sweep-row.js";
@@ -37,11 +37,19 @@ export interface SweepOptions {
    * tuner). Same results as without.
    */
   cache?: SweepCache;
+  /**
+   * An array of `arrays.n` slots to receive the last setting's reward of every rollout (the same numbers
+   * as `replayRewards`, gathered from the per-type rewards the sweep computes anyway): one call gives a
+   * live view its rewards and its row.
+   */
+  rewards?: Float64Array;
 }
 
 /** What `sweep` keeps between calls on one `TallyArrays` (see `SweepOptions.cache`). */
 export interface SweepCache {
   arrays: TallyArrays | null;
+  /** The replay columns (ρ, Δ, n_verify per rollout) per replay key. */
+  columns: Map<string, ReplayColumns>;
   types: Map<string, RolloutTypes>;
   layout: GroupLayout | null;
   /** The last reference (first setting): its config, rewards and ranks, and its row (with ranks on or off). */
@@ -50,7 +58,18 @@ export interface SweepCache {
 
 /** An empty cache for `sweep` calls on one set of arrays. */
 export function sweepCache(): SweepCache {
-  return { arrays: null, types: new Map(), layout: null, reference: null };
+  return { arrays: null, columns: new Map(), types: new Map(), layout: null, reference: null };
+}
+
+/** The replay columns of `cfg` kept in a sweep's cache (made on first use of its replay key). */
+export function cachedColumns(a: TallyArrays, cfg: RewardConfig, cache: SweepCache): ReplayColumns {
+  claim(cache, a);
+  return perKey((c) => replayColumns(a, c), cache.columns)(cfg);
+}
+
+function claim(c: SweepCache, a: TallyArrays): void {
+  if (c.arrays !== null && c.arrays !== a) throw new Error("sweep: a SweepCache belongs to one TallyArrays");
+  c.arrays = a;
 }
 
 /** A value per replay key, made on first use. */
@@ -85,16 +104,25 @@ function sameAsReference(types: RolloutTypes, R: Float64Array, key: string, ref:
   return true;
 }
 
+/** Every rollout's reward from its type's: `out[i] = R[of[i]]`. */
+function gatherRewards(of: Int32Array, R: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < of.length; i++) out[i] = R[of[i]!]!;
+}
+
 /** Replay the corpus under every setting; the first setting is the reference for rank changes and no-effect. */
 export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: SweepOptions = {}): SweepRow[] {
-  if (opts.groups === false) return meansOnlySweep(a, settings);
+  if (opts.rewards && opts.rewards.length !== a.n)
+    throw new Error(`sweep: options.rewards holds ${opts.rewards.length} slots for ${a.n} rollouts`);
+  if (opts.groups === false) {
+    const rows = meansOnlySweep(a, settings);
+    if (opts.rewards && settings.length) replayRewards(a, settings.at(-1)!, undefined, opts.rewards);
+    return rows;
+  }
   const ranks = opts.ranks ?? true;
   const c = opts.cache;
-  if (c) {
-    if (c.arrays !== null && c.arrays !== a) throw new Error("sweep: a SweepCache belongs to one TallyArrays");
-    c.arrays = a;
-  }
-  const typesOf = perKey<RolloutTypes>((cfg) => rolloutTypes(a, replayColumns(a, cfg)), c?.types);
+  if (c) claim(c, a);
+  const columnsOf = (cfg: RewardConfig) => (c ? cachedColumns(a, cfg, c) : replayColumns(a, cfg));
+  const typesOf = perKey<RolloutTypes>((cfg) => rolloutTypes(a, columnsOf(cfg)), c?.types);
   const layout = c ? (c.layout ??= groupLayout(a)) : groupLayout(a);
   // the same reference as the cached one: its pass is not run again
   const refConfig = settings.length ? JSON.stringify(settings[0]) : "";
@@ -104,8 +132,10 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
   const rows: SweepRow[] = [];
   for (let si = 0; si < settings.length; si++) {
     const config = settings[si]!;
+    const last = si === settings.length - 1;
     if (si === 0 && kept) {
       rows.push({ ...kept.row, config, warnings: kept.row.warnings.map((w) => ({ ...w })) });
+      if (last && opts.rewards) opts.rewards.set(kept.reference.rewards);
       continue;
     }
     const types = typesOf(config);
@@ -119,6 +149,7 @@ export function sweep(a: TallyArrays, settings: readonly RewardConfig[], opts: S
     const same = !first && sameAsReference(types, R, key, reference);
     const pass = groupPass(layout, reference, { types, R, first, same, ranks }, scratch);
     rows.push(sweepRowFrom({ setting: si, config, ...classSums(types, R), ...pass, same }));
+    if (last && opts.rewards) gatherRewards(types.of, R, opts.rewards);
     if (first && c) c.reference = { config: refConfig, ranks, reference, row: rows[0]! };
   }
   return rows;

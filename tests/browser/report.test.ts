@@ -31,6 +31,7 @@ import { cli, ROOT, tmpDir } from "../helpers.js";
 
 declare const window: any;
 declare const document: any;
+declare const requestAnimationFrame: any;
 
 const CHROMIUM = process.env.SOUNDING_CHROMIUM ?? "/usr/bin/chromium";
 const REQUIRED = process.env.SOUNDING_REQUIRE_BROWSER === "1";
@@ -63,6 +64,9 @@ async function open(browser: Browser, file: string, width = 1400): Promise<Opene
   await page.waitForSelector("body[data-ready='1'][data-text='1']", { timeout: 30_000 });
   return { page, requests, errors, dialogs };
 }
+
+/** A number as a table cell shows it (4 decimals, integers bare), read back. */
+const roundTo = (x: number) => (Number.isInteger(x) ? x : Number(x.toFixed(4)));
 
 const shown = (page: Page) => page.locator("#rollouts .count").getAttribute("data-count").then(Number);
 
@@ -175,7 +179,11 @@ describe.skipIf(!HAVE && !REQUIRED)("sounding report in headless Chromium", { ti
     );
     const { page, requests } = await open(browser, tracesHtml);
     const before = await page.evaluate(() => window.soundingReport.rewards());
-    for (const [k, v] of Object.entries(setting)) await page.locator(`input[data-knob='${k}']`).fill(String(v));
+    // one move at a time: a frame passes between them, so each is its own update
+    for (const [k, v] of Object.entries(setting)) {
+      await page.locator(`input[data-knob='${k}']`).fill(String(v));
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+    }
     expect(await page.evaluate(() => window.soundingReport.config())).toMatchObject(setting);
     const after: Array<{ key: string; reward: number }> = await page.evaluate(() => window.soundingReport.rewards());
     expect(after.length).toBe(expected.size);
@@ -204,14 +212,110 @@ describe.skipIf(!HAVE && !REQUIRED)("sounding report in headless Chromium", { ti
     expect(JSON.parse(await page.locator("textarea.reward-json").inputValue())).toMatchObject(setting);
     expect(await page.locator(".export .command").innerText()).toContain("sounding export verl --config reward.json");
     // one update per slider move, timed in the page (bench/report.mjs measures 10⁵ rollouts)
-    const times: Array<{ total: number; kernel: number }> = await page.evaluate(() =>
+    const times: Array<{ total: number; kernel: number; views: number; layout: number }> = await page.evaluate(() =>
       window.soundingReport.updateTimes(),
     );
     expect(times.length).toBe(Object.keys(setting).length);
+    for (const t of times) expect(t.total).toBeGreaterThanOrEqual(t.kernel + t.views + t.layout - 1e-6);
     const median = times.map((t) => t.kernel).sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
     expect(median).toBeLessThan(50);
     await page.screenshot({ path: join(OUT, "report-tuned.png") });
     expect(requests).toEqual([pathToFileURL(tracesHtml).href]);
+    await page.close();
+  });
+
+  it("moves within one frame are one update; the histogram and a reward sort follow the setting", async () => {
+    const { page, errors } = await open(browser, tracesHtml);
+    const verdicts = new Map(trajectories.map((t) => [trajectoryKey(t), t.verdict]));
+    // five moves dispatched in one task: the first is applied at once, the others folded into one
+    // update at the next frame, with the last value
+    const folded = await page.evaluate(async () => {
+      const input = document.querySelector("input[data-knob='c1']");
+      const before = window.soundingReport.updateTimes().length;
+      for (const v of [0.2, 0.25, 0.3, 0.35, 0.4]) {
+        input.value = String(v);
+        input.dispatchEvent(new Event("input"));
+      }
+      const atOnce = window.soundingReport.updateTimes().length - before;
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      return {
+        atOnce,
+        inAll: window.soundingReport.updateTimes().length - before,
+        c1: window.soundingReport.config().c1,
+      };
+    });
+    expect(folded).toEqual({ atOnce: 1, inAll: 2, c1: 0.4 });
+    type Reward = { key: string; reward: number };
+    const rewards = (): Promise<Reward[]> => page.evaluate(() => window.soundingReport.rewards());
+    // a bar of the histogram filters to the rollouts of its class whose reward lies in its bin
+    const bins = (rs: Reward[]) => {
+      const lo = Math.min(...rs.map((r) => r.reward));
+      const hi = Math.max(...rs.map((r) => r.reward));
+      return { lo, w: (hi - lo) / 30 };
+    };
+    const inBin = (rs: Reward[], verdict: string, a: number, b: number, last: boolean) =>
+      rs.filter((r) => verdicts.get(r.key) === verdict && r.reward >= a && (last ? r.reward <= b : r.reward < b))
+        .length;
+    const now = await rewards();
+    const { lo, w } = bins(now);
+    const marks = page.locator(".hist rect.mark");
+    const n = await marks.count();
+    expect(n).toBe(60);
+    // the tallest shown bar of the incorrect class (odd marks: bins in order, correct then incorrect)
+    let k = -1;
+    for (let j = 0; j < 30; j++) if ((await marks.nth(2 * j + 1).getAttribute("display")) !== "none") k = j;
+    expect(k).toBeGreaterThanOrEqual(0);
+    const a = lo + w * k;
+    await marks.nth(2 * k + 1).dispatchEvent("click");
+    const expected = inBin(now, "incorrect", a, a + w, k === 29);
+    expect(expected).toBeGreaterThan(0);
+    expect(await shown(page)).toBe(expected);
+    expect(await page.locator("#rollouts .chip").innerText()).toContain(`incorrect, reward ${a.toFixed(3)}`);
+    // the filter keeps its range while the setting moves: the rows behind it are counted again
+    await page.locator("input[data-knob='c2']").fill("0.45");
+    const moved = await rewards();
+    expect(await shown(page)).toBe(inBin(moved, "incorrect", a, a + w, k === 29));
+    await page.locator("#rollouts .chip button").click();
+    // sorted by reward (highest first), the page shown follows each move
+    await page.locator("th[data-col='reward']").click();
+    for (const v of ["0.05", "0.6"]) {
+      await page.locator("input[data-knob='c1']").fill(v);
+      const rs = await rewards();
+      const order = rs.map((r, i) => ({ ...r, i })).sort((x, y) => y.reward - x.reward || x.i - y.i);
+      const rows = (await page
+        .locator("#rollouts tbody tr")
+        .evaluateAll((trs: any[]) => trs.map((tr) => Number(tr.getAttribute("data-row"))))) as number[];
+      expect(rows).toEqual(order.slice(0, 50).map((x) => x.i));
+      const cells = await page.locator("#rollouts tbody tr td:nth-child(14)").allInnerTexts();
+      expect(cells.map(Number)).toEqual(order.slice(0, 50).map((x) => roundTo(x.reward)));
+    }
+    // the next page continues the order
+    await page.locator("#rollouts .pager button").nth(1).click();
+    const rs = await rewards();
+    const order = rs.map((r, i) => ({ ...r, i })).sort((x, y) => y.reward - x.reward || x.i - y.i);
+    const rows = (await page
+      .locator("#rollouts tbody tr")
+      .evaluateAll((trs: any[]) => trs.map((tr) => Number(tr.getAttribute("data-row"))))) as number[];
+    expect(rows).toEqual(order.slice(50, 100).map((x) => x.i));
+    // an open trajectory's group table follows the setting too
+    await page.locator("input[data-filter-col='group']").fill("s1:");
+    await page.locator("#rollouts tbody tr").first().click();
+    await page.locator("input[data-knob='c1']").fill("0.15");
+    const after = await rewards();
+    const byId = new Map(after.map((r) => [r.key.split("::")[1], r.reward]));
+    const groupRows = await page
+      .locator(".group-table tr")
+      .evaluateAll((trs: any[]) =>
+        trs.slice(1).map((tr) => [...tr.querySelectorAll("td")].map((td: any) => td.textContent)),
+      );
+    expect(groupRows.length).toBeGreaterThan(1);
+    // (the group table shows 3 decimals, integers bare)
+    for (const [id, , , , now] of groupRows) {
+      const r = byId.get(id)!;
+      expect(now).toBe(Number.isInteger(r) ? String(r) : r.toFixed(3));
+    }
+    await expect.poll(() => page.locator("iframe.group").count()).toBe(1);
+    expect(errors).toEqual([]);
     await page.close();
   });
 

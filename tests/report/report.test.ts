@@ -25,7 +25,10 @@ import {
   type ReportPayload,
   type Trajectory,
 } from "../../lib/index.js";
-import { sweep, sweepCache } from "../../lib/reward/sweep.js";
+import { cachedColumns, sweep, sweepCache } from "../../lib/reward/sweep.js";
+import { replayColumns, replayRewards } from "../../lib/reward/replay.js";
+import { sortRows } from "../../lib/report/page/columns.js";
+import type { State } from "../../lib/report/page/state.js";
 import { randomSettings, rewardConfig } from "../../lib/index.js";
 import { cli, ROOT, tmpDir } from "../helpers.js";
 
@@ -163,6 +166,61 @@ describe("the tuner's sweep cache", () => {
     expect(sweep(a, [base, other], { cache, ranks: false })).toEqual(sweep(a, [base, other], { ranks: false }));
     expect(sweep(a, [base, other], { cache })).toEqual(sweep(a, [base, other]));
     expect(() => sweep(tallyArrays(trajectories.slice(0, 3), labels), [base], { cache })).toThrow(/one TallyArrays/);
+  });
+});
+
+describe("the tuner's one call per move: sweep with `rewards`", () => {
+  it("writes the last setting's reward of every rollout, the numbers replayRewards gives, B_v included", async () => {
+    const { trajectories, labels } = await traces();
+    const a = tallyArrays(trajectories, labels);
+    const base = rewardConfig({});
+    const settings = randomSettings(
+      base,
+      { c1: [-0.2, 0.8], c2: [0, 0.6], CS: [1, 20], CQ: [1, 40], Bv: [0, 4], floor: [0, 1], formatWeight: [0, 0.3] },
+      25,
+      9,
+    );
+    const cache = sweepCache();
+    const out = new Float64Array(a.n).fill(NaN);
+    for (const cfg of [base, ...settings]) {
+      const rows = sweep(a, [base, cfg], { cache, rewards: out });
+      expect(Array.from(out)).toEqual(Array.from(replayRewards(a, cfg)));
+      expect(rows).toEqual(sweep(a, [base, cfg]));
+      // the cached replay columns are the setting's own
+      expect(cachedColumns(a, cfg, cache)).toEqual(replayColumns(a, cfg));
+    }
+    // the reference alone (its pass kept) and the means-only mode fill it too
+    out.fill(NaN);
+    sweep(a, [base], { cache, rewards: out });
+    expect(Array.from(out)).toEqual(Array.from(replayRewards(a, base)));
+    out.fill(NaN);
+    sweep(a, [base, settings[4]!], { groups: false, rewards: out });
+    expect(Array.from(out)).toEqual(Array.from(replayRewards(a, settings[4]!)));
+    expect(() => sweep(a, [base], { rewards: new Float64Array(3) })).toThrow(/3 slots for/);
+  });
+});
+
+describe("the table's partial sort", () => {
+  it("the first k rows are the full sort's first k (ties in row order, NaN last), the rest the other rows", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constant(NaN)), { maxLength: 400 }),
+        fc.nat(120),
+        fc.boolean(),
+        (values, k, desc) => {
+          const s = { sortBy: "reward", sortDesc: desc, rewards: Float64Array.from(values) } as unknown as State;
+          // every other row passes the filters
+          const rows = values.map((_, i) => i).filter((i) => i % 2 === 0);
+          const full = sortRows(s, rows);
+          const part = sortRows(s, rows, k);
+          expect(part.slice(0, k)).toEqual(full.slice(0, k));
+          expect([...part].sort((x, y) => x - y)).toEqual(rows);
+          // the full order itself: by value (NaN last), ties by row
+          const key = (i: number) => (Number.isNaN(values[i]!) ? Infinity : (desc ? -1 : 1) * values[i]!);
+          expect(full).toEqual([...rows].sort((x, y) => key(x) - key(y) || x - y));
+        },
+      ),
+    );
   });
 });
 

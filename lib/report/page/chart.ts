@@ -25,12 +25,17 @@ export interface ChartSpec {
   yMin?: number;
 }
 
-const W = 340;
-const H = 190;
-const M = { l: 40, r: 8, t: 18, b: 34 };
+/** The size of every chart and its margins (the plot is the rest). */
+export const W = 340;
+export const H = 190;
+export const M = { l: 40, r: 8, t: 18, b: 34 };
+/** Width and height of the plot area. */
+export const PW = W - M.l - M.r;
+export const PH = H - M.t - M.b;
 
-export function chart(spec: ChartSpec, onMark: (f: MarkFilter) => void): SVGElement {
-  const root = svg("svg", {
+/** An empty chart: the svg root every chart draws into. */
+export function chartRoot(): SVGElement {
+  return svg("svg", {
     viewBox: `0 0 ${W} ${H}`,
     width: W,
     height: H,
@@ -39,16 +44,46 @@ export function chart(spec: ChartSpec, onMark: (f: MarkFilter) => void): SVGElem
     "font-family": "sans-serif",
     "font-size": 10,
   });
+}
+
+/** The y coordinate of value v on an axis from yMin to yMax. */
+export function yAt(v: number, yMin: number, yMax: number): number {
+  return M.t + PH - ((v - yMin) / (yMax - yMin || 1)) * PH;
+}
+
+/** The y axis tick values (five, from yMin to yMax). */
+export function yTicks(yMin: number, yMax: number): number[] {
+  return [0, 1, 2, 3, 4].map((i) => yMin + ((yMax - yMin) * i) / 4);
+}
+
+/** Which categories get a label on the x axis (at most 12), and the label (long names cut). */
+export function catLabel(c: string, k: number, n: number): string | null {
+  if (k % Math.max(1, Math.ceil(n / 12))) return null;
+  return c.length > 10 ? `${c.slice(0, 9)}…` : c;
+}
+
+/** Draw the legend of the series into a chart's root. */
+export function legend(root: SVGElement, series: ReadonlyArray<{ name: string; colour: string }>): void {
+  let lx = M.l;
+  for (const s of series) {
+    root.appendChild(svg("rect", { x: lx, y: 4, width: 8, height: 8, fill: s.colour }));
+    root.appendChild(svg("text", { x: lx + 10, y: 11, fill: "#495057" }, s.name));
+    lx += 14 + s.name.length * 5.5;
+  }
+}
+
+export function chart(spec: ChartSpec, onMark: (f: MarkFilter) => void): SVGElement {
+  const root = chartRoot();
   const n = spec.cats.length;
-  const pw = W - M.l - M.r;
-  const ph = H - M.t - M.b;
+  const pw = PW;
+  const ph = PH;
   const stackTop = spec.cats.map((_, k) =>
     spec.series.reduce((a, s) => a + (Number.isFinite(s.values[k]) ? s.values[k]! : 0), 0),
   );
   const all = spec.kind === "stack" ? stackTop : spec.series.flatMap((s) => s.values.filter(Number.isFinite));
   const yMax = spec.yMax ?? Math.max(1e-9, ...all);
   const yMin = spec.yMin ?? Math.min(0, ...all);
-  const y = (v: number) => M.t + ph - ((v - yMin) / (yMax - yMin || 1)) * ph;
+  const y = (v: number) => yAt(v, yMin, yMax);
   const band = pw / Math.max(1, n);
   const x = (k: number) => M.l + band * (k + 0.5);
   // axes and ticks
@@ -56,10 +91,8 @@ export function chart(spec: ChartSpec, onMark: (f: MarkFilter) => void): SVGElem
   root.appendChild(
     svg("line", { x1: M.l, y1: y(Math.max(yMin, 0)), x2: M.l + pw, y2: y(Math.max(yMin, 0)), stroke: "#868e96" }),
   );
-  for (let i = 0; i <= 4; i++) {
-    const v = yMin + ((yMax - yMin) * i) / 4;
+  for (const v of yTicks(yMin, yMax))
     root.appendChild(svg("text", { x: M.l - 3, y: y(v) + 3, "text-anchor": "end", fill: "#495057" }, tick(v)));
-  }
   root.appendChild(
     svg(
       "text",
@@ -67,10 +100,9 @@ export function chart(spec: ChartSpec, onMark: (f: MarkFilter) => void): SVGElem
       spec.yLabel,
     ),
   );
-  const every = Math.max(1, Math.ceil(n / 12));
   spec.cats.forEach((c, k) => {
-    if (k % every) return;
-    const label = c.length > 10 ? `${c.slice(0, 9)}…` : c;
+    const label = catLabel(c, k, n);
+    if (label === null) return;
     root.appendChild(svg("text", { x: x(k), y: M.t + ph + 12, "text-anchor": "middle", fill: "#495057" }, label));
   });
   // marks
@@ -110,17 +142,12 @@ export function chart(spec: ChartSpec, onMark: (f: MarkFilter) => void): SVGElem
       });
     });
   }
-  // legend
-  let lx = M.l;
-  for (const s of spec.series) {
-    root.appendChild(svg("rect", { x: lx, y: 4, width: 8, height: 8, fill: s.colour }));
-    root.appendChild(svg("text", { x: lx + 10, y: 11, fill: "#495057" }, s.name));
-    lx += 14 + s.name.length * 5.5;
-  }
+  legend(root, spec.series);
   return root;
 }
 
-function tick(v: number): string {
+/** A y tick's label. */
+export function tick(v: number): string {
   const a = Math.abs(v);
   return a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : v.toFixed(2);
 }

@@ -129,8 +129,11 @@ export function searchMatch(s: State, row: number, needle: string): boolean {
   );
 }
 
-/** The rows passing the search, the column filters and the figure mark, sorted as asked. */
-export function visibleRows(s: State): number[] {
+/** The columns whose values follow the reward setting. */
+export const LIVE_COLUMNS: ReadonlySet<string> = new Set(["rho", "reward"]);
+
+/** The rows passing the search, the column filters and the figure mark, in row order. */
+export function filterRows(s: State): number[] {
   const tests = COLUMNS.map((c) => ({ c, t: columnTest(s.columnFilters[c.key] ?? "", c.numeric) })).filter(
     (x): x is { c: Column; t: (v: string | number | null) => boolean } => x.t !== null,
   );
@@ -142,20 +145,76 @@ export function visibleRows(s: State): number[] {
     if (tests.some(({ c, t }) => !t(c.value(s, i)))) continue;
     out.push(i);
   }
-  const col = COLUMNS.find((c) => c.key === s.sortBy);
-  if (col) {
-    const v = out.map((i) => col.value(s, i));
-    const idx = out.map((_, k) => k);
-    const dir = s.sortDesc ? -1 : 1;
-    idx.sort((x, y) => {
-      const a = v[x]!;
-      const b = v[y]!;
-      if (a === b) return out[x]! - out[y]!;
-      if (a === null) return 1;
-      if (b === null) return -1;
-      return (a < b ? -1 : 1) * dir;
-    });
-    return idx.map((k) => out[k]!);
-  }
   return out;
+}
+
+/**
+ * The table's order of `rows` (filtered, in row order) by `s.sortBy`: values ascending (descending
+ * with `s.sortDesc`), null and NaN last, ties in row order. With `first`, only the first `first` rows
+ * of that order are found and sorted (a bounded heap, O(n log first)); the rest follow unsorted.
+ */
+export function sortRows(s: State, rows: number[], first = Infinity): number[] {
+  const col = COLUMNS.find((c) => c.key === s.sortBy);
+  if (!col) return rows;
+  const n = rows.length;
+  const v = rows.map((i) => {
+    const x = col.value(s, i);
+    return typeof x === "number" && Number.isNaN(x) ? null : x;
+  });
+  const dir = s.sortDesc ? -1 : 1;
+  // positions k of `rows`: rows are in row order, so a tie in value falls back to k
+  const cmp = (x: number, y: number) => {
+    const a = v[x]!;
+    const b = v[y]!;
+    if (a === b) return x - y;
+    if (a === null) return 1;
+    if (b === null) return -1;
+    return (a < b ? -1 : 1) * dir;
+  };
+  const k = Math.min(first, n);
+  if (k >= n / 4) {
+    const idx = rows.map((_, j) => j).sort(cmp);
+    return idx.map((j) => rows[j]!);
+  }
+  // a max-heap (by cmp) of the best k positions seen: its root is the worst of them
+  const heap = new Int32Array(k);
+  let size = 0;
+  const down = (at: number) => {
+    for (;;) {
+      const l = 2 * at + 1;
+      const r = l + 1;
+      let m = at;
+      if (l < size && cmp(heap[l]!, heap[m]!) > 0) m = l;
+      if (r < size && cmp(heap[r]!, heap[m]!) > 0) m = r;
+      if (m === at) return;
+      [heap[at], heap[m]] = [heap[m]!, heap[at]!];
+      at = m;
+    }
+  };
+  for (let j = 0; j < n; j++) {
+    if (size < k) {
+      let at = size++;
+      heap[at] = j;
+      while (at > 0) {
+        const up = (at - 1) >> 1;
+        if (cmp(heap[at]!, heap[up]!) <= 0) break;
+        [heap[at], heap[up]] = [heap[up]!, heap[at]!];
+        at = up;
+      }
+    } else if (k > 0 && cmp(j, heap[0]!) < 0) {
+      heap[0] = j;
+      down(0);
+    }
+  }
+  const top = Array.from(heap).sort(cmp);
+  const taken = new Uint8Array(n);
+  for (const j of top) taken[j] = 1;
+  const out = top.map((j) => rows[j]!);
+  for (let j = 0; j < n; j++) if (!taken[j]) out.push(rows[j]!);
+  return out;
+}
+
+/** The rows passing the search, the column filters and the figure mark, sorted as asked. */
+export function visibleRows(s: State): number[] {
+  return sortRows(s, filterRows(s));
 }

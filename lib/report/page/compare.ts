@@ -26,8 +26,12 @@ function dimensions(s: State): Dimension[] {
   return dims.filter((d) => d.values.length > 1);
 }
 
-/** The metrics, and whether each follows the reward setting (only those are recounted when it moves). */
-const METRICS: Array<[string, (s: State, i: number) => number | null, boolean?]> = [
+/**
+ * The metrics: each a value per rollout (null: not counted), or for those that follow the reward
+ * setting the array of it (only they are recounted when it moves).
+ */
+type Metric = [string, (s: State, i: number) => number | null] | [string, null, (s: State) => Float64Array];
+const METRICS: Metric[] = [
   ["rollouts", () => 1],
   ["accuracy", (s, i) => (s.p.rows.verdict[i]! < 2 ? s.p.rows.correct[i]! : null)],
   ["horizon (T)", (s, i) => s.p.rows.T[i]!],
@@ -36,14 +40,18 @@ const METRICS: Array<[string, (s: State, i: number) => number | null, boolean?]>
   ["EXPLORATION per rollout", (s, i) => s.p.rows.nExplore[i]!],
   ["VERIFICATION per rollout", (s, i) => s.p.rows.nVerify[i]!],
   ["REDUNDANTQUERY per rollout", (s, i) => s.p.rows.nRedQ[i]!],
-  ["ρ (this setting)", (s, i) => s.rho[i]!, true],
+  ["ρ (this setting)", null, (s: State) => s.rho],
   ["reward (report's setting)", (s, i) => s.baseRewards[i]!],
-  ["reward (this setting)", (s, i) => s.rewards[i]!, true],
+  ["reward (this setting)", null, (s: State) => s.rewards],
 ];
 
 export interface Compare {
   element: HTMLElement;
   refresh: () => void;
+}
+
+function setText(t: Text, v: string): void {
+  if (t.data !== v) t.data = v;
 }
 
 export function compare(s: State): Compare {
@@ -63,8 +71,8 @@ export function compare(s: State): Compare {
     fill(bSel, ...d.values.map((v, k) => h("option", { value: k }, v)));
     bSel.value = String(Math.min(1, d.values.length - 1));
   };
-  // the sums of the metrics that do not follow the setting, kept per selection
-  let kept: { at: string; sums: number[][]; rows: Int32Array; side: Int8Array } | null = null;
+  /** One selection: its rows and sides, the sums of the metrics that do not follow the setting, the cells. */
+  let kept: { at: string; sums: number[][]; rows: Int32Array; side: Int8Array; cells: Text[][] } | null = null;
   const refresh = () => {
     const d = dims[Number(dimSel.value)]!;
     const a = Number(aSel.value);
@@ -80,41 +88,52 @@ export function compare(s: State): Compare {
         if (side < 0) continue;
         rows.push(i);
         sides.push(side);
-        METRICS.forEach(([, f, live], m) => {
-          const v = live ? null : f(s, i);
+        METRICS.forEach(([, f], m) => {
+          const v = f ? f(s, i) : null;
           if (v === null) return;
           sums[m]![side * 2] += v;
           sums[m]![side * 2 + 1]++;
         });
       }
-      kept = { at, sums, rows: Int32Array.from(rows), side: Int8Array.from(sides) };
+      // the table is made once per selection; a setting change sets the text of its live rows
+      const cells = METRICS.map(() => [0, 1, 2].map(() => document.createTextNode("")));
+      fill(
+        out,
+        h(
+          "table",
+          { class: "stats" },
+          h("tr", {}, h("th"), h("th", {}, d.values[a] ?? ""), h("th", {}, d.values[b] ?? ""), h("th", {}, "B − A")),
+          ...METRICS.map(([name], m) =>
+            h(
+              "tr",
+              {},
+              h("th", {}, name),
+              ...cells[m]!.map((t) => h("td", {}, METRICS[m]![2] ? h("span", { class: "live" }, t) : t)),
+            ),
+          ),
+        ),
+      );
+      kept = { at, sums, rows: Int32Array.from(rows), side: Int8Array.from(sides), cells };
     }
-    const sums = kept.sums.map((x) => [...x]);
-    METRICS.forEach(([, f, live], m) => {
-      if (!live) return;
-      const acc = sums[m]!;
-      for (let k = 0; k < kept!.rows.length; k++) {
-        const v = f(s, kept!.rows[k]!);
-        if (v === null) continue;
-        acc[kept!.side[k]! * 2] += v;
-        acc[kept!.side[k]! * 2 + 1]++;
+    const { rows, side, cells } = kept;
+    METRICS.forEach(([, , live], m) => {
+      const acc = [...kept!.sums[m]!];
+      if (live) {
+        const x = live(s);
+        for (let k = 0; k < rows.length; k++) {
+          const v = x[rows[k]!]!;
+          acc[side[k]! * 2] += v;
+          acc[side[k]! * 2 + 1]++;
+        }
       }
-    });
-    const rows = METRICS.map(([name], m) => {
-      const [sa, na, sb, nb] = sums[m]!;
+      const [sa, na, sb, nb] = acc;
       const va = m === 0 ? sa! : na ? sa! / na : NaN;
       const vb = m === 0 ? sb! : nb ? sb! / nb : NaN;
-      return h("tr", {}, h("th", {}, name), h("td", {}, fmt(va)), h("td", {}, fmt(vb)), h("td", {}, fmt(vb - va)));
+      const [ta, tb, td] = cells[m]!;
+      setText(ta!, fmt(va));
+      setText(tb!, fmt(vb));
+      setText(td!, fmt(vb - va));
     });
-    fill(
-      out,
-      h(
-        "table",
-        { class: "stats" },
-        h("tr", {}, h("th"), h("th", {}, d.values[a] ?? ""), h("th", {}, d.values[b] ?? ""), h("th", {}, "B − A")),
-        ...rows,
-      ),
-    );
   };
   dimSel.addEventListener("change", () => (options(), refresh()));
   aSel.addEventListener("change", refresh);

@@ -2,8 +2,8 @@
 /**
  * The report's figures from the embedded tallies of every rollout: Fig. 1 (accuracy per model or
  * run), Fig. 4 (search calls per step), Fig. 6 (label composition per step), Fig. 7 (response
- * length per step), label composition by verdict, the ECDF of tool calls, and the tuner's reward
- * histogram. A click on a mark filters the table to the rollouts behind it.
+ * length per step), label composition by verdict and the ECDF of tool calls (the tuner's reward
+ * histogram: reward-histogram.ts). A click on a mark filters the table to the rollouts behind it.
  */
 import { LABEL_COLOURS } from "../../notebook/label-legend.js";
 import { chart, type ChartSpec } from "./chart.js";
@@ -18,8 +18,8 @@ const LABEL_KEYS = [
   ["REDUNDANTQUERY", "nRedQ"],
 ] as const;
 
-const CORRECT = "#2b8a3e";
-const INCORRECT = "#c92a2a";
+export const CORRECT = "#2b8a3e";
+export const INCORRECT = "#c92a2a";
 
 /** The categories of the x axis: training steps when the rollouts have them, else datasets. */
 function stepAxis(s: State): { cats: string[]; of: (i: number) => number; what: (k: number) => string } {
@@ -196,54 +196,5 @@ export function staticFigures(s: State, onMark: (f: MarkFilter) => void): HTMLEl
     ...figs.map(([title, spec], k) =>
       h("figure", { class: "fig", "data-fig": k }, h("figcaption", {}, title), chart(spec, onMark)),
     ),
-  );
-}
-
-/** Histogram of rewards under the current setting, correct and incorrect; a bar filters to its bin. */
-export function rewardHistogram(s: State, onMark: (f: MarkFilter) => void): SVGElement {
-  const bins = 30;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const x of s.rewards) {
-    if (x < lo) lo = x;
-    if (x > hi) hi = x;
-  }
-  if (!Number.isFinite(lo)) lo = hi = 0;
-  if (hi - lo < 1e-9) hi = lo + 1;
-  const w = (hi - lo) / bins;
-  const bin = (x: number) => Math.min(bins - 1, Math.floor((x - lo) / w));
-  const counts = [new Float64Array(bins), new Float64Array(bins)];
-  const n = [0, 0];
-  for (let i = 0; i < s.p.n; i++) {
-    const v = s.p.rows.verdict[i]!;
-    if (v > 1) continue;
-    counts[v]![bin(s.rewards[i]!)]++;
-    n[v]++;
-  }
-  const cats = Array.from({ length: bins }, (_, k) => (lo + w * (k + 0.5)).toFixed(2));
-  return chart(
-    {
-      kind: "bar",
-      cats,
-      yLabel: "share of the class",
-      series: [0, 1].map((v) => ({
-        name: v === 0 ? "correct" : "incorrect",
-        colour: v === 0 ? CORRECT : INCORRECT,
-        values: Array.from(counts[v]!, (c) => (n[v] ? c / n[v]! : NaN)),
-        filter: (k: number) => {
-          const a = lo + w * k;
-          const b = a + w;
-          const what = `${v === 0 ? "correct" : "incorrect"}, reward ${a.toFixed(3)}…${b.toFixed(3)}`;
-          // the bin's range, not its index: the filter keeps meaning the same rewards as the setting moves
-          const last = k === bins - 1;
-          const test = (i: number) => {
-            const r = s.rewards[i]!;
-            return s.p.rows.verdict[i] === v && r >= a && (last ? r <= b : r < b);
-          };
-          return { label: what, test, live: true };
-        },
-      })),
-    },
-    onMark,
   );
 }

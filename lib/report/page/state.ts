@@ -2,13 +2,13 @@
 /**
  * The page's model: the payload, the typed arrays of `tallyArrays` rebuilt from it (what the
  * library's replay and sweep read), the current reward setting with every rollout's reward and ρ
- * under it (the library's `replayColumns` / `replayRewards`, bundled), and the table's filters.
+ * under it and its sweep row (the library's `sweep` and replay columns, bundled: one call per
+ * setting writes the rewards into a preallocated array), and the table's filters.
  */
 import type { TallyArrays } from "../../metrics/tally-arrays.js";
 import type { LabelRow, Trajectory } from "../../trajectory/schema.js";
 import type { RewardConfig } from "../../reward/reward-config.js";
-import { replayColumns, replayKey, replayRewards, type ReplayColumns } from "../../reward/replay.js";
-import { sweep, sweepCache, type SweepCache, type SweepRow } from "../../reward/sweep.js";
+import { cachedColumns, sweep, sweepCache, type SweepCache, type SweepRow } from "../../reward/sweep.js";
 import type { ReportPayload } from "../report-payload.js";
 
 export interface MarkFilter {
@@ -32,7 +32,7 @@ export interface State {
   baseRewards: Float64Array;
   row: SweepRow;
   baseRow: SweepRow;
-  /** Milliseconds the last update of the setting took (replay + sweep), measured in the page. */
+  /** Milliseconds the last update of the setting took (the sweep: rewards and row), measured in the page. */
   updateMs: number;
   mark: MarkFilter | null;
   search: string;
@@ -44,8 +44,10 @@ export interface State {
   second: number | null;
   /** Lower-cased searchable text of each sampled rollout (index into p.text). */
   haystack: string[];
-  /** Replay columns per replay key and the sweep's cache: a slider move that keeps B_v replays no column. */
-  columns: Map<string, ReplayColumns>;
+  /**
+   * The sweep's cache (replay columns and rollout types per replay key, the base's pass): a slider move
+   * that keeps B_v replays no column.
+   */
   cache: SweepCache;
   /** Lower-cased question of each group (what rows outside the sample are searched by, with their names). */
   questionsLower: string[];
@@ -113,12 +115,11 @@ export function initialState(p: ReportPayload): State {
     selected: null,
     second: null,
     haystack: [],
-    columns: new Map(),
     cache: sweepCache(),
     questionsLower: p.groups.question.map((q) => q.toLowerCase()),
   };
   setTextSample(s, p.text);
-  replayRewards(a, p.base, replayColumns(a, p.base), s.baseRewards);
+  sweep(a, [p.base], { cache: s.cache, rewards: s.baseRewards });
   setConfig(s, p.base);
   return s;
 }
@@ -135,12 +136,8 @@ export function setTextSample(s: State, text: ReportPayload["text"]): void {
 export function setConfig(s: State, cfg: RewardConfig): void {
   const t0 = performance.now();
   s.cfg = cfg;
-  const key = replayKey(cfg);
-  let cols = s.columns.get(key);
-  if (!cols) s.columns.set(key, (cols = replayColumns(s.a, cfg)));
-  replayRewards(s.a, cfg, cols, s.rewards);
-  s.rho = cols.rho;
-  const [base, row] = sweep(s.a, [s.p.base, cfg], { cache: s.cache });
+  const [base, row] = sweep(s.a, [s.p.base, cfg], { cache: s.cache, rewards: s.rewards });
+  s.rho = cachedColumns(s.a, cfg, s.cache).rho;
   s.baseRow = base!;
   s.row = row!;
   s.updateMs = performance.now() - t0;

@@ -50,11 +50,19 @@ export function configJson(cfg: RewardConfig): string {
 
 export interface Tuner {
   element: HTMLElement;
-  /** Redraw the numbers after a setting change. */
+  /** Redraw the numbers after a setting change (text set in place; the warnings rebuilt when they change). */
   refresh: () => void;
 }
 
-export function tuner(s: State, onChange: (cfg: RewardConfig) => void): Tuner {
+function setText(t: Text, v: string): void {
+  if (t.data !== v) t.data = v;
+}
+
+/**
+ * The tuner; `onChange` gets the setting the sliders show and the time of the input event that moved
+ * them (`Event.timeStamp`, on the clock of `performance.now()`).
+ */
+export function tuner(s: State, onChange: (cfg: RewardConfig, since: number) => void): Tuner {
   const sliders = TUNER_KNOBS.map((k) => {
     const v = s.p.base[k.key];
     const input = h("input", {
@@ -66,27 +74,41 @@ export function tuner(s: State, onChange: (cfg: RewardConfig) => void): Tuner {
       "data-knob": k.key,
       "aria-label": k.label,
     });
-    const shown = h("span", { class: "knob-value" }, fmt(v, 2));
-    return { k, input, shown };
+    const text = document.createTextNode(fmt(v, 2));
+    const shown = h("span", { class: "knob-value" }, text);
+    return { k, input, shown, text };
   });
   const read = (): RewardConfig => {
     const cfg: RewardConfig = { ...s.cfg };
-    for (const { k, input, shown } of sliders) {
+    for (const { k, input, text } of sliders) {
       const v = Number(input.value);
       cfg[k.key] = v;
-      shown.textContent = fmt(v, 2);
+      setText(text, fmt(v, 2));
     }
     return cfg;
   };
-  for (const { input } of sliders) input.addEventListener("input", () => onChange(read()));
+  for (const { input } of sliders) input.addEventListener("input", (e) => onChange(read(), e.timeStamp));
   const reset = h("button", { type: "button" }, "reset to the report's setting");
-  reset.addEventListener("click", () => {
+  reset.addEventListener("click", (e) => {
     for (const { k, input } of sliders) input.value = String(s.p.base[k.key]);
-    onChange(read());
+    onChange(read(), e.timeStamp);
   });
-  const stats = h("table", { class: "stats" });
+  // the numbers live in text nodes made once; a move sets their text
+  const cells = STATS.map(([key, label]) => {
+    const t = [document.createTextNode(""), document.createTextNode(""), document.createTextNode("")] as const;
+    const tr = h("tr", {}, h("th", {}, label), h("td", {}, t[0]), h("td", {}, t[1]), h("td", {}, t[2]));
+    return { key, t, tr };
+  });
+  const stats = h(
+    "table",
+    { class: "stats" },
+    h("tr", {}, h("th", {}), h("th", {}, "report's setting"), h("th", {}, "this setting"), h("th", {}, "Δ")),
+    ...cells.map((c) => c.tr),
+  );
   const warnings = h("ul", { class: "warnings" });
-  const timing = h("div", { class: "timing" });
+  let warningsShown: string | null = null;
+  const timingText = document.createTextNode("");
+  const timing = h("div", { class: "timing" }, timingText);
   const claims = s.p.rows.hasClaims.reduce((a, b) => a + b, 0);
   const exportBox = h("div", { class: "export", hidden: true });
   const exportBtn = h("button", { type: "button", "data-action": "export" }, "reward.json and the verl command");
@@ -101,26 +123,30 @@ export function tuner(s: State, onChange: (cfg: RewardConfig) => void): Tuner {
     exportBox.hidden = false;
   });
   const refresh = () => {
-    const rows = STATS.map(([key, label]) => {
+    for (const { key, t } of cells) {
       const b = s.baseRow[key] as number;
       const c = s.row[key] as number;
-      return h("tr", {}, h("th", {}, label), h("td", {}, fmt(b)), h("td", {}, fmt(c)), h("td", {}, fmt(c - b)));
-    });
-    fill(
-      stats,
-      h("tr", {}, h("th", {}), h("th", {}, "report's setting"), h("th", {}, "this setting"), h("th", {}, "Δ")),
-      ...rows,
-    );
+      setText(t[0], fmt(b));
+      setText(t[1], fmt(c));
+      setText(t[2], fmt(c - b));
+    }
     // `no-effect` compares with the report's setting: said only when the knobs differ from it
     const moved = TUNER_KNOBS.some((k) => s.cfg[k.key] !== s.p.base[k.key]);
     const shown = s.row.warnings.filter((w) => moved || w.code !== "no-effect");
-    fill(
-      warnings,
-      ...(shown.length
-        ? shown.map((w) => h("li", { "data-code": w.code }, `${w.code}: ${w.message}`))
-        : [h("li", { class: "ok" }, "no guardrail fires")]),
+    const said = shown.map((w) => `${w.code}: ${w.message}`).join("\n");
+    if (said !== warningsShown) {
+      warningsShown = said;
+      fill(
+        warnings,
+        ...(shown.length
+          ? shown.map((w) => h("li", { "data-code": w.code }, `${w.code}: ${w.message}`))
+          : [h("li", { class: "ok" }, "no guardrail fires")]),
+      );
+    }
+    setText(
+      timingText,
+      `replayed ${s.p.n} rollouts in ${s.updateMs.toFixed(1)} ms (the library's kernel, in this page)`,
     );
-    timing.textContent = `replayed ${s.p.n} rollouts in ${s.updateMs.toFixed(1)} ms (the library's kernel, in this page)`;
   };
   refresh();
   const element = h(

@@ -62,47 +62,87 @@ function groupTable(s: State, rows: number[], onPick: (i: number) => void): HTML
   return h("table", { class: "group-table" }, h("tr", {}, ...head.map((c) => h("th", {}, c))), ...body);
 }
 
-export function renderViewer(s: State, box: HTMLElement, onPick: (i: number) => void): void {
-  if (s.selected === null) {
-    fill(
-      box,
-      h(
-        "p",
-        { class: "note" },
-        "Click a row of the table to open its trajectory; shift-click a second row to diff the two.",
-      ),
-    );
-    return;
-  }
-  const i = s.selected;
-  const mine = textOfRow(s, i);
-  const parts: Array<Node | string> = [h("h2", {}, `Trajectory ${s.p.rows.id[i]}`)];
-  parts.push(
-    mine
-      ? viewFrame(trajectoryHtml(mine.t, mine.labels), "trajectory")
-      : h("p", { class: "note" }, "This rollout is outside the full-text sample: the report holds its tallies only."),
-  );
-  const rows = groupRows(s, i);
-  if (rows.length > 1) {
-    parts.push(h("h3", {}, `Its GRPO group (${rows.length} rollouts)`), groupTable(s, rows, onPick));
+/** The viewer of the selected row: drawn on a pick; a setting change redraws only what shows rewards. */
+export interface Viewer {
+  element: HTMLElement;
+  /** Draw the selected row (and the second one's diff). */
+  render: () => void;
+  /**
+   * The reward setting changed: the group table is redrawn at once; the group's side-by-side frame
+   * (rewards in its headers) once the setting has rested for `FRAME_DELAY_MS`, not on every move.
+   */
+  settingChanged: () => void;
+}
+
+/** How long the setting rests before the group's frame (a whole document) is redrawn. */
+export const FRAME_DELAY_MS = 300;
+
+export function viewer(s: State, onPick: (i: number) => void): Viewer {
+  const box = h("section", { class: "viewer", id: "viewer" });
+  let groupBox: HTMLElement | null = null;
+  let frameBox: HTMLElement | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const groupFrame = (rows: number[]): HTMLIFrameElement | null => {
     const texts = rows.map((r) => ({ r, x: textOfRow(s, r) })).filter((x) => x.x !== null);
-    if (texts.length > 1) {
-      const html = groupSideBySide(
-        texts.map((x) => x.x!.t),
-        texts.flatMap((x) => x.x!.labels),
-        texts.map((x) => s.rewards[x.r]!),
-      );
-      parts.push(viewFrame(html, "group"));
-    }
-  }
-  if (s.second !== null && s.second !== i) {
-    const other = textOfRow(s, s.second);
-    parts.push(h("h3", {}, `Diff: ${rowName(s, i)} ↔ ${rowName(s, s.second)}`));
-    parts.push(
-      mine && other
-        ? viewFrame(trajectoryDiff(mine.t, other.t, [...mine.labels, ...other.labels]), "diff")
-        : h("p", { class: "note" }, "A diff needs the full text of both rollouts (one is outside the sample)."),
+    if (texts.length < 2) return null;
+    const html = groupSideBySide(
+      texts.map((x) => x.x!.t),
+      texts.flatMap((x) => x.x!.labels),
+      texts.map((x) => s.rewards[x.r]!),
     );
-  }
-  fill(box, ...parts);
+    return viewFrame(html, "group");
+  };
+  const render = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    groupBox = frameBox = null;
+    if (s.selected === null) {
+      fill(
+        box,
+        h(
+          "p",
+          { class: "note" },
+          "Click a row of the table to open its trajectory; shift-click a second row to diff the two.",
+        ),
+      );
+      return;
+    }
+    const i = s.selected;
+    const mine = textOfRow(s, i);
+    const parts: Array<Node | string> = [h("h2", {}, `Trajectory ${s.p.rows.id[i]}`)];
+    parts.push(
+      mine
+        ? viewFrame(trajectoryHtml(mine.t, mine.labels), "trajectory")
+        : h("p", { class: "note" }, "This rollout is outside the full-text sample: the report holds its tallies only."),
+    );
+    const rows = groupRows(s, i);
+    if (rows.length > 1) {
+      groupBox = h("div", { class: "group-box" }, groupTable(s, rows, onPick));
+      frameBox = h("div", { class: "group-frame" }, groupFrame(rows));
+      parts.push(h("h3", {}, `Its GRPO group (${rows.length} rollouts)`), groupBox, frameBox);
+    }
+    if (s.second !== null && s.second !== i) {
+      const other = textOfRow(s, s.second);
+      parts.push(h("h3", {}, `Diff: ${rowName(s, i)} ↔ ${rowName(s, s.second)}`));
+      parts.push(
+        mine && other
+          ? viewFrame(trajectoryDiff(mine.t, other.t, [...mine.labels, ...other.labels]), "diff")
+          : h("p", { class: "note" }, "A diff needs the full text of both rollouts (one is outside the sample)."),
+      );
+    }
+    fill(box, ...parts);
+  };
+  const settingChanged = () => {
+    if (s.selected === null || !groupBox || !frameBox) return;
+    const rows = groupRows(s, s.selected);
+    fill(groupBox, groupTable(s, rows, onPick));
+    if (timer !== null) clearTimeout(timer);
+    const target = frameBox;
+    timer = setTimeout(() => {
+      timer = null;
+      if (target === frameBox) fill(target, groupFrame(rows));
+    }, FRAME_DELAY_MS);
+  };
+  render();
+  return { element: box, render, settingChanged };
 }
