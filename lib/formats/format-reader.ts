@@ -21,6 +21,11 @@ export interface ReadContext {
    * `verdictThreshold`; default `DEFAULT_VERDICT_THRESHOLD` in record-fields.ts).
    */
   verdictThreshold?: number;
+  /**
+   * Say something about the load once (a line-0 warning in the load report, however many records
+   * give it): for a rule that applies to many records alike.
+   */
+  note?(reason: string): void;
 }
 
 export interface FormatReader {
