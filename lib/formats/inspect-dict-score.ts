@@ -9,9 +9,10 @@
  * under a key named like accuracy, correct, score or em (`acc`, `accuracy`, `correct`,
  * `correctness`, `is_correct`, `score`, `em`, `exact_match`, alone or as a `_`-separated word of the
  * key, any case; its value may also be a grade such as `P`), gives the verdict and score exactly as
- * that value would alone, so numbers use the numeric rule's threshold (`INSPECT_CORRECT_THRESHOLD`). Any other dict (`{"f1": 0.5}`,
- * `{"rouge": 0.3, "bleu": 0.2}`) is `unknown` with no score, and the load report says so once
- * (`INSPECT_DICT_UNKNOWN`).
+ * that value would alone, so numbers use the numeric rule's threshold (`INSPECT_CORRECT_THRESHOLD`).
+ * Any other dict (`{"f1": 0.5}`, `{"rouge": 0.3, "bleu": 0.2}`) is `unknown` with no score, and the
+ * load report says so once (`INSPECT_DICT_UNKNOWN`). A list value stays `unknown` (no rule picks an
+ * element).
  */
 import type { Verdict } from "../trajectory/schema.js";
 import type { Json } from "./record-fields.js";
