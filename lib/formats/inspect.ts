@@ -13,7 +13,8 @@
  *   `I` / `INCORRECT` / `N` / no / false → incorrect, `P` (partial credit) unknown; a number
  *   (or numeric string, or boolean) is correct when ≥ `INSPECT_CORRECT_THRESHOLD` (0.5),
  *   else incorrect. `score` is the value as Inspect's `value_to_float` maps it (C 1, P 0.5,
- *   I / N 0, numbers as they are).
+ *   I / N 0, numbers as they are). A dict value (`{"accuracy": "C", "f1": 0.5}`) takes its
+ *   verdict from one entry by the rule in `inspect-dict-score.ts`, else unknown (said once).
  * - `limit` (a message, token or time limit halted the sample) marks it truncated; `error`
  *   is an anomaly. `attachment://` references are resolved from `attachments`.
  * - Replies with no call (the error fixture holds only replies) are warnings, not calls.
@@ -23,6 +24,7 @@ import { attachmentResolver, contentText } from "./chat-messages.js";
 import type { FormatReader } from "./format-reader.js";
 import { goldList, isObject, pickString, type Json } from "./record-fields.js";
 import type { Verdict } from "../trajectory/schema.js";
+import { dictScore, INSPECT_DICT_UNKNOWN } from "./inspect-dict-score.js";
 
 /** A numeric Inspect score at or above this is a correct verdict. */
 export const INSPECT_CORRECT_THRESHOLD = 0.5;
@@ -49,6 +51,7 @@ export function inspectScore(value: unknown): { verdict: Verdict; score: number 
   if (typeof value === "number" && Number.isFinite(value)) {
     return { verdict: value >= INSPECT_CORRECT_THRESHOLD ? "correct" : "incorrect", score: value };
   }
+  if (isObject(value)) return dictScore(value, inspectScore);
   if (typeof value !== "string") return { verdict: "unknown", score: null };
   const s = value.trim().toLowerCase();
   if (s === "c" || s === "correct" || s === "yes" || s === "true") return { verdict: "correct", score: 1 };
@@ -90,7 +93,7 @@ export const inspectReader: FormatReader = chatReader({
 
   resolver: (o) => attachmentResolver(o.attachments),
 
-  meta(o, b) {
+  meta(o, b, ctx) {
     const id = pickString(o, "id");
     const epoch = typeof o.epoch === "number" ? o.epoch : null;
     b.recordId = id !== null && epoch !== null ? `${id}/epoch-${epoch}` : id;
@@ -103,6 +106,7 @@ export const inspectReader: FormatReader = chatReader({
       const { verdict, score } = inspectScore(sc.value);
       b.verdict = verdict;
       b.score = score;
+      if (score === null && isObject(sc.value)) ctx.note?.(INSPECT_DICT_UNKNOWN);
     }
     if (isObject(o.limit)) b.truncated = true;
     if (o.error !== undefined && o.error !== null) {

@@ -21,6 +21,12 @@ import { READERS, readerFor } from "./registry.js";
 import { unparsedSearchCalls } from "./search-results.js";
 import { expandContainer, gatherRollout, isInspectLog, type Member } from "./containers.js";
 import { loadOptions, loadOptionsWithin, type LoadOptions } from "./load-options.js";
+import {
+  conversationBytes,
+  conversationRecords,
+  openhandsConversation,
+  type OpenHandsConversation,
+} from "./openhands-conversation.js";
 
 export type { LoadOptions } from "./load-options.js";
 
@@ -88,6 +94,8 @@ const TRIAL_FILE = /^(result|config)\.json$/i;
  * label sidecars (`*.labels.jsonl`) and the harnesses' run files beside the traces are skipped
  * (`metadata.json`, `preds.json`, `logs.json`, `eval-set.json`; a Harbor trial directory's
  * `result.json` and `config.json`, the directory that holds `agent/` or `trial.log`).
+ * An OpenHands V1 conversation directory (`events/event-00000-<id>.json` files, `base_state.json`
+ * beside them; see `openhands-conversation.ts`) is kept as one path, the directory: it is one rollout.
  * Plain file paths are kept as given, whatever their extension.
  */
 export async function expandPaths(paths: readonly string[]): Promise<string[]> {
@@ -108,6 +116,10 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
       const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
         a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
       );
+      if (await openhandsConversation(dir, entries)) {
+        out.push(dir);
+        return;
+      }
       const trial = entries.some(
         (e) => (e.isDirectory() && e.name === "agent") || (e.isFile() && e.name === "trial.log"),
       );
@@ -222,6 +234,12 @@ async function* framed(f: FileLoad, size: number): AsyncGenerator<RawRecord> {
     f.fr.unreadable = true;
     f.issue({ line: 0, reason: `cannot read file: ${fileError(err)}`, excerpt: "", severity: "error" });
   }
+}
+
+/** The OpenHands conversation a path is (a directory of event files), or null for anything else. */
+async function conversationOf(path: string): Promise<OpenHandsConversation | null> {
+  const st = await stat(path).catch(() => null);
+  return st && st.isDirectory() ? openhandsConversation(path) : null;
 }
 
 /** An Inspect JSON log is read sample by sample (its header, the fields before `samples`, rides along). */
@@ -415,8 +433,11 @@ export async function* streamTrajectories(
   report: LoadReport = emptyReport(),
 ): AsyncGenerator<Trajectory> {
   // streamTrajectories also receives larger options objects (convert, label): check only what is its own
-  const f = openFileLoad(path, loadOptionsWithin(opts), report);
-  const size = await sizeOf(f);
+  const own = loadOptionsWithin(opts);
+  const conv = await conversationOf(path);
+  // the layout names the format (a user's own --format still wins)
+  const f = openFileLoad(path, conv && !own.format ? { ...own, format: "openhands" } : own, report);
+  const size = conv ? await conversationBytes(conv) : await sizeOf(f);
   if (size === null) return;
   const ids = new IdAssigner();
   const sniffer = new Sniffer(f);
@@ -428,7 +449,8 @@ export async function* streamTrajectories(
       yield t;
     }
   };
-  records: for await (const rec of gatherRollout(framed(f, size))) {
+  const records = conv ? conversationRecords(conv) : gatherRollout(framed(f, size));
+  records: for await (const rec of records) {
     for (const item of membersOf(f, rec)) {
       yield* read(sniffer.push(item));
       if (sniffer.stopped) break records; // the rest of the file is not read

@@ -20,7 +20,9 @@
  *   `cause` = the action's `id`, else by `tool_call_metadata.tool_call_id`. `observation:
  *   "error"` is a failure.
  * - OpenHands V1 (the software-agent-sdk) writes events with objects for `action` / `observation`
- *   and string ids (see `v0Event` below); they are read through the same walk.
+ *   and string ids (see `v0Event` below); they are read through the same walk. A V1 conversation
+ *   saved one event per file (`events/event-00000-<id>.json` beside `base_state.json`) reaches
+ *   this reader as one record `{conversation_id, model?, history}` (`openhands-conversation.ts`).
  * - environment events (`agent_state_changed`, `change_agent_state`, `null` observations)
  *   are skipped; `finish` is a call (`function_name: "finish"`) with no observation, and its
  *   `final_thought` / message is the final answer.
@@ -48,7 +50,7 @@ const NOT_CALLS = new Set([
   "summarize",
 ]);
 
-const KNOWN = new Set(["history", "instance_id", "instruction", "test_result", "metadata"]);
+const KNOWN = new Set(["history", "instance_id", "conversation_id", "model", "instruction", "test_result", "metadata"]);
 
 /** Text of OpenHands V1 content: a string or `[{type: "text", text}]`. */
 function partsText(c: unknown): string {
@@ -213,7 +215,8 @@ export const openhandsReader: FormatReader = {
     if (!events) throw new RecordError("no OpenHands event list (action / observation events)");
     const o: Json = isObject(value) ? value : {};
     const b = new TrajectoryBuilder({ format: "openhands", file: ctx.file, line: ctx.line }, ctx.roles);
-    b.recordId = pickString(o, "instance_id");
+    b.recordId = pickString(o, "instance_id", "conversation_id");
+    b.model = pickString(o, "model");
     b.verdict = testVerdict(o);
     b.extra = extraFields(o, KNOWN);
     const md = o.metadata;

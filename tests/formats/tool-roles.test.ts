@@ -120,6 +120,8 @@ describe("tool roles", () => {
       expect(r.roleOf(name)).toBe("other");
       expect(r.roleOfCall(name, { query: "capital of peru" })).toBe("search");
     }
-    expect(toolRoles({ constructor: "page" }).roleOf("constructor")).toBe("page");
+    expect(
+      toolRoles(JSON.parse(`{"constructor": "page"}`) as Parameters<typeof toolRoles>[0]).roleOf("constructor"),
+    ).toBe("page");
   });
 });

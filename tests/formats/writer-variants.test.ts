@@ -911,3 +911,173 @@ describe("MiroThinker task logs of a task that failed before the main agent ran"
     ]);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// OpenHands V1 conversations saved one event per file (the agent-sdk's file store)
+// ---------------------------------------------------------------------------------------------
+
+/** A hex event id for the file name (the SDK names files `event-<idx:05d>-<event id>.json`). */
+const hexId = (seed: number): string => `${(0x9e3779b1 * (seed + 1)) >>> 0}`.padStart(8, "0") + "-4c1e-8a2b";
+
+/**
+ * Write `events` as the agent-sdk saves a conversation: `<dir>/base_state.json` and
+ * `<dir>/events/event-<idx>-<id>.json`, written in a scrambled order (the reader must not rely on
+ * the order the file system lists them in), beside the SDK's lock file.
+ */
+function writeConversation(dir: string, id: string, model: string, events: Raw[]): void {
+  mkdirSync(join(dir, "events"), { recursive: true });
+  writeFileSync(
+    join(dir, "base_state.json"),
+    JSON.stringify({ id, agent: { kind: "Agent", llm: { model, usage_id: "agent" }, tools: [] }, max_iterations: 50 }),
+  );
+  writeFileSync(join(dir, "events", ".eventlog.lock"), "");
+  const order = events.map((_, k) => k).sort((a, b) => ((a * 7919) % 13) - ((b * 7919) % 13) || b - a);
+  for (const k of order) {
+    const name = `event-${String(k).padStart(5, "0")}-${hexId(events.length - k)}.json`;
+    writeFileSync(join(dir, "events", name), JSON.stringify(events[k]));
+  }
+}
+
+describe("OpenHands V1 conversations saved one event per file", () => {
+  it("a persistence directory of two conversations: one rollout each, exact calls in event-index order, id and model from base_state.json", async () => {
+    const root = tmpDir();
+    const a = v1Events(3);
+    const b = v1Events(1);
+    writeConversation(join(root, "5f0c2a"), "5f0c2a61-conv-a", "openai/small", a);
+    writeConversation(join(root, "9d41e7"), "9d41e7b0-conv-b", "qwen/qwen3-4b", b);
+    // the events of each conversation are not read one file at a time, nor base_state.json as a trace
+    expect(await expandPaths([root])).toEqual([join(root, "5f0c2a"), join(root, "9d41e7")]);
+    const { trajectories: ts, report } = await load(root);
+    expect(report.issues.map((i) => i.reason)).toEqual([]);
+    expect(report.files.map((f) => [f.format, f.trajectories])).toEqual([
+      ["openhands", 1],
+      ["openhands", 1],
+    ]);
+    const actions = (ev: Raw[]): string[] => ev.filter((e) => e.kind === "ActionEvent").map((e) => e.tool_name);
+    expect(ts.map((t) => t.calls.map((c) => c.name))).toEqual([actions(a), actions(b)]);
+    expect(report.toolCalls).toBe(actions(a).length + actions(b).length);
+    expect(ts.map((t) => [t.provenance.recordId, t.provenance.model])).toEqual([
+      ["5f0c2a61-conv-a", "openai/small"],
+      ["9d41e7b0-conv-b", "qwen/qwen3-4b"],
+    ]);
+    expect(ts.map((t) => [t.question, t.finalAnswer])).toEqual([
+      ["when did the lighthouse open", "It opened in 1871."],
+      ["when did the lighthouse open", "It opened in 1871."],
+    ]);
+    expect(ts[0]!.calls.every((c) => c.response !== null)).toBe(true);
+    expect(ts[0]!.calls.filter((c) => c.error).map((c) => c.index)).toEqual([3, 6]);
+  });
+
+  it("the conversation directory or its events folder given directly reads the same; without base_state.json the folder names it", async () => {
+    const root = tmpDir();
+    const ev = v1Events(2);
+    writeConversation(join(root, "c1"), "c1-state-id", "m", ev);
+    const whole = await load(join(root, "c1"));
+    const events = await load(join(root, "c1", "events"));
+    expect(whole.trajectories.map((t) => t.calls.length)).toEqual([ev.filter((e) => e.kind === "ActionEvent").length]);
+    expect(events.trajectories.map((t) => t.calls.map((c) => c.name))).toEqual(
+      whole.trajectories.map((t) => t.calls.map((c) => c.name)),
+    );
+    const bare = join(root, "c2");
+    mkdirSync(join(bare, "events"), { recursive: true });
+    ev.forEach((e, k) =>
+      writeFileSync(join(bare, "events", `event-${String(k).padStart(5, "0")}-${hexId(k)}.json`), JSON.stringify(e)),
+    );
+    const noState = await load(bare);
+    expect(noState.trajectories.map((t) => t.provenance.recordId)).toEqual(["c2"]);
+    expect(noState.report.issues).toEqual([]);
+  });
+
+  it("a gap in the indices stops the events there (as the SDK's scan does) and says so; an event file that is not JSON is an error naming it", async () => {
+    const root = tmpDir();
+    const ev = v1Events(2);
+    const dir = join(root, "gap");
+    writeConversation(dir, "gap-id", "m", ev);
+    const { readdirSync, rmSync } = await import("node:fs");
+    const files = readdirSync(join(dir, "events"))
+      .filter((n) => n.startsWith("event-"))
+      .sort();
+    const cut = 5; // events 0..4 stay: system prompt, user message, two actions and one observation
+    rmSync(join(dir, "events", files[cut]!));
+    const { trajectories: ts, report } = await load(dir);
+    expect(ts.map((t) => t.calls.map((c) => c.name))).toEqual([
+      ev
+        .slice(0, cut)
+        .filter((e) => e.kind === "ActionEvent")
+        .map((e) => e.tool_name),
+    ]);
+    expect(report.issues.map((i) => [i.line, i.severity])).toEqual([[cut + 1, "error"]]);
+    expect(report.issues[0]!.reason).toContain(
+      `events/${files[cut + 1]}: event index ${cut + 1} where ${cut} was expected`,
+    );
+    expect(report.issues[0]!.reason).toContain(`${files.length - cut - 1} event file(s)`);
+
+    const broken = join(root, "broken");
+    writeConversation(broken, "broken-id", "m", ev);
+    const bf = readdirSync(join(broken, "events"))
+      .filter((n) => n.startsWith("event-"))
+      .sort();
+    writeFileSync(join(broken, "events", bf[1]!), "{ not json");
+    const r2 = await load(broken);
+    expect(r2.trajectories).toHaveLength(1);
+    expect(r2.report.issues.map((i) => [i.line, i.severity, i.reason.split(":")[0]])).toEqual([
+      [2, "error", `events/${bf[1]}`],
+    ]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Inspect scores whose value is a dict (Value = Mapping[str, str | int | float | bool | None])
+// ---------------------------------------------------------------------------------------------
+
+describe("Inspect scores whose value is a dict", () => {
+  const sample = (id: string, value: Raw): Raw => ({
+    id,
+    epoch: 1,
+    input: "how deep is the trench",
+    target: "11 km",
+    messages: [
+      { role: "user", content: "how deep is the trench" },
+      { role: "assistant", content: "About 11 km." },
+    ],
+    scores: { grader: { value, answer: "About 11 km." } },
+  });
+
+  it("a C / I entry, or a numeric entry named like accuracy / correct / score / em, gives the verdict; any other dict is unknown, said once", async () => {
+    const cases: [Raw, string, number | null][] = [
+      [{ accuracy: "C", f1: 0.5 }, "correct", 1],
+      [{ f1: 0.9, accuracy: "I" }, "incorrect", 0],
+      [{ correct: 1 }, "correct", 1],
+      [{ correct: 0 }, "incorrect", 0],
+      [{ is_correct: true }, "correct", 1],
+      [{ f1: 0.9, em: 0 }, "incorrect", 0],
+      [{ rouge: 0.2, llm_score: "0.75" }, "correct", 0.75],
+      [{ Accuracy: 0.49 }, "incorrect", 0.49],
+      [{ f1: 0.5 }, "unknown", null],
+      [{ rouge: 0.3, bleu: 0.2, note: "close" }, "unknown", null],
+      [{ scorecard: 1 }, "unknown", null],
+    ];
+    const log = inspectLog(cases.map(([v], k) => sample(`s${k}`, v)));
+    const { trajectories: ts, report } = await load(tmpFile("log.json", JSON.stringify(log)));
+    expect(ts.map((t) => [t.verdict, t.score])).toEqual(cases.map(([, v, s]) => [v, s]));
+    const notes = report.issues.filter((i) => /dict/.test(i.reason));
+    expect(notes.map((i) => [i.line, i.severity])).toEqual([[0, "warning"]]);
+    expect(report.issues).toHaveLength(1);
+    expect(report.files[0]!.verdicts).toEqual({ correct: 4, incorrect: 4, unknown: 3 });
+  });
+
+  it("a lone accuracy entry reads exactly as the bare value would (same threshold), on seeded random values", async () => {
+    const { inspectScore } = await import("../../lib/formats/inspect.js");
+    let s = 12345;
+    const rnd = (): number => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const pool = ["C", "I", "correct", "incorrect", "yes", "no", true, false, 0.5, 0.4999, "0.5", "P"];
+    for (let k = 0; k < 200; k++) {
+      const v = rnd() < 0.5 ? pool[Math.floor(rnd() * pool.length)] : Math.round(rnd() * 1000) / 1000;
+      const bare = inspectScore(v);
+      expect(inspectScore({ accuracy: v })).toEqual(bare);
+      // an unnamed numeric entry before it does not count; a grade string under any name does
+      expect(inspectScore({ f1: 0.99, accuracy: v })).toEqual(bare);
+    }
+    expect(inspectScore({ f1: 0.99 })).toEqual({ verdict: "unknown", score: null });
+  });
+});
