@@ -103,6 +103,32 @@ export const HeuristicOptionsSchema = z
       .min(1)
       .default(1)
       .describe("new numbers a query may hold and still be trying one candidate (more: a range spelled out)"),
+    seenNumbers: z
+      .enum(["candidate", "term"])
+      .default("candidate")
+      .describe(
+        "a new number that an earlier response already showed: still a new candidate (2.1.0) or only a term (2.0.0)",
+      ),
+    citedNumbers: z
+      .enum(["candidate", "term"])
+      .default("term")
+      .describe(
+        "a new number right after a name the rollout already asked (an author and year, \"Najman 2010\"): a candidate or only a term",
+      ),
+    phraseCover: z
+      .enum(["words", "sequence"])
+      .default("words")
+      .describe(
+        "a quoted phrase is asked when an earlier query holds its words in that order (sequence), or its words that earlier queries asked count as asked (words)",
+      ),
+    listItems: z
+      .number()
+      .int()
+      .min(0)
+      .default(3)
+      .describe(
+        "quoted spans or digit-bearing tokens in a row that make a list of alternatives, whose new items share one weight (0: no lists)",
+      ),
     newNames: z
       .enum(["UNIQUESEARCH", "term"])
       .default("UNIQUESEARCH")
@@ -213,6 +239,21 @@ function novelty(
   const added: string[] = [];
   let newNumber: string | null = null;
   let newNumbers = 0;
+  const listed = q.listed;
+  const phraseKeys = q.phrases.map((ph) => ph.join(" "));
+  const phraseCovered = q.phrases.map((ph, i) => {
+    if (sequences.some((s) => s.includes(` ${phraseKeys[i]} `))) return true;
+    return o.phraseCover === "words" && ph.every((l) => asked.has(l));
+  });
+  // the new items of a list of alternatives share one weight, as several new numbers do
+  let freshListed = 0;
+  if (listed.size) {
+    for (const l of q.words) if (listed.has(l) && !asked.has(l)) freshListed++;
+    q.phrases.forEach((_, i) => {
+      if (listed.has(phraseKeys[i]!) && !phraseCovered[i]) freshListed++;
+    });
+  }
+  const listShare = (key: string) => (freshListed > 1 && listed.has(key) ? 1 / freshListed : 1);
   const term = (l: string, surface: string, share: number, isNumber: boolean) => {
     const k = asked.get(l) ?? 0;
     const base = w(l) * share;
@@ -220,14 +261,15 @@ function novelty(
     else {
       const seen = saw(surface);
       if (isNumber) newNumbers++;
-      if (isNumber && !seen && newNumber === null) newNumber = l;
+      const cited = isNumber && o.citedNumbers === "term" && asked.has(q.after.get(l) ?? "");
+      if (isNumber && !cited && (!seen || o.seenNumbers === "candidate") && newNumber === null) newNumber = l;
       const x = seen ? base * o.seenWeight : base;
       total += x;
       fresh += x;
       added.push(l);
     }
   };
-  for (let i = 0; i < q.words.length; i++) term(q.words[i]!, q.surface[i]!, 1, false);
+  for (let i = 0; i < q.words.length; i++) term(q.words[i]!, q.surface[i]!, listShare(q.words[i]!), false);
   // several new numbers in one query are a range or a list of candidates: together one term
   let freshNumbers = 0;
   for (const n of q.numbers) if (!asked.has(n)) freshNumbers++;
@@ -236,14 +278,21 @@ function novelty(
     const ph = q.phrases[i]!;
     let base = 0;
     for (const l of ph) base += w(l);
-    const key = ` ${ph.join(" ")} `;
-    if (sequences.some((s) => s.includes(key))) total += base;
-    else {
-      const x = q.phraseSurface[i]!.every(saw) ? base * o.seenWeight : base;
-      total += x;
-      fresh += x;
-      added.push(`"${ph.join(" ")}"`);
+    if (phraseCovered[i]) {
+      total += base;
+      continue;
     }
+    const part = listShare(phraseKeys[i]!);
+    // with phraseCover "words", only the phrase's words that no earlier query asked are new
+    let newBase = base;
+    if (o.phraseCover === "words") {
+      newBase = 0;
+      for (const l of ph) if (!asked.has(l)) newBase += w(l);
+    }
+    const x = (q.phraseSurface[i]!.every(saw) ? newBase * o.seenWeight : newBase) * part;
+    total += (base - newBase) * part + x;
+    fresh += x;
+    added.push(`"${ph.join(" ")}"`);
   }
   let newName: string | null = null;
   for (let i = 0; i < q.names.length; i++) {
@@ -347,7 +396,7 @@ export class HeuristicLabeller implements Labeller {
           const norm = normaliseText(q);
           const tokens = new Set(contentTokens(norm, undefined, true));
           const grams = trigrams(norm, true);
-          const terms = queryTerms(q, norm);
+          const terms = queryTerms(q, norm, o.listItems);
           let best: { s: SeenQuery; tok: number; ch: number } | null = null;
           for (const s of queries) {
             const tok = jaccard(tokens, s.tokens);

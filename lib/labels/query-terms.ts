@@ -11,7 +11,13 @@
  * - search operators (`site:…`, `filetype:…`, `inurl:…`) say where to look, not what: dropped;
  * - generic words (`GENERIC_QUERY_WORDS`: "wikipedia", "biography", "list", "official", site
  *   and file-type operators, …) qualify a search rather than ask a new fact; the labeller gives
- *   them a small weight.
+ *   them a small weight;
+ * - a list of alternatives: `LIST_ITEMS` (3) or more quoted spans in a row, or tokens holding a
+ *   digit in a row (`'options' 'choices' 'things'`, `Z/18 Z/16 Z/15`, joined by at most `x`, `or`,
+ *   `and`, `vs`), are candidates listed side by side; `listed` holds their terms (a word's lemma,
+ *   a phrase's lemmas joined by spaces), and the labeller lets the new ones share one weight;
+ * - a generational suffix (`Sr.`, `Jr.`, `Senior`, `Junior`) right after a leading name is part of
+ *   the name (`names`): "Obama Sr." is another person than "Obama".
  *
  * @example queryTerms('Ken Walibora "probation officer" years 1985')
  * // { words: ["ken", "walibora", "year"], phrases: [["probation", "officer"]], numbers: ["1985"], … }
@@ -42,6 +48,53 @@ export interface QueryTerms {
   names: string[];
   /** The normalised surface word of each entry of `names`. */
   nameSurface: string[];
+  /**
+   * Numbers written right after a capitalised word ("Najman 2010", "Arrhenius 2000"), each with
+   * that word's lemma: an author and a year, when the rollout already asked the name.
+   */
+  after: Map<string, string>;
+  /** Terms that are items of a list of alternatives (see the module comment), empty when none. */
+  listed: Set<string>;
+}
+
+/** How many quoted spans or digit-bearing tokens in a row make a list of alternatives. */
+export const LIST_ITEMS = 3;
+const SUFFIXES: ReadonlySet<string> = new Set(["sr", "jr", "senior", "junior"]);
+// segments of a raw query, in order: a quoted span, or a bare token
+const SEGMENT = /"[^"]+"|\u201c[^\u201d]+\u201d|(?<![\p{L}\p{N}])'[^']+'(?![\p{L}\p{N}])|[^\s"\u201c\u201d]+/gu;
+const LIST_GLUE: ReadonlySet<string> = new Set(["x", "\u00d7", "or", "and", "vs", "&", ",", "/"]);
+
+/** The terms of the lists of alternatives in a raw query (operators removed), by the module's rule. */
+function listedTerms(query: string, items: number): Set<string> {
+  const out = new Set<string>();
+  let run: string[][] = [];
+  let kind = 0; // 1 quoted, 2 digit-bearing
+  const flush = () => {
+    // variants of one thing (one item holding another's words) are not alternatives
+    const distinct = run.every((a, i) => run.every((b, j) => i === j || !a.every((l) => b.includes(l))));
+    if (run.length >= items && distinct) for (const item of run) if (item.length) out.add(item.join(" "));
+    run = [];
+    kind = 0;
+  };
+  for (const m of query.matchAll(SEGMENT)) {
+    const seg = m[0];
+    const quoted = seg.length > 2 && /^["'\u201c]/.test(seg);
+    const k = quoted ? 1 : /\d/.test(seg) ? 2 : 0;
+    if (k === 0) {
+      if (kind !== 0 && LIST_GLUE.has(seg.toLowerCase())) continue;
+      flush();
+      continue;
+    }
+    if (k !== kind) flush();
+    kind = k;
+    const inner = quoted ? seg.slice(1, -1) : seg;
+    const words = contentTokens(inner)
+      .map(lemma)
+      .filter((l) => !NUMBER.test(l));
+    if (quoted || words.length) run.push(words);
+  }
+  flush();
+  return out;
 }
 
 /**
@@ -63,6 +116,10 @@ export const GENERIC_QUERY_WORDS: ReadonlySet<string> = new Set(
 );
 
 const NUMBER = /^\d{3,}$/;
+const EMPTY: Set<string> = new Set();
+const NONE: Map<string, string> = new Map();
+// a capitalised word then, after spaces only, a number of >= 3 digits (more numbers may follow)
+const NAME_NUMBER = /(?<![\p{L}\p{N}])(\p{Lu}[\p{L}\p{M}'\u2019-]*)((?:\s+\d{3,}(?![\p{L}\p{N}]))+)/gu;
 const NOT_WORD = /[^\p{L}\p{N}]+/u;
 /** Search operators (`site:who.int`, `filetype:pdf`, …): where to look, not what; dropped. */
 const OPERATOR = /(?:^|\s)-?(?:site|filetype|inurl|intitle|intext|inanchor|allintitle|allinurl|ext):\S*/gi;
@@ -71,6 +128,7 @@ export const LEAD_WORDS = 2;
 const UPPER = /^\p{Lu}/u;
 const HAS_UPPER = /\p{Lu}/u;
 const DIGIT_FIRST = /^\d/;
+const DIGIT = /\d/;
 // a quoted span: double quotes, curly quotes, or single quotes that do not sit inside a word
 const QUOTED = /"([^"]+)"|\u201c([^\u201d]+)\u201d|(?<![\p{L}\p{N}])'([^']+)'(?![\p{L}\p{N}])/gu;
 
@@ -78,7 +136,7 @@ const QUOTED = /"([^"]+)"|\u201c([^\u201d]+)\u201d|(?<![\p{L}\p{N}])'([^']+)'(?!
  * The terms of one query (see the module comment). `normalised` may pass `normaliseText(query)`
  * when the caller has it (it is used when the query has no quotes and no operators).
  */
-export function queryTerms(query: string, normalised?: string): QueryTerms {
+export function queryTerms(query: string, normalised?: string, listItems = LIST_ITEMS): QueryTerms {
   const out: QueryTerms = {
     words: [],
     surface: [],
@@ -89,6 +147,8 @@ export function queryTerms(query: string, normalised?: string): QueryTerms {
     all: [],
     names: [],
     nameSurface: [],
+    listed: EMPTY,
+    after: NONE,
   };
   const seen = new Set<string>();
   const phraseKeys = new Set<string>();
@@ -141,6 +201,17 @@ export function queryTerms(query: string, normalised?: string): QueryTerms {
   if (!quoted && !operators && normalised !== undefined) plain("", normalised);
   else plain(query.slice(at));
   out.sequence = ` ${seq.join(" ")} `;
+  if (out.numbers.length && HAS_UPPER.test(query))
+    for (const m of query.matchAll(NAME_NUMBER)) {
+      const name = contentTokens(m[1]!).map(lemma)[0];
+      if (!name) continue;
+      if (out.after === NONE) out.after = new Map();
+      for (const n of m[2]!.trim().split(/\s+/)) if (!out.after.has(n)) out.after.set(n, name);
+    }
+  if (listItems > 0 && (quoted || DIGIT.test(query))) {
+    const listed = listedTerms(query, listItems);
+    if (listed.size) out.listed = listed;
+  }
   // names: words whose first letter is upper case, unless most words are (title case)
   if (!HAS_UPPER.test(query)) return out;
   const raw = query.split(NOT_WORD).filter((w) => w.length > 1 && !DIGIT_FIRST.test(w));
@@ -156,6 +227,14 @@ export function queryTerms(query: string, normalised?: string): QueryTerms {
         out.names.push(l);
         out.nameSurface.push(names.get(l)!);
       }
+    }
+  }
+  // a generational suffix right after a capitalised word makes another person of the name
+  for (let i = 1; i < raw.length; i++) {
+    const l = raw[i]!.toLowerCase();
+    if (SUFFIXES.has(l) && UPPER.test(raw[i]!) && UPPER.test(raw[i - 1]!) && !out.names.includes(l)) {
+      out.names.push(l);
+      out.nameSurface.push(l);
     }
   }
   return out;
