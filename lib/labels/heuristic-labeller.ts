@@ -183,7 +183,7 @@ export function heuristicOptions(
 export const DEFAULT_HEURISTIC: Readonly<HeuristicOptions> = Object.freeze(heuristicOptions({}));
 
 /** Version of the rules: bump whenever a change can change a label or a utility. */
-export const HEURISTIC_VERSION = "2.0.0";
+export const HEURISTIC_VERSION = "2.1.0";
 
 export const GOAL_VERBS = new Set(
   "find verify confirm check look extract identify determine get obtain retrieve locate validate double cross learn search read see information info details detail specific exact whether any page source sources".split(

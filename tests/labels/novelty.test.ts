@@ -140,13 +140,20 @@ describe("search: what a query adds to everything asked before", () => {
     expect(l[2]!.evidence).toMatch(/^adds \d+% new \(biography, wikipedia\)/);
   });
 
-  it("a quoted phrase is covered only by an earlier query holding its words in that order", () => {
+  it("a quoted phrase is covered by its asked words (2.1.0), or only by its words in that order (phraseCover: sequence)", () => {
     const first = { search: "stories that never expire interview novelist 2018 private college car crash" };
-    const same = H.label(traj([first, { search: '"never expire" novelist' }], [], Q));
-    const other = H.label(traj([first, { search: '"expire never" novelist' }], [], Q));
-    expect(labels(same)).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
-    expect(labels(other)).toEqual(["UNIQUESEARCH", "UNIQUESEARCH"]);
-    expect(other[1]!.evidence).toMatch(/"expir never"/);
+    const seq = new HeuristicLabeller({ phraseCover: "sequence" });
+    const same = traj([first, { search: '"never expire" novelist' }], [], Q);
+    const other = traj([first, { search: '"expire never" novelist' }], [], Q);
+    const half = traj([first, { search: '"never fade" novelist' }], [], Q);
+    expect(labels(seq.label(same))).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
+    expect(labels(seq.label(other))).toEqual(["UNIQUESEARCH", "UNIQUESEARCH"]);
+    expect(seq.label(other)[1]!.evidence).toMatch(/"expir never"/);
+    // by default the same words in another order ask nothing new; a phrase with one new word adds that word
+    expect(labels(H.label(same))).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
+    expect(labels(H.label(other))).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
+    expect(labels(H.label(half))).toEqual(["UNIQUESEARCH", "UNIQUESEARCH"]);
+    expect(H.label(half)[1]!.evidence).toMatch(/"never fad"/);
   });
 
   it("every threshold is an option: noveltyThreshold 0 gives the pairwise rules alone", () => {
