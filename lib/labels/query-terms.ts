@@ -42,8 +42,10 @@ export interface QueryTerms {
   all: string[];
   /**
    * Names that lead the query (its subject): words written capitalised ("Walibora", "FIFA") among
-   * its first `LEAD_WORDS` content lemmas (generic words and numbers skipped), phrase words
-   * included; empty when the query is in title case (most words capitalised: case says nothing).
+   * its first `LEAD_WORDS` content terms (generic words and numbers skipped; a quoted phrase is one
+   * term, so `"cover design" "Jane Roe"` leads with the name); empty when the query is in title
+   * case (most words capitalised: case says nothing). A generational suffix after a capitalised
+   * word ("Sr.") is a name too.
    */
   names: string[];
   /** The normalised surface word of each entry of `names`. */
@@ -129,6 +131,7 @@ const UPPER = /^\p{Lu}/u;
 const HAS_UPPER = /\p{Lu}/u;
 const DIGIT_FIRST = /^\d/;
 const DIGIT = /\d/;
+const ACRONYM = /^\p{Lu}{2,}$/u;
 // a quoted span: double quotes, curly quotes, or single quotes that do not sit inside a word
 const QUOTED = /"([^"]+)"|\u201c([^\u201d]+)\u201d|(?<![\p{L}\p{N}])'([^']+)'(?![\p{L}\p{N}])/gu;
 
@@ -154,11 +157,15 @@ export function queryTerms(query: string, normalised?: string, listItems = LIST_
   const phraseKeys = new Set<string>();
   const allSeen = new Set<string>();
   const seq: string[] = [];
-  const note = (l: string) => {
+  // the unit of each lemma at its first occurrence: a word alone, or the quoted phrase it is in
+  const unitOf = new Map<string, number>();
+  let units = 0;
+  const note = (l: string, unit = units++) => {
     seq.push(l);
     if (!allSeen.has(l)) {
       allSeen.add(l);
       out.all.push(l);
+      unitOf.set(l, unit);
     }
     if (NUMBER.test(l) && !seen.has(l)) {
       seen.add(l);
@@ -190,7 +197,8 @@ export function queryTerms(query: string, normalised?: string, listItems = LIST_
       plain(query.slice(at, start));
       at = start + m[0].length;
       const lem = words.map(lemma);
-      for (const l of lem) note(l);
+      const unit = units++;
+      for (const l of lem) note(l, unit);
       const key = lem.join(" ");
       if (!phraseKeys.has(key)) {
         phraseKeys.add(key);
@@ -216,13 +224,19 @@ export function queryTerms(query: string, normalised?: string, listItems = LIST_
   if (!HAS_UPPER.test(query)) return out;
   const raw = query.split(NOT_WORD).filter((w) => w.length > 1 && !DIGIT_FIRST.test(w));
   const caps = raw.filter((w) => UPPER.test(w));
-  if (caps.length && caps.length * 2 <= raw.length + 1) {
+  // title case: most words after the first capitalised, acronyms (WHO, FIFA) aside
+  const cased = raw.slice(1).filter((w) => !ACRONYM.test(w));
+  const titled = cased.filter((w) => UPPER.test(w)).length;
+  if (caps.length && titled * 2 <= cased.length) {
     const names = new Map<string, string>();
     for (const w of caps) for (const n of contentTokens(w)) if (!names.has(lemma(n))) names.set(lemma(n), n);
     let k = 0;
+    let last = -1;
     for (const l of out.all) {
       if (GENERIC_QUERY_WORDS.has(l) || NUMBER.test(l)) continue;
-      if (k++ >= LEAD_WORDS) break;
+      const u = unitOf.get(l)!;
+      if (u !== last && k++ >= LEAD_WORDS) break;
+      last = u;
       if (names.has(l)) {
         out.names.push(l);
         out.nameSurface.push(names.get(l)!);
