@@ -5,15 +5,22 @@
  * same batched call included, failed ones too) and every earlier result, in this order:
  * - first query of the rollout: UNIQUESEARCH;
  * - a new candidate number (`newNumbers`): the query holds exactly one (`maxCandidateNumbers`)
- *   number of ≥ 3 digits that no earlier query asked, and no earlier response showed it:
- *   UNIQUESEARCH. Example: "club first cup final 1973" then "club first cup final 1972" tries
- *   another year. Restating 1973, or spelling out "1970 1971 1974", is not a candidate;
+ *   number of ≥ 3 digits that no earlier query asked: UNIQUESEARCH. Example: "club first cup
+ *   final 1973" then "club first cup final 1972" tries another year. Restating 1973, or spelling
+ *   out "1970 1971 1974", is not a candidate. Since 2.1.0 the number counts even when an earlier
+ *   response showed it (`seenNumbers: "candidate"`; "term" is 2.0.0's rule): a searcher tries
+ *   the season or edition the results just mentioned. A number written right after a name the
+ *   rollout already asked ("Najman 2010", "Arrhenius 2000": an author and a year) cites a source
+ *   for the same fact and is only a term (`citedNumbers: "term"`);
  * - near-identical spelling (character-trigram Jaccard ≥ `charThreshold`, 0.8): REDUNDANTSEARCH;
- * - a new leading name (`newNames`): one of the query's first two content words is written
- *   capitalised, no earlier query asked it (nor, with `questionWords` "clue"/"context", the
- *   question holds it): a new subject,
- *   UNIQUESEARCH ("Okafor novelist car crash …" after "novelist died car crash …"). A name tagged
- *   on at the end ("… interview Lagos") is only a term;
+ * - a new leading name (`newNames`): one of the query's first two content terms (a quoted
+ *   phrase is one term) is written capitalised, no earlier query asked it (nor, with
+ *   `questionWords` "clue"/"context", the question holds it): a new subject, UNIQUESEARCH
+ *   ("Okafor novelist car crash …" after "novelist died car crash …"; `site:… "cover credit"
+ *   "Jane Roe"` after searches without her). A name tagged on at the end ("… interview Lagos") is
+ *   only a term. A query in title case (most words after the first capitalised, acronyms such as
+ *   WHO aside) has no names. A generational suffix after a name is a new name: "Obama Sr." is
+ *   another person than "Obama";
  * - highly similar to one earlier query: content-token Jaccard ≥ `tokenThreshold` (0.7), after
  *   NFKD, lower-casing, punctuation and stop-word removal: REDUNDANTSEARCH;
  * - adds nothing new (`noveltyThreshold`, 0.5): the weighted share of the query's terms that no
@@ -22,7 +29,15 @@
  *   word weighs `genericWeight` (0.25), an explicit `termWeights` entry its value (corpus
  *   statistics), others 1; an asked term weighs 1 / (1 + `repeatDiscount`·(k − 1)) after k
  *   earlier queries (the rollout's topic counts less); a new term that an earlier response showed
- *   weighs `seenWeight` (0.5); with `questionWords: "clue"` a word of the question is never
+ *   weighs `seenWeight` (0.5); a quoted phrase is asked when an earlier query holds its words in
+ *   that order, and otherwise only its words that no earlier query asked are new (`phraseCover:
+ *   "words"`, 2.1.0: `"retired in August"` after "… August retired" adds nothing; `"sequence"`
+ *   counts the whole phrase new, as 2.0.0 did); a list of alternatives — `listItems` (3) or more
+ *   quoted spans or digit-bearing tokens in a row, none holding another's words (`'options'
+ *   'choices' 'things'` as the missing word, `Z/18 Z/16 Z/15` as candidate groups, the answer
+ *   choices of a multiple-choice question) — lets its new items share one weight, since they
+ *   are candidate answers tagged on, not new facts (lib/labels/query-terms.ts); with
+ *   `questionWords: "clue"` a word of the question is never
  *   discounted (+0.02 κ on the verifiers hand set, but the exported Python reward does not always
  *   receive the question, so the default leaves the question unused); several new
  *   numbers share one weight. Example: "policeman as a boy novelist taught private college car
@@ -413,7 +428,7 @@ export class HeuristicLabeller implements Labeller {
             const adds = `adds ${Math.round(nv.share * 100)}% new${nv.added.length ? ` (${nv.added.slice(0, 6).join(", ")})` : ""}`;
             const closest = `closest: call ${best.s.call}, tokens ${fmt(best.tok)}, trigrams ${fmt(best.ch)}`;
             if (o.newNumbers === "UNIQUESEARCH" && nv.newNumber !== null) {
-              why = `asks ${nv.newNumber}, a number no earlier query asked nor response showed (a new candidate); ${adds}`;
+              why = `asks ${nv.newNumber}, a number no earlier query asked (a new candidate); ${adds}`;
             } else if (o.newNames === "UNIQUESEARCH" && nv.newName !== null && best.ch < o.charThreshold) {
               why = `names ${nv.newName}, which no earlier query named (a new entity or candidate); ${adds}`;
             } else if (best.tok >= o.tokenThreshold || best.ch >= o.charThreshold) {

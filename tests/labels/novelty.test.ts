@@ -1,5 +1,5 @@
 /**
- * The "adds nothing new" rules of the deterministic labeller (2.0.0), one example each: the
+ * The "adds nothing new" rules of the deterministic labeller (2.0.0 and 2.1.0), one example each: the
  * queries are invented, shaped like what frontier agents write (long multi-clue queries re-issued
  * reordered, merged, cut down, with a year changed or a name put in front).
  */
@@ -156,6 +156,61 @@ describe("search: what a query adds to everything asked before", () => {
     expect(labels(H.label(half))).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
     expect(H.label(half)[1]!.evidence).toMatch(/^adds 33% new \("never fad"\)/);
     expect(labels(seq.label(half))).toEqual(["UNIQUESEARCH", "UNIQUESEARCH"]);
+  });
+
+  it("2.1.0: a year the results showed is still a new candidate; a year after an asked name cites a source", () => {
+    const seen = [
+      { search: "club first cup final at the national stadium 1973", hits: ["https://example.org/finals-1972-replay"] },
+      { search: "club first cup final at the national stadium 1972" },
+    ];
+    expect(labels(H.label(traj(seen)))).toEqual(["UNIQUESEARCH", "UNIQUESEARCH"]);
+    expect(labels(new HeuristicLabeller({ seenNumbers: "term" }).label(traj(seen)))).toEqual([
+      "UNIQUESEARCH",
+      "REDUNDANTSEARCH",
+    ]);
+    const cited = [
+      { search: "Okafor torsion groups over the field classification" },
+      { search: "torsion groups over the field classification Okafor 2010" },
+    ];
+    const l = H.label(traj(cited));
+    expect(labels(l)).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
+    expect(l[1]!.evidence).toMatch(/^similar to call 0/);
+    expect(labels(new HeuristicLabeller({ citedNumbers: "candidate" }).label(traj(cited)))).toEqual([
+      "UNIQUESEARCH",
+      "UNIQUESEARCH",
+    ]);
+  });
+
+  it("2.1.0: a list of alternatives tagged on shares one weight; variants of one thing are not a list", () => {
+    const first = { search: "novelist set text" };
+    const words = traj([first, { search: "novelist set text 'Harvest' 'Drought' 'River'" }]);
+    const groups = traj([first, { search: "novelist set text Z/18 Z/16 Z/15" }]);
+    const variants = traj([first, { search: "novelist set text 'Harvest' 'Harvest Moon' 'Drought'" }]);
+    expect(labels(H.label(words))).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
+    expect(H.label(words)[1]!.evidence).toMatch(/^adds 25% new/);
+    expect(labels(H.label(groups))).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
+    expect(labels(H.label(variants))).toEqual(["UNIQUESEARCH", "UNIQUESEARCH"]);
+    const noLists = new HeuristicLabeller({ listItems: 0 });
+    expect(labels(noLists.label(words))).toEqual(["UNIQUESEARCH", "UNIQUESEARCH"]);
+    expect(labels(noLists.label(groups))).toEqual(["UNIQUESEARCH", "UNIQUESEARCH"]);
+    expect([...queryTerms("x 'Harvest' 'Drought' 'River'").listed]).toEqual(["harvest", "drought", "river"]);
+    expect([...queryTerms("x 'Harvest' 'Harvest Moon' 'Drought'").listed]).toEqual([]);
+  });
+
+  it("2.1.0: a quoted name leads as one term, acronyms do not make title case, and Sr. is another person", () => {
+    const l = H.label(
+      traj([
+        { search: 'site:example.org "cover design" report' },
+        { search: 'site:example.org "cover design" "Jane Roe" WHO report' },
+        { search: "Kofi Mensah father" },
+        { search: "Kofi Mensah Sr. father" },
+      ]),
+    );
+    expect(labels(l)).toEqual(["UNIQUESEARCH", "UNIQUESEARCH", "UNIQUESEARCH", "UNIQUESEARCH"]);
+    expect(l[1]!.evidence).toMatch(/^names jan,/);
+    expect(l[3]!.evidence).toMatch(/^names sr/);
+    expect(queryTerms('"Cover design" "Jane Roe" WHO report').names).toEqual(["cover", "jan", "roe"]);
+    expect(queryTerms("Jane Roe Cover Design WHO Report").names).toEqual([]);
   });
 
   it("every threshold is an option: noveltyThreshold 0 gives the pairwise rules alone", () => {
