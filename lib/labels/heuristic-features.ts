@@ -178,7 +178,9 @@ export function heuristicFeatures(t: Trajectory, base: HeuristicOptions = DEFAUL
   const saw =
     o.questionWords === "context"
       ? (w: string) => clues.has(lemma(w)) || util.sawWord(w)
-      : (w: string) => !clues.has(lemma(w)) && util.sawWord(w);
+      : clues.size
+        ? (w: string) => !clues.has(lemma(w)) && util.sawWord(w)
+        : (w: string) => util.sawWord(w);
   const tw = o.termWeights;
   const weight = (l: string) => (Object.hasOwn(tw, l) ? tw[l]! : GENERIC_QUERY_WORDS.has(l) ? GENERIC : 1);
   for (const call of t.calls) {
@@ -187,9 +189,10 @@ export function heuristicFeatures(t: Trajectory, base: HeuristicOptions = DEFAUL
       const perQuery = perQueryResults(call, hitKeys);
       const queries = call.queries.map((q, k): QueryFeature => {
         const norm = normaliseText(q);
-        const tokens = new Set(contentTokens(norm, undefined, true));
+        const tokenList = contentTokens(norm, undefined, true);
+        const tokens = new Set(tokenList);
         const grams = trigrams(norm, true);
-        const qt = queryTerms(q, norm, o.listItems);
+        const qt = queryTerms(q, norm, o.listItems, tokenList);
         let tok = 0;
         let ch = 0;
         let prior = false;
@@ -330,7 +333,9 @@ function queryUnique(q: QueryFeature, o: HeuristicOptions): boolean {
   if (!q.prior) return true;
   if (
     o.newNumbers === "UNIQUESEARCH" &&
-    q.newNumberKinds.some((n) => !(n.cited && o.citedNumbers === "term") && (!n.seen || o.seenNumbers === "candidate")) &&
+    q.newNumberKinds.some(
+      (n) => !(n.cited && o.citedNumbers === "term") && (!n.seen || o.seenNumbers === "candidate"),
+    ) &&
     q.freshNumbers >= 1 &&
     q.freshNumbers <= o.maxCandidateNumbers
   )

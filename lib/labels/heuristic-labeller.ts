@@ -128,7 +128,7 @@ export const HeuristicOptionsSchema = z
       .enum(["candidate", "term"])
       .default("term")
       .describe(
-        "a new number right after a name the rollout already asked (an author and year, \"Najman 2010\"): a candidate or only a term",
+        'a new number right after a name the rollout already asked (an author and year, "Najman 2010"): a candidate or only a term',
       ),
     phraseCover: z
       .enum(["words", "sequence"])
@@ -255,11 +255,14 @@ function novelty(
   let newNumber: string | null = null;
   let newNumbers = 0;
   const listed = q.listed;
-  const phraseKeys = q.phrases.map((ph) => ph.join(" "));
-  const phraseCovered = q.phrases.map((ph, i) => {
-    if (sequences.some((s) => s.includes(` ${phraseKeys[i]} `))) return true;
-    return o.phraseCover === "words" && ph.every((l) => asked.has(l));
-  });
+  const phraseKeys = q.phrases.length ? q.phrases.map((ph) => ph.join(" ")) : NO_KEYS;
+  const phraseCovered = q.phrases.length
+    ? q.phrases.map((ph, i) => {
+        const key = ` ${phraseKeys[i]} `;
+        if (sequences.some((s) => s.includes(key))) return true;
+        return o.phraseCover === "words" && ph.every((l) => asked.has(l));
+      })
+    : NO_COVER;
   // the new items of a list of alternatives share one weight, as several new numbers do
   let freshListed = 0;
   if (listed.size) {
@@ -339,6 +342,8 @@ interface Claim {
 }
 
 const fmt = (x: number) => x.toFixed(2);
+const NO_KEYS: string[] = [];
+const NO_COVER: boolean[] = [];
 
 /**
  * Identity of a search hit for overlap: its canonical URL, or, for hits without URLs
@@ -392,7 +397,9 @@ export class HeuristicLabeller implements Labeller {
     const saw =
       o.questionWords === "context"
         ? (w: string) => clues.has(lemma(w)) || util.sawWord(w)
-        : (w: string) => !clues.has(lemma(w)) && util.sawWord(w);
+        : clues.size
+          ? (w: string) => !clues.has(lemma(w)) && util.sawWord(w)
+          : (w: string) => util.sawWord(w);
     const out: CallLabel[] = [];
 
     for (const call of t.calls) {
@@ -409,9 +416,10 @@ export class HeuristicLabeller implements Labeller {
         const its: ItemLabel[] = [];
         call.queries.forEach((q, k) => {
           const norm = normaliseText(q);
-          const tokens = new Set(contentTokens(norm, undefined, true));
+          const tokenList = contentTokens(norm, undefined, true);
+          const tokens = new Set(tokenList);
           const grams = trigrams(norm, true);
-          const terms = queryTerms(q, norm, o.listItems);
+          const terms = queryTerms(q, norm, o.listItems, tokenList);
           let best: { s: SeenQuery; tok: number; ch: number } | null = null;
           for (const s of queries) {
             const tok = jaccard(tokens, s.tokens);

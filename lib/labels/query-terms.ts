@@ -62,9 +62,27 @@ export interface QueryTerms {
 /** How many quoted spans or digit-bearing tokens in a row make a list of alternatives. */
 export const LIST_ITEMS = 3;
 const SUFFIXES: ReadonlySet<string> = new Set(["sr", "jr", "senior", "junior"]);
+const SUFFIX_WORD = /(?<![\p{L}\p{N}])(?:Sr|Jr|Senior|Junior)(?![\p{L}\p{N}])/u;
 // segments of a raw query, in order: a quoted span, or a bare token
 const SEGMENT = /"[^"]+"|\u201c[^\u201d]+\u201d|(?<![\p{L}\p{N}])'[^']+'(?![\p{L}\p{N}])|[^\s"\u201c\u201d]+/gu;
 const LIST_GLUE: ReadonlySet<string> = new Set(["x", "\u00d7", "or", "and", "vs", "&", ",", "/"]);
+
+/** Whether a query has enough quote marks or digit-bearing tokens to hold a list (a cheap pre-check). */
+function mayList(query: string, items: number): boolean {
+  let quotes = 0;
+  let digitTokens = 0;
+  let inDigitToken = false;
+  for (let i = 0; i < query.length; i++) {
+    const c = query.charCodeAt(i);
+    if (c === 34 || c === 39 || c === 0x201c || c === 0x201d) quotes++;
+    if (c === 32) inDigitToken = false;
+    else if (c >= 48 && c <= 57 && !inDigitToken) {
+      inDigitToken = true;
+      digitTokens++;
+    }
+  }
+  return quotes >= 2 * items || digitTokens >= items;
+}
 
 /** The terms of the lists of alternatives in a raw query (operators removed), by the module's rule. */
 function listedTerms(query: string, items: number): Set<string> {
@@ -137,9 +155,15 @@ const QUOTED = /"([^"]+)"|\u201c([^\u201d]+)\u201d|(?<![\p{L}\p{N}])'([^']+)'(?!
 
 /**
  * The terms of one query (see the module comment). `normalised` may pass `normaliseText(query)`
- * when the caller has it (it is used when the query has no quotes and no operators).
+ * when the caller has it, and `normalisedTokens` its `contentTokens` (they are used when the
+ * query has no quotes and no operators); `listItems` is the run length of a list (0: none).
  */
-export function queryTerms(query: string, normalised?: string, listItems = LIST_ITEMS): QueryTerms {
+export function queryTerms(
+  query: string,
+  normalised?: string,
+  listItems = LIST_ITEMS,
+  normalisedTokens?: readonly string[],
+): QueryTerms {
   const out: QueryTerms = {
     words: [],
     surface: [],
@@ -158,14 +182,14 @@ export function queryTerms(query: string, normalised?: string, listItems = LIST_
   const allSeen = new Set<string>();
   const seq: string[] = [];
   // the unit of each lemma at its first occurrence: a word alone, or the quoted phrase it is in
-  const unitOf = new Map<string, number>();
+  const unitOf: number[] = []; // aligned with out.all
   let units = 0;
   const note = (l: string, unit = units++) => {
     seq.push(l);
     if (!allSeen.has(l)) {
       allSeen.add(l);
       out.all.push(l);
-      unitOf.set(l, unit);
+      unitOf.push(unit);
     }
     if (NUMBER.test(l) && !seen.has(l)) {
       seen.add(l);
@@ -173,7 +197,8 @@ export function queryTerms(query: string, normalised?: string, listItems = LIST_
     }
   };
   const plain = (text: string, norm?: string) => {
-    for (const w of norm !== undefined ? contentTokens(norm, undefined, true) : contentTokens(text)) {
+    const words = norm === undefined ? contentTokens(text) : (normalisedTokens ?? contentTokens(norm, undefined, true));
+    for (const w of words) {
       const l = lemma(w);
       note(l);
       if (!seen.has(l)) {
@@ -216,7 +241,7 @@ export function queryTerms(query: string, normalised?: string, listItems = LIST_
       if (out.after === NONE) out.after = new Map();
       for (const n of m[2]!.trim().split(/\s+/)) if (!out.after.has(n)) out.after.set(n, name);
     }
-  if (listItems > 0 && (quoted || DIGIT.test(query))) {
+  if (listItems > 0 && (quoted || DIGIT.test(query)) && mayList(query, listItems)) {
     const listed = listedTerms(query, listItems);
     if (listed.size) out.listed = listed;
   }
@@ -225,16 +250,25 @@ export function queryTerms(query: string, normalised?: string, listItems = LIST_
   const raw = query.split(NOT_WORD).filter((w) => w.length > 1 && !DIGIT_FIRST.test(w));
   const caps = raw.filter((w) => UPPER.test(w));
   // title case: most words after the first capitalised, acronyms (WHO, FIFA) aside
-  const cased = raw.slice(1).filter((w) => !ACRONYM.test(w));
-  const titled = cased.filter((w) => UPPER.test(w)).length;
-  if (caps.length && titled * 2 <= cased.length) {
+  let cased = 0;
+  let titled = 0;
+  for (let i = 1; i < raw.length; i++) {
+    const w = raw[i]!;
+    if (!UPPER.test(w)) cased++;
+    else if (!ACRONYM.test(w)) {
+      cased++;
+      titled++;
+    }
+  }
+  if (caps.length && titled * 2 <= cased) {
     const names = new Map<string, string>();
     for (const w of caps) for (const n of contentTokens(w)) if (!names.has(lemma(n))) names.set(lemma(n), n);
     let k = 0;
     let last = -1;
-    for (const l of out.all) {
+    for (let i = 0; i < out.all.length; i++) {
+      const l = out.all[i]!;
       if (GENERIC_QUERY_WORDS.has(l) || NUMBER.test(l)) continue;
-      const u = unitOf.get(l)!;
+      const u = unitOf[i]!;
       if (u !== last && k++ >= LEAD_WORDS) break;
       last = u;
       if (names.has(l)) {
@@ -244,12 +278,13 @@ export function queryTerms(query: string, normalised?: string, listItems = LIST_
     }
   }
   // a generational suffix right after a capitalised word makes another person of the name
-  for (let i = 1; i < raw.length; i++) {
-    const l = raw[i]!.toLowerCase();
-    if (SUFFIXES.has(l) && UPPER.test(raw[i]!) && UPPER.test(raw[i - 1]!) && !out.names.includes(l)) {
-      out.names.push(l);
-      out.nameSurface.push(l);
+  if (SUFFIX_WORD.test(query))
+    for (let i = 1; i < raw.length; i++) {
+      const l = raw[i]!.toLowerCase();
+      if (SUFFIXES.has(l) && UPPER.test(raw[i]!) && UPPER.test(raw[i - 1]!) && !out.names.includes(l)) {
+        out.names.push(l);
+        out.nameSurface.push(l);
+      }
     }
-  }
   return out;
 }
