@@ -37,7 +37,7 @@ import {
   type HeuristicOptions,
 } from "./heuristic-labeller.js";
 import { lemma } from "./lemma.js";
-import { GENERIC_QUERY_WORDS, queryTerms } from "./query-terms.js";
+import { GENERIC_QUERY_WORDS, queryTerms, statedNumbers } from "./query-terms.js";
 import { contentTokens, jaccard, normaliseText, overlapCoefficient, trigrams } from "./text-similarity.js";
 import { UtilityTracker } from "./utility.js";
 
@@ -64,6 +64,7 @@ export const FEATURE_OPTION_ROLE: Readonly<Record<keyof HeuristicOptions, "model
   maxCandidateNumbers: "modelled",
   seenNumbers: "modelled",
   citedNumbers: "modelled",
+  questionNumbers: "modelled",
   phraseCover: "modelled",
   listItems: "fixed",
   newNames: "modelled",
@@ -122,7 +123,7 @@ interface QueryFeature {
   /** Numbers of the query no earlier query asked. */
   freshNumbers: number;
   /** The query's new numbers: whether an earlier response showed each, and whether it cites an asked name. */
-  newNumberKinds: Array<{ seen: boolean; cited: boolean }>;
+  newNumberKinds: Array<{ seen: boolean; cited: boolean; stated: boolean }>;
   /** A leading name no earlier query asked (nor the question, as a clue), and one earlier responses showed. */
   nameAnywhere: boolean;
   nameLearnt: boolean;
@@ -175,6 +176,7 @@ export function heuristicFeatures(t: Trajectory, base: HeuristicOptions = DEFAUL
   const clues: ReadonlySet<string> =
     o.questionWords === "unused" ? new Set() : new Set(contentTokens(t.question).map(lemma));
   const learnt = (w: string) => util.sawWord(w);
+  const stated = statedNumbers(t.question);
   const saw =
     o.questionWords === "context"
       ? (w: string) => clues.has(lemma(w)) || util.sawWord(w)
@@ -205,7 +207,7 @@ export function heuristicFeatures(t: Trajectory, base: HeuristicOptions = DEFAUL
         const overlap = distinct.length ? distinct.filter((u) => seenResults.has(u)).length / distinct.length : 0;
         const terms: QueryTerm[] = [];
         let freshNumbers = 0;
-        const newNumberKinds: Array<{ seen: boolean; cited: boolean }> = [];
+        const newNumberKinds: Array<{ seen: boolean; cited: boolean; stated: boolean }> = [];
         let nameAnywhere = false;
         let nameLearnt = false;
         if (prior) {
@@ -213,7 +215,8 @@ export function heuristicFeatures(t: Trajectory, base: HeuristicOptions = DEFAUL
           const term = (kind: 0 | 1, l: string, surface: string, part: number) => {
             const n = asked.get(l) ?? 0;
             const s = n > 0 ? false : saw(surface);
-            if (kind === 1 && n === 0) newNumberKinds.push({ seen: s, cited: asked.has(qt.after.get(l) ?? "") });
+            if (kind === 1 && n === 0)
+              newNumberKinds.push({ seen: s, cited: asked.has(qt.after.get(l) ?? ""), stated: stated.has(l) });
             terms.push({ kind, w: [weight(l)], part, k: n, seen: s, listed: kind === 0 && qt.listed.has(l) });
           };
           for (let i = 0; i < qt.words.length; i++) term(0, qt.words[i]!, qt.surface[i]!, 1);
@@ -334,7 +337,10 @@ function queryUnique(q: QueryFeature, o: HeuristicOptions): boolean {
   if (
     o.newNumbers === "UNIQUESEARCH" &&
     q.newNumberKinds.some(
-      (n) => !(n.cited && o.citedNumbers === "term") && (!n.seen || o.seenNumbers === "candidate"),
+      (n) =>
+        !(n.cited && o.citedNumbers === "term") &&
+        !(n.stated && o.questionNumbers === "clue") &&
+        (!n.seen || o.seenNumbers === "candidate"),
     ) &&
     q.freshNumbers >= 1 &&
     q.freshNumbers <= o.maxCandidateNumbers

@@ -11,7 +11,10 @@
  *   response showed it (`seenNumbers: "candidate"`; "term" is 2.0.0's rule): a searcher tries
  *   the season or edition the results just mentioned. A number written right after a name the
  *   rollout already asked ("Najman 2010", "Arrhenius 2000": an author and a year) cites a source
- *   for the same fact and is only a term (`citedNumbers: "term"`);
+ *   for the same fact and is only a term (`citedNumbers: "term"`), and so is a number the question
+ *   states as a fact (`questionNumbers: "clue"`: "… school reading 2017" when the question says the
+ *   book was set in 2017 restates a clue; a season tried from the question's "between 2009 and 2012"
+ *   is still a candidate; lib/labels/query-terms.ts `statedNumbers`);
  * - near-identical spelling (character-trigram Jaccard ≥ `charThreshold`, 0.8): REDUNDANTSEARCH;
  * - a new leading name (`newNames`): one of the query's first two content terms (a quoted
  *   phrase is one term) is written capitalised, no earlier query asked it (nor, with
@@ -81,7 +84,7 @@ import { labellerInfo, type CallLabel, type Labeller, type LabellerInfo } from "
 import { contentTokens, jaccard, normaliseText, overlapCoefficient, trigrams } from "./text-similarity.js";
 import { UtilityOptionsSchema, UtilityTracker, utilityOptions } from "./utility.js";
 import { lemma } from "./lemma.js";
-import { GENERIC_QUERY_WORDS, queryTerms, type QueryTerms } from "./query-terms.js";
+import { GENERIC_QUERY_WORDS, queryTerms, statedNumbers, type QueryTerms } from "./query-terms.js";
 import { parseSearchResults } from "../formats/search-results.js";
 
 /** A share in [0, 1] with its default and meaning. */
@@ -129,6 +132,12 @@ export const HeuristicOptionsSchema = z
       .default("term")
       .describe(
         'a new number right after a name the rollout already asked (an author and year, "Najman 2010"): a candidate or only a term',
+      ),
+    questionNumbers: z
+      .enum(["clue", "candidate"])
+      .default("clue")
+      .describe(
+        "a new number the question states as a fact (not a range endpoint): a clue restated, only a term (clue), or a candidate",
       ),
     phraseCover: z
       .enum(["words", "sequence"])
@@ -246,6 +255,7 @@ function novelty(
   clues: ReadonlySet<string>,
   learnt: (surface: string) => boolean,
   o: HeuristicOptions,
+  stated: ReadonlySet<string> = NO_NUMBERS,
 ): Novelty {
   const tw = o.termWeights;
   const w = (l: string) => (Object.hasOwn(tw, l) ? tw[l]! : GENERIC_QUERY_WORDS.has(l) ? o.genericWeight : 1);
@@ -279,7 +289,10 @@ function novelty(
     else {
       const seen = saw(surface);
       if (isNumber) newNumbers++;
-      const cited = isNumber && o.citedNumbers === "term" && asked.has(q.after.get(l) ?? "");
+      const cited =
+        isNumber &&
+        ((o.citedNumbers === "term" && asked.has(q.after.get(l) ?? "")) ||
+          (o.questionNumbers === "clue" && stated.has(l)));
       if (isNumber && !cited && (!seen || o.seenNumbers === "candidate") && newNumber === null) newNumber = l;
       const x = seen ? base * o.seenWeight : base;
       total += x;
@@ -342,6 +355,7 @@ interface Claim {
 }
 
 const fmt = (x: number) => x.toFixed(2);
+const NO_NUMBERS: ReadonlySet<string> = new Set();
 const NO_KEYS: string[] = [];
 const NO_COVER: boolean[] = [];
 
@@ -394,6 +408,7 @@ export class HeuristicLabeller implements Labeller {
     const clues: ReadonlySet<string> =
       o.questionWords === "unused" ? new Set() : new Set(contentTokens(t.question).map(lemma));
     const learnt = (w: string) => util.sawWord(w);
+    const stated = o.questionNumbers === "clue" ? statedNumbers(t.question) : NO_NUMBERS;
     const saw =
       o.questionWords === "context"
         ? (w: string) => clues.has(lemma(w)) || util.sawWord(w)
@@ -432,7 +447,7 @@ export class HeuristicLabeller implements Labeller {
           let why: string;
           if (!best) why = "first query of the rollout";
           else {
-            const nv = novelty(terms, asked, sequences, saw, clues, learnt, o);
+            const nv = novelty(terms, asked, sequences, saw, clues, learnt, o, stated);
             const adds = `adds ${Math.round(nv.share * 100)}% new${nv.added.length ? ` (${nv.added.slice(0, 6).join(", ")})` : ""}`;
             const closest = `closest: call ${best.s.call}, tokens ${fmt(best.tok)}, trigrams ${fmt(best.ch)}`;
             if (o.newNumbers === "UNIQUESEARCH" && nv.newNumber !== null) {

@@ -288,3 +288,19 @@ export function queryTerms(
     }
   return out;
 }
+
+// a range of numbers in a question: "between 2009 and 2012", "from 1990 to 1994", "1971–1974"
+const RANGE = /(?:between|from)\s+\d{3,}\s+(?:and|to|until|through)\s+\d{3,}|\d{3,}\s*[-\u2013]\s*\d{3,}/gi;
+const NUMBERS = /\d{3,}/g;
+
+/**
+ * The numbers (≥ 3 digits) a question states as facts: every number of the question but the
+ * endpoints of its ranges ("born in 1983" states 1983; "between 2009 and 2012" leaves the season
+ * open, so trying 2012 is a candidate). A query restating a stated number asks no new candidate.
+ *
+ * @example statedNumbers("set as school reading in 2017, retired between 2013 and 2016") // Set {"2017"}
+ */
+export function statedNumbers(question: string): Set<string> {
+  if (!question || !/\d{3}/.test(question)) return new Set();
+  return new Set(question.replace(RANGE, " ").match(NUMBERS) ?? []);
+}

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { HeuristicLabeller, type CallLabel } from "../../lib/index.js";
 import { lemma } from "../../lib/labels/lemma.js";
-import { queryTerms } from "../../lib/labels/query-terms.js";
+import { queryTerms, statedNumbers } from "../../lib/labels/query-terms.js";
 import { canonicalUrl } from "../../lib/labels/canonical-url.js";
 import { traj } from "./build.js";
 
@@ -179,6 +179,18 @@ describe("search: what a query adds to everything asked before", () => {
       "UNIQUESEARCH",
       "UNIQUESEARCH",
     ]);
+  });
+
+  it("2.1.0: a year the question states is a clue restated; a year from a range of the question is a candidate", () => {
+    const calls = [{ search: "novelist set text car crash" }, { search: "novelist set text car crash 2015" }];
+    expect(labels(H.label(traj(calls, [], Q)))).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
+    expect(labels(new HeuristicLabeller({ questionNumbers: "candidate" }).label(traj(calls, [], Q)))).toEqual([
+      "UNIQUESEARCH",
+      "UNIQUESEARCH",
+    ]);
+    const ranged = "Which novelist's book became a set text between 2013 and 2016?";
+    expect(labels(H.label(traj(calls, [], ranged)))).toEqual(["UNIQUESEARCH", "UNIQUESEARCH"]);
+    expect([...statedNumbers("set text in 2017; retired between 2013 and 2016, born 1981-1984")]).toEqual(["2017"]);
   });
 
   it("2.1.0: a list of alternatives tagged on shares one weight; variants of one thing are not a list", () => {
