@@ -253,6 +253,42 @@ describeShared("agreement with hand labels of frontier-model calls (verifiers, s
   });
 });
 
+describeShared("agreement with the adjudicated labels of both sets (second annotator, disagreements decided)", () => {
+  for (const [dir, minSearch] of [
+    ["hand-labels", 0.85],
+    ["hand-labels-verifiers", 0.78],
+  ] as const)
+    it(`${dir}: search κ with a seeded bootstrap interval, per source file`, async () => {
+      const rows = (await readLabelSet(join(ROOT, "tests", "fixtures", dir, "adjudicated.jsonl"))).rows;
+      const files = [...new Set(rows.map((r) => r.source.file))];
+      const { trajectories } = await loadTrajectories(files.map(shared));
+      const run = await runLabeller(new HeuristicLabeller(), trajectories);
+      const key = (file: string, id: string, k: number) => `${basename(file)}/${id}/${k}`;
+      const got = new Map(run.rows.map((r) => [key(r.source.file, r.trajectoryId, r.callIndex), r.label ?? "none"]));
+      const pairs = rows
+        .filter((h) => h.role === "search")
+        .map((h) => ({
+          rollout: `${basename(h.source.file)}/${h.trajectoryId}`,
+          a: h.label ?? "none",
+          b: got.get(key(h.source.file, h.trajectoryId, h.callIndex))!,
+        }));
+      expect(pairs.every((p) => p.b !== undefined)).toBe(true);
+      const search = kappaWithInterval(pairs, 15);
+      const byFile = Object.fromEntries(
+        files.map((f) => [
+          basename(f),
+          kappaWithInterval(
+            pairs.filter((p) => p.rollout.startsWith(`${basename(f)}/`)),
+            15,
+          ),
+        ]),
+      );
+      console.log(`${dir} adjudicated × heuristic`, JSON.stringify({ search, byFile }));
+      // measured with heuristic 2.1.0: 0.857 (first set), 0.785 (verifiers: BrowseComp 0.723, HLE 0.883)
+      expect(search.kappa).toBeGreaterThanOrEqual(minSearch);
+    });
+});
+
 /**
  * The same agreement tables for the LLM labeller, whenever an endpoint is configured
  * (`LLM_BASE_URL`, model `LLM_MODEL`, key from `OPENAI_API_KEY`); without one this block skips
