@@ -84,7 +84,7 @@ import { labellerInfo, type CallLabel, type Labeller, type LabellerInfo } from "
 import { contentTokens, jaccard, normaliseText, overlapCoefficient, trigrams } from "./text-similarity.js";
 import { UtilityOptionsSchema, UtilityTracker, utilityOptions } from "./utility.js";
 import { lemma } from "./lemma.js";
-import { GENERIC_QUERY_WORDS, queryTerms, statedNumbers, type QueryTerms } from "./query-terms.js";
+import { GENERIC_QUERY_WORDS, LIST_ITEMS, queryTerms, statedNumbers, type QueryTerms } from "./query-terms.js";
 import { parseSearchResults } from "../formats/search-results.js";
 
 /** A share in [0, 1] with its default and meaning. */
@@ -341,6 +341,27 @@ function novelty(
   };
 }
 
+/** A query's tokens, trigrams and terms: pure functions of its text, memoised (never modified). */
+interface ReadQuery {
+  tokens: Set<string>;
+  grams: Set<number>;
+  terms: QueryTerms;
+}
+const QUERY_MEMO = new Map<string, ReadQuery>();
+
+function readQuery(q: string, listItems: number): ReadQuery {
+  const key = listItems === LIST_ITEMS ? q : `${listItems}\u0000${q}`;
+  let r = QUERY_MEMO.get(key);
+  if (r === undefined) {
+    const norm = normaliseText(q);
+    const tokenList = contentTokens(norm, undefined, true);
+    r = { tokens: new Set(tokenList), grams: trigrams(norm, true), terms: queryTerms(q, norm, listItems, tokenList) };
+    if (QUERY_MEMO.size >= 20_000) QUERY_MEMO.clear();
+    QUERY_MEMO.set(key, r);
+  }
+  return r;
+}
+
 interface Claim {
   id: number;
   text: string;
@@ -430,11 +451,7 @@ export class HeuristicLabeller implements Labeller {
         const perQuery = perQueryResults(call, hitKeys);
         const its: ItemLabel[] = [];
         call.queries.forEach((q, k) => {
-          const norm = normaliseText(q);
-          const tokenList = contentTokens(norm, undefined, true);
-          const tokens = new Set(tokenList);
-          const grams = trigrams(norm, true);
-          const terms = queryTerms(q, norm, o.listItems, tokenList);
+          const { tokens, grams, terms } = readQuery(q, o.listItems);
           let best: { s: SeenQuery; tok: number; ch: number } | null = null;
           for (const s of queries) {
             const tok = jaccard(tokens, s.tokens);
