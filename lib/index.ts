@@ -112,6 +112,8 @@ export type { CalibrateOptions, CalibrationResult, RoleKappas, TunableOption } f
 // ── metrics: tallies, format validity, tables, token counts ──────────────────────────────────────────────────
 export { talliesOf, emptyTallies, rebudget } from "./metrics/tallies.js";
 export type { Tallies } from "./metrics/tallies.js";
+export { rolloutColumns, ROLLOUT_COLUMNS } from "./metrics/rollout-columns.js";
+export type { RolloutColumns } from "./metrics/rollout-columns.js";
 export { formatValid } from "./metrics/format-validity.js";
 export { trajectoryTable, callTable, trajectoryRows, aggregate } from "./metrics/tables.js";
 export { callRowsOf as labelledCallRows } from "./metrics/tables.js";

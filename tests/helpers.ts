@@ -4,7 +4,15 @@ import { spawnSync } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "vitest";
-import { loadTrajectories, type LoadOptions, type Loaded } from "../lib/index.js";
+import {
+  loadTrajectories,
+  randomSettings,
+  rewardConfig,
+  type Knob,
+  type LoadOptions,
+  type Loaded,
+  type RewardConfig,
+} from "../lib/index.js";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 /**
@@ -101,3 +109,24 @@ export function cli(
 export function im(role: string, content: string, closed = true): string {
   return `<|im_start|>${role}\n${content}${closed ? "<|im_end|>\n" : ""}`;
 }
+
+/** The paper's reward setting, then `n` settings drawn (seeded) over `ranges` around it. */
+export function baseAndRandom(
+  ranges: Partial<Record<Knob, readonly [number, number]>>,
+  n: number,
+  seed: number,
+): RewardConfig[] {
+  const base = rewardConfig({});
+  return [base, ...randomSettings(base, ranges, n, seed)];
+}
+
+/** Wide knob ranges for the sweep-equality tests: c1 down to −0.2, C_S, C_Q from 1, B_v 0–3, floor, format weight. */
+export const WIDE_KNOB_RANGES: Partial<Record<Knob, readonly [number, number]>> = {
+  c1: [-0.2, 0.6],
+  c2: [0, 0.5],
+  CS: [1, 20],
+  CQ: [1, 30],
+  Bv: [0, 3],
+  floor: [0, 0.9],
+  formatWeight: [0, 0.3],
+};

@@ -19,7 +19,8 @@ import {
   corpusSources,
   corpusTallies,
   talliesOf,
-  tallyCounts,
+  rolloutColumns,
+  ROLLOUT_COLUMNS,
   formatValid,
   indexLabels,
   heuristicOptions,
@@ -32,6 +33,7 @@ import {
   type RewardConfig,
   type Corpus,
   type Tallies,
+  type RolloutColumns,
   behaviourPressure,
   type BehaviourMeasure,
 } from "../index.js";
@@ -66,19 +68,10 @@ directory (sounding convert) the rows come from its tallies, in the order of the
 });
 
 /** One row of `sounding reward`. */
-interface RewardRow {
+interface RewardRow extends RolloutColumns {
   source: { file: string; line: number };
   trajectoryId: string;
   correct: boolean;
-  T: number;
-  nUniqS: number;
-  nRedS: number;
-  nExplore: number;
-  nVerify: number;
-  nRedQ: number;
-  rho: number;
-  deltaS: number;
-  deltaQ: number;
   reward: number;
   labelled: boolean;
 }
@@ -97,10 +90,7 @@ function rewardRow(
     source,
     trajectoryId,
     correct,
-    ...tallyCounts(tal),
-    rho: r.rho,
-    deltaS: r.deltaS,
-    deltaQ: r.deltaQ,
+    ...rolloutColumns(tal, r),
     reward: r.reward,
     labelled,
   };
@@ -156,12 +146,15 @@ async function rewardRun(
   });
   if (v.json) out(jsonText({ spec: rewardSpecHash(cfg), config: cfg, guardrails: rewardGuardrails(cfg), rows }));
   else {
-    const head = ["source", "trajectoryId", "correct", "T", "nUniqS", "nRedS", "nExplore", "nVerify", "nRedQ"];
-    head.push("rho", "deltaS", "deltaQ", "reward");
+    const head = ["source", "trajectoryId", "correct", ...ROLLOUT_COLUMNS, "reward"];
     const cells = rows.map((r) =>
-      [`${r.source.file}:${r.source.line}`, r.trajectoryId, r.correct, r.T, r.nUniqS, r.nRedS, r.nExplore, r.nVerify]
-        .concat([r.nRedQ, r.rho.toFixed(4), r.deltaS, r.deltaQ, r.reward.toFixed(4)])
-        .map(String),
+      [
+        `${r.source.file}:${r.source.line}`,
+        r.trajectoryId,
+        r.correct,
+        ...ROLLOUT_COLUMNS.map((k) => (k === "rho" ? r.rho.toFixed(4) : r[k])),
+        r.reward.toFixed(4),
+      ].map(String),
     );
     out(tableText(head, cells));
     for (const g of rewardGuardrails(cfg)) process.stderr.write(`sounding: warning: ${g.message}\n`);

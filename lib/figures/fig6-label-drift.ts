@@ -6,8 +6,8 @@
  * query red. Several runs (`runOf`) are told apart by the line's dash.
  */
 import type { Figure } from "./render-svg.js";
-import { figureSize, type FigureSizeInput } from "./figure-size.js";
-import { meanSe, stepLineSpec, type StepPoint } from "./step-axis.js";
+import type { FigureSizeInput } from "./figure-size.js";
+import { meanSe, stepLineFigure, type StepPoint } from "./step-axis.js";
 
 export interface StepRowLike {
   step: number | null;
@@ -63,15 +63,13 @@ export function fig6Points(
 }
 
 export function fig6LabelDrift(rows: readonly StepRowLike[], opts: Fig6Options = {}): Figure {
-  const data = fig6Points(rows, opts.runOf);
-  const size = figureSize({ width: opts.width, fontSize: opts.fontSize }, "column");
-  const runs = [...new Set(data.map((d) => d.run))];
-  const layout = (w: number) =>
-    stepLineSpec({
-      title: opts.title ?? "Unique and redundant calls per rollout in training",
-      size,
-      data,
-      yTitle: "calls per rollout",
+  return stepLineFigure({
+    name: "fig6-label-drift",
+    title: opts.title ?? "Unique and redundant calls per rollout in training",
+    yTitle: "calls per rollout",
+    data: fig6Points(rows, opts.runOf),
+    size: opts,
+    encode: (runs) => ({
       colour: {
         field: "kind",
         title: null,
@@ -79,14 +77,7 @@ export function fig6LabelDrift(rows: readonly StepRowLike[], opts: Fig6Options =
         range: FIG6_SERIES.map((s) => s.colour),
       },
       dash: runs.length > 1 ? { field: "run", title: "run", domain: runs } : null,
-      panelWidth: w,
-    }) as never;
-  return {
-    name: "fig6-label-drift",
-    data,
-    size,
-    layout,
-    provenance: { figure: "fig6-label-drift", filters: { labels: "per rollout, by training step", runs } },
-    spec: layout(200),
-  };
+    }),
+    filters: (runs) => ({ labels: "per rollout, by training step", runs }),
+  });
 }

@@ -3,8 +3,8 @@
  * variant (`runOf`), with a ±1 standard-error band and the rollouts per step (n).
  */
 import type { Figure } from "./render-svg.js";
-import { figureSize, type FigureSizeInput } from "./figure-size.js";
-import { meanSe, stepLineSpec, type StepPoint } from "./step-axis.js";
+import type { FigureSizeInput } from "./figure-size.js";
+import { meanSe, stepLineFigure, type StepPoint } from "./step-axis.js";
 
 export interface LengthRowLike {
   step: number | null;
@@ -42,24 +42,13 @@ export function fig7ResponseLength(
   runOf: (r: LengthRowLike) => string = (r) => String(r.model ?? "run"),
   opts: Fig7Options = {},
 ): Figure {
-  const data = fig7Points(rows, runOf);
-  const size = figureSize({ width: opts.width, fontSize: opts.fontSize }, "column");
-  const runs = [...new Set(data.map((d) => d.run))];
-  const layout = (w: number) =>
-    stepLineSpec({
-      title: opts.title ?? "Response length during training",
-      size,
-      data,
-      yTitle: "response tokens",
-      colour: { field: "run", title: runs.length > 1 ? "run" : null, domain: runs },
-      panelWidth: w,
-    }) as never;
-  return {
+  return stepLineFigure({
     name: "fig7-response-length",
-    data,
-    size,
-    layout,
-    provenance: { figure: "fig7-response-length", filters: { tokens: "model text, Qwen3 tokenizer", runs } },
-    spec: layout(200),
-  };
+    title: opts.title ?? "Response length during training",
+    yTitle: "response tokens",
+    data: fig7Points(rows, runOf),
+    size: opts,
+    encode: (runs) => ({ colour: { field: "run", title: runs.length > 1 ? "run" : null, domain: runs } }),
+    filters: (runs) => ({ tokens: "model text, Qwen3 tokenizer", runs }),
+  });
 }

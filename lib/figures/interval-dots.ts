@@ -3,9 +3,10 @@
  * 0: the shared drawing of the pressure and within-group contrast presets. Measures on other scales
  * (horizon, response tokens) get their own panel so the label counts stay readable.
  */
-import type { BehaviourMeasure } from "../metrics/behaviour-columns.js";
+import { BEHAVIOUR_MEASURES, type BehaviourMeasure } from "../metrics/behaviour-columns.js";
 import type { Interval } from "../metrics/group-bootstrap.js";
-import { fitTitle, type FigureSize } from "./figure-size.js";
+import type { Figure } from "./render-svg.js";
+import { figureSize, fitTitle, type FigureSize, type FigureSizeInput } from "./figure-size.js";
 
 export interface IntervalPoint {
   series: string;
@@ -14,6 +15,11 @@ export interface IntervalPoint {
   value: number;
   lo: number;
   hi: number;
+}
+
+/** Panel of a measure: counts of calls, the horizon, response tokens. */
+export function measurePanel(m: BehaviourMeasure): string {
+  return m === "horizon" ? "horizon (calls)" : m === "responseTokens" ? "response tokens" : "labels, breadth, depth";
 }
 
 /** The points of some series' intervals (NaN values dropped; a missing interval drawn as the dot alone). */
@@ -85,4 +91,30 @@ export function intervalDotsSpec(o: {
     vconcat: panels.map(panel),
     resolve: { scale: { x: "independent", y: "independent" } },
   };
+}
+
+/**
+ * A column-wide interval-dots figure of some series (one colour each) over the behaviour measures in
+ * BEHAVIOUR_MEASURES order, panelled by `measurePanel`, with its provenance (`name` is the preset).
+ */
+export function intervalDotsFigure(o: {
+  name: string;
+  title: string;
+  xTitle: string;
+  series: ReadonlyArray<{ name: string; values: Partial<Record<BehaviourMeasure, Interval>> }>;
+  size: FigureSizeInput;
+  filters: Record<string, unknown>;
+}): Figure {
+  const size = figureSize(o.size, "column");
+  const data = intervalPoints(o.series, measurePanel);
+  const layout = (w: number) =>
+    intervalDotsSpec({
+      title: o.title,
+      xTitle: o.xTitle,
+      size,
+      data,
+      order: BEHAVIOUR_MEASURES,
+      panelWidth: w,
+    }) as never;
+  return { name: o.name, data, size, layout, provenance: { figure: o.name, filters: o.filters }, spec: layout(160) };
 }

@@ -1,6 +1,10 @@
-/** Shared pieces of the per-training-step figures (Fig. 6, Fig. 7): the step axis and a line-with-band layer. */
-import type { FigureSize } from "./figure-size.js";
-import { fitTitle } from "./figure-size.js";
+/**
+ * Shared pieces of the per-training-step figures (Fig. 6, Fig. 7): the step axis, a line-with-band
+ * layer and the figure around it.
+ */
+import type { FigureSize, FigureSizeInput } from "./figure-size.js";
+import { figureSize, fitTitle } from "./figure-size.js";
+import type { Figure } from "./render-svg.js";
 
 /** An axis for training steps: integer labels; every step labelled when there are few of them. */
 export function stepAxis(steps: readonly number[]): Record<string, unknown> {
@@ -33,11 +37,7 @@ export interface StepPoint {
   [k: string]: unknown;
 }
 
-/**
- * Lines per series over training steps with a ±1 s.e. band: `y` (mean, lo, hi) against `step`,
- * coloured by `colour`; with several runs, the run is the stroke dash.
- */
-export function stepLineSpec(args: {
+export interface StepLineArgs {
   title: string;
   size: FigureSize;
   data: readonly StepPoint[];
@@ -45,7 +45,13 @@ export function stepLineSpec(args: {
   colour: { field: string; title: string | null; domain: string[]; range?: string[] };
   dash?: { field: string; title: string; domain: string[] } | null;
   panelWidth: number;
-}): Record<string, unknown> {
+}
+
+/**
+ * Lines per series over training steps with a ±1 s.e. band: `y` (mean, lo, hi) against `step`,
+ * coloured by `colour`; with several runs, the run is the stroke dash.
+ */
+export function stepLineSpec(args: StepLineArgs): Record<string, unknown> {
   const { size, data, colour, dash } = args;
   const colourEnc = {
     field: colour.field,
@@ -102,5 +108,34 @@ export function stepLineSpec(args: {
         encoding: { x, y: { field: "mean", type: "quantitative" }, color: colourEnc, ...dashEnc },
       },
     ],
+  };
+}
+
+/**
+ * A column-wide per-step figure of points tagged with their run: the `stepLineSpec` layout at any panel
+ * width (200 pt nominal), with the colour and dash encodings and the provenance filters chosen from the
+ * runs present in the data.
+ */
+export function stepLineFigure(o: {
+  name: string;
+  title: string;
+  yTitle: string;
+  data: ReadonlyArray<StepPoint & { run: string }>;
+  size: FigureSizeInput;
+  encode: (runs: string[]) => Pick<StepLineArgs, "colour" | "dash">;
+  filters: (runs: string[]) => Record<string, unknown>;
+}): Figure {
+  const { data } = o;
+  const size = figureSize({ width: o.size.width, fontSize: o.size.fontSize }, "column");
+  const runs = [...new Set(data.map((d) => d.run))];
+  const layout = (w: number) =>
+    stepLineSpec({ title: o.title, size, data, yTitle: o.yTitle, ...o.encode(runs), panelWidth: w }) as never;
+  return {
+    name: o.name,
+    data,
+    size,
+    layout,
+    provenance: { figure: o.name, filters: o.filters(runs) },
+    spec: layout(200),
   };
 }

@@ -33,6 +33,11 @@ export interface ChatCall {
   args: Record<string, unknown> | null;
   malformed: string | null;
   targets?: Partial<CallTargets>;
+  /**
+   * The call's result when the message itself carries it: a server-side tool the provider ran
+   * (Inspect `ContentToolUse`), with its error if it failed. Such a call needs no tool reply.
+   */
+  inline?: { result: string; error: string | null };
 }
 
 /** One message, normalised. */
@@ -156,7 +161,33 @@ export function chatTurn(m: unknown, resolve: Resolve): ChatTurn | null {
   const calls = list.map((tc) =>
     tc === m.function_call ? chatCall({ function: tc }, resolve) : chatCall(tc, resolve),
   );
-  return { role: m.role, text, reasoning, calls, replyTo: idList(m), error: errorOf(m.error), raw: m };
+  if (m.role === "assistant" && Array.isArray(m.content)) calls.push(...serverToolUses(m.content, resolve));
+  // Inspect before 2024-07 (inspect_ai@645284e `model/_chat_message.py`) wrote a tool reply's
+  // failure as the string `tool_error`; later as `error{type, message}`
+  const error = errorOf(m.error) ?? errorOf(m.tool_error);
+  return { role: m.role, text, reasoning, calls, replyTo: idList(m), error, raw: m };
+}
+
+/**
+ * Server-side tool uses in an assistant message's content (Inspect `ContentToolUse`,
+ * inspect_ai@499e615 `src/inspect_ai/_util/content.py`: `{type: "tool_use", tool_type:
+ * "web_search" | "mcp_call" | "code_execution", id, name, arguments (JSON text), result, error?}`):
+ * the provider ran these itself (OpenAI's native web search writes `name` as the action, `search`,
+ * `open_page` or `find`, `model/_openai_responses.py` `web_search_to_tool_use`; Anthropic's
+ * `web_search` / `web_fetch`), so each is a call whose result rides along.
+ */
+function serverToolUses(content: readonly unknown[], resolve: Resolve): ChatCall[] {
+  const out: ChatCall[] = [];
+  for (const p of content) {
+    if (!isObject(p) || p.type !== "tool_use" || typeof p.name !== "string") continue;
+    const c = chatCall(
+      { id: p.id, name: p.name, arguments: typeof p.arguments === "string" && p.arguments ? p.arguments : "{}" },
+      resolve,
+    );
+    const result = typeof p.result === "string" ? resolve(p.result) : JSON.stringify(p.result ?? "");
+    out.push({ ...c, inline: { result, error: typeof p.error === "string" && p.error ? p.error : null } });
+  }
+  return out;
 }
 
 /** Where a record's messages were found. */
@@ -177,8 +208,8 @@ export const MESSAGE_KEYS = ["messages", "history", "traj", "conversation"] as c
 
 /**
  * The message list of a record, found by its shape: a bare array of messages,
- * `prompt` + `completion` (verifiers; a string prompt is the user turn), or a list under
- * `messages`, `history`, `traj` or `conversation`.
+ * `prompt` + `completion` (verifiers; a string prompt is the user turn), a list under
+ * `messages`, `history`, `traj` or `conversation`, or a verifiers v1 message graph `nodes`.
  */
 export function conversationOf(v: unknown): Conversation | null {
   if (Array.isArray(v)) return { messages: v, holder: {}, context: 0 };
@@ -202,7 +233,57 @@ export function conversationOf(v: unknown): Conversation | null {
       return { messages: x, holder: v, context: 0 };
   }
   for (const k of MESSAGE_KEYS) if (Array.isArray(v[k])) return { messages: v[k] as unknown[], holder: v, context: 0 };
+  const nodes = graphMessages(v.nodes) ?? turnMessages(v.trajectory);
+  if (nodes) return { messages: nodes, holder: v, context: 0 };
   return null;
+}
+
+/**
+ * The messages of the first verifiers v1 traces (`Trace.trajectory[{prompt, response{message}}]`,
+ * PrimeIntellect-ai/verifiers@6873716 `verifiers/v1/trace.py` `Turn`, before the message graph):
+ * the first turn's prompt, then per turn the tool replies its prompt adds (by `tool_call_id`, each
+ * once) and the response's message. Null unless every entry is such a turn.
+ */
+export function turnMessages(turns: unknown): unknown[] | null {
+  if (!Array.isArray(turns) || turns.length === 0) return null;
+  if (!turns.every((t) => isObject(t) && Array.isArray(t.prompt) && isObject(t.response))) return null;
+  const out: unknown[] = [];
+  const replied = new Set<string>();
+  turns.forEach((t, k) => {
+    const turn = t as Json;
+    for (const m of turn.prompt as unknown[]) {
+      if (k === 0) out.push(m);
+      else if (isObject(m) && m.role === "tool" && typeof m.tool_call_id === "string" && !replied.has(m.tool_call_id))
+        out.push(m);
+      if (isObject(m) && m.role === "tool" && typeof m.tool_call_id === "string") replied.add(m.tool_call_id);
+    }
+    const msg = (turn.response as Json).message;
+    if (isObject(msg)) out.push({ role: "assistant", ...msg });
+  });
+  return out;
+}
+
+/**
+ * The messages of a verifiers v1 message graph (`Trace.nodes[{parent, message, sampled}]`,
+ * PrimeIntellect-ai/verifiers@a60a606 `verifiers/v1/graph.py` `MessageNode`): every node's
+ * message in storage order (storage is linear in turns: a prefix shared by branches is stored
+ * once), without the assistant messages the prompt supplied (`sampled: false`: context the
+ * model never generated). Null when `nodes` is not such a list.
+ */
+export function graphMessages(nodes: unknown): unknown[] | null {
+  if (!Array.isArray(nodes)) return null;
+  // a trace that failed before its first message has no nodes: a rollout without turns
+  if (nodes.length > 0 && !nodes.some((n) => isObject(n) && isObject(n.message))) return null;
+  const out: unknown[] = [];
+  for (const n of nodes) {
+    if (!isObject(n) || !isObject(n.message)) {
+      out.push(n);
+      continue;
+    }
+    if (n.sampled === false && n.message.role === "assistant") continue;
+    out.push(n.message);
+  }
+  return out;
 }
 
 /** The role-bearing message objects of a list. */

@@ -130,11 +130,21 @@ export function readChat(value: unknown, ctx: ReadContext, dialect: ChatDialect)
           malformed: c.malformed,
           ...(c.targets ? { targets: c.targets } : {}),
         });
+        if (c.inline) {
+          // a server-side tool the provider ran: its result is in the message, no reply follows
+          attachResponse(b, call, c.inline.result);
+          if (c.inline.error !== null && !call.error) {
+            call.error = true;
+            call.errorReason = c.inline.error;
+          }
+          continue;
+        }
         if (c.id !== null) byId.set(c.id, call);
         latest.push(call);
         open.push(call);
       }
-      state.lastAnswerText = calls.length ? null : t.text;
+      // a turn whose only calls ran server-side (results inline) may also give the answer
+      state.lastAnswerText = calls.some((c) => !c.inline) ? null : t.text;
       continue;
     }
     if (t.role === "tool" || t.role === "function") {

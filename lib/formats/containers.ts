@@ -17,6 +17,12 @@
  *   trajectory, info}], …}` with no top-level `history` gives one member per attempt (with a
  *   chosen attempt, its fields are at the top and the file is one rollout).
  *
+ * - A **verifiers v1 episode** (PrimeIntellect-ai/verifiers@a60a606, `verifiers/v1/episode.py`
+ *   `Episode`, one a line of `traces.jsonl`): `{id, env{id}, task, group?, run?, ok, errors,
+ *   traces[Trace]}` gives one member per trace (a multi-agent episode has one per agent); the
+ *   members take `env.id` as dataset. An episode without traces (its task failed before any
+ *   rollout) has no rollouts.
+ *
  * A file whose records are chat messages (`{role, content}`: mini-swe-agent 1.x
  * `local.traj.json`, SWE-agent/mini-swe-agent@a83fcae `tests/test_data/`) or agent events
  * (OpenHands `{id, source, action|observation}`, All-Hands-AI/OpenHands@156d068
@@ -25,6 +31,7 @@
  */
 import type { RawRecord } from "../io/raw-record.js";
 import { isObject, type Json } from "./record-fields.js";
+import { isV1Event } from "./openhands.js";
 
 /** One rollout's record as the readers see it, with what its container knew about it. */
 export interface Member {
@@ -42,7 +49,7 @@ export interface Member {
 export interface Expansion {
   members: Member[];
   /** Set when the record was a container: what kind, for the load report. */
-  container: "inspect-log" | "keyed-object" | "attempts" | null;
+  container: "inspect-log" | "keyed-object" | "attempts" | "episode" | null;
 }
 
 /** True for an Inspect AI log object (`version` number, `eval` spec object). */
@@ -67,6 +74,21 @@ function inspectMembers(log: Json, line: number): Member[] {
     ...(model !== undefined ? { model } : {}),
     ...(dataset !== undefined ? { dataset } : {}),
   }));
+}
+
+/** True for a verifiers v1 episode: `traces` a list of trace objects beside the episode's `task`. */
+export function isEpisode(v: unknown): v is Json & { traces: unknown[] } {
+  return (
+    isObject(v) &&
+    Array.isArray(v.traces) &&
+    isObject(v.task) &&
+    v.traces.every((t) => isObject(t) && (Array.isArray(t.nodes) || Array.isArray(t.trajectory)))
+  );
+}
+
+function episodeMembers(ep: Json & { traces: unknown[] }, line: number): Member[] {
+  const env = isObject(ep.env) && typeof ep.env.id === "string" && ep.env.id ? ep.env.id : undefined;
+  return ep.traces.map((value) => ({ line, value, ...(env !== undefined ? { dataset: env } : {}) }));
 }
 
 /** True for a SWE-agent RetryAgent file whose attempts were not chosen (no top-level history). */
@@ -112,6 +134,7 @@ export function isKeyedObject(v: unknown, recognised: (v: unknown) => boolean): 
  */
 export function expandContainer(value: unknown, line: number, recognised: (v: unknown) => boolean): Expansion {
   if (isInspectLog(value)) return { members: inspectMembers(value, line), container: "inspect-log" };
+  if (isEpisode(value)) return { members: episodeMembers(value, line), container: "episode" };
   if (isAttempts(value)) {
     const members = value.attempts.map((v) => ({ line, value: v }));
     return { members, container: "attempts" };
@@ -130,8 +153,12 @@ export function isChatMessage(v: unknown): boolean {
   return "content" in v || "tool_calls" in v || "function_call" in v;
 }
 
-/** An agent event of an event stream (OpenHands): an `id` and an `action` or `observation` name. */
+/**
+ * An agent event of an event stream (OpenHands): an `id` and an `action` or `observation` name,
+ * or an OpenHands V1 event (`isV1Event`: a JSON Lines dump of a V1 conversation's events).
+ */
 export function isAgentEvent(v: unknown): boolean {
+  if (isV1Event(v)) return true;
   if (!isObject(v) || !("id" in v)) return false;
   if (typeof v.action !== "string" && typeof v.observation !== "string") return false;
   return "source" in v || "cause" in v || "timestamp" in v;

@@ -72,11 +72,22 @@ export class StrictModeError extends Error {
 
 const TRACE_FILE = /\.(jsonl|json|ndjson)(\.gz)?$|\.(eval|traj)$/i;
 const SKIP_FILE = /\.labels\.jsonl(\.gz)?$/i;
+/**
+ * Files the harnesses write beside their traces, which hold no rollout: verifiers' and OpenHands'
+ * run `metadata.json` (PrimeIntellect-ai/verifiers@a60a606 `verifiers/legacy/utils/save_utils.py`;
+ * All-Hands-AI/OpenHands@156d068 `evaluation/utils/shared.py`), SWE-agent's and mini-swe-agent's
+ * `preds.json` (instance id → patch), Inspect's `logs.json` listing and `eval-set.json`.
+ */
+const SIDECAR_FILE = /^(metadata|preds|logs|eval-set)\.json$/i;
+/** A Harbor trial directory's own files (`result.json`, `config.json` beside `agent/` and `trial.log`). */
+const TRIAL_FILE = /^(result|config)\.json$/i;
 
 /**
  * Expand directories (recursively, sorted) into trace files: `*.jsonl`, `*.json`,
  * `*.ndjson`, each optionally `.gz`, Inspect `*.eval` logs and SWE-agent `*.traj` files;
- * label sidecars (`*.labels.jsonl`) are skipped.
+ * label sidecars (`*.labels.jsonl`) and the harnesses' run files beside the traces are skipped
+ * (`metadata.json`, `preds.json`, `logs.json`, `eval-set.json`; a Harbor trial directory's
+ * `result.json` and `config.json`, the directory that holds `agent/` or `trial.log`).
  * Plain file paths are kept as given, whatever their extension.
  */
 export async function expandPaths(paths: readonly string[]): Promise<string[]> {
@@ -97,10 +108,14 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
       const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
         a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
       );
+      const trial = entries.some(
+        (e) => (e.isDirectory() && e.name === "agent") || (e.isFile() && e.name === "trial.log"),
+      );
       for (const e of entries) {
         const full = join(dir, e.name);
         if (e.isDirectory()) await walk(full);
-        else if (TRACE_FILE.test(e.name) && !SKIP_FILE.test(e.name)) out.push(full);
+        else if (!TRACE_FILE.test(e.name) || SKIP_FILE.test(e.name) || SIDECAR_FILE.test(e.name)) continue;
+        else if (!(trial && TRIAL_FILE.test(e.name))) out.push(full);
       }
     };
     await walk(p);
@@ -231,6 +246,14 @@ async function* members(f: FileLoad, records: AsyncIterable<RawRecord>): AsyncGe
       f.issue({
         line: rec.line,
         reason: "an Inspect log without samples (header only): no rollouts",
+        excerpt: "",
+        severity: "warning",
+      });
+    }
+    if (container === "episode" && ms.length === 0) {
+      f.issue({
+        line: rec.line,
+        reason: "a verifiers episode without traces (no rollout ran): no rollouts",
         excerpt: "",
         severity: "warning",
       });

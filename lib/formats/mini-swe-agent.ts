@@ -9,6 +9,9 @@
  *   (`models/utils/actions_text.py`) write the parsed commands in `extra.actions` and the
  *   outputs as `user` turns. The run ends with a `role: "exit"` message (`extra.exit_status`,
  *   `extra.submission`) in place of the last call's reply.
+ * - Before the format was versioned (@3afab092 `run/utils/save.py`, 2025-07): `{info{exit_status,
+ *   submission, model_stats{instance_cost, api_calls}}, messages[]}`, commands in ```` ```bash ````
+ *   fences; read as 1.x.
  * - 1.x (`trajectory_format: "mini-swe-agent-1"`, and the bare array of `{role, content}` of
  *   `tests/test_data/local.traj.json`): each assistant turn should hold exactly one fenced
  *   command (```` ```mswea_bash_command ````, older ```` ```bash ````, or the XML configs'
@@ -81,7 +84,11 @@ export const miniSweAgentReader: FormatReader = chatReader({
     if (typeof value.trajectory_format === "string" && value.trajectory_format.startsWith("mini-swe-agent"))
       return 0.99;
     if (isObject(value.info) && "mini_version" in value.info) return 0.99;
-    return 0;
+    // before the format was versioned (mini-swe-agent@3afab092 `run/utils/save.py` `save_traj`,
+    // 2025-07): `{info{exit_status, submission, model_stats}, messages}` and nothing else to tell
+    const info = value.info;
+    if (isObject(info) && isObject(info.model_stats) && ("exit_status" in info || "submission" in info)) return 0.99;
+    return looksMini(messageObjects(value.messages)) ? 0.9 : 0;
   },
 
   textActions: miniTextActions,

@@ -61,7 +61,14 @@ const MCP_CALL = new RegExp(
 const MSG_ID = /^\[msg_[^\]\s]*\]\s?/;
 const RESULT_SECTION = /^(?:Valid|Failed) tool call \d+ result:\n/m;
 
+/**
+ * A history: `{system_prompt, message_history[]}` as the orchestrators write it, or a bare list
+ * (MiroThinker's `TaskLog` declares the field `List[Dict]` with a `[]` default, which is what a log
+ * of a task that failed before the main agent ran holds; MiroMindAI/MiroThinker@370f983
+ * `apps/miroflow-agent/src/logging/task_logger.py`).
+ */
 function historyOf(v: unknown): unknown[] | null {
+  if (Array.isArray(v)) return v;
   return isObject(v) && Array.isArray(v.message_history) ? v.message_history : null;
 }
 
@@ -126,7 +133,10 @@ export const miroflowReader: FormatReader = {
 
   detect(value) {
     if (!isObject(value)) return 0;
-    if (historyOf(value.main_agent_message_history)) return 0.99;
+    const h = value.main_agent_message_history;
+    if (isObject(h) && historyOf(h)) return 0.99;
+    // the bare-list form only with the log's other fields (a task id and the sub-agent sessions)
+    if (Array.isArray(h) && "task_id" in value && isObject(value.sub_agent_message_history_sessions)) return 0.99;
     return isObject(value.sub_agent_message_history_sessions) ? 0.5 : 0;
   },
 

@@ -19,6 +19,8 @@
  * - observation events `{id, cause, observation, content, extras}` pair with their action by
  *   `cause` = the action's `id`, else by `tool_call_metadata.tool_call_id`. `observation:
  *   "error"` is a failure.
+ * - OpenHands V1 (the software-agent-sdk) writes events with objects for `action` / `observation`
+ *   and string ids (see `v0Event` below); they are read through the same walk.
  * - environment events (`agent_state_changed`, `change_agent_state`, `null` observations)
  *   are skipped; `finish` is a call (`function_name: "finish"`) with no observation, and its
  *   `final_thought` / message is the final answer.
@@ -48,6 +50,90 @@ const NOT_CALLS = new Set([
 
 const KNOWN = new Set(["history", "instance_id", "instruction", "test_result", "metadata"]);
 
+/** Text of OpenHands V1 content: a string or `[{type: "text", text}]`. */
+function partsText(c: unknown): string {
+  if (typeof c === "string") return c;
+  if (!Array.isArray(c)) return "";
+  return c.map((p) => (isObject(p) && typeof p.text === "string" ? p.text : "")).join("");
+}
+
+/**
+ * One OpenHands V1 event (the software-agent-sdk event stream, as typed in
+ * All-Hands-AI/OpenHands@156d068 `frontend/src/types/v1/core/events/*.ts`) in the V0 shape the
+ * reader walks, or null for an event that is neither (system prompt, state update,
+ * condensation, pause). V1 events carry string ids and objects where V0 had names:
+ * - `ActionEvent {id, source: "agent", thought[{text}], reasoning_content?, action{kind, …},
+ *   tool_name, tool_call_id, tool_call{id, function{name, arguments}}, llm_response_id}`: a call
+ *   named `tool_name`, its arguments the model's `tool_call.function.arguments`; actions of one
+ *   `llm_response_id` are one step; `FinishAction` (`tool_name: "finish"`) carries `message`;
+ * - `ObservationEvent {source: "environment", tool_name, tool_call_id, action_id,
+ *   observation{kind, content[{type: "text", text}], error?, is_error?}}`: the reply of `action_id`;
+ * - `UserRejectObservation {…, rejection_reason}` and `AgentErrorEvent {source: "agent", tool_name,
+ *   tool_call_id, error}`: a failed reply;
+ * - `MessageEvent {source, llm_message{role, content[]}}`: a user or agent message.
+ * V0 events (a string `action` / `observation`) are returned as they are.
+ */
+function v0Event(e: unknown): unknown {
+  if (!isObject(e) || "role" in e) return e;
+  if (typeof e.action === "string" || typeof e.observation === "string") return e;
+  if (isObject(e.action) && typeof e.tool_name === "string") {
+    const { kind: _kind, ...args } = e.action;
+    const thought = partsText(e.thought) || str(e.reasoning_content);
+    const tc = isObject(e.tool_call) ? e.tool_call : null;
+    return {
+      id: e.id,
+      source: str(e.source) || "agent",
+      action: e.tool_name,
+      args: { ...args, ...(thought ? { thought } : {}) },
+      tool_call_metadata: {
+        function_name: e.tool_name,
+        tool_call_id: e.tool_call_id ?? (tc ? tc.id : null),
+        model_response: { id: e.llm_response_id ?? null, choices: tc ? [{ message: { tool_calls: [tc] } }] : [] },
+      },
+    };
+  }
+  const cause = e.action_id ?? null;
+  const meta = { tool_call_id: e.tool_call_id ?? null };
+  if (isObject(e.observation)) {
+    const ob = e.observation;
+    const failed = ob.error === true || ob.is_error === true;
+    const text = partsText(ob.content) || (typeof ob.error === "string" ? ob.error : "");
+    return {
+      id: e.id,
+      cause,
+      observation: failed ? "error" : str(ob.kind) || "observation",
+      content: text,
+      tool_call_metadata: meta,
+    };
+  }
+  if (typeof e.rejection_reason === "string" || (typeof e.error === "string" && typeof e.tool_call_id === "string")) {
+    const text = str(e.rejection_reason) || str(e.error);
+    return { id: e.id, cause, observation: "error", content: text, tool_call_metadata: meta };
+  }
+  if (isObject(e.llm_message)) {
+    const m = e.llm_message;
+    const text = partsText(m.content);
+    return {
+      id: e.id,
+      source: str(e.source) || (m.role === "assistant" ? "agent" : "user"),
+      action: "message",
+      args: { content: text },
+    };
+  }
+  return null;
+}
+
+/** True for an OpenHands V1 event of any kind (`id` and `source`, and a V1 event's own fields). */
+export function isV1Event(e: unknown): boolean {
+  if (!isObject(e) || !("id" in e) || !("source" in e) || "role" in e) return false;
+  if (typeof e.kind === "string" && e.kind.endsWith("Event")) return true;
+  return (
+    (isObject(e.action) && typeof e.tool_name === "string") ||
+    (isObject(e.observation) && "action_id" in e) ||
+    isObject(e.llm_message)
+  );
+}
+
 /** An event, not a chat message (SWE-agent's `history` messages carry a text `action` and a `role`). */
 function isEvent(e: unknown): e is Json {
   return isObject(e) && !("role" in e) && (typeof e.action === "string" || typeof e.observation === "string");
@@ -62,11 +148,16 @@ function eventsOf(v: unknown, partner?: Map<Json, Json>): Json[] | null {
   const list = Array.isArray(v) ? v : isObject(v) && Array.isArray(v.history) ? v.history : null;
   if (!list || list.length === 0) return null;
   const flat: unknown[] = [];
-  for (const e of list as unknown[]) {
-    if (!Array.isArray(e)) {
-      flat.push(e);
+  for (const raw of list as unknown[]) {
+    if (!Array.isArray(raw)) {
+      // a V1 event in the V0 shape; the V1 events that are no action, observation or message drop out
+      if (isV1Event(raw)) {
+        const e = v0Event(raw);
+        if (e !== null) flat.push(e);
+      } else flat.push(raw);
       continue;
     }
+    const e = raw;
     flat.push(...e);
     const [a, o] = e as unknown[];
     if (partner && e.length === 2 && isEvent(a) && isEvent(o) && typeof a.action === "string") partner.set(o, a);
@@ -158,8 +249,12 @@ export const openhandsReader: FormatReader = {
         const resp = meta && isObject(meta.model_response) ? pickString(meta.model_response, "id") : null;
         if (resp === null || resp !== lastResponseId) b.step(str(args.thought) || str(e.message), str(args.thought));
         lastResponseId = resp;
-        const name = (meta ? pickString(meta, "function_name") : null) ?? action;
-        const argText = (meta ? modelArguments(meta, callId) : null) ?? JSON.stringify(args);
+        // an MCP tool (`call_tool_mcp`, `openhands/events/action/mcp.py` MCPAction) is named in its args
+        const mcp = action === "call_tool_mcp" && typeof args.name === "string" ? args.name : null;
+        const name = (meta ? pickString(meta, "function_name") : null) ?? mcp ?? action;
+        const argText =
+          (meta ? modelArguments(meta, callId) : null) ??
+          (mcp !== null && isObject(args.arguments) ? JSON.stringify(args.arguments) : JSON.stringify(args));
         const parsed = parseArgumentsObject(argText);
         const call = b.call({ name, arguments: argText, parsedArguments: parsed });
         if (typeof e.id === "number" || typeof e.id === "string") byEventId.set(e.id, call);

@@ -11,8 +11,12 @@
  * the chat models (`chatgpt_format`), a message list: the first user message is the question,
  * assistant messages hold `Thought: …\nAction: …`, user messages `Observation: …`. The harness
  * writes `Action:  finish[…]` with two spaces after a reflection, and `Observation: Episode
- * finished, reward = …` after the finish. `em` (a boolean) is the verdict, `reward` (boolean or
- * number) when `em` is absent; `gt` is the gold answer, `pred` the normalised prediction.
+ * finished, reward = …` after the finish. FireAct's fine-tuning data holds the same turns
+ * (`data/finetune/gpt_format/*.jsonl`: `{messages[]}`, the first user message the question, in the
+ * multitask files prefixed `Question: `; `data/finetune/alpaca_format/*.json`: a JSON array of
+ * `{instruction (the question), input: "", output (the ReAct text)}`); no verdict there. `em` (a
+ * boolean) is the verdict, `reward` (boolean or number) when `em` is absent; `gt` is the gold
+ * answer, `pred` the normalised prediction.
  */
 import { TrajectoryBuilder } from "../trajectory/builder.js";
 import type { Trajectory } from "../trajectory/schema.js";
@@ -44,6 +48,8 @@ const KNOWN = new Set([
   "gt",
   "traj",
   "traj_by_line",
+  "messages",
+  "instruction",
 ]);
 const LABEL = /^[ \t]*(Thought|Action Input|Action|Observation|Final Answer)(?:[ \t]+\d+)?[ \t]*:[ \t]?/gm;
 const BRACKET = /^\s*([A-Za-z_][\w-]*)\s*\[([\s\S]*)\]\s*$/;
@@ -76,7 +82,9 @@ function messageText(c: unknown): string {
 
 /** The ReAct text of a record and, for message lists, the question (first user message). */
 function reactText(o: Json): { text: string; question: string | null } | null {
-  const traj = o.traj ?? o.trajectory;
+  // FireAct's fine-tuning data in `gpt_format` keeps the same turns under `messages`
+  const traj =
+    o.traj ?? o.trajectory ?? (Array.isArray(o.messages) && reactMessages(o.messages) ? o.messages : undefined);
   if (typeof traj === "string") return { text: traj, question: null };
   if (Array.isArray(traj) && traj.some(isObject)) {
     const msgs = traj.filter(isObject);
@@ -84,11 +92,26 @@ function reactText(o: Json): { text: string; question: string | null } | null {
     const rest = msgs.filter((m) => m !== firstUser);
     return {
       text: rest.map((m) => messageText(m.content)).join("\n"),
-      question: firstUser ? messageText(firstUser.content).trim() : null,
+      question: firstUser
+        ? messageText(firstUser.content)
+            .trim()
+            .replace(/^Question:\s*/, "")
+        : null,
     };
   }
   const t = rolloutText(o);
   return t ? { text: t.text, question: null } : null;
+}
+
+/** True when assistant messages of a list hold ReAct actions (`Action: tool[…]`, `Action: tool`). */
+function reactMessages(msgs: readonly unknown[]): boolean {
+  return msgs.some(
+    (m) =>
+      isObject(m) &&
+      m.role === "assistant" &&
+      !Array.isArray(m.tool_calls) &&
+      /^[ \t]*Action(?:[ \t]+\d+)?[ \t]*:/m.test(messageText(m.content)),
+  );
 }
 
 /** The question of an Alpaca-style prompt: the text under `### Instruction:`. */
@@ -118,7 +141,9 @@ export const reactReader: FormatReader = {
     b.recordId = pickString(o, "id");
     b.model = pickString(o, "model", "agent");
     b.dataset = pickString(o, "dataset");
-    b.question = t.question ?? instructionOf(t.text) ?? questionOf(o);
+    // FireAct's fine-tuning data in `alpaca_format` is `{instruction: question, input: "", output: ReAct text}`
+    const instruction = pickString(o, "instruction");
+    b.question = t.question ?? instructionOf(t.text) ?? (instruction?.trim() || null) ?? questionOf(o);
     b.goldAnswers = goldList(o.gt ?? firstGold(o));
     b.score = pickNumber(o, "reward", "score", "f1");
     const judged = verdictOf(o.correct ?? o.em ?? o.judge);

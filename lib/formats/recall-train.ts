@@ -11,6 +11,11 @@
  *   cut. Such rows are `truncated`; a cut inside a parallel turn keeps its complete calls.
  * - `score` is F1 against `ground_truth` (a list), 0.1 for a well-formatted wrong answer, 0 for a
  *   format failure; the verdict is `score >= verdictThreshold` (default 1: a full match).
+ * - ReSearch, ReCall's predecessor (Agent-RL/ReCall@c820a43, `src/verl/workers/reward_manager/re_search.py`,
+ *   template `src/verl/utils/dataset/template.py`), saved the same rows for rollouts whose calls are
+ *   `<search> q </search>` with the documents in `<result>…</result>` after them (no `<tool_call>`).
+ *   The system prompt names those tags as an example, so only the response (from the first assistant
+ *   turn) is read for calls; the question is the prompt's user turn.
  * - The training step comes from the file name (`train_12.jsonl` → 12); rollouts of one prompt
  *   in one step share a group (there is no uid: a hash of the prompt text).
  */
@@ -23,12 +28,16 @@ import {
   extraFields,
   goldList,
   isObject,
+  lastBoxed,
   pickNumber,
   pickString,
   verdictFromScore,
 } from "./record-fields.js";
 import { chatmlPrompt, chatmlResponse, readChatmlRollout } from "./chatml-rollout.js";
 import { stepFromFileName } from "./verl.js";
+import { chatmlTurns } from "./fathom.js";
+import { questionFromPrompt } from "./qwen-agent.js";
+import { readInlineSearch, SEARCH_R1_MARKERS } from "./inline-search.js";
 
 const KNOWN = new Set(["data_source", "sequences_str", "ground_truth", "score"]);
 
@@ -52,10 +61,9 @@ export const recallTrainReader: FormatReader = {
   detect(value) {
     if (!isObject(value) || typeof value.sequences_str !== "string") return 0;
     if (!value.sequences_str.includes("<|im_start|>")) return 0.3;
-    // a Search-R1-style rollout saved by the same manager: let the inline readers take it
     const response = chatmlResponse(value.sequences_str);
-    if (!response.includes("<tool_call>") && (response.includes("<search>") || response.includes("<|begin_of_query|>")))
-      return 0.3;
+    // an R1-Searcher-style rollout saved by the same manager: let the inline readers take it
+    if (!response.includes("<tool_call>") && response.includes("<|begin_of_query|>")) return 0.3;
     return "ground_truth" in value || "score" in value ? 0.97 : 0.8;
   },
 
@@ -71,7 +79,16 @@ export const recallTrainReader: FormatReader = {
     b.score = pickNumber(o, "score");
     b.verdict = verdictFromScore(b.score, ctx.verdictThreshold);
     b.extra = extraFields(o, KNOWN);
-    readChatmlRollout(b, text, true);
+    const response = chatmlResponse(text);
+    if (!response.includes("<tool_call>") && response.includes("<search>")) {
+      // ReSearch: the prompt's template names the tags too, so only the response is read for calls
+      const user = chatmlTurns(chatmlPrompt(text)).turns.find((t) => t.role === "user");
+      if (user) b.question = questionFromPrompt(user.content);
+      readInlineSearch(b, response.replace(/<\|im_end\|>\s*$/, ""), SEARCH_R1_MARKERS);
+      // the answer tag holds "The final answer is \boxed{…}" (the reward reads the box)
+      const boxed = b.finalAnswer !== null ? lastBoxed(b.finalAnswer) : null;
+      if (boxed !== null) b.finalAnswer = boxed;
+    } else readChatmlRollout(b, text, true);
     if (!b.truncated && !text.trimEnd().endsWith("<|im_end|>")) {
       b.truncated = true;
       b.anomalies.push("truncated: the rollout does not end with the EOS token <|im_end|>");

@@ -17,6 +17,13 @@
  *   its `Action Input`), all tries in order (`toolbench/inference/Algorithms/single_chain.py`,
  *   `Tree/Tree.py` `get_chain_result_from_this_node`, OpenBMB/ToolBench@b2384c2).
  * - Verdict: `win`; the question is `answer_generation.query`.
+ * - ToolEval's converted answers (OpenBMB/ToolBench@d56fdd8 `toolbench/tooleval/convert_to_answer_format.py`,
+ *   `evaluation/dataclass.py` `ExecutionGraph.convert_to_dict`; README "Evaluate New Method"): a JSON
+ *   object keyed by query id of `{query, available_tools, answer{method, total_steps, final_answer,
+ *   answer_details[]}}` (or, per the README, a list of such answers); `answer_details` is a graph of
+ *   `{role: system | user | assistant | tool, message, next[]}` nodes (the system and user messages
+ *   blanked, reduced to one path by the converter), a `tool` node's message `{name, arguments (JSON
+ *   text), response}` one call (`Finish` has response `""`). Every `tool` node, depth-first, is a call.
  * - ToolLLaMA training instances made from those answers (OpenBMB/ToolBench@083286e
  *   `preprocess/preprocess_toolllama_data.py`): a JSON array of `{id: "Step k: <query>",
  *   conversations[{from: system | user | assistant | function, value}]}`, one instance per
@@ -182,12 +189,47 @@ function conversationMessages(turns: readonly Json[]): Json[] {
   });
 }
 
+/** The ToolEval answer of a record: `{answer_details, …}` itself or under `answer`, or null. */
+function toolEvalAnswer(v: unknown): Json | null {
+  if (!isObject(v)) return null;
+  const a = isObject(v.answer) ? v.answer : v;
+  return Array.isArray(a.answer_details) ? a : null;
+}
+
+/** The `answer_details` graph: every `tool` node a call (depth-first), `assistant` nodes the reasoning. */
+function readDetails(b: TrajectoryBuilder, roots: readonly unknown[]): void {
+  let thought = "";
+  const walk = (n: unknown): void => {
+    if (!isObject(n)) return;
+    const msg = n.message;
+    if (n.role === "assistant") thought = typeof msg === "string" ? msg : "";
+    else if (n.role === "tool" && isObject(msg)) {
+      const name = typeof msg.name === "string" ? msg.name : "";
+      const argText = typeof msg.arguments === "string" ? msg.arguments : JSON.stringify(msg.arguments ?? {});
+      const parsed = parseArgumentsObject(argText);
+      b.step(thought, thought);
+      thought = "";
+      const call = b.call({
+        name,
+        arguments: argText,
+        parsedArguments: parsed,
+        malformed: !name ? "tool node has no name" : parsed ? null : "arguments are not a JSON object",
+      });
+      if (typeof msg.response === "string" && msg.response !== "") attachResponse(b, call, msg.response);
+      if (name.toLowerCase() === "finish") b.finalAnswer = finalAnswerOf(argText);
+    }
+    if (Array.isArray(n.next)) for (const k of n.next) walk(k);
+  };
+  for (const r of roots) walk(r);
+}
+
 export const toolbenchReader: FormatReader = {
   name: "toolbench",
   description: "ToolBench DFSDT/CoT answer files (answer_generation.train_messages, or the DFS tree of failed runs)",
 
   detect(value) {
     if (conversationsOf(value)) return 0.9;
+    if (toolEvalAnswer(value)) return 0.95;
     const ag = generationOf(value);
     if (!ag) return 0;
     const o = isObject(value) ? value : {};
@@ -202,6 +244,20 @@ export const toolbenchReader: FormatReader = {
       b.recordId = pickString(o, "id");
       b.extra = extraFields(o, new Set(["id", "conversations"]));
       readMessages(b, conversationMessages(conv));
+      return b.build();
+    }
+    const te = generationOf(value) ? null : toolEvalAnswer(value);
+    if (te) {
+      const b = new TrajectoryBuilder({ format: "toolbench", file: ctx.file, line: ctx.line }, ctx.roles);
+      const o = value as Json;
+      b.extra = {
+        ...extraFields(o, new Set(["answer", "query", "available_tools"])),
+        ...extraFields(te, new Set(["answer_details", "final_answer"])),
+      };
+      readDetails(b, te.answer_details as unknown[]);
+      b.question = pickString(o, "query") ?? "";
+      if (b.finalAnswer === null && typeof te.final_answer === "string")
+        b.finalAnswer = finalAnswerOf(te.final_answer) ?? (te.final_answer.trim() || null);
       return b.build();
     }
     const ag = generationOf(value);

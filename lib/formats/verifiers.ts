@@ -20,12 +20,30 @@
  * times), so rows sharing an `id` ask different questions. There `id` stays the record's id and the
  * group is the prompt's last user turn (rollouts of one example share their prompt verbatim).
  * Verdict from `reward` when it is 0 or 1.
+ *
+ * verifiers v1 (PrimeIntellect-ai/verifiers, `verifiers/v1/`, from 2026-06) writes other layouts,
+ * read here too:
+ * - `results.jsonl`, one `Trace` a line (`verifiers/v1/cli/output.py` @6873716: "one full trace per
+ *   line"): `{id, task, trajectory[{prompt, response{message}}], rewards{name: float}, metrics,
+ *   is_completed, stop_condition, error?, timing}`; from @964bc22 the turns became a message graph
+ *   `nodes[{parent, message, sampled, token_ids, …}]` (`verifiers/v1/graph.py`), with `calls[{node,
+ *   model, finish_reason, …}]`, `errors[]`, and later `rewards{name: {score, weight}}` and `task{type,
+ *   data{prompt, answer, idx, …}, key, hash}` (@a60a606 `verifiers/v1/trace.py`). Assistant tool
+ *   calls are flat `{id, name, arguments: JSON string}`, replies `{role: "tool", tool_call_id}`.
+ * - `traces.jsonl` (renamed @2d49ea0), one `Episode` a line (`verifiers/v1/episode.py`): `{id,
+ *   env{id}, task, group?, run?, ok, errors, traces[Trace]}`; each trace is a rollout (one per agent
+ *   of a multi-agent episode), expanded by `containers.ts`.
+ * A v1 trace's id is its `id`, its group the task's `key` (else `hash`, else `data.idx`), its score
+ * the weighted sum of `rewards` (the trace's `reward` property), verdict when that is 0 or 1;
+ * `stop_condition` `max_turns` / `max_*_tokens` / `context_length` or a last model call that
+ * finished on `length` mark it truncated (`Trace.is_truncated`); `errors` are anomalies.
  */
 import { hash } from "node:crypto";
 import { chatReader } from "./chat-reader.js";
 import { messageObjects } from "./chat-messages.js";
 import type { FormatReader } from "./format-reader.js";
-import { goldList, isObject, pickNumber, pickString, verdictOf } from "./record-fields.js";
+import { goldList, isObject, pickNumber, pickString, verdictOf, type Json } from "./record-fields.js";
+import type { TrajectoryBuilder } from "../trajectory/builder.js";
 
 const KNOWN = new Set([
   "prompt",
@@ -37,7 +55,72 @@ const KNOWN = new Set([
   "reward",
   "is_truncated",
   "error",
+  // v1 traces
+  "nodes",
+  "trajectory",
+  "rewards",
+  "stop_condition",
+  "errors",
 ]);
+
+/** A verifiers v1 trace: a message graph (`nodes`) or turns (`trajectory[{prompt, response}]`) and a `task`. */
+export function isV1Trace(v: unknown): boolean {
+  if (!isObject(v) || !isObject(v.task)) return false;
+  if (Array.isArray(v.nodes)) return v.nodes.length === 0 || v.nodes.some((n) => isObject(n) && isObject(n.message));
+  return (
+    Array.isArray(v.trajectory) &&
+    v.trajectory.length > 0 &&
+    v.trajectory.every((t) => isObject(t) && Array.isArray(t.prompt) && isObject(t.response))
+  );
+}
+
+/** The stop conditions verifiers v1 counts as truncation (`Trace.is_truncated`). */
+const V1_TRUNCATING = new Set([
+  "max_turns",
+  "max_input_tokens",
+  "max_output_tokens",
+  "max_total_tokens",
+  "context_length",
+]);
+
+/** The trace's reward: the sum of its rewards, each a number or `{score, weight}`; null without any. */
+function v1Reward(rewards: unknown): number | null {
+  if (!isObject(rewards)) return null;
+  let sum = 0;
+  let any = false;
+  for (const r of Object.values(rewards)) {
+    if (typeof r === "number" && Number.isFinite(r)) {
+      sum += r;
+      any = true;
+    } else if (isObject(r) && typeof r.score === "number") {
+      sum += r.score * (typeof r.weight === "number" ? r.weight : 1);
+      any = true;
+    }
+  }
+  return any ? sum : null;
+}
+
+function v1Meta(o: Json, b: TrajectoryBuilder): void {
+  const task = o.task as Json;
+  const data = isObject(task.data) ? task.data : task; // the first v1 traces held the task itself
+  b.recordId = pickString(o, "id");
+  b.groupId = pickString(task, "key", "hash") ?? pickString(data, "idx", "id");
+  b.goldAnswers = goldList(data.answer);
+  b.score = v1Reward(o.rewards);
+  b.verdict = verdictOf(b.score === 0 || b.score === 1 ? b.score : undefined);
+  const agent = isObject(o.agent) && isObject(o.agent.config) ? o.agent.config : {};
+  const calls = Array.isArray(o.calls) ? o.calls.filter(isObject) : [];
+  b.model = pickString(agent, "model") ?? calls.map((c) => pickString(c, "model")).find((m) => m !== null) ?? null;
+  const last = [...calls].reverse().find((c) => c.error === undefined || c.error === null);
+  const stop = pickString(o, "stop_condition");
+  if ((stop !== null && V1_TRUNCATING.has(stop)) || (last && last.finish_reason === "length")) b.truncated = true;
+  // `errors` holds every attempt's error: a trace that retried and then succeeded has `ok: true`
+  const failed = o.ok === false || (o.ok === undefined && (isObject(o.error) || Array.isArray(o.errors)));
+  const errors = Array.isArray(o.errors) ? o.errors.filter(isObject) : isObject(o.error) ? [o.error] : [];
+  const e = failed ? errors[errors.length - 1] : undefined;
+  if (e)
+    b.anomalies.push(`the rollout raised: ${String(e.type ?? "error")}: ${String(e.message ?? "").split("\n")[0]}`);
+}
 
 export const verifiersReader: FormatReader = chatReader({
   name: "verifiers",
@@ -46,6 +129,7 @@ export const verifiersReader: FormatReader = chatReader({
 
   detect(value) {
     if (!isObject(value)) return 0;
+    if (isV1Trace(value)) return 0.99; // above openai-chat, which also finds the graph's messages
     if (!Array.isArray(value.prompt) && typeof value.prompt !== "string") return 0;
     const own = "reward" in value || "example_id" in value || "info" in value;
     // a completion-format row (both strings) or one that raised (completion null): below the
@@ -58,6 +142,7 @@ export const verifiersReader: FormatReader = chatReader({
   },
 
   meta(o, b) {
+    if (isV1Trace(o)) return v1Meta(o, b);
     const exampleId = pickString(o, "example_id");
     const id = exampleId ?? pickString(o, "id");
     b.recordId = id;
@@ -69,6 +154,7 @@ export const verifiersReader: FormatReader = chatReader({
   },
 
   finish(o, b, state) {
+    if (isV1Trace(o)) return;
     if (o.is_truncated === true || (o.is_truncated === undefined && state.endsUnanswered)) b.truncated = true;
     if (o.completion === null) {
       const e = isObject(o.error) ? pickString(o.error, "error") : typeof o.error === "string" ? o.error : null;

@@ -4,21 +4,17 @@
  * call) and, when the caller has them, response tokens. What pressure and within-group contrasts
  * read; a corpus's typed arrays feed them the same way.
  */
-import type { BehaviourLabel } from "../trajectory/schema.js";
+import { BehaviourLabelSchema } from "../trajectory/schema.js";
 import type { TallyArrays } from "./tally-arrays.js";
 
-/** The measures, in the order tables and figures show them. */
+/** The measures, in the order tables and figures show them: the taxonomy's five labels, then the derived ones. */
 export const BEHAVIOUR_MEASURES = [
-  "UNIQUESEARCH",
-  "REDUNDANTSEARCH",
-  "EXPLORATION",
-  "VERIFICATION",
-  "REDUNDANTQUERY",
+  ...BehaviourLabelSchema.options,
   "breadth",
   "depth",
   "horizon",
   "responseTokens",
-] as const satisfies ReadonlyArray<BehaviourLabel | string>;
+] as const;
 
 export type BehaviourMeasure = (typeof BEHAVIOUR_MEASURES)[number];
 

@@ -12,8 +12,9 @@
 import * as aq from "arquero";
 import type { LabelRow, Trajectory } from "../trajectory/schema.js";
 import { trajectoryKey } from "../trajectory/ids.js";
-import { talliesOf, tallyCounts } from "./tallies.js";
+import { TALLY_COUNT_COLUMNS, talliesOf } from "./tallies.js";
 import { EQ7_DEFAULTS, rhoDelta } from "./rho-delta.js";
+import { rolloutColumns, type RolloutColumns } from "./rollout-columns.js";
 import { formatValid } from "./format-validity.js";
 import { responseTokens } from "./response-tokens.js";
 
@@ -41,7 +42,7 @@ export interface TableOptions {
 }
 
 /** One row of the per-trajectory table. */
-export interface TrajectoryMetricRow {
+export interface TrajectoryMetricRow extends RolloutColumns {
   [k: string]: string | number | boolean | null;
   key: string;
   trajectoryId: string;
@@ -54,15 +55,6 @@ export interface TrajectoryMetricRow {
   step: number | null;
   group: string | null;
   labelled: boolean;
-  T: number;
-  nUniqS: number;
-  nRedS: number;
-  nExplore: number;
-  nVerify: number;
-  nRedQ: number;
-  rho: number;
-  deltaS: number;
-  deltaQ: number;
   breadth: number;
   depth: number;
   depthPerClaim: number;
@@ -86,8 +78,6 @@ export function trajectoryRows(
     const fmt = formatValid(t);
     const correct = t.verdict === "correct";
     const checkedClaims = tal.claimChecks ? tal.claimChecks.filter((c) => c > 0).length : 0;
-    // Eq. 7 under the reward's defaults (T counts every call, ρ := 0 when T = 0, Δ literal)
-    const { rho, deltaS, deltaQ } = rhoDelta(tal, EQ7_DEFAULTS);
     return {
       key: trajectoryKey(t),
       trajectoryId: t.id,
@@ -99,10 +89,8 @@ export function trajectoryRows(
       step: t.provenance.trainingStep,
       group: t.provenance.groupId,
       labelled: rows.length === t.calls.length,
-      ...tallyCounts(tal),
-      rho,
-      deltaS,
-      deltaQ,
+      // Eq. 7 under the reward's defaults (T counts every call, ρ := 0 when T = 0, Δ literal)
+      ...rolloutColumns(tal, rhoDelta(tal, EQ7_DEFAULTS)),
       breadth: tal.nUniqS + tal.nExplore,
       depth: tal.nVerify,
       depthPerClaim: checkedClaims ? tal.nVerify / checkedClaims : 0,
@@ -159,19 +147,7 @@ export function callTable(trajectories: readonly Trajectory[], labels: readonly 
   return aq.from(callRowsOf(trajectories, labels));
 }
 
-const MEASURES = [
-  "T",
-  "nUniqS",
-  "nRedS",
-  "nExplore",
-  "nVerify",
-  "nRedQ",
-  "rho",
-  "breadth",
-  "depth",
-  "horizon",
-  "turns",
-] as const;
+const MEASURES = [...TALLY_COUNT_COLUMNS, "rho", "breadth", "depth", "horizon", "turns"] as const;
 
 /**
  * Aggregate a trajectory table by `by` (e.g. ["model"], ["dataset"], ["step"], ["group"]):

@@ -97,6 +97,12 @@ export function rebudget(t: Tallies, Bv: number): Tallies | null {
 }
 
 /** The call counts a per-rollout table shows, in its column order (T, then the five labels). */
-export function tallyCounts(t: Tallies): Pick<Tallies, "T" | "nUniqS" | "nRedS" | "nExplore" | "nVerify" | "nRedQ"> {
+export const TALLY_COUNT_COLUMNS = ["T", "nUniqS", "nRedS", "nExplore", "nVerify", "nRedQ"] as const;
+
+/** The `TALLY_COUNT_COLUMNS` of some tallies. */
+export type TallyCounts = Pick<Tallies, (typeof TALLY_COUNT_COLUMNS)[number]>;
+
+/** The call counts of some tallies, in `TALLY_COUNT_COLUMNS` order. */
+export function tallyCounts(t: Tallies): TallyCounts {
   return { T: t.T, nUniqS: t.nUniqS, nRedS: t.nRedS, nExplore: t.nExplore, nVerify: t.nVerify, nRedQ: t.nRedQ };
 }

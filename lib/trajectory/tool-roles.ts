@@ -81,7 +81,21 @@ export const DEFAULT_TOOL_ROLES: Readonly<Record<string, ToolRole>> = Object.fre
   // (All-Hands-AI/OpenHands@156d068 `openhands/agenthub/codeact_agent/README.md`, `openhands/llm/tool_names.py`)
   web_read: "page",
   browser: "page",
+  // OpenHands actions without tool-call metadata (`openhands/core/schema/action.py`: `browse`,
+  // `browse_interactive` with `browser_actions` such as goto("…"))
+  browse_interactive: "page",
   lookup: "page",
+  // MiroThinker's MCP servers (MiroMindAI/MiroThinker@370f983 `libs/miroflow-tools`): `sogou_search`
+  // beside `google_search`, `scrape_and_extract_info` / `scrape_url_with_jina` (the `scrape` family below)
+  sogou_search: "search",
+  baidu_search: "search",
+  // verifiers' wiki_search environment (PrimeIntellect-ai/verifiers@a60a606
+  // `environments/wiki_search/wiki_search/servers/wiki.py`): search, then read a page's sections
+  search_pages: "search",
+  view_sections: "page",
+  read_section: "page",
+  // OpenAI's native web search as Inspect records it (`search`, `open_page`, `find` in a page)
+  find_in_page: "page",
   submit_final_result: "answer",
   final_answer: "answer",
   finish: "answer",
@@ -108,6 +122,8 @@ const FAMILIES: ReadonlyArray<[RegExp, ToolRole]> = [
   [/^(google|bing|brave|duckduckgo|ddg|searxng|you|kagi)_(web_)?search/, "search"],
   [/^web_browser_/, "page"],
   [/^(firecrawl|jina)[_-](scrape|read|crawl|extract)/, "page"],
+  // scrapers under their own names (`scrape_webpage`, MiroThinker's `scrape_and_extract_info`)
+  [/^scrape[_-]/, "page"],
 ];
 
 /** Schema of a user's tool-role file. */

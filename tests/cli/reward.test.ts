@@ -11,23 +11,13 @@ describe("sounding reward / sweep / export verl", () => {
     const r = cli(["reward", VERL, "--labels", VERL]);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split("\n");
-    expect(lines[0]).toBe(
-      [
-        "source",
-        "trajectoryId",
-        "correct",
-        "T",
-        "nUniqS",
-        "nRedS",
-        "nExplore",
-        "nVerify",
-        "nRedQ",
-        "rho",
-        "deltaS",
-        "deltaQ",
-        "reward",
-      ].join("\t"),
-    );
+    // the columns as `sounding reward --help` tells the user: "One row per trajectory: source, …, reward (Eq. 8 …"
+    const help = cli(["reward", "--help"]).stdout.replace(/\s+/g, " ");
+    const documented = /One row per trajectory: ([^(]+) \(/.exec(help)![1]!.split(", ");
+    expect(documented).toHaveLength(13);
+    expect(documented.slice(0, 3)).toEqual(["source", "trajectoryId", "correct"]);
+    expect(documented.at(-1)).toBe("reward");
+    expect(lines[0]!.split("\t")).toEqual(documented);
     expect(lines).toHaveLength(121);
     const j = JSON.parse(cli(["reward", VERL, "--labels", VERL, "--json"]).stdout);
     expect(j.spec).toMatch(/^sha256:/);

@@ -4,23 +4,13 @@
  * hence the same sweep rows to the bit; on the bundled traces (every format, two label sets) and
  * on generated grouped corpora (property).
  */
-import { join } from "node:path";
-import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  convertToCorpus,
   Corpus,
   corpusSize,
   corpusSweep,
   corpusTallies,
   fitsInMemory,
-  generateTraces,
-  HeuristicLabeller,
-  loadTrajectories,
-  randomSettings,
-  readLabelSet,
-  rewardConfig,
-  runLabeller,
   sweep,
   tallyArrays,
   VERDICT_CODES,
@@ -31,9 +21,8 @@ import {
   type TallyArrays,
   type Trajectory,
 } from "../../lib/index.js";
-import { ROOT, tmpDir } from "../helpers.js";
-
-const TRACES = join(ROOT, "traces");
+import { baseAndRandom } from "../helpers.js";
+import { bundledCorpus, corpusSweepSettings, expectSweepEqual, generatedCorpusProperty } from "./corpus-fixtures.js";
 
 /** The TallyArrays part of a corpus load, as plain arrays (so a mismatch names the field). */
 function plain(a: TallyArrays): Record<string, unknown> {
@@ -51,38 +40,7 @@ function comparable(rows: SweepRow[]): unknown[] {
   return rows.map((r) => ({ ...r, warnings: r.warnings.map((w) => w.code) }));
 }
 
-/** The SQL sweep sums rewards exactly (DECIMAL), the typed arrays in IEEE order: equal to 1e-9. */
-function expectClose(sql: SweepRow[], mem: SweepRow[]): void {
-  expect(sql.length).toBe(mem.length);
-  sql.forEach((s, i) => {
-    const m = mem[i]!;
-    for (const k of ["meanCorrect", "meanIncorrect", "separation", "informativeGroups", "favouredBreadth"] as const) {
-      if (Number.isNaN(m[k])) expect([i, k, s[k]]).toEqual([i, k, NaN]);
-      else if (Math.abs(s[k] - m[k]) > 1e-9) expect([i, k, s[k]]).toEqual([i, k, m[k]]);
-    }
-    expect([i, s.rankChanges, s.groupsIncorrectAbove, s.nCorrect, s.nIncorrect]).toEqual([
-      i,
-      m.rankChanges,
-      m.groupsIncorrectAbove,
-      m.nCorrect,
-      m.nIncorrect,
-    ]);
-  });
-}
-
-const SETTINGS: RewardConfig[] = [
-  rewardConfig({}),
-  ...randomSettings(
-    rewardConfig({}),
-    { c1: [-0.2, 0.6], c2: [0, 0.5], CS: [1, 20], CQ: [1, 30], Bv: [0, 3], floor: [0, 0.9], formatWeight: [0, 0.3] },
-    30,
-    5,
-  ),
-  rewardConfig({ Bv: 0 }),
-  rewardConfig({ Bv: 3, clipDelta: true }),
-  rewardConfig({ countT: "labelled", rhoWhenNoCalls: 0.5 }),
-  rewardConfig({ stage: "vanilla", correctWeight: 0.7 }),
-];
+const SETTINGS: RewardConfig[] = corpusSweepSettings(30, 5);
 
 function expectVerdicts(c: CorpusTallies, trajectories: readonly Trajectory[]): void {
   // order[slot] is the trace-file load's row: verdict and key follow it
@@ -95,23 +53,13 @@ function expectVerdicts(c: CorpusTallies, trajectories: readonly Trajectory[]): 
 }
 
 describe("corpusTallies on the bundled traces (every format)", () => {
-  let dir: string;
   let corpus: Corpus;
   let trajectories: Trajectory[];
   let heuristic: LabelRow[];
   let truth: LabelRow[];
 
   beforeAll(async () => {
-    dir = join(tmpDir("ctal-"), "c");
-    await convertToCorpus([TRACES], dir, {
-      label: "heuristic",
-      labelSets: [{ name: "truth", path: join(TRACES, "generated") }],
-      partCalls: 200,
-    });
-    corpus = await Corpus.open(dir);
-    trajectories = (await loadTrajectories([TRACES])).trajectories;
-    heuristic = (await runLabeller(new HeuristicLabeller(), trajectories)).rows;
-    truth = (await readLabelSet(join(TRACES, "generated"))).rows;
+    ({ corpus, trajectories, heuristic, truth } = await bundledCorpus("ctal-", 200));
   }, 120_000);
   afterAll(() => corpus?.close());
 
@@ -140,7 +88,7 @@ describe("corpusTallies on the bundled traces (every format)", () => {
     const fromCorpus = sweep(c, SETTINGS);
     const fromFiles = sweep(tallyArrays(trajectories, heuristic), SETTINGS);
     expect(comparable(fromCorpus)).toEqual(comparable(fromFiles));
-    expectClose(await corpusSweep(corpus, SETTINGS, { labelSet: "heuristic" }), fromCorpus);
+    expectSweepEqual(await corpusSweep(corpus, SETTINGS, { labelSet: "heuristic" }), fromCorpus);
   });
 
   it("sizes the corpus from its manifest and tells when it fits a memory budget", () => {
@@ -152,47 +100,19 @@ describe("corpusTallies on the bundled traces (every format)", () => {
 
 describe("corpusTallies on generated grouped corpora (property)", () => {
   it("equals tallyArrays and the SQL sweep for random seeds, group sizes and behaviour", async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 1, max: 10_000 }),
-        fc.double({ min: 0, max: 0.4, noNaN: true }),
-        fc.double({ min: 0.5, max: 3, noNaN: true }),
-        fc.integer({ min: 2, max: 6 }),
-        async (seed, redundancy, verification, group) => {
-          const base = tmpDir("ctgen-");
-          await generateTraces(base, {
-            format: "verl",
-            seed,
-            prompts: 5,
-            steps: 2,
-            groupSize: group,
-            redundancy,
-            verification,
-            truncationRate: 0.1,
-          });
-          const dir = join(base, "corpus");
-          await convertToCorpus([base], dir, { label: "h", partCalls: 40 });
-          const c = await Corpus.open(dir);
-          try {
-            const { trajectories } = await loadTrajectories([base]);
-            const { rows } = await runLabeller(new HeuristicLabeller(), trajectories);
-            const a = await corpusTallies(c);
-            const mem = tallyArrays(trajectories, rows);
-            expect(plain(a)).toEqual(plain(mem));
-            expectVerdicts(a, trajectories);
-            const settings = [
-              rewardConfig({}),
-              ...randomSettings(rewardConfig({}), { c1: [0, 0.6], c2: [0, 0.5], Bv: [0, 3], floor: [0, 0.9] }, 8, seed),
-            ];
-            const rows1 = sweep(a, settings);
-            expect(comparable(rows1)).toEqual(comparable(sweep(mem, settings)));
-            expectClose(await corpusSweep(c, settings), rows1);
-          } finally {
-            c.close();
-          }
-        },
-      ),
+    await generatedCorpusProperty(
+      { prefix: "ctgen-", prompts: 5, partCalls: 40 },
       { numRuns: 4, seed: 20261201 },
+      async ({ seed, corpus: c, trajectories, rows }) => {
+        const a = await corpusTallies(c);
+        const mem = tallyArrays(trajectories, rows);
+        expect(plain(a)).toEqual(plain(mem));
+        expectVerdicts(a, trajectories);
+        const settings = baseAndRandom({ c1: [0, 0.6], c2: [0, 0.5], Bv: [0, 3], floor: [0, 0.9] }, 8, seed);
+        const rows1 = sweep(a, settings);
+        expect(comparable(rows1)).toEqual(comparable(sweep(mem, settings)));
+        expectSweepEqual(await corpusSweep(c, settings), rows1);
+      },
     );
   }, 120_000);
 });

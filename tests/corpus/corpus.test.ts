@@ -6,7 +6,6 @@
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   aggregate,
@@ -18,8 +17,6 @@ import {
   generateTraces,
   HeuristicLabeller,
   loadTrajectories,
-  randomSettings,
-  readLabelSet,
   rewardConfig,
   runLabeller,
   sweep,
@@ -28,12 +25,16 @@ import {
   trajectoryTable,
   type LabelRow,
   type RewardConfig,
-  type SweepRow,
   type Trajectory,
 } from "../../lib/index.js";
-import { cli, ROOT, tmpDir } from "../helpers.js";
-
-const TRACES = join(ROOT, "traces");
+import { baseAndRandom, cli, ROOT, tmpDir } from "../helpers.js";
+import {
+  bundledCorpus,
+  corpusSweepSettings,
+  expectSweepEqual,
+  generatedCorpusProperty,
+  TRACES,
+} from "./corpus-fixtures.js";
 
 function expectRowsEqual(sql: Array<Record<string, unknown>>, mem: Array<Record<string, unknown>>, key: string): void {
   expect(sql.length).toBe(mem.length);
@@ -51,65 +52,16 @@ function expectRowsEqual(sql: Array<Record<string, unknown>>, mem: Array<Record<
   }
 }
 
-function expectSweepEqual(sql: SweepRow[], mem: SweepRow[]): void {
-  expect(sql.length).toBe(mem.length);
-  sql.forEach((s, i) => {
-    const m = mem[i]!;
-    for (const k of [
-      "meanCorrect",
-      "meanIncorrect",
-      "separation",
-      "informativeGroups",
-      "favouredBreadth",
-      "favouredDepth",
-      "favouredHorizon",
-    ] as const) {
-      if (Number.isNaN(m[k])) expect([i, k, s[k]]).toEqual([i, k, NaN]);
-      else if (Math.abs(s[k] - m[k]) > 1e-9) expect([i, k, s[k]]).toEqual([i, k, m[k]]);
-    }
-    expect([i, s.nCorrect, s.nIncorrect, s.rankChanges, s.groupsIncorrectAbove]).toEqual([
-      i,
-      m.nCorrect,
-      m.nIncorrect,
-      m.rankChanges,
-      m.groupsIncorrectAbove,
-    ]);
-    expect([i, s.warnings.map((w) => w.code)]).toEqual([i, m.warnings.map((w) => w.code)]);
-  });
-}
-
-const SETTINGS: RewardConfig[] = [
-  rewardConfig({}),
-  ...randomSettings(
-    rewardConfig({}),
-    { c1: [-0.2, 0.6], c2: [0, 0.5], CS: [1, 20], CQ: [1, 30], Bv: [0, 3], floor: [0, 0.9], formatWeight: [0, 0.3] },
-    40,
-    11,
-  ),
-  rewardConfig({ Bv: 0 }),
-  rewardConfig({ Bv: 3, clipDelta: true }),
-  rewardConfig({ countT: "labelled", rhoWhenNoCalls: 0.5 }),
-  rewardConfig({ stage: "vanilla", correctWeight: 0.7 }),
-  rewardConfig({}),
-];
+const SETTINGS: RewardConfig[] = [...corpusSweepSettings(40, 11), rewardConfig({})];
 
 describe("corpus on the bundled traces (every format)", () => {
-  let dir: string;
   let corpus: Corpus;
   let trajectories: Trajectory[];
   let heuristic: LabelRow[];
   let truth: LabelRow[];
 
   beforeAll(async () => {
-    dir = join(tmpDir("corpus-"), "c");
-    await convertToCorpus([TRACES], dir, {
-      label: "heuristic",
-      labelSets: [{ name: "truth", path: join(TRACES, "generated") }],
-    });
-    corpus = await Corpus.open(dir);
-    trajectories = (await loadTrajectories([TRACES])).trajectories;
-    heuristic = (await runLabeller(new HeuristicLabeller(), trajectories)).rows;
-    truth = (await readLabelSet(join(TRACES, "generated"))).rows;
+    ({ corpus, trajectories, heuristic, truth } = await bundledCorpus("corpus-"));
   }, 120_000);
   afterAll(() => corpus?.close());
 
@@ -212,48 +164,15 @@ describe("the CLI on a corpus directory", () => {
 
 describe("corpus on generated rollouts (property)", () => {
   it("metrics and sweeps equal the in-memory path for random generator seeds and knobs", async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 1, max: 10_000 }),
-        fc.double({ min: 0, max: 0.4, noNaN: true }),
-        fc.double({ min: 0.5, max: 3, noNaN: true }),
-        fc.integer({ min: 2, max: 6 }),
-        async (seed, redundancy, verification, group) => {
-          const base = tmpDir("gen-");
-          await generateTraces(base, {
-            format: "verl",
-            seed,
-            prompts: 4,
-            steps: 2,
-            groupSize: group,
-            redundancy,
-            verification,
-            truncationRate: 0.1,
-          });
-          const dir = join(base, "corpus");
-          await convertToCorpus([base], dir, { label: "h", partCalls: 50 });
-          const c = await Corpus.open(dir);
-          try {
-            const { trajectories } = await loadTrajectories([base]);
-            const { rows } = await runLabeller(new HeuristicLabeller(), trajectories);
-            const { corpusTrajectoryRows } = await import("../../lib/index.js");
-            expectRowsEqual(await corpusTrajectoryRows(c), trajectoryRows(trajectories, rows), "key");
-            const settings = [
-              rewardConfig({}),
-              ...randomSettings(
-                rewardConfig({}),
-                { c1: [0, 0.6], c2: [0, 0.5], Bv: [0, 3], floor: [0, 0.9] },
-                12,
-                seed,
-              ),
-            ];
-            expectSweepEqual(await corpusSweep(c, settings), sweep(tallyArrays(trajectories, rows), settings));
-          } finally {
-            c.close();
-          }
-        },
-      ),
+    await generatedCorpusProperty(
+      { prefix: "gen-", prompts: 4, partCalls: 50 },
       { numRuns: 4, seed: 20261121 },
+      async ({ seed, corpus: c, trajectories, rows }) => {
+        const { corpusTrajectoryRows } = await import("../../lib/index.js");
+        expectRowsEqual(await corpusTrajectoryRows(c), trajectoryRows(trajectories, rows), "key");
+        const settings = baseAndRandom({ c1: [0, 0.6], c2: [0, 0.5], Bv: [0, 3], floor: [0, 0.9] }, 12, seed);
+        expectSweepEqual(await corpusSweep(c, settings), sweep(tallyArrays(trajectories, rows), settings));
+      },
     );
   }, 120_000);
 });

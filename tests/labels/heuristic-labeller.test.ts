@@ -170,31 +170,20 @@ describe("deterministic labeller: page rules", () => {
 
 describe("utility", () => {
   it("scores new URLs, new hosts, new text and the first appearance of the gold answer", () => {
+    // six results on six hosts, returned again by the second search
+    const hits = [
+      "https://a.example/1",
+      "https://b.example/2",
+      "https://c.example/3",
+      "https://d.example/4",
+      "https://e.example/5",
+      "https://f.example/6",
+    ];
     const l = H.label(
       traj(
         [
-          {
-            search: "q one",
-            hits: [
-              "https://a.example/1",
-              "https://b.example/2",
-              "https://c.example/3",
-              "https://d.example/4",
-              "https://e.example/5",
-              "https://f.example/6",
-            ],
-          },
-          {
-            search: "q one again",
-            hits: [
-              "https://a.example/1",
-              "https://b.example/2",
-              "https://c.example/3",
-              "https://d.example/4",
-              "https://e.example/5",
-              "https://f.example/6",
-            ],
-          },
+          { search: "q one", hits },
+          { search: "q one again", hits },
           { visit: "https://a.example/1", goal: "Find the answer", text: "The capital is Canberra since 1913." },
           {
             visit: "https://z.example/1",

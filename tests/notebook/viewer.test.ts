@@ -18,6 +18,7 @@ import { linkify, longText } from "../../lib/notebook/rich-text.js";
 import { trajectoryPicker } from "../../lib/notebook/trajectory-picker.js";
 import { plotlyBundle, plotlyScatter, PLOTLY_MIME } from "../../lib/notebook/plotly.js";
 import { hits, traj } from "../labels/build.js";
+import { callLists, matchedCalls } from "./align-checks.js";
 
 const HOSTILE = `<script>window.x=1</script><img src=x onerror=alert(1)> javascript:alert(1)`;
 
@@ -128,24 +129,12 @@ describe("diff alignment by the labeller's similarity", () => {
   });
 
   it("order kept, every call once, matched calls share role and tool and are similar enough (property)", () => {
-    const word = fc.constantFrom("alpha", "beta", "gamma", "delta", "alpha beta", "beta gamma delta");
-    const calls = fc.array(
-      fc.oneof(
-        word.map((w) => ({ search: w })),
-        word.map((w) => ({ visit: `https://${w.split(" ")[0]}.example/` })),
-      ),
-      { maxLength: 8 },
-    );
+    const calls = callLists(["alpha", "beta", "gamma", "delta", "alpha beta", "beta gamma delta"]);
     fc.assert(
       fc.property(calls, calls, (ca, cb) => {
         const a = traj(ca);
         const b = traj(cb);
-        const steps = alignCalls(a, b);
-        expect(steps.filter((s) => s.a !== null).map((s) => s.a)).toEqual(a.calls.map((c) => c.index));
-        expect(steps.filter((s) => s.b !== null).map((s) => s.b)).toEqual(b.calls.map((c) => c.index));
-        for (const s of steps) {
-          if (s.a === null || s.b === null) continue;
-          const [x, y] = [a.calls[s.a]!, b.calls[s.b]!];
+        for (const [x, y] of matchedCalls(a, b)) {
           expect([x.role, x.name]).toEqual([y.role, y.name]);
           expect(callSimilarity(x, y)).toBeGreaterThanOrEqual(ALIGN_MIN_SIMILARITY);
         }

@@ -14,6 +14,7 @@ import {
 } from "../../lib/index.js";
 import { ROOT } from "../helpers.js";
 import { traj } from "../labels/build.js";
+import { callLists, matchedCalls } from "./align-checks.js";
 
 async function verl(): Promise<Trajectory[]> {
   return (await loadTrajectories([join(ROOT, "traces", "generated", "verl", "1.jsonl")])).trajectories;
@@ -47,27 +48,11 @@ describe("group side by side and trajectory diff", () => {
   });
 
   it("aligns calls: order kept, every call once, matched calls have the same tool and target", () => {
-    const word = fc.constantFrom("alpha", "beta", "gamma", "delta");
-    const calls = fc.array(
-      fc.oneof(
-        word.map((w) => ({ search: w })),
-        word.map((w) => ({ visit: `https://${w}.example/` })),
-      ),
-      { maxLength: 8 },
-    );
+    const calls = callLists(["alpha", "beta", "gamma", "delta"]);
     fc.assert(
       fc.property(calls, calls, (ca, cb) => {
-        const a = traj(ca);
-        const b = traj(cb);
-        const steps = alignCalls(a, b);
-        expect(steps.filter((s) => s.a !== null).map((s) => s.a)).toEqual(a.calls.map((c) => c.index));
-        expect(steps.filter((s) => s.b !== null).map((s) => s.b)).toEqual(b.calls.map((c) => c.index));
-        for (const s of steps)
-          if (s.a !== null && s.b !== null)
-            expect([...a.calls[s.a]!.queries, ...a.calls[s.a]!.urls]).toEqual([
-              ...b.calls[s.b]!.queries,
-              ...b.calls[s.b]!.urls,
-            ]);
+        for (const [x, y] of matchedCalls(traj(ca), traj(cb)))
+          expect([...x.queries, ...x.urls]).toEqual([...y.queries, ...y.urls]);
       }),
     );
   });

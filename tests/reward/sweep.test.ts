@@ -20,7 +20,7 @@ import {
   type LabelRow,
   type Trajectory,
 } from "../../lib/index.js";
-import { tmpDir } from "../helpers.js";
+import { baseAndRandom, tmpDir, WIDE_KNOB_RANGES } from "../helpers.js";
 
 async function corpus(): Promise<{ ts: Trajectory[]; rows: LabelRow[] }> {
   const dir = tmpDir("sweep-");
@@ -36,6 +36,12 @@ async function corpus(): Promise<{ ts: Trajectory[]; rows: LabelRow[] }> {
   const { trajectories } = await loadTrajectories([dir]);
   const run = await runLabeller(new HeuristicLabeller(), trajectories);
   return { ts: trajectories, rows: run.rows };
+}
+
+/** The tally arrays of `corpus()`. */
+async function corpusArrays() {
+  const { ts, rows } = await corpus();
+  return tallyArrays(ts, rows);
 }
 
 describe("metric tables", () => {
@@ -102,8 +108,7 @@ describe("replay and sweeps", () => {
   });
 
   it("reports separation, informative groups, rank changes and the warnings", async () => {
-    const { ts, rows } = await corpus();
-    const a = tallyArrays(ts, rows);
+    const a = await corpusArrays();
     expect(a.groupStart.length - 1).toBe(24);
     const settings = [
       rewardConfig({}),
@@ -130,8 +135,7 @@ describe("replay and sweeps", () => {
   });
 
   it("grid and random settings; the Pareto front is not dominated", async () => {
-    const { ts, rows } = await corpus();
-    const a = tallyArrays(ts, rows);
+    const a = await corpusArrays();
     const grid = gridSettings(rewardConfig({}), { c1: [0.1, 0.2, 0.3], Bv: [0, 1, 2] });
     expect(grid).toHaveLength(9);
     const rnd = randomSettings(rewardConfig({}), { c2: [0, 0.4], CQ: [4, 32] }, 20, 5);
@@ -154,24 +158,9 @@ describe("replay and sweeps", () => {
 
 describe("fast sweep (means only)", () => {
   it("gives the same means and separation as the full pass, for every setting", async () => {
-    const { ts, rows } = await corpus();
-    const a = tallyArrays(ts, rows);
+    const a = await corpusArrays();
     const settings = [
-      rewardConfig({}),
-      ...randomSettings(
-        rewardConfig({}),
-        {
-          c1: [-0.2, 0.6],
-          c2: [0, 0.5],
-          CS: [1, 20],
-          CQ: [1, 30],
-          Bv: [0, 3],
-          floor: [0, 0.9],
-          formatWeight: [0, 0.3],
-        },
-        200,
-        3,
-      ),
+      ...baseAndRandom(WIDE_KNOB_RANGES, 200, 3),
       rewardConfig({ stage: "vanilla", correctWeight: 0.7 }),
       rewardConfig({ clipDelta: true, countT: "labelled" }),
     ];
@@ -187,17 +176,12 @@ describe("fast sweep (means only)", () => {
 
 describe("rank changes", () => {
   it("equal a brute-force count over every group, for random settings", async () => {
-    const { ts, rows } = await corpus();
-    const a = tallyArrays(ts, rows);
-    const settings = [
-      rewardConfig({}),
-      ...randomSettings(
-        rewardConfig({}),
-        { c1: [0, 0.6], c2: [0, 0.5], CS: [1, 20], CQ: [1, 30], Bv: [0, 3], floor: [0, 0.9] },
-        60,
-        9,
-      ),
-    ];
+    const a = await corpusArrays();
+    const settings = baseAndRandom(
+      { c1: [0, 0.6], c2: [0, 0.5], CS: [1, 20], CQ: [1, 30], Bv: [0, 3], floor: [0, 0.9] },
+      60,
+      9,
+    );
     const res = sweep(a, settings);
     const rankOf = (r: Float64Array) => {
       const out = new Int32Array(a.n);

@@ -44,13 +44,14 @@ def overlap_coefficient(a, b):
 def trigrams(s, normalised=False):
     """The set of character trigrams (UTF-16 units, as TypeScript counts them) of the padded text."""
     t = " " + (s if normalised else normalise_text(s)) + " "
+    # a trigram is a tuple of three characters (zip builds them in C; only sizes and overlaps are used)
     if not _astral(t):
         # one character per UTF-16 unit: the set of 3-character substrings has the same sizes and overlaps
-        return {t[i : i + 3] for i in range(len(t) - 2)}
+        return set(zip(t, t[1:], t[2:]))
     # one character per UTF-16 unit (surrogates as lone code points), so that the trigrams of a text
     # with astral characters compare with those of any other text as TypeScript's numeric codes do
     u = "".join(map(chr, utf16_units(t)))
-    return {u[i : i + 3] for i in range(len(u) - 2)}
+    return set(zip(u, u[1:], u[2:]))
 
 
 # --- lemmas (port of lib/labels/lemma.ts): a matching key per normalised word, memoised.
@@ -173,6 +174,63 @@ def _has_upper(s):
     return False
 
 
+def _plain_query_terms(query, normalised):
+    """query_terms of a query with no operator and no quotes (the common case), in one pass."""
+    memo = _lemma_memo
+    toks = content_tokens(normalised, None, True)
+    lems = []
+    words, surface, numbers = [], [], []
+    seen = set()
+    for w in toks:
+        l = memo.get(w)
+        if l is None:
+            l = lemma(w)
+        lems.append(l)
+        if l in seen:
+            continue
+        seen.add(l)
+        if len(l) >= 3 and l.isdigit() and l.isascii():
+            numbers.append(l)
+        else:
+            words.append(l)
+            surface.append(w)
+    all_ = list(dict.fromkeys(lems))
+    names, name_surface = _query_names(query, all_) if _has_upper(query) else ([], [])
+    return (words, surface, [], [], numbers, " " + " ".join(lems) + " ", all_, names, name_surface)
+
+
+# a capitalised word's (lemma, content token) pairs, memoised (names recur across a rollout's queries)
+_cap_memo = {}
+
+
+def _query_names(query, all_):
+    """(names, their surface forms): the capitalised lead words of a query (queryTerms' names)."""
+    names, name_surface = [], []
+    raw = [w for w in _NOT_LN.split(query) if utf16_len(w) > 1 and not _DIGIT_FIRST.match(w)]
+    caps = [w for w in raw if _is_upper_first(w)]
+    if caps and len(caps) * 2 <= len(raw) + 1:
+        first = {}
+        for w in caps:
+            pairs = _cap_memo.get(w)
+            if pairs is None:
+                if len(_cap_memo) > 200000:
+                    _cap_memo.clear()
+                pairs = _cap_memo[w] = [(lemma(n), n) for n in content_tokens(w)]
+            for l, n in pairs:
+                first.setdefault(l, n)
+        k = 0
+        for l in all_:
+            if l in GENERIC_QUERY_WORDS or _NUMBER.fullmatch(l):
+                continue
+            if k >= LEAD_WORDS:
+                break
+            k += 1
+            if l in first:
+                names.append(l)
+                name_surface.append(first[l])
+    return names, name_surface
+
+
 def query_terms(query, normalised=None):
     """queryTerms: (words, surface, phrases, phrase_surface, numbers, sequence, all, names, name_surface)."""
     words, surface, phrases, phrase_surface, numbers, all_ = [], [], [], [], [], []
@@ -198,6 +256,8 @@ def query_terms(query, normalised=None):
                 surface.append(w)
 
     operators = ":" in query
+    if not operators and normalised is not None and '"' not in query and "\u201c" not in query and "'" not in query:
+        return _plain_query_terms(query, normalised)
     if operators:
         query = _OPERATOR.sub(" ", query)
     at = 0
@@ -226,23 +286,5 @@ def query_terms(query, normalised=None):
         plain("", normalised)
     else:
         plain(query[at:])
-    names, name_surface = [], []
-    if _has_upper(query):
-        raw = [w for w in _NOT_LN.split(query) if utf16_len(w) > 1 and not _DIGIT_FIRST.match(w)]
-        caps = [w for w in raw if _is_upper_first(w)]
-        if caps and len(caps) * 2 <= len(raw) + 1:
-            first = {}
-            for w in caps:
-                for n in content_tokens(w):
-                    first.setdefault(lemma(n), n)
-            k = 0
-            for l in all_:
-                if l in GENERIC_QUERY_WORDS or _NUMBER.fullmatch(l):
-                    continue
-                if k >= LEAD_WORDS:
-                    break
-                k += 1
-                if l in first:
-                    names.append(l)
-                    name_surface.append(first[l])
+    names, name_surface = _query_names(query, all_) if _has_upper(query) else ([], [])
     return (words, surface, phrases, phrase_surface, numbers, " " + " ".join(seq) + " ", all_, names, name_surface)

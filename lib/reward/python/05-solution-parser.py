@@ -19,9 +19,12 @@ _RESULT_LABEL = re.compile(S + r"*result:[ \t]*\n")
 
 def tool_failure(text):
     head = utf16_slice(text, 0, 2000) + utf16_slice(text, utf16_len(text) - 2000) if utf16_len(text) > 4000 else text
-    for pattern, reason in _FAILURES:
-        if pattern.search(head):
-            return reason
+    # every failure pattern holds one of these literals ("error:" in any case): most responses hold
+    # none and skip the regex scans
+    if "error" in head or "[failed to retrieve" in head or "Parse tool call failed" in head or "error:" in head.lower():
+        for pattern, reason in _FAILURES:
+            if pattern.search(head):
+                return reason
     t = js_trim_start(head)
     if _ERROR_HEAD.search(t) and not _ERROR_BODY.search(t):
         return "tool error"
@@ -177,8 +180,8 @@ class Rollout:
             "arguments": arguments,
             "parsed": parsed is not None,
             "response": None,
-            "results": [],
-            "keys": [],
+            # (hits, result keys) of a search response, parsed when first needed: call_hits(c)
+            "hits": None,
             "error": malformed is not None,
             "error_reason": malformed,
         }
@@ -186,9 +189,8 @@ class Rollout:
         self.steps[-1]["calls"] += 1
         return c
 
-    def respond(self, c, text, hits, failure):
+    def respond(self, c, text, failure):
         c["response"] = text
-        c["results"], c["keys"] = hits
         if failure and not c["error"]:
             c["error"] = True
             c["error_reason"] = failure
@@ -228,9 +230,18 @@ def search_hits(text):
     return v
 
 
+def call_hits(c):
+    """(hits, result keys) of a call: a search call's response parsed when first needed (the
+    labeller only reads result keys for the few queries that reach its result-overlap test)."""
+    h = c["hits"]
+    if h is None:
+        text = c["response"]
+        h = c["hits"] = search_hits(text) if c["role"] == "search" and text is not None else _NO_HITS
+    return h
+
+
 def _attach(r, c, text):
-    hits = search_hits(text) if c["role"] == "search" else _NO_HITS
-    r.respond(c, text, hits, tool_failure(text) if r.detail else None)
+    r.respond(c, text, tool_failure(text) if r.detail else None)
 
 
 def call_arguments(c):
@@ -492,7 +503,7 @@ def read_inline_search(r, text, markers):
         d = _next_docs(text, cursor, limit, docs)
         if d is not None:
             body = _EDGE_NEWLINES.sub("", d[1])
-            r.respond(c, body, search_hits(body), tool_failure(body) if r.detail else None)
+            r.respond(c, body, tool_failure(body) if r.detail else None)
             cursor = d[2]
     rest = text[cursor:]
     if js_trim(rest) or not r.steps:

@@ -96,6 +96,66 @@ def _response_words(text):
     return v
 
 
+# bytes.translate table: ASCII upper case to lower case, everything else unchanged (UTF-8
+# multi-byte sequences hold no ASCII bytes, so they pass through untouched)
+_BYTES_ASCII_LOWER = bytes(c | 32 if 65 <= c <= 90 else c for c in range(256))
+# word bytes of the ASCII range as utility.ts's FOLD counts them: letters and digits
+_ASCII_WORD_BYTE = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def _response_buffer(calls):
+    """The calls' responses as one bytes buffer (UTF-8, ASCII lower-cased, each followed by NUL)
+    and, per call, the end of the buffer through that call's response."""
+    parts = []
+    ends = []
+    end = 0
+    for c in calls:
+        r = c["response"]
+        if r:
+            b = r.encode("utf-8", "surrogatepass")
+            parts.append(b)
+            end += len(b) + 1
+        ends.append(end)
+    parts.append(b"")
+    return b"\x00".join(parts).translate(_BYTES_ASCII_LOWER), ends
+
+
+def _word_code(cp):
+    """utility.ts FOLD: is this (non-ASCII) code point a word character?"""
+    return cp > 0xBF and not (0x2000 <= cp <= 0x206F) and not (0x3000 <= cp <= 0x303F)
+
+
+def _word_byte_before(buf, i):
+    """Whether the character that ends at byte i (exclusive) is a word character."""
+    b = buf[i - 1]
+    if b < 0x80:
+        return b in _ASCII_WORD_BYTE
+    j = i - 1
+    while j > 0 and buf[j] & 0xC0 == 0x80:
+        j -= 1
+    return _word_code(ord(buf[j:i].decode("utf-8", "surrogatepass")[0]))
+
+
+def _word_byte_at(buf, i):
+    """Whether the character that starts at byte i is a word character."""
+    b = buf[i]
+    if b < 0x80:
+        return b in _ASCII_WORD_BYTE
+    n = 2 if b < 0xE0 else 3 if b < 0xF0 else 4
+    return _word_code(ord(buf[i : i + n].decode("utf-8", "surrogatepass")[0]))
+
+
+def _has_word(buf, wb, limit):
+    """Whether the ASCII word wb (lower case) is a whole word of buf[:limit] (limit is a NUL)."""
+    n = len(wb)
+    i = buf.find(wb, 0, limit)
+    while i != -1:
+        if (i == 0 or not _word_byte_before(buf, i)) and not _word_byte_at(buf, i + n):
+            return True
+        i = buf.find(wb, i + 1, limit)
+    return False
+
+
 def _clues(question):
     v = _clue_memo.get(question)
     if v is None:
@@ -193,23 +253,46 @@ def heuristic_labels(rollout, options=None):
     sequences = []
     search_claims = []
     seen_results = set()
+    # the (call, query index) pairs whose result keys are not yet in seen_results
+    unmerged = []
+    per_query_memo = {}
+
+    def per_query_keys(c):
+        v = per_query_memo.get(c["index"])
+        if v is None:
+            v = per_query_memo[c["index"]] = _per_query_results(c, call_hits(c)[1])
+        return v
     claims = []  # [tokens, verifications, reads]
     read_by = {}
     out = []
-    # words of earlier responses, merged lazily (only a query with new terms needs them)
-    state = {"words": set(), "pending": [], "calls": 0}
+    # learnt(w): whether w was a word of an earlier response. An ASCII word is looked up with
+    # bytes.find in the rollout's responses (UTF-8, ASCII lower-cased, NUL-separated), bounded to
+    # the responses before the current call; any other word through the word sets of those responses
+    calls = rollout.calls
+    state = {"buf": None, "ends": None, "words": set(), "merged": 0, "calls": 0}
 
     def learnt(w):
-        if state["calls"] == 0 or utf16_len(w) < 3:
+        k = state["calls"]
+        if k == 0 or utf16_len(w) < 3:
             return False
-        if state["pending"]:
-            ws = state["words"]
-            for r in state["pending"]:
+        if w.isascii() and w.isalnum():
+            buf = state["buf"]
+            if buf is None:
+                buf, state["ends"] = _response_buffer(calls)
+                state["buf"] = buf
+            return _has_word(buf, w.lower().encode(), state["ends"][k - 1])
+        ws = state["words"]
+        while state["merged"] < k:
+            r = calls[state["merged"]]["response"]
+            if r:
                 ws |= _response_words(r)
-            state["pending"] = []
-        return (w if w.isascii() else _FOLD_ZERO.sub("", w)) in state["words"]
+            state["merged"] += 1
+        return (w if w.isascii() else _FOLD_ZERO.sub("", w)) in ws
 
-    if question_context:
+    if not clues:
+        # no question words (the default, questionWords "unused"): seen means learnt
+        saw = learnt
+    elif question_context:
 
         def saw(w):
             return lemma(w) in clues or learnt(w)
@@ -222,7 +305,6 @@ def heuristic_labels(rollout, options=None):
     for call in rollout.calls:
         role = call["role"]
         if role == "search":
-            per_query = _per_query_results(call, call["keys"])
             unique = 0
             n = 0
             for k, q in enumerate(call["queries"]):
@@ -239,8 +321,6 @@ def heuristic_labels(rollout, options=None):
                     m = tok if tok > ch else ch
                     if m > best_max:
                         best_tok, best_ch, best_max = tok, ch, m
-                # distinct keys (a dict keeps first-seen order); the share already seen
-                distinct = dict.fromkeys(per_query[k]) if k < len(per_query) else ()
                 if best_tok is None:
                     unique += 1
                 else:
@@ -253,13 +333,17 @@ def heuristic_labels(rollout, options=None):
                         pass
                     elif share < novelty_t:
                         pass
-                    elif (
-                        len(distinct) >= min_results
-                        and len(seen_results.intersection(distinct)) / len(distinct) >= overlap_t
-                    ):
-                        pass
                     else:
-                        unique += 1
+                        # the result overlap: this query's distinct result keys, and the share of them
+                        # earlier queries' results hold (their keys merged into seen_results only now)
+                        for c2, k2 in unmerged:
+                            seen_results.update(per_query_keys(c2)[k2])
+                        unmerged.clear()
+                        distinct = frozenset(per_query_keys(call)[k])
+                        if len(distinct) >= min_results and len(seen_results & distinct) / len(distinct) >= overlap_t:
+                            pass
+                        else:
+                            unique += 1
                 n += 1
                 seen_queries.append(feats)
                 for a in terms[6]:
@@ -267,7 +351,7 @@ def heuristic_labels(rollout, options=None):
                 sequences.append(terms[5])
                 if search_claims_on and terms[6]:
                     search_claims.append(frozenset(terms[6]))
-                seen_results.update(distinct)
+                unmerged.append((call, k))
             if n == 0:
                 out.append(("REDUNDANTSEARCH", None, None))
             else:
@@ -328,8 +412,5 @@ def heuristic_labels(rollout, options=None):
             out.append((best_label, claim, best_check))
         else:
             out.append((None, None, None))
-        r = call["response"]
         state["calls"] += 1
-        if r:
-            state["pending"].append(r)
     return out

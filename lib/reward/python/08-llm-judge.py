@@ -49,7 +49,7 @@ def chunk_prompt(rollout, chunk, earlier, response_chars):
     if before:
         lines.append("Earlier calls (already labelled):")
         for c in before:
-            top = [t for t in (h[0] or hit_title(h) for h in c["results"][:5]) if t]
+            top = [t for t in (h[0] or hit_title(h) for h in call_hits(c)[0][:5]) if t]
             shown = " top_results=" + js_stringify(top) if top else ""
             lines.append(_describe(c) + shown + " -> " + earlier.get(c["index"], "(not labelled)"))
         lines.append("")
@@ -231,7 +231,8 @@ class Judge:
             f.write(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
         os.replace(tmp, path)
 
-    def _request(self, messages, model, key):
+    def _body(self, messages, model):
+        """The request body (bytes) for a message list."""
         s = self.spec
         body = {"model": model, "messages": messages, "temperature": s["temperature"], "seed": s["seed"]}
         if s["responseFormat"] == "json_schema":
@@ -241,7 +242,12 @@ class Judge:
             }
         elif s["responseFormat"] == "json_object":
             body["response_format"] = {"type": "json_object"}
-        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+    def _request(self, messages, model, key, data=None):
+        s = self.spec
+        if data is None:
+            data = self._body(messages, model)
         headers_out = {"Content-Type": "application/json"}
         if key:
             headers_out["Authorization"] = "Bearer " + key
@@ -327,12 +333,13 @@ class Judge:
                 self._local.conns.pop(where, None)
                 raise
 
-    def _ask(self, rollout, user, chunk, model, key):
+    def _ask(self, rollout, user, chunk, model, key, data=None):
         system = judge_system_prompt(self.verify_budget)
         messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
         problem = ""
         for _ in range(self.spec["maxInvalidRetries"] + 1):
-            content = self._request(messages, model, key)
+            content = self._request(messages, model, key, data)
+            data = None
             r = check_answer(rollout, content, chunk)
             if not isinstance(r, str):
                 return r
@@ -346,33 +353,54 @@ class Judge:
 
     def label(self, rollout):
         """(labels per call, labeller name), or None when the judge failed (the reason in last_error)."""
+        return self.finish(self.prepare(rollout))
+
+    def prepare(self, rollout):
+        """The CPU work of judging a rollout that needs no answer: its first chunk's prompt, cache key,
+        cache entry and request body. compute_score_batch prepares each rollout in its own thread and
+        hands the job to the pool, whose threads then only wait on the endpoint."""
+        s = self.spec
         model = self._model()
         key = self._key()
+        job = {"rollout": rollout, "model": model, "key": key, "config": canonical_json(self.config(model))}
+        todo = [c["index"] for c in rollout.calls if LABELS_BY_ROLE[c["role"]]]
+        job["chunks"] = [todo[i : i + s["chunkSize"]] for i in range(0, len(todo), s["chunkSize"])]
+        job["first"] = self._chunk(job, job["chunks"][0], {}, True) if job["chunks"] else None
+        return job
+
+    def _chunk(self, job, chunk, earlier, body):
+        """(chunk, user prompt, cache key, cache entry or None, request body or None) of one chunk."""
+        system = judge_system_prompt(self.verify_budget)
+        user = chunk_prompt(job["rollout"], chunk, earlier, self.spec["responseChars"])
+        ckey = cache_key(job["config"], system, user)
+        entry = self._cache_get(ckey)
+        data = None
+        if entry is None and body:
+            messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+            data = self._body(messages, job["model"])
+        return chunk, user, ckey, entry, data
+
+    def finish(self, job):
+        """label() of a prepared job: the requests, answers checked; None when the judge failed."""
         try:
-            return self._label(rollout, model, key)
+            return self._label(job)
         except JudgeError as err:
             with self._lock:
                 self.usage["failures"] += 1
-                self.last_error = self._clean(str(err), key)
+                self.last_error = self._clean(str(err), job["key"])
             return None
 
-    def _label(self, rollout, model, key):
-        s = self.spec
+    def _label(self, job):
+        rollout, model, key = job["rollout"], job["model"], job["key"]
         labels = [None] * len(rollout.calls)
-        todo = [c["index"] for c in rollout.calls if LABELS_BY_ROLE[c["role"]]]
         earlier = {}
-        config = canonical_json(self.config(model))
-        system = judge_system_prompt(self.verify_budget)
-        for start in range(0, len(todo), s["chunkSize"]):
-            chunk = todo[start : start + s["chunkSize"]]
-            user = chunk_prompt(rollout, chunk, earlier, s["responseChars"])
-            ckey = cache_key(config, system, user)
-            entry = self._cache_get(ckey)
+        for n, chunk in enumerate(job["chunks"]):
+            chunk, user, ckey, entry, data = job["first"] if n == 0 else self._chunk(job, chunk, earlier, False)
             if entry is not None:
                 with self._lock:
                     self.usage["cached_chunks"] += 1
             else:
-                answer = self._ask(rollout, user, chunk, model, key)
+                answer = self._ask(rollout, user, chunk, model, key, data)
                 entry = {"key": ckey, "promptVersion": PROMPT_VERSION, "model": model, "labels": answer}
                 self._cache_put(entry)
             for e in entry["labels"]:

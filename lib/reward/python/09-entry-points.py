@@ -208,7 +208,9 @@ def _compute_score_batch(solution_strs, ground_truths, extra_infos, reward_kwarg
             case = _Case(solution_strs[i], ground_truths[i], infos[i])
             out[i] = case.from_given(settings) if case.given is not None else case.heuristic(settings)
         return out
-    # the judge: each rollout's requests start as soon as it is read, while the next ones are read
+    # the judge: this thread reads each rollout and prepares its request (prompt, cache key, body),
+    # then hands it to the pool, whose threads only wait on the endpoint; the first requests are in
+    # flight while the next rollouts are read
     pending = []
     with JUDGE.executor(n) as pool:
         for i in range(n):
@@ -216,7 +218,7 @@ def _compute_score_batch(solution_strs, ground_truths, extra_infos, reward_kwarg
             if case.given is not None:
                 out[i] = case.from_given(settings)
             else:
-                pending.append((i, case, pool.submit(JUDGE.label, case.rollout)))
+                pending.append((i, case, pool.submit(JUDGE.finish, JUDGE.prepare(case.rollout))))
         for i, case, future in pending:
             out[i] = case.from_judge(settings, future.result())
     return out
@@ -297,5 +299,8 @@ def trl_reward(completions, **kwargs):
 
 def clear_memos():
     """Forget the memoised parses (URLs, calls, responses, queries); results never depend on them."""
-    for memo in (_url_cache, _hits_memo, _call_memo, _json_ok_memo, _query_memo, _goal_memo):
+    for memo in (
+        _url_cache, _hits_memo, _call_memo, _json_ok_memo, _query_memo, _goal_memo, _words_memo, _clue_memo, _cap_memo,
+        _lemma_memo,
+    ):
         memo.clear()
