@@ -84,7 +84,7 @@ export const TUNABLE_HEURISTIC: readonly TunableOption[] = [
   { name: "newNames", role: "search", grid: ["UNIQUESEARCH", "term"] },
   { name: "seenNumbers", role: "search", grid: ["candidate", "term"] },
   { name: "citedNumbers", role: "search", grid: ["term", "candidate"] },
-  { name: "questionNumbers", role: "search", grid: ["clue", "candidate"] },
+  { name: "questionNumbers", role: "search", grid: ["candidate", "clue"] },
   { name: "phraseCover", role: "search", grid: ["words", "sequence"] },
   { name: "goalThreshold", role: "page", grid: steps(0.2, 1, 0.1) },
   { name: "sameUrlNewGoal", role: "page", grid: ["EXPLORATION", "REDUNDANTQUERY"] },

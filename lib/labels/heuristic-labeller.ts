@@ -11,10 +11,12 @@
  *   response showed it (`seenNumbers: "candidate"`; "term" is 2.0.0's rule): a searcher tries
  *   the season or edition the results just mentioned. A number written right after a name the
  *   rollout already asked ("Najman 2010", "Arrhenius 2000": an author and a year) cites a source
- *   for the same fact and is only a term (`citedNumbers: "term"`), and so is a number the question
- *   states as a fact (`questionNumbers: "clue"`: "… school reading 2017" when the question says the
- *   book was set in 2017 restates a clue; a season tried from the question's "between 2009 and 2012"
- *   is still a candidate; lib/labels/query-terms.ts `statedNumbers`);
+ *   for the same fact and is only a term (`citedNumbers: "term"`). With `questionNumbers: "clue"`
+ *   a number the question states as a fact is only a term too ("… school reading 2017" when the
+ *   question says the book was set in 2017 restates a clue; a season tried from the question's
+ *   "between 2009 and 2012" is still a candidate; lib/labels/query-terms.ts `statedNumbers`); the
+ *   default ("candidate") leaves the question out, as `questionWords` does, because the exported
+ *   Python reward does not always receive the question (it changes no call of the hand sets);
  * - near-identical spelling (character-trigram Jaccard ≥ `charThreshold`, 0.8): REDUNDANTSEARCH;
  * - a new leading name (`newNames`): one of the query's first two content terms (a quoted
  *   phrase is one term) is written capitalised, no earlier query asked it (nor, with
@@ -135,7 +137,7 @@ export const HeuristicOptionsSchema = z
       ),
     questionNumbers: z
       .enum(["clue", "candidate"])
-      .default("clue")
+      .default("candidate")
       .describe(
         "a new number the question states as a fact (not a range endpoint): a clue restated, only a term (clue), or a candidate",
       ),

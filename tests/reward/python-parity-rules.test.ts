@@ -8,7 +8,13 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { exportVerl, loadTrajectories, rewardConfig } from "../../lib/index.js";
+import {
+  exportVerl,
+  HeuristicLabeller,
+  loadTrajectories,
+  rewardConfig,
+  type HeuristicOptions,
+} from "../../lib/index.js";
 import { Rng } from "../../lib/io/rng.js";
 import { tmpDir } from "../helpers.js";
 import { hasPython, mismatches, reference, runPython } from "./python-reward.js";
@@ -78,47 +84,58 @@ function turn(q: string, rng: Rng): string {
   return `<think>look</think>\n<tool_call>\n${JSON.stringify({ name: "search_urls", arguments: { query: q, top_k: 10 } })}\n</tool_call>\nuser\n<tool_response>\n### 1. ${shown}\n**URL**: ${url}\n\n**Snippet**: about ${shown}\n\n</tool_response>\nassistant\n`;
 }
 
+/** The rollouts, in verl dump rows (the question in the prompt, which Python reads from `extra_info.prompt`). */
+function rolloutRows(n: number) {
+  return Array.from({ length: n }, (_, i) => {
+    const rng = new Rng(1000 + i);
+    const question = QUESTIONS[i % QUESTIONS.length]!;
+    const pool = Array.from({ length: 5 }, () => rng.pick(FRAGMENTS));
+    let output = "";
+    for (let c = rng.int(2, 7); c > 0; c--) output += turn(query(rng, pool), rng);
+    return {
+      input: `user\n${question}\nassistant\n`,
+      output: output + "<think>done</think>\n\\boxed{x}",
+      gts: ["x"],
+      acc: i % 2,
+    };
+  });
+}
+
 describe.skipIf(!PY)("Python labeller = TypeScript on the 2.1.0 query shapes", () => {
-  it("on 600 seeded rollouts of quoted spans, lists, cited years, suffixes, acronyms and stated years", async () => {
-    const dir = tmpDir("parity-rules-");
-    await exportVerl(rewardConfig({}), dir);
-    const rows = Array.from({ length: 600 }, (_, i) => {
-      const rng = new Rng(1000 + i);
-      const question = QUESTIONS[i % QUESTIONS.length]!;
-      const pool = Array.from({ length: 5 }, () => rng.pick(FRAGMENTS));
-      let output = "";
-      for (let c = rng.int(2, 7); c > 0; c--) output += turn(query(rng, pool), rng);
-      return {
-        input: `user\n${question}\nassistant\n`,
-        output: output + "<think>done</think>\n\\boxed{x}",
-        gts: ["x"],
-        acc: i % 2,
-      };
-    });
-    const file = join(dir, "rules.jsonl");
-    writeFileSync(file, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
-    const { trajectories } = await loadTrajectories([file], { format: "verl" });
-    expect(trajectories).toHaveLength(rows.length);
-    // both labels occur (U unique, S redundant search)
-    const cfg = rewardConfig({});
-    const want = trajectories.map((t) => reference(t, cfg));
-    const labels = want.map((w) => w.labels).join("");
-    expect(labels).toMatch(/U/);
-    expect(labels).toMatch(/S/);
-    const got = runPython(
-      dir,
-      trajectories.map((t) => ({
-        solution: rows[t.provenance.source.line - 1]!.output,
-        gt: ["x"],
-        extra_info: { acc: rows[t.provenance.source.line - 1]!.acc, prompt: rows[t.provenance.source.line - 1]!.input },
-        kwargs: cfg,
-      })),
-    );
-    const bad = mismatches(
-      trajectories.map((t) => `rules.jsonl:${t.provenance.source.line}`),
-      want,
-      got,
-    );
-    expect(bad.slice(0, 10), `${bad.length} mismatches`).toEqual([]);
-  }, 300_000);
+  const OPTIONS: Array<Partial<HeuristicOptions>> = [
+    {},
+    { questionNumbers: "clue", citedNumbers: "candidate", phraseCover: "sequence" },
+    { seenNumbers: "term", listItems: 4, questionWords: "clue" },
+    { listItems: 0, newNameFrom: "responses" },
+  ];
+  for (const [k, options] of OPTIONS.entries())
+    it(`on 600 seeded rollouts of quoted spans, lists, cited years, suffixes, acronyms and stated years, options ${JSON.stringify(options)}`, async () => {
+      const dir = tmpDir("parity-rules-");
+      const cfg = rewardConfig({});
+      await exportVerl(cfg, dir, { labeller: { name: "heuristic", options } });
+      const rows = rolloutRows(600);
+      const file = join(dir, `rules-${k}.jsonl`);
+      writeFileSync(file, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+      const { trajectories } = await loadTrajectories([file], { format: "verl" });
+      expect(trajectories).toHaveLength(rows.length);
+      const lab = new HeuristicLabeller(options);
+      const want = trajectories.map((t) => reference(t, cfg, lab));
+      // both labels occur (U unique, S redundant search)
+      const labels = want.map((w) => w.labels).join("");
+      expect(labels).toMatch(/U/);
+      expect(labels).toMatch(/S/);
+      const got = runPython(
+        dir,
+        trajectories.map((t) => {
+          const row = rows[t.provenance.source.line - 1]!;
+          return { solution: row.output, gt: ["x"], extra_info: { acc: row.acc, prompt: row.input }, kwargs: cfg };
+        }),
+      );
+      const bad = mismatches(
+        trajectories.map((t) => `rules-${k}.jsonl:${t.provenance.source.line}`),
+        want,
+        got,
+      );
+      expect(bad.slice(0, 10), `${bad.length} mismatches`).toEqual([]);
+    }, 300_000);
 });
