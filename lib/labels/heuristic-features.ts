@@ -6,7 +6,7 @@
  * `FEATURE_OPTIONS` (a property test checks the two agree); calibration uses it to search
  * thresholds without re-reading any text, and labels with the real labeller whatever it reports.
  *
- * What is kept per call (rules 2.0.0, lib/labels/heuristic-labeller.ts):
+ * What is kept per call (rules 2.1.0, lib/labels/heuristic-labeller.ts):
  * - search: per query, the token and trigram Jaccard of the closest earlier query (the one with
  *   the highest of the two, first on ties, as the labeller picks it), the number of distinct
  *   result keys and the share of them already seen; the query's terms in the labeller's order,
@@ -37,12 +37,12 @@ import {
   type HeuristicOptions,
 } from "./heuristic-labeller.js";
 import { lemma } from "./lemma.js";
-import { GENERIC_QUERY_WORDS, queryTerms } from "./query-terms.js";
+import { GENERIC_QUERY_WORDS, queryTerms, statedNumbers } from "./query-terms.js";
 import { contentTokens, jaccard, normaliseText, overlapCoefficient, trigrams } from "./text-similarity.js";
 import { UtilityTracker } from "./utility.js";
 
 /** The rules version these features were checked against: another version means they may be stale. */
-export const FEATURES_VERSION: string = "2.0.0";
+export const FEATURES_VERSION: string = "2.1.0";
 
 /** Whether the features reproduce the current labeller's rules (same rules version). */
 export const FEATURES_CURRENT = FEATURES_VERSION === HEURISTIC_VERSION;
@@ -62,6 +62,11 @@ export const FEATURE_OPTION_ROLE: Readonly<Record<keyof HeuristicOptions, "model
   repeatDiscount: "modelled",
   newNumbers: "modelled",
   maxCandidateNumbers: "modelled",
+  seenNumbers: "modelled",
+  citedNumbers: "modelled",
+  questionNumbers: "modelled",
+  phraseCover: "modelled",
+  listItems: "fixed",
   newNames: "modelled",
   questionWords: "fixed",
   newNameFrom: "modelled",
@@ -95,8 +100,12 @@ interface QueryTerm {
   kind: 0 | 1 | 2;
   /** Weight of each lemma (a phrase has several): a fixed weight, or GENERIC. */
   w: number[];
-  /** Share of the weight (1, or 1/n for one of n new numbers). */
+  /** Share of the weight (1, or 1/n for one of n new numbers; list items share at labelling time). */
   part: number;
+  /** An item of a list of alternatives (`QueryTerms.listed`). */
+  listed: boolean;
+  /** For a phrase: whether each lemma was asked by an earlier query (for `phraseCover: "words"`). */
+  askedWords?: boolean[];
   /** Earlier queries that asked it (a word or a number); for a phrase, 1 when an earlier query holds it. */
   k: number;
   /** A new term that an earlier response showed (weighs `seenWeight`). */
@@ -113,8 +122,8 @@ interface QueryFeature {
   terms: QueryTerm[];
   /** Numbers of the query no earlier query asked. */
   freshNumbers: number;
-  /** One of them no earlier response showed either. */
-  unseenNumber: boolean;
+  /** The query's new numbers: whether an earlier response showed each, and whether it cites an asked name. */
+  newNumberKinds: Array<{ seen: boolean; cited: boolean; stated: boolean }>;
   /** A leading name no earlier query asked (nor the question, as a clue), and one earlier responses showed. */
   nameAnywhere: boolean;
   nameLearnt: boolean;
@@ -167,10 +176,13 @@ export function heuristicFeatures(t: Trajectory, base: HeuristicOptions = DEFAUL
   const clues: ReadonlySet<string> =
     o.questionWords === "unused" ? new Set() : new Set(contentTokens(t.question).map(lemma));
   const learnt = (w: string) => util.sawWord(w);
+  const stated = statedNumbers(t.question);
   const saw =
     o.questionWords === "context"
       ? (w: string) => clues.has(lemma(w)) || util.sawWord(w)
-      : (w: string) => !clues.has(lemma(w)) && util.sawWord(w);
+      : clues.size
+        ? (w: string) => !clues.has(lemma(w)) && util.sawWord(w)
+        : (w: string) => util.sawWord(w);
   const tw = o.termWeights;
   const weight = (l: string) => (Object.hasOwn(tw, l) ? tw[l]! : GENERIC_QUERY_WORDS.has(l) ? GENERIC : 1);
   for (const call of t.calls) {
@@ -179,9 +191,10 @@ export function heuristicFeatures(t: Trajectory, base: HeuristicOptions = DEFAUL
       const perQuery = perQueryResults(call, hitKeys);
       const queries = call.queries.map((q, k): QueryFeature => {
         const norm = normaliseText(q);
-        const tokens = new Set(contentTokens(norm, undefined, true));
+        const tokenList = contentTokens(norm, undefined, true);
+        const tokens = new Set(tokenList);
         const grams = trigrams(norm, true);
-        const qt = queryTerms(q, norm);
+        const qt = queryTerms(q, norm, o.listItems, tokenList);
         let tok = 0;
         let ch = 0;
         let prior = false;
@@ -194,7 +207,7 @@ export function heuristicFeatures(t: Trajectory, base: HeuristicOptions = DEFAUL
         const overlap = distinct.length ? distinct.filter((u) => seenResults.has(u)).length / distinct.length : 0;
         const terms: QueryTerm[] = [];
         let freshNumbers = 0;
-        let unseenNumber = false;
+        const newNumberKinds: Array<{ seen: boolean; cited: boolean; stated: boolean }> = [];
         let nameAnywhere = false;
         let nameLearnt = false;
         if (prior) {
@@ -202,8 +215,9 @@ export function heuristicFeatures(t: Trajectory, base: HeuristicOptions = DEFAUL
           const term = (kind: 0 | 1, l: string, surface: string, part: number) => {
             const n = asked.get(l) ?? 0;
             const s = n > 0 ? false : saw(surface);
-            if (kind === 1 && n === 0 && !s) unseenNumber = true;
-            terms.push({ kind, w: [weight(l)], part, k: n, seen: s });
+            if (kind === 1 && n === 0)
+              newNumberKinds.push({ seen: s, cited: asked.has(qt.after.get(l) ?? ""), stated: stated.has(l) });
+            terms.push({ kind, w: [weight(l)], part, k: n, seen: s, listed: kind === 0 && qt.listed.has(l) });
           };
           for (let i = 0; i < qt.words.length; i++) term(0, qt.words[i]!, qt.surface[i]!, 1);
           for (const n of qt.numbers) if (!asked.has(n)) freshNumbers++;
@@ -218,6 +232,8 @@ export function heuristicFeatures(t: Trajectory, base: HeuristicOptions = DEFAUL
               part: 1,
               k: covered ? 1 : 0,
               seen: covered ? false : qt.phraseSurface[i]!.every(saw),
+              listed: qt.listed.has(ph.join(" ")),
+              askedWords: ph.map((l) => asked.has(l)),
             });
           }
           for (let i = 0; i < qt.names.length; i++) {
@@ -240,7 +256,7 @@ export function heuristicFeatures(t: Trajectory, base: HeuristicOptions = DEFAUL
           overlap,
           terms,
           freshNumbers,
-          unseenNumber,
+          newNumberKinds,
           nameAnywhere,
           nameLearnt,
         };
@@ -276,24 +292,37 @@ export function heuristicFeatures(t: Trajectory, base: HeuristicOptions = DEFAUL
 
 /** The weighted share of a query's terms that no earlier query asked, summed as the labeller sums it. */
 function noveltyShare(q: QueryFeature, o: HeuristicOptions): number {
+  const words = o.phraseCover === "words";
+  const covered = (t: QueryTerm) => t.k > 0 || (words && t.askedWords!.every(Boolean));
+  let freshListed = 0;
+  for (const t of q.terms) if (t.listed && (t.kind === 2 ? !covered(t) : t.k === 0)) freshListed++;
+  const listPart = (t: QueryTerm) => (freshListed > 1 && t.listed ? 1 / freshListed : 1);
   let total = 0;
   let fresh = 0;
   for (const t of q.terms) {
-    let base: number;
     if (t.kind === 2) {
-      base = 0;
-      for (const w of t.w) base += w === GENERIC ? o.genericWeight : w;
-      if (t.k > 0) {
+      let base = 0;
+      let newBase = 0;
+      for (let i = 0; i < t.w.length; i++) {
+        const x = t.w[i] === GENERIC ? o.genericWeight : t.w[i]!;
+        base += x;
+        if (!words || !t.askedWords![i]) newBase += x;
+      }
+      if (covered(t)) {
         total += base;
         continue;
       }
-    } else {
-      const w = t.w[0]!;
-      base = (w === GENERIC ? o.genericWeight : w) * t.part;
-      if (t.k > 0) {
-        total += base / (1 + o.repeatDiscount * (t.k - 1));
-        continue;
-      }
+      const part = listPart(t);
+      const x = (t.seen ? newBase * o.seenWeight : newBase) * part;
+      total += (base - newBase) * part + x;
+      fresh += x;
+      continue;
+    }
+    const w = t.w[0]!;
+    const base = (w === GENERIC ? o.genericWeight : w) * t.part * listPart(t);
+    if (t.k > 0) {
+      total += base / (1 + o.repeatDiscount * (t.k - 1));
+      continue;
     }
     const x = t.seen ? base * o.seenWeight : base;
     total += x;
@@ -307,7 +336,12 @@ function queryUnique(q: QueryFeature, o: HeuristicOptions): boolean {
   if (!q.prior) return true;
   if (
     o.newNumbers === "UNIQUESEARCH" &&
-    q.unseenNumber &&
+    q.newNumberKinds.some(
+      (n) =>
+        !(n.cited && o.citedNumbers === "term") &&
+        !(n.stated && o.questionNumbers === "clue") &&
+        (!n.seen || o.seenNumbers === "candidate"),
+    ) &&
     q.freshNumbers >= 1 &&
     q.freshNumbers <= o.maxCandidateNumbers
   )

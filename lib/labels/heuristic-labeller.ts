@@ -5,15 +5,27 @@
  * same batched call included, failed ones too) and every earlier result, in this order:
  * - first query of the rollout: UNIQUESEARCH;
  * - a new candidate number (`newNumbers`): the query holds exactly one (`maxCandidateNumbers`)
- *   number of ≥ 3 digits that no earlier query asked, and no earlier response showed it:
- *   UNIQUESEARCH. Example: "club first cup final 1973" then "club first cup final 1972" tries
- *   another year. Restating 1973, or spelling out "1970 1971 1974", is not a candidate;
+ *   number of ≥ 3 digits that no earlier query asked: UNIQUESEARCH. Example: "club first cup
+ *   final 1973" then "club first cup final 1972" tries another year. Restating 1973, or spelling
+ *   out "1970 1971 1974", is not a candidate. Since 2.1.0 the number counts even when an earlier
+ *   response showed it (`seenNumbers: "candidate"`; "term" is 2.0.0's rule): a searcher tries
+ *   the season or edition the results just mentioned. A number written right after a name the
+ *   rollout already asked ("Najman 2010", "Arrhenius 2000": an author and a year) cites a source
+ *   for the same fact and is only a term (`citedNumbers: "term"`). With `questionNumbers: "clue"`
+ *   a number the question states as a fact is only a term too ("… school reading 2017" when the
+ *   question says the book was set in 2017 restates a clue; a season tried from the question's
+ *   "between 2009 and 2012" is still a candidate; lib/labels/query-terms.ts `statedNumbers`); the
+ *   default ("candidate") leaves the question out, as `questionWords` does, because the exported
+ *   Python reward does not always receive the question (it changes no call of the hand sets);
  * - near-identical spelling (character-trigram Jaccard ≥ `charThreshold`, 0.8): REDUNDANTSEARCH;
- * - a new leading name (`newNames`): one of the query's first two content words is written
- *   capitalised, no earlier query asked it (nor, with `questionWords` "clue"/"context", the
- *   question holds it): a new subject,
- *   UNIQUESEARCH ("Okafor novelist car crash …" after "novelist died car crash …"). A name tagged
- *   on at the end ("… interview Lagos") is only a term;
+ * - a new leading name (`newNames`): one of the query's first two content terms (a quoted
+ *   phrase is one term) is written capitalised, no earlier query asked it (nor, with
+ *   `questionWords` "clue"/"context", the question holds it): a new subject, UNIQUESEARCH
+ *   ("Okafor novelist car crash …" after "novelist died car crash …"; `site:… "cover credit"
+ *   "Jane Roe"` after searches without her). A name tagged on at the end ("… interview Lagos") is
+ *   only a term. A query in title case (most words after the first capitalised, acronyms such as
+ *   WHO aside) has no names. A generational suffix after a name is a new name: "Obama Sr." is
+ *   another person than "Obama";
  * - highly similar to one earlier query: content-token Jaccard ≥ `tokenThreshold` (0.7), after
  *   NFKD, lower-casing, punctuation and stop-word removal: REDUNDANTSEARCH;
  * - adds nothing new (`noveltyThreshold`, 0.5): the weighted share of the query's terms that no
@@ -22,7 +34,15 @@
  *   word weighs `genericWeight` (0.25), an explicit `termWeights` entry its value (corpus
  *   statistics), others 1; an asked term weighs 1 / (1 + `repeatDiscount`·(k − 1)) after k
  *   earlier queries (the rollout's topic counts less); a new term that an earlier response showed
- *   weighs `seenWeight` (0.5); with `questionWords: "clue"` a word of the question is never
+ *   weighs `seenWeight` (0.5); a quoted phrase is asked when an earlier query holds its words in
+ *   that order, and otherwise only its words that no earlier query asked are new (`phraseCover:
+ *   "words"`, 2.1.0: `"retired in August"` after "… August retired" adds nothing; `"sequence"`
+ *   counts the whole phrase new, as 2.0.0 did); a list of alternatives — `listItems` (3) or more
+ *   quoted spans or digit-bearing tokens in a row, none holding another's words (`'options'
+ *   'choices' 'things'` as the missing word, `Z/18 Z/16 Z/15` as candidate groups, the answer
+ *   choices of a multiple-choice question) — lets its new items share one weight, since they
+ *   are candidate answers tagged on, not new facts (lib/labels/query-terms.ts); with
+ *   `questionWords: "clue"` a word of the question is never
  *   discounted (+0.02 κ on the verifiers hand set, but the exported Python reward does not always
  *   receive the question, so the default leaves the question unused); several new
  *   numbers share one weight. Example: "policeman as a boy novelist taught private college car
@@ -66,7 +86,7 @@ import { labellerInfo, type CallLabel, type Labeller, type LabellerInfo } from "
 import { contentTokens, jaccard, normaliseText, overlapCoefficient, trigrams } from "./text-similarity.js";
 import { UtilityOptionsSchema, UtilityTracker, utilityOptions } from "./utility.js";
 import { lemma } from "./lemma.js";
-import { GENERIC_QUERY_WORDS, queryTerms, type QueryTerms } from "./query-terms.js";
+import { GENERIC_QUERY_WORDS, LIST_ITEMS, queryTerms, statedNumbers, type QueryTerms } from "./query-terms.js";
 import { parseSearchResults } from "../formats/search-results.js";
 
 /** A share in [0, 1] with its default and meaning. */
@@ -103,6 +123,38 @@ export const HeuristicOptionsSchema = z
       .min(1)
       .default(1)
       .describe("new numbers a query may hold and still be trying one candidate (more: a range spelled out)"),
+    seenNumbers: z
+      .enum(["candidate", "term"])
+      .default("candidate")
+      .describe(
+        "a new number that an earlier response already showed: still a new candidate (2.1.0) or only a term (2.0.0)",
+      ),
+    citedNumbers: z
+      .enum(["candidate", "term"])
+      .default("term")
+      .describe(
+        'a new number right after a name the rollout already asked (an author and year, "Najman 2010"): a candidate or only a term',
+      ),
+    questionNumbers: z
+      .enum(["clue", "candidate"])
+      .default("candidate")
+      .describe(
+        "a new number the question states as a fact (not a range endpoint): a clue restated, only a term (clue), or a candidate",
+      ),
+    phraseCover: z
+      .enum(["words", "sequence"])
+      .default("words")
+      .describe(
+        "a quoted phrase is asked when an earlier query holds its words in that order (sequence), or its words that earlier queries asked count as asked (words)",
+      ),
+    listItems: z
+      .number()
+      .int()
+      .min(0)
+      .default(3)
+      .describe(
+        "quoted spans or digit-bearing tokens in a row that make a list of alternatives, whose new items share one weight (0: no lists)",
+      ),
     newNames: z
       .enum(["UNIQUESEARCH", "term"])
       .default("UNIQUESEARCH")
@@ -157,7 +209,7 @@ export function heuristicOptions(
 export const DEFAULT_HEURISTIC: Readonly<HeuristicOptions> = Object.freeze(heuristicOptions({}));
 
 /** Version of the rules: bump whenever a change can change a label or a utility. */
-export const HEURISTIC_VERSION = "2.0.0";
+export const HEURISTIC_VERSION = "2.1.0";
 
 export const GOAL_VERBS = new Set(
   "find verify confirm check look extract identify determine get obtain retrieve locate validate double cross learn search read see information info details detail specific exact whether any page source sources".split(
@@ -205,6 +257,7 @@ function novelty(
   clues: ReadonlySet<string>,
   learnt: (surface: string) => boolean,
   o: HeuristicOptions,
+  stated: ReadonlySet<string> = NO_NUMBERS,
 ): Novelty {
   const tw = o.termWeights;
   const w = (l: string) => (Object.hasOwn(tw, l) ? tw[l]! : GENERIC_QUERY_WORDS.has(l) ? o.genericWeight : 1);
@@ -213,6 +266,24 @@ function novelty(
   const added: string[] = [];
   let newNumber: string | null = null;
   let newNumbers = 0;
+  const listed = q.listed;
+  const phraseKeys = q.phrases.length ? q.phrases.map((ph) => ph.join(" ")) : NO_KEYS;
+  const phraseCovered = q.phrases.length
+    ? q.phrases.map((ph, i) => {
+        const key = ` ${phraseKeys[i]} `;
+        if (sequences.some((s) => s.includes(key))) return true;
+        return o.phraseCover === "words" && ph.every((l) => asked.has(l));
+      })
+    : NO_COVER;
+  // the new items of a list of alternatives share one weight, as several new numbers do
+  let freshListed = 0;
+  if (listed.size) {
+    for (const l of q.words) if (listed.has(l) && !asked.has(l)) freshListed++;
+    q.phrases.forEach((_, i) => {
+      if (listed.has(phraseKeys[i]!) && !phraseCovered[i]) freshListed++;
+    });
+  }
+  const listShare = (key: string) => (freshListed > 1 && listed.has(key) ? 1 / freshListed : 1);
   const term = (l: string, surface: string, share: number, isNumber: boolean) => {
     const k = asked.get(l) ?? 0;
     const base = w(l) * share;
@@ -220,14 +291,18 @@ function novelty(
     else {
       const seen = saw(surface);
       if (isNumber) newNumbers++;
-      if (isNumber && !seen && newNumber === null) newNumber = l;
+      const cited =
+        isNumber &&
+        ((o.citedNumbers === "term" && asked.has(q.after.get(l) ?? "")) ||
+          (o.questionNumbers === "clue" && stated.has(l)));
+      if (isNumber && !cited && (!seen || o.seenNumbers === "candidate") && newNumber === null) newNumber = l;
       const x = seen ? base * o.seenWeight : base;
       total += x;
       fresh += x;
       added.push(l);
     }
   };
-  for (let i = 0; i < q.words.length; i++) term(q.words[i]!, q.surface[i]!, 1, false);
+  for (let i = 0; i < q.words.length; i++) term(q.words[i]!, q.surface[i]!, listShare(q.words[i]!), false);
   // several new numbers in one query are a range or a list of candidates: together one term
   let freshNumbers = 0;
   for (const n of q.numbers) if (!asked.has(n)) freshNumbers++;
@@ -236,14 +311,21 @@ function novelty(
     const ph = q.phrases[i]!;
     let base = 0;
     for (const l of ph) base += w(l);
-    const key = ` ${ph.join(" ")} `;
-    if (sequences.some((s) => s.includes(key))) total += base;
-    else {
-      const x = q.phraseSurface[i]!.every(saw) ? base * o.seenWeight : base;
-      total += x;
-      fresh += x;
-      added.push(`"${ph.join(" ")}"`);
+    if (phraseCovered[i]) {
+      total += base;
+      continue;
     }
+    const part = listShare(phraseKeys[i]!);
+    // with phraseCover "words", only the phrase's words that no earlier query asked are new
+    let newBase = base;
+    if (o.phraseCover === "words") {
+      newBase = 0;
+      for (const l of ph) if (!asked.has(l)) newBase += w(l);
+    }
+    const x = (q.phraseSurface[i]!.every(saw) ? newBase * o.seenWeight : newBase) * part;
+    total += (base - newBase) * part + x;
+    fresh += x;
+    added.push(`"${ph.join(" ")}"`);
   }
   let newName: string | null = null;
   for (let i = 0; i < q.names.length; i++) {
@@ -261,6 +343,27 @@ function novelty(
   };
 }
 
+/** A query's tokens, trigrams and terms: pure functions of its text, memoised (never modified). */
+interface ReadQuery {
+  tokens: Set<string>;
+  grams: Set<number>;
+  terms: QueryTerms;
+}
+const QUERY_MEMO = new Map<string, ReadQuery>();
+
+function readQuery(q: string, listItems: number): ReadQuery {
+  const key = listItems === LIST_ITEMS ? q : `${listItems}\u0000${q}`;
+  let r = QUERY_MEMO.get(key);
+  if (r === undefined) {
+    const norm = normaliseText(q);
+    const tokenList = contentTokens(norm, undefined, true);
+    r = { tokens: new Set(tokenList), grams: trigrams(norm, true), terms: queryTerms(q, norm, listItems, tokenList) };
+    if (QUERY_MEMO.size >= 20_000) QUERY_MEMO.clear();
+    QUERY_MEMO.set(key, r);
+  }
+  return r;
+}
+
 interface Claim {
   id: number;
   text: string;
@@ -275,6 +378,9 @@ interface Claim {
 }
 
 const fmt = (x: number) => x.toFixed(2);
+const NO_NUMBERS: ReadonlySet<string> = new Set();
+const NO_KEYS: string[] = [];
+const NO_COVER: boolean[] = [];
 
 /**
  * Identity of a search hit for overlap: its canonical URL, or, for hits without URLs
@@ -325,10 +431,13 @@ export class HeuristicLabeller implements Labeller {
     const clues: ReadonlySet<string> =
       o.questionWords === "unused" ? new Set() : new Set(contentTokens(t.question).map(lemma));
     const learnt = (w: string) => util.sawWord(w);
+    const stated = o.questionNumbers === "clue" ? statedNumbers(t.question) : NO_NUMBERS;
     const saw =
       o.questionWords === "context"
         ? (w: string) => clues.has(lemma(w)) || util.sawWord(w)
-        : (w: string) => !clues.has(lemma(w)) && util.sawWord(w);
+        : clues.size
+          ? (w: string) => !clues.has(lemma(w)) && util.sawWord(w)
+          : (w: string) => util.sawWord(w);
     const out: CallLabel[] = [];
 
     for (const call of t.calls) {
@@ -344,10 +453,7 @@ export class HeuristicLabeller implements Labeller {
         const perQuery = perQueryResults(call, hitKeys);
         const its: ItemLabel[] = [];
         call.queries.forEach((q, k) => {
-          const norm = normaliseText(q);
-          const tokens = new Set(contentTokens(norm, undefined, true));
-          const grams = trigrams(norm, true);
-          const terms = queryTerms(q, norm);
+          const { tokens, grams, terms } = readQuery(q, o.listItems);
           let best: { s: SeenQuery; tok: number; ch: number } | null = null;
           for (const s of queries) {
             const tok = jaccard(tokens, s.tokens);
@@ -360,11 +466,11 @@ export class HeuristicLabeller implements Labeller {
           let why: string;
           if (!best) why = "first query of the rollout";
           else {
-            const nv = novelty(terms, asked, sequences, saw, clues, learnt, o);
+            const nv = novelty(terms, asked, sequences, saw, clues, learnt, o, stated);
             const adds = `adds ${Math.round(nv.share * 100)}% new${nv.added.length ? ` (${nv.added.slice(0, 6).join(", ")})` : ""}`;
             const closest = `closest: call ${best.s.call}, tokens ${fmt(best.tok)}, trigrams ${fmt(best.ch)}`;
             if (o.newNumbers === "UNIQUESEARCH" && nv.newNumber !== null) {
-              why = `asks ${nv.newNumber}, a number no earlier query asked nor response showed (a new candidate); ${adds}`;
+              why = `asks ${nv.newNumber}, a number no earlier query asked (a new candidate); ${adds}`;
             } else if (o.newNames === "UNIQUESEARCH" && nv.newName !== null && best.ch < o.charThreshold) {
               why = `names ${nv.newName}, which no earlier query named (a new entity or candidate); ${adds}`;
             } else if (best.tok >= o.tokenThreshold || best.ch >= o.charThreshold) {

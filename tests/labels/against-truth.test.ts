@@ -1,6 +1,7 @@
 /**
  * The deterministic labeller against labels we trust: the generator's labels by construction
- * (bar: κ ≥ 0.9) and 158 hand-labelled real calls (reported; guarded at the measured level).
+ * (bar: κ ≥ 0.95) and two hand-labelled sets of real calls (reported with bootstrap intervals;
+ * guarded at the measured level).
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
@@ -85,13 +86,14 @@ describeShared("agreement with hand labels of real calls", () => {
       .map((h) => ({ rollout: h.trajectoryId, a: h.label!, b: mine.get(`${h.trajectoryId}/${h.callIndex}`)!.label! }));
     const searchInterval = kappaWithInterval(pairs, 15);
     console.log("hand-label agreement", JSON.stringify({ ...report, searchInterval }));
-    // guards at the level measured with heuristic 2.0.0 (1.0.0 gave search 0.665, items 0.453); a drop fails
-    expect(g.overall.kappa).toBeGreaterThanOrEqual(0.9);
-    expect(g.byRole.search!.kappa).toBeGreaterThanOrEqual(0.83);
+    // guards at the level measured with heuristic 2.1.0 (search 0.857 [0.74, 0.96], overall 0.924, items
+    // 0.669 / 0.774; 2.0.0 gave search 0.832, 1.0.0 0.665); the issue's bar, 0.85 for search calls, is met
+    expect(g.overall.kappa).toBeGreaterThanOrEqual(0.92);
+    expect(g.byRole.search!.kappa).toBeGreaterThanOrEqual(0.85);
     expect(searchInterval.lo).toBeLessThanOrEqual(searchInterval.kappa);
     expect(g.byRole.page!.accuracy).toBe(1);
-    expect(report.items.page.kappa).toBeGreaterThanOrEqual(0.7);
-    expect(report.items.search.kappa).toBeGreaterThanOrEqual(0.65);
+    expect(report.items.page.kappa).toBeGreaterThanOrEqual(0.77);
+    expect(report.items.search.kappa).toBeGreaterThanOrEqual(0.66);
   });
 
   for (const [dir, minChecked] of [
@@ -241,12 +243,50 @@ describeShared("agreement with hand labels of frontier-model calls (verifiers, s
       console.log(
         `disagree ${basename(d.source.file)} ${d.trajectoryId}/${d.callIndex} hand=${d.a} heuristic=${d.b} | hand: ${d.evidenceA ?? ""} | heuristic: ${d.evidenceB ?? ""}`,
       );
-    // guards at the level measured with heuristic 2.0.0 (search 0.64, page 0.90; 1.0.0 gave 0.27
-    // and 0.90); a drop fails.
-    // The issue's bar (0.85 for search calls) is not met on this set yet.
-    expect(search.kappa).toBeGreaterThanOrEqual(0.62);
+    // guards at the level measured with heuristic 2.1.0 (search 0.803 [0.72, 0.87]: BrowseComp 0.752,
+    // HLE 0.883; page 0.90; 2.0.0 gave search 0.64, 1.0.0 0.27); a drop fails.
+    // The issue's bar (0.85 for search calls) is not met on this set yet (BrowseComp holds most misses).
+    expect(search.kappa).toBeGreaterThanOrEqual(0.8);
+    expect(searchByFile["browsecomp__gpt-5__results.jsonl"]!.kappa).toBeGreaterThanOrEqual(0.75);
+    expect(searchByFile["hle__gpt-5-mini__results.jsonl"]!.kappa).toBeGreaterThanOrEqual(0.88);
     expect(page.kappa).toBeGreaterThanOrEqual(0.9);
   });
+});
+
+describeShared("agreement with the adjudicated labels of both sets (second annotator, disagreements decided)", () => {
+  for (const [dir, minSearch] of [
+    ["hand-labels", 0.85],
+    ["hand-labels-verifiers", 0.78],
+  ] as const)
+    it(`${dir}: search κ with a seeded bootstrap interval, per source file`, async () => {
+      const rows = (await readLabelSet(join(ROOT, "tests", "fixtures", dir, "adjudicated.jsonl"))).rows;
+      const files = [...new Set(rows.map((r) => r.source.file))];
+      const { trajectories } = await loadTrajectories(files.map(shared));
+      const run = await runLabeller(new HeuristicLabeller(), trajectories);
+      const key = (file: string, id: string, k: number) => `${basename(file)}/${id}/${k}`;
+      const got = new Map(run.rows.map((r) => [key(r.source.file, r.trajectoryId, r.callIndex), r.label ?? "none"]));
+      const pairs = rows
+        .filter((h) => h.role === "search")
+        .map((h) => ({
+          rollout: `${basename(h.source.file)}/${h.trajectoryId}`,
+          a: h.label ?? "none",
+          b: got.get(key(h.source.file, h.trajectoryId, h.callIndex))!,
+        }));
+      expect(pairs.every((p) => p.b !== undefined)).toBe(true);
+      const search = kappaWithInterval(pairs, 15);
+      const byFile = Object.fromEntries(
+        files.map((f) => [
+          basename(f),
+          kappaWithInterval(
+            pairs.filter((p) => p.rollout.startsWith(`${basename(f)}/`)),
+            15,
+          ),
+        ]),
+      );
+      console.log(`${dir} adjudicated × heuristic`, JSON.stringify({ search, byFile }));
+      // measured with heuristic 2.1.0: 0.857 (first set), 0.785 (verifiers: BrowseComp 0.723, HLE 0.883)
+      expect(search.kappa).toBeGreaterThanOrEqual(minSearch);
+    });
 });
 
 /**

@@ -43,6 +43,10 @@ const anyOptions = fc.record({
   newNameFrom: fc.constantFrom("anywhere" as const, "responses" as const),
   retryAfterFailedRead: fc.constantFrom("EXPLORATION" as const, "VERIFICATION" as const),
   searchClaims: fc.boolean(),
+  seenNumbers: fc.constantFrom("candidate" as const, "term" as const),
+  citedNumbers: fc.constantFrom("candidate" as const, "term" as const),
+  questionNumbers: fc.constantFrom("clue" as const, "candidate" as const),
+  phraseCover: fc.constantFrom("words" as const, "sequence" as const),
 });
 
 function expectParity(trajectories: readonly Trajectory[], input: HeuristicOptionsInput): void {

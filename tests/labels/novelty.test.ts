@@ -1,12 +1,12 @@
 /**
- * The "adds nothing new" rules of the deterministic labeller (2.0.0), one example each: the
+ * The "adds nothing new" rules of the deterministic labeller (2.0.0 and 2.1.0), one example each: the
  * queries are invented, shaped like what frontier agents write (long multi-clue queries re-issued
  * reordered, merged, cut down, with a year changed or a name put in front).
  */
 import { describe, expect, it } from "vitest";
 import { HeuristicLabeller, type CallLabel } from "../../lib/index.js";
 import { lemma } from "../../lib/labels/lemma.js";
-import { queryTerms } from "../../lib/labels/query-terms.js";
+import { queryTerms, statedNumbers } from "../../lib/labels/query-terms.js";
 import { canonicalUrl } from "../../lib/labels/canonical-url.js";
 import { traj } from "./build.js";
 
@@ -140,13 +140,88 @@ describe("search: what a query adds to everything asked before", () => {
     expect(l[2]!.evidence).toMatch(/^adds \d+% new \(biography, wikipedia\)/);
   });
 
-  it("a quoted phrase is covered only by an earlier query holding its words in that order", () => {
+  it("a quoted phrase is covered by its asked words (2.1.0), or only by its words in that order (phraseCover: sequence)", () => {
     const first = { search: "stories that never expire interview novelist 2018 private college car crash" };
-    const same = H.label(traj([first, { search: '"never expire" novelist' }], [], Q));
-    const other = H.label(traj([first, { search: '"expire never" novelist' }], [], Q));
-    expect(labels(same)).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
-    expect(labels(other)).toEqual(["UNIQUESEARCH", "UNIQUESEARCH"]);
-    expect(other[1]!.evidence).toMatch(/"expir never"/);
+    const seq = new HeuristicLabeller({ phraseCover: "sequence" });
+    const same = traj([first, { search: '"never expire" novelist' }], [], Q);
+    const other = traj([first, { search: '"expire never" novelist' }], [], Q);
+    const half = traj([first, { search: '"never fade" novelist' }], [], Q);
+    expect(labels(seq.label(same))).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
+    expect(labels(seq.label(other))).toEqual(["UNIQUESEARCH", "UNIQUESEARCH"]);
+    expect(seq.label(other)[1]!.evidence).toMatch(/"expir never"/);
+    // by default the same words in another order ask nothing new; a phrase with one new word adds that word
+    expect(labels(H.label(same))).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
+    expect(labels(H.label(other))).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
+    // one new word of three: 33 % new by default; the whole phrase (two of three) is new under "sequence"
+    expect(labels(H.label(half))).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
+    expect(H.label(half)[1]!.evidence).toMatch(/^adds 33% new \("never fad"\)/);
+    expect(labels(seq.label(half))).toEqual(["UNIQUESEARCH", "UNIQUESEARCH"]);
+  });
+
+  it("2.1.0: a year the results showed is still a new candidate; a year after an asked name cites a source", () => {
+    const seen = [
+      { search: "club first cup final at the national stadium 1973", hits: ["https://example.org/finals-1972-replay"] },
+      { search: "club first cup final at the national stadium 1972" },
+    ];
+    expect(labels(H.label(traj(seen)))).toEqual(["UNIQUESEARCH", "UNIQUESEARCH"]);
+    expect(labels(new HeuristicLabeller({ seenNumbers: "term" }).label(traj(seen)))).toEqual([
+      "UNIQUESEARCH",
+      "REDUNDANTSEARCH",
+    ]);
+    const cited = [
+      { search: "Okafor torsion groups over the field classification" },
+      { search: "torsion groups over the field classification Okafor 2010" },
+    ];
+    const l = H.label(traj(cited));
+    expect(labels(l)).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
+    expect(l[1]!.evidence).toMatch(/^similar to call 0/);
+    expect(labels(new HeuristicLabeller({ citedNumbers: "candidate" }).label(traj(cited)))).toEqual([
+      "UNIQUESEARCH",
+      "UNIQUESEARCH",
+    ]);
+  });
+
+  it("2.1.0 (questionNumbers: clue): a year the question states is a clue restated; a year from a range is a candidate", () => {
+    const calls = [{ search: "novelist set text car crash" }, { search: "novelist set text car crash 2015" }];
+    const clue = new HeuristicLabeller({ questionNumbers: "clue" });
+    expect(labels(clue.label(traj(calls, [], Q)))).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
+    // the default leaves the question out (the exported reward does not always receive it)
+    expect(labels(H.label(traj(calls, [], Q)))).toEqual(["UNIQUESEARCH", "UNIQUESEARCH"]);
+    const ranged = "Which novelist's book became a set text between 2013 and 2016?";
+    expect(labels(clue.label(traj(calls, [], ranged)))).toEqual(["UNIQUESEARCH", "UNIQUESEARCH"]);
+    expect([...statedNumbers("set text in 2017; retired between 2013 and 2016, born 1981-1984")]).toEqual(["2017"]);
+  });
+
+  it("2.1.0: a list of alternatives tagged on shares one weight; variants of one thing are not a list", () => {
+    const first = { search: "novelist set text" };
+    const words = traj([first, { search: "novelist set text 'Harvest' 'Drought' 'River'" }]);
+    const groups = traj([first, { search: "novelist set text Z/18 Z/16 Z/15" }]);
+    const variants = traj([first, { search: "novelist set text 'Harvest' 'Harvest Moon' 'Drought'" }]);
+    expect(labels(H.label(words))).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
+    expect(H.label(words)[1]!.evidence).toMatch(/^adds 25% new/);
+    expect(labels(H.label(groups))).toEqual(["UNIQUESEARCH", "REDUNDANTSEARCH"]);
+    expect(labels(H.label(variants))).toEqual(["UNIQUESEARCH", "UNIQUESEARCH"]);
+    const noLists = new HeuristicLabeller({ listItems: 0 });
+    expect(labels(noLists.label(words))).toEqual(["UNIQUESEARCH", "UNIQUESEARCH"]);
+    expect(labels(noLists.label(groups))).toEqual(["UNIQUESEARCH", "UNIQUESEARCH"]);
+    expect([...queryTerms("x 'Harvest' 'Drought' 'River'").listed]).toEqual(["harvest", "drought", "river"]);
+    expect([...queryTerms("x 'Harvest' 'Harvest Moon' 'Drought'").listed]).toEqual([]);
+  });
+
+  it("2.1.0: a quoted name leads as one term, acronyms do not make title case, and Sr. is another person", () => {
+    const l = H.label(
+      traj([
+        { search: 'site:example.org "cover design" report' },
+        { search: 'site:example.org "cover design" "Jane Roe" WHO report' },
+        { search: "Kofi Mensah father" },
+        { search: "Kofi Mensah Sr. father" },
+      ]),
+    );
+    expect(labels(l)).toEqual(["UNIQUESEARCH", "UNIQUESEARCH", "UNIQUESEARCH", "UNIQUESEARCH"]);
+    expect(l[1]!.evidence).toMatch(/^names jan,/);
+    expect(l[3]!.evidence).toMatch(/^names sr/);
+    expect(queryTerms('"Cover design" "Jane Roe" WHO report').names).toEqual(["cover", "jan", "roe"]);
+    expect(queryTerms("Jane Roe Cover Design WHO Report").names).toEqual([]);
   });
 
   it("every threshold is an option: noveltyThreshold 0 gives the pairwise rules alone", () => {

@@ -119,9 +119,9 @@ export interface Reference {
 
 const labeller = new HeuristicLabeller();
 
-/** What `sounding label` + `sounding reward` give for one trajectory under `cfg`. */
-export function reference(t: Trajectory, cfg: RewardConfig): Reference {
-  const rows = labelSync(labeller, t);
+/** What `sounding label` + `sounding reward` give for one trajectory under `cfg` (default labeller unless given). */
+export function reference(t: Trajectory, cfg: RewardConfig, lab: HeuristicLabeller = labeller): Reference {
+  const rows = labelSync(lab, t);
   const tal = talliesOf(rows, t.calls.length);
   const r = rolloutReward(tal, t.verdict === "correct", formatValid(t), cfg);
   return {

@@ -156,6 +156,23 @@ _OPERATOR = re.compile(
 _QUOTED = re.compile("\"([^\"]+)\"|\u201c([^\u201d]+)\u201d|(?<![^\\W_])'([^']+)'(?![^\\W_])")
 _DIGIT_FIRST = re.compile(r"[0-9]")
 LEAD_WORDS = 2
+LIST_ITEMS = 3
+_SUFFIXES = frozenset(["sr", "jr", "senior", "junior"])
+_SUFFIX_WORD = re.compile(r"(?<![^\W_])(?:Sr|Jr|Senior|Junior)(?![^\W_])")
+# queryTerms' list segments: a quoted span, or a bare token (JavaScript's \s)
+_SEGMENT = re.compile(
+    "\"[^\"]+\"|\u201c[^\u201d]+\u201d|(?<![^\\W_])'[^']+'(?![^\\W_])|[^" + _JS_S + "\"\u201c\u201d]+"
+)
+_LIST_GLUE = frozenset(["x", "\u00d7", "or", "and", "vs", "&", ",", "/"])
+_ANY_DIGIT = re.compile(r"[0-9]")
+# after a name: whitespace then a number of >= 3 digits not followed by a letter or number, repeated
+_NUMBER_RUN = re.compile("(?:[" + _JS_S + "]+[0-9]{3,}(?![^\\W_]))+")
+_RANGE = re.compile(
+    "(?:between|from)[" + _JS_S + "]+[0-9]{3,}[" + _JS_S + "]+(?:and|to|until|through)[" + _JS_S + "]+[0-9]{3,}"
+    "|[0-9]{3,}[" + _JS_S + "]*[-\u2013][" + _JS_S + "]*[0-9]{3,}",
+    re.I | re.A,
+)
+_NUMBERS = re.compile(r"[0-9]{3,}")
 
 
 def _is_upper_first(w):
@@ -163,6 +180,118 @@ def _is_upper_first(w):
     if c < "\x80":
         return "A" <= c <= "Z"
     return unicodedata.category(c) == "Lu"
+
+
+def _is_lu(c):
+    if c < "\x80":
+        return "A" <= c <= "Z"
+    return unicodedata.category(c) == "Lu"
+
+
+def _is_ln(c):
+    """JavaScript [\\p{L}\\p{N}]."""
+    if c < "\x80":
+        return c.isalnum()
+    return unicodedata.category(c)[0] in "LN"
+
+
+def _is_lm_name(c):
+    """queryTerms' NAME_NUMBER name characters after the first: [\\p{L}\\p{M}'\u2019-]."""
+    if c < "\x80":
+        return c.isalpha() or c == "'" or c == "-"
+    return c == "\u2019" or unicodedata.category(c)[0] in "LM"
+
+
+def _is_acronym(w):
+    """/^\\p{Lu}{2,}$/u."""
+    if len(w) < 2:
+        return False
+    if w.isascii():
+        return w.isalpha() and w.isupper()
+    return all(unicodedata.category(c) == "Lu" for c in w)
+
+
+def _name_numbers(query):
+    """queryTerms' after: {number: lemma of the capitalised word right before it} (NAME_NUMBER)."""
+    out = {}
+    n = len(query)
+    i = 0
+    while i < n:
+        c = query[i]
+        if _is_lu(c) and (i == 0 or not _is_ln(query[i - 1])):
+            j = i + 1
+            while j < n and _is_lm_name(query[j]):
+                j += 1
+            m = _NUMBER_RUN.match(query, j)
+            if m:
+                toks = content_tokens(query[i:j])
+                if toks:
+                    name = lemma(toks[0])
+                    for num in _NUMBERS.findall(m.group(0)):
+                        out.setdefault(num, name)
+                i = m.end()
+                continue
+        i += 1
+    return out
+
+
+def _may_list(query, items):
+    quotes = 0
+    digit_tokens = 0
+    in_digit = False
+    for c in query:
+        if c == '"' or c == "'" or c == "\u201c" or c == "\u201d":
+            quotes += 1
+        if c == " ":
+            in_digit = False
+        elif "0" <= c <= "9" and not in_digit:
+            in_digit = True
+            digit_tokens += 1
+    return quotes >= 2 * items or digit_tokens >= items
+
+
+def _listed_terms(query, items):
+    """queryTerms' listed: the terms of the lists of alternatives in a query (operators removed)."""
+    out = set()
+    run = []
+    kind = 0
+
+    def flush():
+        if len(run) >= items and all(
+            i == j or not all(l in b for l in a) for i, a in enumerate(run) for j, b in enumerate(run)
+        ):
+            for item in run:
+                if item:
+                    out.add(" ".join(item))
+
+    for m in _SEGMENT.finditer(query):
+        seg = m.group(0)
+        quoted = utf16_len(seg) > 2 and seg[0] in "\"'\u201c"
+        k = 1 if quoted else 2 if _ANY_DIGIT.search(seg) else 0
+        if k == 0:
+            if kind != 0 and seg.lower() in _LIST_GLUE:
+                continue
+            flush()
+            run = []
+            kind = 0
+            continue
+        if k != kind:
+            flush()
+            run = []
+        kind = k
+        inner = seg[1:-1] if quoted else seg
+        ws = [l for l in (lemma(w) for w in content_tokens(inner)) if not _NUMBER.fullmatch(l)]
+        if quoted or ws:
+            run.append(ws)
+    flush()
+    return out
+
+
+def stated_numbers(question):
+    """statedNumbers: the numbers (>= 3 digits) a question states, range endpoints left out."""
+    if not question or not re.search("[0-9]{3}", question):
+        return frozenset()
+    return frozenset(_NUMBERS.findall(_RANGE.sub(" ", question)))
 
 
 def _has_upper(s):
@@ -174,7 +303,7 @@ def _has_upper(s):
     return False
 
 
-def _plain_query_terms(query, normalised):
+def _plain_query_terms(query, normalised, list_items):
     """query_terms of a query with no operator and no quotes (the common case), in one pass."""
     memo = _lemma_memo
     toks = content_tokens(normalised, None, True)
@@ -195,20 +324,46 @@ def _plain_query_terms(query, normalised):
             words.append(l)
             surface.append(w)
     all_ = list(dict.fromkeys(lems))
-    names, name_surface = _query_names(query, all_) if _has_upper(query) else ([], [])
-    return (words, surface, [], [], numbers, " " + " ".join(lems) + " ", all_, names, name_surface)
+    return _finish_terms(
+        query, words, surface, [], [], numbers, " " + " ".join(lems) + " ", all_, None, False, list_items
+    )
+
+
+_NO_LIST = frozenset()
+_NO_AFTER = {}
+
+
+def _finish_terms(query, words, surface, phrases, phrase_surface, numbers, sequence, all_, units, quoted, list_items):
+    """The rest of queryTerms (after, listed, names) and the tuple query_terms returns."""
+    has_upper = _has_upper(query)
+    after = _name_numbers(query) if numbers and has_upper else _NO_AFTER
+    listed = _NO_LIST
+    if list_items > 0 and (quoted or _ANY_DIGIT.search(query)) and _may_list(query, list_items):
+        listed = _listed_terms(query, list_items)
+    names, name_surface = _query_names(query, all_, units) if has_upper else ([], [])
+    return (words, surface, phrases, phrase_surface, numbers, sequence, all_, names, name_surface, listed, after)
 
 
 # a capitalised word's (lemma, content token) pairs, memoised (names recur across a rollout's queries)
 _cap_memo = {}
 
 
-def _query_names(query, all_):
-    """(names, their surface forms): the capitalised lead words of a query (queryTerms' names)."""
+def _query_names(query, all_, units=None):
+    """(names, their surface forms): the capitalised lead terms of a query (queryTerms' names);
+    units[i] is the term (word or quoted phrase) of all_[i], None when every lemma is its own."""
     names, name_surface = [], []
     raw = [w for w in _NOT_LN.split(query) if utf16_len(w) > 1 and not _DIGIT_FIRST.match(w)]
     caps = [w for w in raw if _is_upper_first(w)]
-    if caps and len(caps) * 2 <= len(raw) + 1:
+    # title case: most words after the first capitalised, acronyms aside
+    cased = 0
+    titled = 0
+    for w in raw[1:]:
+        if not _is_upper_first(w):
+            cased += 1
+        elif not _is_acronym(w):
+            cased += 1
+            titled += 1
+    if caps and titled * 2 <= cased:
         first = {}
         for w in caps:
             pairs = _cap_memo.get(w)
@@ -219,29 +374,47 @@ def _query_names(query, all_):
             for l, n in pairs:
                 first.setdefault(l, n)
         k = 0
-        for l in all_:
+        last = -1
+        for i, l in enumerate(all_):
             if l in GENERIC_QUERY_WORDS or _NUMBER.fullmatch(l):
                 continue
-            if k >= LEAD_WORDS:
-                break
-            k += 1
+            u = i if units is None else units[i]
+            if u != last:
+                if k >= LEAD_WORDS:
+                    break
+                k += 1
+            last = u
             if l in first:
                 names.append(l)
                 name_surface.append(first[l])
+    # a generational suffix right after a capitalised word makes another person of the name
+    if _SUFFIX_WORD.search(query):
+        for i in range(1, len(raw)):
+            l = raw[i].lower()
+            if l in _SUFFIXES and _is_upper_first(raw[i]) and _is_upper_first(raw[i - 1]) and l not in names:
+                names.append(l)
+                name_surface.append(l)
     return names, name_surface
 
 
-def query_terms(query, normalised=None):
-    """queryTerms: (words, surface, phrases, phrase_surface, numbers, sequence, all, names, name_surface)."""
+def query_terms(query, normalised=None, list_items=LIST_ITEMS):
+    """queryTerms: (words, surface, phrases, phrase_surface, numbers, sequence, all, names, name_surface,
+    listed, after)."""
     words, surface, phrases, phrase_surface, numbers, all_ = [], [], [], [], [], []
     seen, phrase_keys, all_seen = set(), set(), set()
     seq = []
+    units = []  # the term of each entry of all_ (a word alone, or its quoted phrase)
+    counter = [0]
 
-    def note(l):
+    def note(l, unit=None):
+        if unit is None:
+            unit = counter[0]
+            counter[0] += 1
         seq.append(l)
         if l not in all_seen:
             all_seen.add(l)
             all_.append(l)
+            units.append(unit)
         if l not in seen and _NUMBER.fullmatch(l):
             seen.add(l)
             numbers.append(l)
@@ -257,7 +430,7 @@ def query_terms(query, normalised=None):
 
     operators = ":" in query
     if not operators and normalised is not None and '"' not in query and "\u201c" not in query and "'" not in query:
-        return _plain_query_terms(query, normalised)
+        return _plain_query_terms(query, normalised, list_items)
     if operators:
         query = _OPERATOR.sub(" ", query)
     at = 0
@@ -275,8 +448,10 @@ def query_terms(query, normalised=None):
             plain(query[at : m.start()])
             at = m.end()
             lem = [lemma(w) for w in ws]
+            unit = counter[0]
+            counter[0] += 1
             for l in lem:
-                note(l)
+                note(l, unit)
             key = " ".join(lem)
             if key not in phrase_keys:
                 phrase_keys.add(key)
@@ -286,5 +461,7 @@ def query_terms(query, normalised=None):
         plain("", normalised)
     else:
         plain(query[at:])
-    names, name_surface = _query_names(query, all_) if _has_upper(query) else ([], [])
-    return (words, surface, phrases, phrase_surface, numbers, " " + " ".join(seq) + " ", all_, names, name_surface)
+    return _finish_terms(
+        query, words, surface, phrases, phrase_surface, numbers, " " + " ".join(seq) + " ", all_, units, quoted,
+        list_items,
+    )

@@ -58,14 +58,15 @@ _ASCII_LOWER = {c: c + 32 for c in range(65, 91)}
 _ASCII_WORD3 = re.compile(r"[a-z0-9]{3,}").findall
 
 
-def _query_features(q):
+def _query_features(q, list_items=LIST_ITEMS):
     """(content tokens, trigrams, their sizes, query terms) of a query, memoised (never modified)."""
-    v = _query_memo.get(q)
+    key = q if list_items == LIST_ITEMS else (q, list_items)
+    v = _query_memo.get(key)
     if v is None:
         norm = normalise_text(q)
         tokens = set(content_tokens(norm, None, True))
         grams = trigrams(norm, True)
-        v = _query_memo.put(q, (tokens, grams, len(tokens), len(grams), query_terms(q, norm)))
+        v = _query_memo.put(key, (tokens, grams, len(tokens), len(grams), query_terms(q, norm, list_items)))
     return v
 
 
@@ -163,13 +164,18 @@ def _clues(question):
     return v
 
 
-def _novelty(terms, asked, sequences, saw, clues, learnt, o):
-    """novelty(): (share, added count, new number or None, new name or None)."""
+def _novelty(terms, asked, sequences, saw, clues, learnt, o, stated=frozenset()):
+    """novelty(): (share, new number or None, new name or None)."""
     words, surface, phrases, phrase_surface, numbers = terms[0], terms[1], terms[2], terms[3], terms[4]
+    listed, after = terms[9], terms[10]
     tw = o["termWeights"]
     gw = o["genericWeight"]
     seen_w = o["seenWeight"]
     disc = o["repeatDiscount"]
+    by_words = o["phraseCover"] == "words"
+    seen_candidate = o["seenNumbers"] == "candidate"
+    cite_term = o["citedNumbers"] == "term"
+    stated_clue = o["questionNumbers"] == "clue"
     total = 0.0
     fresh = 0.0
     new_number = None
@@ -181,9 +187,27 @@ def _novelty(terms, asked, sequences, saw, clues, learnt, o):
             return x
         return gw if l in GENERIC_QUERY_WORDS else 1
 
+    phrase_keys = [" ".join(ph) for ph in phrases]
+    covered = []
+    for i, ph in enumerate(phrases):
+        key = " " + phrase_keys[i] + " "
+        covered.append(any(key in s for s in sequences) or (by_words and all(l in asked for l in ph)))
+    # the new items of a list of alternatives share one weight
+    fresh_listed = 0
+    if listed:
+        for l in words:
+            if l in listed and l not in asked:
+                fresh_listed += 1
+        for i in range(len(phrases)):
+            if phrase_keys[i] in listed and not covered[i]:
+                fresh_listed += 1
+
+    def list_share(key):
+        return 1 / fresh_listed if fresh_listed > 1 and key in listed else 1
+
     for i, l in enumerate(words):
         k = asked.get(l, 0)
-        base = weight(l) * 1
+        base = weight(l) * list_share(l)
         if k > 0:
             total += base / (1 + disc * (k - 1))
         else:
@@ -203,7 +227,9 @@ def _novelty(terms, asked, sequences, saw, clues, learnt, o):
         else:
             seen = saw(n)
             new_numbers += 1
-            if not seen and new_number is None:
+            a = after.get(n)
+            cited = (cite_term and a is not None and a in asked) or (stated_clue and n in stated)
+            if not cited and (not seen or seen_candidate) and new_number is None:
                 new_number = n
             x = base * seen_w if seen else base
             total += x
@@ -212,13 +238,19 @@ def _novelty(terms, asked, sequences, saw, clues, learnt, o):
         base = 0
         for l in ph:
             base += weight(l)
-        key = " " + " ".join(ph) + " "
-        if any(key in s for s in sequences):
+        if covered[i]:
             total += base
-        else:
-            x = base * seen_w if all(saw(w) for w in phrase_surface[i]) else base
-            total += x
-            fresh += x
+            continue
+        part = list_share(phrase_keys[i])
+        new_base = base
+        if by_words:
+            new_base = 0
+            for l in ph:
+                if l not in asked:
+                    new_base += weight(l)
+        x = (new_base * seen_w if all(saw(w) for w in phrase_surface[i]) else new_base) * part
+        total += (base - new_base) * part + x
+        fresh += x
     new_name = None
     names, name_surface = terms[7], terms[8]
     anywhere = o["newNameFrom"] == "anywhere"
@@ -248,6 +280,8 @@ def heuristic_labels(rollout, options=None):
     search_claims_on = o["searchClaims"]
     question_context = o["questionWords"] == "context"
     clues = frozenset() if o["questionWords"] == "unused" else _clues(rollout.question)
+    stated = stated_numbers(rollout.question) if o["questionNumbers"] == "clue" else frozenset()
+    list_items = o["listItems"]
     seen_queries = []  # (tokens, trigrams, sizes, terms)
     asked = {}
     sequences = []
@@ -308,7 +342,7 @@ def heuristic_labels(rollout, options=None):
             unique = 0
             n = 0
             for k, q in enumerate(call["queries"]):
-                feats = _query_features(q)
+                feats = _query_features(q, list_items)
                 tokens, grams, lt, lg, terms = feats
                 best_tok = best_ch = None
                 best_max = -1.0
@@ -324,7 +358,7 @@ def heuristic_labels(rollout, options=None):
                 if best_tok is None:
                     unique += 1
                 else:
-                    share, new_number, new_name = _novelty(terms, asked, sequences, saw, clues, learnt, o)
+                    share, new_number, new_name = _novelty(terms, asked, sequences, saw, clues, learnt, o, stated)
                     if numbers_unique and new_number is not None:
                         unique += 1
                     elif names_unique and new_name is not None and best_ch < ch_t:
