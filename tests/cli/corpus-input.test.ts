@@ -44,7 +44,7 @@ describe("the CLI on a corpus prints what it prints on its trace files", () => {
     same(["inspect", "--json"]);
     same(["sweep", "--grid", "c1=0.1,0.3", "--grid", "Bv=0,2", "--json"]);
     same(["sweep", "--grid", "c2=0,0.2", "--grid", "floor=0.1,0.5"]);
-  }, 120_000);
+  }, 300_000);
 
   it("pressure and contrast, response tokens included", () => {
     const p = same(["pressure", "--json", "--grid", "c1=0.3"]);
@@ -81,7 +81,7 @@ describe("the CLI on a corpus prints what it prints on its trace files", () => {
     const r = cli(["figure", "fig7", dir, "--run-by", "spec", "--out", join(base, "spec.svg")]);
     expect([r.code, r.stderr]).toEqual([
       2,
-      expect.stringMatching(/^figure fig7: --run-by spec .* a corpus does not store/),
+      expect.stringMatching(/^sounding: figure fig7: --run-by spec .* a corpus does not store/),
     ]);
   }, 360_000);
 
