@@ -48,7 +48,8 @@ const { values } = parseArgs({
     lib: { type: "string" },
   },
 });
-// the library under test: dist/ by default; --lib DIR runs a copy (so a rebuild of dist/ during a long run changes nothing)
+// the library under test: dist/ by default; --lib DIR runs a copy (a rebuild of dist/ during a long run
+// then changes nothing)
 const lib = values.lib ? pathToFileURL(resolve(values.lib, "index.js")).href : "../dist/index.js";
 const rss = () => process.resourceUsage().maxRSS / 1024;
 /** The trace files under the shard directories, in a fixed order. */
@@ -179,7 +180,8 @@ mkdirSync(traces, { recursive: true });
 const stampPath = join(traces, "stamp.json");
 let gen = existsSync(stampPath) ? JSON.parse(readFileSync(stampPath, "utf8")) : { shards: 0, calls: 0, rollouts: 0 };
 if (gen.calls < targetCalls) {
-  const { generateTraces } = await import(lib);
+  // generation only fills the cache (untimed): from dist/, whose ../data holds the question bank
+  const { generateTraces } = await import("../dist/index.js");
   // a shard: 4 training steps × 512 prompts × 8 rollouts (≈ 175k calls, ≈ 275 MB; fewer prompts for small runs)
   const prompts = Math.min(512, Math.max(4, Math.ceil(targetCalls / 250)));
   for (let i = gen.shards; gen.calls < targetCalls; i++) {
