@@ -255,10 +255,8 @@ const report = {
   rss: "peak RSS of the phase's own child process (process.resourceUsage().maxRSS: JavaScript heap, typed arrays and DuckDB)",
 };
 const save = () => writeFileSync(logPath, JSON.stringify(report, null, 1) + "\n");
-// each phase's numbers are saved as soon as it ends (a long run can be read while it goes on)
-const parse = run("baseline-parse");
-report.baselineParse = phase(parse, { MBps: Math.round(bytes / 1048576 / (parse.ms / 1000)) });
-save();
+// each phase's numbers are saved as soon as it ends (a long run can be read while it goes on); the
+// parse baseline runs last, so the phases of the issue are in first
 const conv = run("convert");
 const parquetBytes = ["trajectories", "calls", "labels"].reduce(
   (n, t) => n + readdirSync(join(corpus, t)).reduce((k, f) => k + statSync(join(corpus, t, f)).size, 0),
@@ -274,7 +272,6 @@ report.input = {
 report.convertAndLabel = phase(conv, {
   jobs: Number(values.jobs),
   MBps: Math.round(bytes / 1048576 / (conv.ms / 1000)),
-  ratioToParse: +(conv.ms / parse.ms).toFixed(2),
   errors: conv.errors,
 });
 save();
@@ -311,6 +308,11 @@ report.pressure = phase(pr, {
   pressureS: s(pr.pressureMs),
   redundantSearch: pr.redundantSearch,
 });
+save();
+const parse = run("baseline-parse");
+report.baselineParse = phase(parse, { MBps: Math.round(bytes / 1048576 / (parse.ms / 1000)) });
+report.convertAndLabel.ratioToParse = +(conv.ms / parse.ms).toFixed(2);
+report.convertAndLabel.cpuRatioToParse = +(conv.cpuS / parse.cpuS).toFixed(2);
 save();
 console.log(JSON.stringify(report, null, 1));
 let over = 0;
