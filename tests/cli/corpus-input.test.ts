@@ -83,7 +83,7 @@ describe("the CLI on a corpus prints what it prints on its trace files", () => {
       2,
       expect.stringMatching(/^sounding: figure fig7: --run-by spec .* a corpus does not store/),
     ]);
-  }, 360_000);
+  }, 600_000);
 
   it("a corpus without response tokens says how to add them; converting again with --tokens adds them", () => {
     const old = join(base, "old");
