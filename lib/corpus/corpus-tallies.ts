@@ -91,19 +91,27 @@ export async function corpusTallies(corpus: Corpus, opts: CorpusTalliesOptions =
   const ls = corpus.labelSet(opts.labelSet);
   const withKeys = opts.keys ?? true;
   const withTokens = opts.tokens ?? false;
-  const tmp = ["ct_slots"];
+  const tmp = ["ct_slots", "ct_checks"];
   for (const t of tmp) await corpus.run(`DROP TABLE IF EXISTS ${t}`);
   try {
-    // one row per trajectory: its tallies, its slot (groups contiguous in order of first appearance)
+    // one row per trajectory: its tallies, its slot (groups contiguous in order of first appearance);
+    // only the columns read below (the table is held in memory: 10^6 rollouts of every column were
+    // what took a 10^7-call corpus's load past 1.5 GB peak RSS)
+    const kept = ["key", "group_id", "verdict", "correct", "format_ok", ...INT_COLUMNS.map(([, c]) => c), "has_claims"];
+    if (withTokens) kept.push("response_tokens");
     await corpus.run(`CREATE TEMP TABLE ct_slots AS
 WITH ${tallyCtes(ls.name)},
 o AS (${orderSql(corpus)}),
 x AS (
-  SELECT t.*, o.ord,
+  SELECT ${kept.map((c) => `t.${c}`).join(", ")}, o.ord,
     MIN(o.ord) OVER (PARTITION BY t.group_id IS NULL, COALESCE(t.group_id, t.key)) AS gfirst
   FROM tally t JOIN o ON o.key = t.key
 )
 SELECT CAST(ROW_NUMBER() OVER (ORDER BY gfirst, ord) - 1 AS INTEGER) AS slot, * FROM x`);
+    // per-claim checks by slot, in the same one more pass over the labels (only where the labels carry claim data)
+    await corpus.run(`CREATE TEMP TABLE ct_checks AS
+WITH ${tallyCtes(ls.name)}
+SELECT s.slot, c.claim, CAST(c.c AS INTEGER) AS c FROM claim_checks c JOIN ct_slots s ON s.key = c.key WHERE s.has_claims = 1`);
     const n = Number((await corpus.sql("SELECT COUNT(*) AS n FROM ct_slots"))[0]!.n);
     const a: CorpusTallies = {
       ...emptyTallyArrays(n, ls.labelsBv),
@@ -147,19 +155,11 @@ FROM ct_slots ORDER BY slot`;
     starts.push(n);
     a.groupStart = Int32Array.from(starts);
     // per-claim checks (CSR), by slot and claim as talliesOf orders them; only where the labels carry claim data
-    const nChecks = Number(
-      (
-        await corpus.sql(
-          `WITH ${tallyCtes(ls.name)} SELECT COUNT(*) AS n FROM claim_checks c JOIN ct_slots s ON s.key = c.key WHERE s.has_claims = 1`,
-        )
-      )[0]!.n,
-    );
+    const nChecks = Number((await corpus.sql("SELECT COUNT(*) AS n FROM ct_checks"))[0]!.n);
     a.checks = new Int32Array(nChecks);
     const slotOf = new Int32Array(nChecks);
     at = 0;
-    for await (const chunk of corpus.chunks(
-      `WITH ${tallyCtes(ls.name)} SELECT s.slot, CAST(c.c AS INTEGER) FROM claim_checks c JOIN ct_slots s ON s.key = c.key WHERE s.has_claims = 1 ORDER BY s.slot, c.claim`,
-    )) {
+    for await (const chunk of corpus.chunks("SELECT slot, c FROM ct_checks ORDER BY slot, claim")) {
       readColumn(chunk, 0, slotOf, at);
       readColumn(chunk, 1, a.checks, at);
       at += chunk.rowCount;
