@@ -225,6 +225,7 @@ export type { ConvertOptions, ConvertResult } from "./corpus/convert.js";
 export { ConvertOptionsSchema, EngineOptionsSchema, convertOptions } from "./corpus/convert-options.js";
 export type { ResolvedConvertOptions } from "./corpus/convert-options.js";
 export { Corpus, isCorpusDir } from "./corpus/corpus.js";
+export { CONVERT_ORIGIN } from "./corpus/corpus-schema.js";
 export { corpusTrajectoryRows, corpusAggregate, tallyCtes, CORPUS_GROUP_KEYS } from "./corpus/corpus-metrics.js";
 export type { CorpusGroupKey, CorpusQueryOptions } from "./corpus/corpus-metrics.js";
 export { corpusSweep } from "./corpus/corpus-sweep.js";

@@ -33,6 +33,7 @@ const CONVERT_OPTS = z.object({
   "label-set": repeated("NAME", "… under this name (one per --labels, in order; default: the directory's name)"),
   "part-calls": fromField(ConvertOptionsSchema.shape.partCalls, "N", "number"),
   jobs: fromField(ConvertOptionsSchema.shape.jobs, "N", "number"),
+  tokens: flag(ConvertOptionsSchema.shape.tokens.description ?? ""),
   json: flag("print the result as JSON"),
   ...LOAD_OPTIONS,
 });
@@ -44,7 +45,8 @@ export const convertCommand = command({
   positionals: { min: 0, what: "trace files or --labels" },
   about: `Write trace files as a Parquet corpus (tables trajectories, calls, labels; docs/corpus.md), streaming:
 memory stays flat however large the input. Run it again to add files or label sets: converted files
-that did not change are skipped, changed ones replaced. Safe to interrupt: the corpus stays readable and
+that did not change are skipped, changed ones replaced (and unchanged ones converted again when --tokens
+asks for the response tokens they lack). Safe to interrupt: the corpus stays readable and
 a re-run completes it.`,
   options: CONVERT_OPTS,
   async run({ values: v, positionals }, out) {
@@ -72,7 +74,14 @@ a re-run completes it.`,
     let res;
     try {
       const partCalls = v["part-calls"];
-      res = await convertToCorpus(positionals, dir, { ...opts, label: v.label, labelSets, partCalls, jobs: v.jobs });
+      res = await convertToCorpus(positionals, dir, {
+        ...opts,
+        label: v.label,
+        labelSets,
+        partCalls,
+        jobs: v.jobs,
+        tokens: v.tokens,
+      });
     } catch (err) {
       if (err instanceof CorpusError) throw new UsageError(err.message);
       // strict mode: the first bad record ends the run; the corpus keeps what was committed before

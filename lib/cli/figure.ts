@@ -44,7 +44,15 @@ import {
 } from "../index.js";
 import { command } from "./command.js";
 import { runOf, RUN_BY, defaultRunBy, type RunBy } from "./figure-runs.js";
-import { corpusDirOf, fitsBudget, LOAD_OPTIONS, LoadFailure, rolloutsOf, withInput } from "./load-options.js";
+import {
+  corpusDirOf,
+  corpusWithoutTokens,
+  fitsBudget,
+  LOAD_OPTIONS,
+  LoadFailure,
+  rolloutsOf,
+  withInput,
+} from "./load-options.js";
 import { choice, choiceOr, decoded, fromField, text } from "./options.js";
 import { configFrom, corpus, gridKnobs, gridOf, REWARD_OPTIONS } from "./reward-options.js";
 import { UsageError } from "./usage-error.js";
@@ -107,7 +115,7 @@ function groupFigure(rows: TrajectoryMetricRow[], rewardOf: (r: TrajectoryMetric
   );
 }
 
-/** Presets a corpus cannot draw: they count response tokens, which a corpus does not store. */
+/** Presets that count response tokens: on a corpus, only when it was converted with --tokens. */
 const TOKEN_PRESETS = ["fig1", "fig7"];
 
 /** The label set's labelled calls per training step (or per model without steps), counted in SQL. */
@@ -152,13 +160,17 @@ async function corpusFigure(
   v: z.output<typeof FIGURE_OPTS>,
 ): Promise<Figure> {
   const labelSet = v["label-set"];
-  if (TOKEN_PRESETS.includes(preset))
+  if ((preset === "fig6" || preset === "fig7") && o.runBy === "spec")
     throw new UsageError(
-      `figure ${preset} counts response tokens, which a corpus does not store: draw it from the trace files`,
+      `figure ${preset}: --run-by spec reads the reward spec from the trace files, which a corpus does not store (--run-by dir, file or model)`,
     );
   return withInput([dir], v, async (input) => {
     if (input.kind !== "corpus") throw new Error("corpusFigure: not a corpus");
     const c = input.corpus;
+    if (TOKEN_PRESETS.includes(preset)) {
+      const why = corpusWithoutTokens(c, `figure ${preset}`, c.labelSet(labelSet).name);
+      if (why) throw new UsageError(why);
+    }
     if (preset === "pressure") return pressurePreset(await rolloutsOf(input), o);
     if (preset === "contrast") return contrastPreset(await rolloutsOf(input), o);
     if (preset === "landscape") {
@@ -177,16 +189,20 @@ async function corpusFigure(
       const { counts, steps } = await corpusLabelCounts(c, labelSet);
       return labelCompositionCounts(counts, steps ? "training step" : "model", o.size);
     }
-    if (preset === "fig4") {
+    if (preset === "fig1" || preset === "fig4") {
       const judged = await c.sql(
         "SELECT COUNT(*) AS n, SUM(CASE WHEN verdict IN ('correct', 'incorrect') THEN 1 ELSE 0 END) AS judged, SUM(CASE WHEN verdict = 'correct' THEN 1 ELSE 0 END) AS correct FROM trajectories",
       );
       const { n, judged: j, correct } = judged[0]!;
       if (!Number(j))
         throw new LoadFailure(
-          `fig4 needs judged trajectories: none of the ${Number(n)} in ${dir} has a verdict ` +
+          `${preset} needs judged trajectories: none of the ${Number(n)} in ${dir} has a verdict ` +
             `(judge them, or give --verdict-threshold X for numeric scores)`,
         );
+      if (preset === "fig1") {
+        const rows = (await corpusTrajectoryRows(c, { labelSet })) as unknown as TrajectoryMetricRow[];
+        return fig1Accuracy(rows, o.size);
+      }
       if (!Number(correct))
         throw new LoadFailure(
           `fig4 needs correctly answered trajectories: none of the ${Number(j)} judged in ${dir} is correct`,
@@ -207,9 +223,11 @@ WHERE t.verdict = 'correct' GROUP BY t.key, t.dataset, t.file, t.line, t.traject
       const rewardOf = new Map(a.keys.map((k, i) => [k, rewards[i]!]));
       return groupFigure(rows, (r) => rewardOf.get(r.key)!, o);
     }
+    // fig6, fig7: runs by directory unless --run-by says otherwise (a corpus stores no reward spec)
     if (!rows.some((r) => r.step !== null)) throw new LoadFailure(noSteps(preset, rows.length, dir));
     const of = runOf(o.runBy ?? "dir", new Map());
     const many = o.runBy !== undefined || new Set(rows.filter((r) => r.step !== null).map(of)).size > 1;
+    if (preset === "fig7") return fig7ResponseLength(rows, many ? of : undefined, o.size);
     return fig6LabelDrift(rows, { ...o.size, runOf: many ? of : undefined });
   });
 }
@@ -364,9 +382,9 @@ and --config.
 
 SVG is the canonical output (deterministic, provenance in its metadata); PNG (2×) and PDF (fonts
 embedded) are rendered from it with the pinned DejaVu Sans fonts. Without --labels the calls are
-labelled with the deterministic labeller. Given a corpus directory (sounding convert), every preset but
-fig1 and fig7 (they count response tokens, which a corpus does not store) is drawn from it, the same
-figure as from the files it came from (--label-set NAME when it has several label sets).
+labelled with the deterministic labeller. Given a corpus directory (sounding convert), every preset is
+drawn from it, the same figure as from the files it came from (--label-set NAME when it has several
+label sets); fig1 and fig7 count response tokens, which a corpus holds when converted with --tokens.
 
 Every preset is drawn at its print size: --width column|page|LENGTH and --font-size PT (one SVG unit
 is one point; a PDF's page is the figure's size). --out into a missing folder creates it.`,

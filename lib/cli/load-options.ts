@@ -11,6 +11,7 @@
 import { readFile } from "node:fs/promises";
 import type { z } from "zod";
 import {
+  CONVERT_ORIGIN,
   Corpus,
   CorpusError,
   corpusSize,
@@ -241,15 +242,41 @@ export async function withInput<T>(
   });
 }
 
+/**
+ * Why `what` cannot have response tokens from corpus `c`: the sources converted without them
+ * (without --tokens, or by a sounding before the column existed), in one line naming the convert
+ * command that adds them; null when every source has them. `labelSet`: the label set in use, named
+ * again with --label when convert made it (converting a source again replaces its labels).
+ */
+export function corpusWithoutTokens(c: Corpus, what: string, labelSet?: string): string | null {
+  const lacking = c.manifest.sources.filter((s) => !s.tokens).map((s) => s.path);
+  if (!lacking.length) return null;
+  const all = c.manifest.sources.length;
+  const files = lacking.length <= 3 ? lacking.join(" ") : `<its ${lacking.length} trace files>`;
+  const set =
+    labelSet ?? Object.keys(c.manifest.labelSets).find((n) => c.manifest.labelSets[n]!.origin === CONVERT_ORIGIN);
+  const label = set !== undefined && c.manifest.labelSets[set]?.origin === CONVERT_ORIGIN ? ` --label ${set}` : "";
+  return (
+    `${what} counts response tokens, which ${c.dir} does not store for ${lacking.length === all ? "any" : `${lacking.length} of the ${all}`} ` +
+    `of its source files (converted without --tokens): add them with \`sounding convert ${files} --out ${c.dir} --tokens${label}\``
+  );
+}
+
 /** The rollouts as the sweep and pressure kernels take them: tallies, groups, verdict codes (VERDICT_CODES). */
-export type Rollouts = TallyArrays & { verdict: Uint8Array };
+export type Rollouts = TallyArrays & { verdict: Uint8Array; responseTokens?: Int32Array };
 
 /**
  * The input's rollouts in typed arrays, in the same slots from trace files or their corpus
- * (`corpusTallies`). `keys: false` leaves `keys` empty (the sweep does not need them).
+ * (`corpusTallies`). `keys: false` leaves `keys` empty (the sweep does not need them); `tokens`
+ * reads a corpus's response tokens too (`CorpusTallies.responseTokens`; trace files count them
+ * with `responseTokens` where needed).
  */
-export async function rolloutsOf(input: CommandInput, opts: { keys?: boolean } = {}): Promise<Rollouts> {
-  if (input.kind === "corpus") return corpusTallies(input.corpus, { labelSet: input.labelSet, keys: opts.keys });
+export async function rolloutsOf(
+  input: CommandInput,
+  opts: { keys?: boolean; tokens?: boolean } = {},
+): Promise<Rollouts> {
+  if (input.kind === "corpus")
+    return corpusTallies(input.corpus, { labelSet: input.labelSet, keys: opts.keys, tokens: opts.tokens });
   const a = tallyArrays(input.trajectories, input.labels);
   const verdictOf = new Map(input.trajectories.map((t) => [`${t.provenance.source.file}::${t.id}`, t.verdict]));
   const verdict = new Uint8Array(a.n);

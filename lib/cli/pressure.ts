@@ -20,7 +20,14 @@ import {
   type Trajectory,
 } from "../index.js";
 import { command } from "./command.js";
-import { LOAD_OPTIONS, LoadFailure, rolloutsOf, withInput, type InputFlags } from "./load-options.js";
+import {
+  corpusWithoutTokens,
+  LOAD_OPTIONS,
+  LoadFailure,
+  rolloutsOf,
+  withInput,
+  type InputFlags,
+} from "./load-options.js";
 import { choiceOr, flag, numOr } from "./options.js";
 import { jsonText, tableText } from "./output.js";
 import { configFrom, gridOf, REWARD_OPTIONS } from "./reward-options.js";
@@ -50,17 +57,21 @@ function tokensOf(ts: readonly Trajectory[], a: TallyArrays): number[] {
 
 async function arraysOf(positionals: string[], v: InputFlags & { "no-tokens": boolean }) {
   return withInput(positionals, v, async (input) => {
-    const a = await rolloutsOf(input);
+    // a corpus holds response tokens when converted with --tokens (else they are left out, saying why)
+    const lacking =
+      input.kind === "corpus" && !v["no-tokens"]
+        ? corpusWithoutTokens(input.corpus, "pressure and contrast", input.labelSet)
+        : null;
+    const a = await rolloutsOf(input, { tokens: input.kind === "corpus" && !v["no-tokens"] && !lacking });
     let multi = 0;
     for (let g = 0; g + 1 < a.groupStart.length; g++) if (a.groupStart[g + 1]! - a.groupStart[g]! >= 2) multi++;
-    // tokens are counted lazily: a corpus with nothing to compute fails before the tokenizer runs;
-    // a corpus stores no response text to count (as for fig1 / fig7), so there they are left out
+    // tokens are counted lazily: a corpus with nothing to compute fails before the tokenizer runs
     const ts = input.kind === "traces" ? input.trajectories : null;
-    const tokens = () => {
+    const tokens = (): ArrayLike<number> | undefined => {
       if (v["no-tokens"]) return undefined;
       if (!ts) {
-        process.stderr.write("a corpus stores no response text: response tokens left out\n");
-        return undefined;
+        if (lacking) process.stderr.write(`${lacking}; response tokens left out\n`);
+        return a.responseTokens;
       }
       return tokensOf(ts, a);
     };

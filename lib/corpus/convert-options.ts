@@ -32,6 +32,13 @@ export const ConvertOptionsSchema = LoadOptionsSchema.extend({
     .readonly()
     .optional()
     .describe("label sets to add (or replace): a label-set path (file or directory) under a name"),
+  tokens: z
+    .boolean()
+    .default(false)
+    .describe(
+      "count each trajectory's response tokens (the model's text, Qwen3 tokenizer, as trajectoryRows' `tokens`) " +
+        "into trajectories.response_tokens, for figure fig1 / fig7 on the corpus; the tokenizer makes convert several times slower",
+    ),
   partCalls: z.number().int().min(1).default(250_000).describe("calls per Parquet part"),
   jobs: z
     .number()

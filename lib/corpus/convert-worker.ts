@@ -18,6 +18,8 @@ export interface ConvertTask {
   /** How to read it; with `byteRange`, one range of a JSON Lines file (ids then count repeats in the range). */
   load: Pick<LoadOptions, "format" | "toolRoles" | "strict" | "maxRecordBytes" | "detectSample" | "byteRange">;
   label: { name: string; options: HeuristicOptionsInput | undefined } | null;
+  /** Count response tokens (convert `tokens`). */
+  tokens: boolean;
   /** Rows per chunk sent. */
   chunkRows: number;
   /** Rows sent and not yet acknowledged beyond which the worker waits. */
@@ -57,7 +59,7 @@ if (port) {
     window = task.windowRows;
     const report = emptyReport();
     const labeller = task.label ? labellerFor(task.label.options) : null;
-    const b = new ChunkBuilder();
+    const b = new ChunkBuilder(task.tokens);
     let bytesRead: number | null = null;
     const load: LoadOptions = { ...task.load, onProgress: (n) => (bytesRead = n) };
     try {

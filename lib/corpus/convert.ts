@@ -205,7 +205,8 @@ async function planSource(run: Run, file: string): Promise<PlannedSource | null>
   }
   const prev = run.manifest.sources.find((s) => s.path === file);
   const unchanged = prev && st && prev.size === st.size && prev.mtimeMs === st.mtimeMs;
-  if (unchanged && (!run.labelling || prev.labels[run.labelling.name])) return null;
+  if (unchanged && (!run.labelling || prev.labels[run.labelling.name]) && (!run.opts.tokens || prev.tokens))
+    return null;
   return { file, stat: st, prev };
 }
 
@@ -214,7 +215,7 @@ function readInThread(run: Run, file: string): SourceRows {
   const report = emptyReport();
   const { labelling } = run;
   const chunks = async function* (): AsyncGenerator<RowChunk> {
-    const b = new ChunkBuilder();
+    const b = new ChunkBuilder(run.opts.tokens ?? false);
     for await (const t of streamTrajectories(file, run.opts, report)) {
       b.add(t, labelling ? { set: labelling.name, rows: labelSync(labelling.labeller, t) } : null);
       yield b.take();
@@ -231,6 +232,7 @@ async function startPool(
 ): Promise<{ pool: ConvertPool; taskOf: Map<number, number[]> }> {
   const { format, toolRoles, strict, maxRecordBytes, detectSample } = run.opts;
   const label = run.labelling ? { name: run.labelling.name, options: run.opts.labellerOptions } : null;
+  const tokens = run.opts.tokens ?? false;
   const tasks: PoolTask[] = [];
   const taskOf = new Map<number, number[]>();
   for (let i = 0; i < files.length; i++) {
@@ -243,7 +245,7 @@ async function startPool(
     const ranges = split?.ranges ?? [undefined];
     taskOf.set(
       i,
-      ranges.map((byteRange) => tasks.push({ file, load: { ...load, byteRange }, label }) - 1),
+      ranges.map((byteRange) => tasks.push({ file, load: { ...load, byteRange }, label, tokens }) - 1),
     );
   }
   return { pool: new ConvertPool(tasks, jobs, { chunkRows: CHUNK_ROWS, windowRows: WINDOW_ROWS }), taskOf };
@@ -304,6 +306,7 @@ async function readAndLabel(run: Run, src: PlannedSource, rows: SourceRows, pool
     calls: 0,
     errors: 0,
     warnings: 0,
+    tokens: run.opts.tokens ?? false,
     parts: { trajectories: [], calls: [] },
     labels: {},
   };

@@ -48,7 +48,7 @@ claim_checks AS (
 cc AS (SELECT key, COUNT(*) AS checked_claims FROM claim_checks GROUP BY key),
 tally AS (
   SELECT t.key, t.trajectory_id, t.file, t.line, t.format, t.model, t.dataset, t.step, t.group_id,
-    t.verdict, t.correct, t.format_ok, t.n_calls AS T, t.turns,
+    t.verdict, t.correct, t.format_ok, t.n_calls AS T, t.turns, t.response_tokens,
     COALESCE(lt.label_rows, 0) AS label_rows,
     COALESCE(lt.labelled, 0) AS labelled,
     COALESCE(lt.n_uniq_s, 0) AS n_uniq_s,
@@ -82,7 +82,7 @@ const METRIC_SELECT = `key AS "key", trajectory_id AS "trajectoryId", file AS "f
   ${queryNoveltySql("n_explore", "n_verify", "n_red_q", EQ7_DEFAULTS.clipDelta)} AS "deltaQ",
   n_uniq_s + n_explore AS "breadth", n_verify AS "depth",
   CASE WHEN checked_claims > 0 THEN CAST(n_verify AS DOUBLE) / checked_claims ELSE CAST(0 AS DOUBLE) END AS "depthPerClaim",
-  T AS "horizon", turns AS "turns", CAST(NULL AS DOUBLE) AS "responseTokens",
+  T AS "horizon", turns AS "turns", response_tokens AS "responseTokens",
   correct AS "correct", verdict AS "verdict", format_ok AS "formatOk"`;
 
 export interface CorpusQueryOptions {
@@ -91,8 +91,9 @@ export interface CorpusQueryOptions {
 }
 
 /**
- * Per-trajectory metric rows (like `trajectoryRows`, without response tokens). Use on small corpora or
- * with `limit`.
+ * Per-trajectory metric rows (like `trajectoryRows`; `responseTokens` as `trajectoryRows(…, { tokens:
+ * true })` counts them when the corpus was converted with `tokens`, else null). Use on small corpora
+ * or with `limit`.
  */
 export async function corpusTrajectoryRows(
   corpus: Corpus,

@@ -19,6 +19,7 @@
  */
 import { z } from "zod";
 import { formatValid } from "../metrics/format-validity.js";
+import { responseTokens } from "../metrics/response-tokens.js";
 import type { LabelRow, ToolCall, Trajectory } from "../trajectory/schema.js";
 
 export const CORPUS_SCHEMA_VERSION = 1;
@@ -38,6 +39,11 @@ export interface Column {
   name: string;
   type: SqlType;
   doc: string;
+  /**
+   * Added after parts of schema version 1 were first written: parts written before lack it, and a
+   * corpus reads it there as NULL (corpus.ts), so an older corpus opens as it is.
+   */
+  added?: true;
 }
 
 interface TypedColumn<R, K extends SqlType> extends Column {
@@ -63,6 +69,8 @@ export interface TrajectorySource {
   t: Trajectory;
   /** trajectoryKey(t), computed once per trajectory. */
   key: string;
+  /** Count the trajectory's response tokens (convert `tokens`: the tokenizer is slow, so on request). */
+  tokens?: boolean;
 }
 export interface CallSource extends TrajectorySource {
   call: ToolCall;
@@ -127,6 +135,13 @@ export const TRAJECTORY_COLUMNS: readonly CorpusColumn<TrajectorySource>[] = [
   { name: "turns", type: "INTEGER", doc: "model turns", get: (r) => r.t.steps.length },
   { name: "question", type: "VARCHAR", doc: "the question", get: (r) => r.t.question },
   { name: "final_answer", type: "VARCHAR", doc: "extracted final answer, null when none", get: (r) => r.t.finalAnswer },
+  {
+    name: "response_tokens",
+    type: "INTEGER",
+    doc: "response tokens (responseTokens: the model's text, Qwen3 tokenizer) when converted with --tokens, else null",
+    added: true,
+    get: (r) => (r.tokens ? responseTokens(r.t) : null),
+  },
 ];
 
 export const CALL_COLUMNS: readonly CorpusColumn<CallSource>[] = [
@@ -278,6 +293,8 @@ export const SourceEntrySchema = z.object({
   errors: z.number().int(),
   warnings: z.number().int(),
   parts: PartsSchema,
+  /** Whether its trajectories' `response_tokens` were counted (convert --tokens); absent in older corpora: no. */
+  tokens: z.boolean().optional(),
   /** Label sets made while converting this source (convert --label): their parts and rows. */
   labels: z.record(z.string(), z.object({ parts: z.array(z.string()), rows: z.number().int() })).default({}),
   /**

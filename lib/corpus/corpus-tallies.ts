@@ -16,7 +16,7 @@
  * CLI uses: above the budget the sweep stays in SQL (corpus-sweep.ts).
  */
 import { resolve } from "node:path";
-import type { TallyArrays } from "../metrics/tally-arrays.js";
+import { emptyTallyArrays, type TallyArrays } from "../metrics/tally-arrays.js";
 import { lit, readColumn, readStrings } from "./duckdb.js";
 import { manifestParts } from "./corpus-manifest.js";
 import type { Corpus } from "./corpus.js";
@@ -34,11 +34,15 @@ export const VERDICT_CODES = { incorrect: 0, correct: 1, unknown: 2 } as const;
 export interface CorpusTallies extends TallyArrays {
   verdict: Uint8Array;
   order: Int32Array;
+  /** Each slot's `response_tokens` (with the `tokens` option; 0 where the corpus did not count them). */
+  responseTokens?: Int32Array;
 }
 
 export interface CorpusTalliesOptions extends CorpusQueryOptions {
   /** Read each rollout's key (`file::id`, `TallyArrays.keys`); default true. The sweep does not need them. */
   keys?: boolean;
+  /** Read each rollout's response tokens (`responseTokens`; convert `tokens`); default false. */
+  tokens?: boolean;
 }
 
 /**
@@ -86,48 +90,42 @@ const INT_COLUMNS = [
 export async function corpusTallies(corpus: Corpus, opts: CorpusTalliesOptions = {}): Promise<CorpusTallies> {
   const ls = corpus.labelSet(opts.labelSet);
   const withKeys = opts.keys ?? true;
-  const tmp = ["ct_slots"];
+  const withTokens = opts.tokens ?? false;
+  const tmp = ["ct_slots", "ct_checks"];
   for (const t of tmp) await corpus.run(`DROP TABLE IF EXISTS ${t}`);
   try {
-    // one row per trajectory: its tallies, its slot (groups contiguous in order of first appearance)
+    // one row per trajectory: its tallies, its slot (groups contiguous in order of first appearance);
+    // only the columns read below (the table is held in memory: 10^6 rollouts of every column were
+    // what took a 10^7-call corpus's load past 1.5 GB peak RSS)
+    const kept = ["key", "group_id", "verdict", "correct", "format_ok", ...INT_COLUMNS.map(([, c]) => c), "has_claims"];
+    if (withTokens) kept.push("response_tokens");
     await corpus.run(`CREATE TEMP TABLE ct_slots AS
 WITH ${tallyCtes(ls.name)},
 o AS (${orderSql(corpus)}),
 x AS (
-  SELECT t.*, o.ord,
+  SELECT ${kept.map((c) => `t.${c}`).join(", ")}, o.ord,
     MIN(o.ord) OVER (PARTITION BY t.group_id IS NULL, COALESCE(t.group_id, t.key)) AS gfirst
   FROM tally t JOIN o ON o.key = t.key
 )
 SELECT CAST(ROW_NUMBER() OVER (ORDER BY gfirst, ord) - 1 AS INTEGER) AS slot, * FROM x`);
+    // per-claim checks by slot, in the same one more pass over the labels (only where the labels carry claim data)
+    await corpus.run(`CREATE TEMP TABLE ct_checks AS
+WITH ${tallyCtes(ls.name)}
+SELECT s.slot, c.claim, CAST(c.c AS INTEGER) AS c FROM claim_checks c JOIN ct_slots s ON s.key = c.key WHERE s.has_claims = 1`);
     const n = Number((await corpus.sql("SELECT COUNT(*) AS n FROM ct_slots"))[0]!.n);
     const a: CorpusTallies = {
-      n,
+      ...emptyTallyArrays(n, ls.labelsBv),
       keys: withKeys ? new Array<string>(n) : [],
-      T: new Int32Array(n),
-      labelled: new Int32Array(n),
-      nUniqS: new Int32Array(n),
-      nRedS: new Int32Array(n),
-      nExplore: new Int32Array(n),
-      nVerify: new Int32Array(n),
-      nRedQ: new Int32Array(n),
-      nRedQFixed: new Int32Array(n),
-      hasClaims: new Uint8Array(n),
-      checkStart: new Int32Array(n + 1),
-      checks: new Int32Array(0),
-      correct: new Uint8Array(n),
-      formatOk: new Uint8Array(n),
-      groupStart: new Int32Array(0),
-      groupIds: [],
-      labelsBv: ls.labelsBv,
       verdict: new Uint8Array(n),
       order: new Int32Array(n),
+      ...(withTokens ? { responseTokens: new Int32Array(n) } : {}),
     };
     const starts: number[] = [];
     const cols = INT_COLUMNS.map(([, c]) => `CAST(${c} AS INTEGER)`).join(", ");
     const verdict = `CAST(CASE verdict WHEN 'correct' THEN ${VERDICT_CODES.correct} WHEN 'incorrect' THEN ${VERDICT_CODES.incorrect} ELSE ${VERDICT_CODES.unknown} END AS UTINYINT)`;
     const rank = "CAST(RANK() OVER (ORDER BY ord) - 1 AS INTEGER)";
     const select = `SELECT ${cols}, CAST(has_claims AS UTINYINT), CAST(correct AS UTINYINT), CAST(format_ok AS UTINYINT),
-  ${verdict}, ${rank}, CAST(gfirst <> LAG(gfirst) OVER (ORDER BY slot) OR slot = 0 AS UTINYINT), group_id${withKeys ? ", key" : ""}
+  ${verdict}, ${rank}, CAST(gfirst <> LAG(gfirst) OVER (ORDER BY slot) OR slot = 0 AS UTINYINT), group_id${withKeys ? ", key" : ""}${withTokens ? ", CAST(COALESCE(response_tokens, 0) AS INTEGER)" : ""}
 FROM ct_slots ORDER BY slot`;
     const newGroup = new Uint8Array(n);
     let at = 0;
@@ -150,25 +148,18 @@ FROM ct_slots ORDER BY slot`;
         const keys = readStrings(chunk, j++);
         for (let i = 0; i < chunk.rowCount; i++) a.keys[at + i] = keys[i]!;
       }
+      if (a.responseTokens) readColumn(chunk, j++, a.responseTokens, at);
       at += chunk.rowCount;
     }
     if (at !== n) throw new Error(`corpusTallies: read ${at} rows of ${n}`);
     starts.push(n);
     a.groupStart = Int32Array.from(starts);
     // per-claim checks (CSR), by slot and claim as talliesOf orders them; only where the labels carry claim data
-    const nChecks = Number(
-      (
-        await corpus.sql(
-          `WITH ${tallyCtes(ls.name)} SELECT COUNT(*) AS n FROM claim_checks c JOIN ct_slots s ON s.key = c.key WHERE s.has_claims = 1`,
-        )
-      )[0]!.n,
-    );
+    const nChecks = Number((await corpus.sql("SELECT COUNT(*) AS n FROM ct_checks"))[0]!.n);
     a.checks = new Int32Array(nChecks);
     const slotOf = new Int32Array(nChecks);
     at = 0;
-    for await (const chunk of corpus.chunks(
-      `WITH ${tallyCtes(ls.name)} SELECT s.slot, CAST(c.c AS INTEGER) FROM claim_checks c JOIN ct_slots s ON s.key = c.key WHERE s.has_claims = 1 ORDER BY s.slot, c.claim`,
-    )) {
+    for await (const chunk of corpus.chunks("SELECT slot, c FROM ct_checks ORDER BY slot, claim")) {
       readColumn(chunk, 0, slotOf, at);
       readColumn(chunk, 1, a.checks, at);
       at += chunk.rowCount;

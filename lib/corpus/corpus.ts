@@ -7,7 +7,15 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { DuckDBDataChunk } from "@duckdb/node-api";
 import { Engine, lit, type EngineOptions, type SqlRow } from "./duckdb.js";
-import { createTableSql, MANIFEST_FILE, TABLE_NAMES, TABLES, type CorpusManifest } from "./corpus-schema.js";
+import {
+  createTableSql,
+  MANIFEST_FILE,
+  TABLE_NAMES,
+  TABLES,
+  type Column,
+  type CorpusManifest,
+  type TableName,
+} from "./corpus-schema.js";
 import { CorpusError, manifestParts, readCorpusManifest } from "./corpus-manifest.js";
 
 export class Corpus {
@@ -29,10 +37,7 @@ export class Corpus {
       const parts = manifestParts(manifest);
       for (const t of TABLE_NAMES) {
         const files = parts[t].map((p) => resolve(dir, p));
-        if (files.length)
-          await db.run(
-            `CREATE VIEW ${t} AS SELECT ${TABLES[t].map((c) => c.name).join(", ")} FROM read_parquet([${files.map(lit).join(", ")}])`,
-          );
+        if (files.length) await db.run(`CREATE VIEW ${t} AS ${await tableSelect(db, t, files)}`);
         else await db.run(createTableSql(t));
       }
     } catch (err) {
@@ -82,6 +87,28 @@ export class Corpus {
   close(): void {
     this.db.close();
   }
+}
+
+/**
+ * The view of table `t` over its parts. A column `added` to the schema after older parts were
+ * written is read as NULL where a part lacks it: NULL throughout when no part has it, and the
+ * parts' columns matched by name when only some do (a corpus extended by a newer convert).
+ */
+async function tableSelect(db: Engine, t: TableName, files: readonly string[]): Promise<string> {
+  const list = `[${files.map(lit).join(", ")}]`;
+  const columns: readonly Column[] = TABLES[t];
+  const added = columns.filter((c) => c.added);
+  const holding = new Map<string, number>();
+  if (added.length) {
+    const names = added.map((c) => lit(c.name)).join(", ");
+    for (const r of await db.all(
+      `SELECT name, COUNT(DISTINCT file_name) AS n FROM parquet_schema(${list}) WHERE name IN (${names}) GROUP BY name`,
+    ))
+      holding.set(String(r.name), Number(r.n));
+  }
+  const everywhere = added.every((c) => holding.get(c.name) === files.length);
+  const cols = columns.map((c) => (c.added && !holding.get(c.name) ? `CAST(NULL AS ${c.type}) AS ${c.name}` : c.name));
+  return `SELECT ${cols.join(", ")} FROM read_parquet(${list}${everywhere ? "" : ", union_by_name = true"})`;
 }
 
 /** True when `path` is a corpus directory (it holds a corpus manifest). */

@@ -41,6 +41,9 @@ export class ChunkBuilder {
   /** Rows in the chunk so far (trajectories, calls and labels). */
   rows = 0;
 
+  /** `tokens`: count each trajectory's response tokens (the `response_tokens` column). */
+  constructor(private readonly tokens = false) {}
+
   private static empty(): RowChunk {
     const values = { trajectories: [], calls: [], labels: [] };
     return { calls: [], labels: [], ids: [], bases: [], values, bytesRead: null };
@@ -49,7 +52,7 @@ export class ChunkBuilder {
   add(t: Trajectory, labels: { set: string; rows: readonly LabelRow[] } | null): void {
     const key = trajectoryKey(t);
     const v = this.chunk.values;
-    pushRow(TABLES.trajectories, { t, key }, v.trajectories);
+    pushRow(TABLES.trajectories, { t, key, tokens: this.tokens }, v.trajectories);
     for (const call of t.calls) pushRow(TABLES.calls, { t, key, call }, v.calls);
     if (labels) for (const row of labels.rows) pushRow(TABLES.labels, { set: labels.set, row }, v.labels);
     this.chunk.ids.push(t.id);

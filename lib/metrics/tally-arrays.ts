@@ -33,6 +33,34 @@ export interface TallyArrays {
   labelsBv: number;
 }
 
+/**
+ * Tally arrays of `n` slots, every count zero: the typed columns allocated once here for every
+ * producer (trace files, a corpus, sampled rollouts). No keys, no groups (`groupStart` and
+ * `groupIds` empty) and no claim checks (`checkStart` all 0, `checks` empty): the producer sets them.
+ */
+export function emptyTallyArrays(n: number, labelsBv = 1): TallyArrays {
+  return {
+    n,
+    keys: [],
+    T: new Int32Array(n),
+    labelled: new Int32Array(n),
+    nUniqS: new Int32Array(n),
+    nRedS: new Int32Array(n),
+    nExplore: new Int32Array(n),
+    nVerify: new Int32Array(n),
+    nRedQ: new Int32Array(n),
+    nRedQFixed: new Int32Array(n),
+    hasClaims: new Uint8Array(n),
+    checkStart: new Int32Array(n + 1),
+    checks: new Int32Array(0),
+    correct: new Uint8Array(n),
+    formatOk: new Uint8Array(n),
+    groupStart: new Int32Array(0),
+    groupIds: [],
+    labelsBv,
+  };
+}
+
 export function tallyArrays(
   trajectories: readonly Trajectory[],
   labels: readonly LabelRow[],
@@ -58,24 +86,10 @@ export function tallyArrays(
   starts.push(order.length);
   const n = order.length;
   const a: TallyArrays = {
-    n,
+    ...emptyTallyArrays(n, labelsBv),
     keys: new Array(n),
-    T: new Int32Array(n),
-    labelled: new Int32Array(n),
-    nUniqS: new Int32Array(n),
-    nRedS: new Int32Array(n),
-    nExplore: new Int32Array(n),
-    nVerify: new Int32Array(n),
-    nRedQ: new Int32Array(n),
-    nRedQFixed: new Int32Array(n),
-    hasClaims: new Uint8Array(n),
-    checkStart: new Int32Array(n + 1),
-    checks: new Int32Array(0),
-    correct: new Uint8Array(n),
-    formatOk: new Uint8Array(n),
     groupStart: Int32Array.from(starts),
     groupIds,
-    labelsBv,
   };
   const checks: number[] = [];
   order.forEach((ti, k) => {

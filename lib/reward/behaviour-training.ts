@@ -23,7 +23,7 @@ import {
   type SampledBehaviour,
 } from "../generate/behaviour-policy.js";
 import { BEHAVIOUR_MEASURES, behaviourColumns, type BehaviourMeasure } from "../metrics/behaviour-columns.js";
-import type { TallyArrays } from "../metrics/tally-arrays.js";
+import { emptyTallyArrays, type TallyArrays } from "../metrics/tally-arrays.js";
 import { grpoAdvantages } from "./grpo.js";
 import { behaviourPressure, clearPush, type PressureOptionsInput, type SettingPressure } from "./pressure.js";
 import type { RewardConfig } from "./reward-config.js";
@@ -64,25 +64,13 @@ export function sampledTallyArrays(
 ): TallyArrays {
   const n = samples.length;
   const a: TallyArrays = {
-    n,
+    ...emptyTallyArrays(n, verifyBudget),
     keys: samples.map((s, i) => `${s.rollout.question.id}#${i}`),
-    T: new Int32Array(n),
-    labelled: new Int32Array(n),
-    nUniqS: new Int32Array(n),
-    nRedS: new Int32Array(n),
-    nExplore: new Int32Array(n),
-    nVerify: new Int32Array(n),
-    nRedQ: new Int32Array(n),
-    nRedQFixed: new Int32Array(n),
-    hasClaims: new Uint8Array(n).fill(1),
-    checkStart: new Int32Array(n + 1),
     checks: new Int32Array(n),
-    correct: new Uint8Array(n),
-    formatOk: new Uint8Array(n),
     groupStart: Int32Array.from({ length: Math.ceil(n / groupSize) + 1 }, (_, g) => Math.min(g * groupSize, n)),
     groupIds: Array.from({ length: Math.ceil(n / groupSize) }, (_, g) => `g${g}`),
-    labelsBv: verifyBudget,
   };
+  a.hasClaims.fill(1);
   samples.forEach((s, i) => {
     for (const t of s.rollout.turns)
       for (const c of t.calls) {

@@ -1,9 +1,9 @@
 /**
  * Every command on a corpus directory prints what it prints on the trace files the corpus came
  * from, byte for byte (stdout and stderr): the bundled traces converted with the deterministic
- * labeller, then `reward`, `inspect`, `sweep` and every `figure` preset run on both. The one
- * documented difference: fig1 and fig7 count response tokens, which a corpus does not store, and
- * say so. Uses the built CLI (dist/).
+ * labeller and their response tokens (--tokens), then `reward`, `inspect`, `sweep`, `pressure`,
+ * `contrast` and every `figure` preset run on both. A corpus converted without --tokens (or by a
+ * sounding before the column existed) says, in one line, how to add them. Uses the built CLI (dist/).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -19,7 +19,7 @@ describe("the CLI on a corpus prints what it prints on its trace files", () => {
   beforeAll(() => {
     base = tmpDir("corpus-input-");
     dir = join(base, "corpus");
-    const r = cli(["convert", TRACES, "--out", dir, "--label", "heuristic"]);
+    const r = cli(["convert", TRACES, "--out", dir, "--label", "heuristic", "--tokens"]);
     expect(r.code, r.stderr).toBe(0);
   }, 120_000);
 
@@ -44,22 +44,25 @@ describe("the CLI on a corpus prints what it prints on its trace files", () => {
     same(["inspect", "--json"]);
     same(["sweep", "--grid", "c1=0.1,0.3", "--grid", "Bv=0,2", "--json"]);
     same(["sweep", "--grid", "c2=0,0.2", "--grid", "floor=0.1,0.5"]);
-  }, 120_000);
+  }, 300_000);
 
-  it("pressure and contrast (response tokens aside: a corpus stores no response text)", () => {
-    const p = same(["pressure", "--no-tokens", "--json", "--grid", "c1=0.3"]);
-    expect(Object.keys(JSON.parse(p.stdout).settings[0].pressure)).toContain("REDUNDANTSEARCH");
+  it("pressure and contrast, response tokens included", () => {
+    const p = same(["pressure", "--json", "--grid", "c1=0.3"]);
+    expect(Object.keys(JSON.parse(p.stdout).settings[0].pressure)).toEqual(
+      expect.arrayContaining(["REDUNDANTSEARCH", "responseTokens"]),
+    );
+    same(["pressure"]);
     same(["pressure", "--no-tokens"]);
-    same(["contrast", "--no-tokens", "--json"]);
-    const r = cli(["pressure", "--json", dir]);
-    expect([r.code, r.stderr]).toEqual([0, expect.stringMatching(/^a corpus stores no response text/)]);
-    expect(JSON.parse(r.stdout).pressure.responseTokens).toBeUndefined();
+    expect(JSON.parse(same(["contrast", "--json"]).stdout).contrast.responseTokens).toBeDefined();
   }, 240_000);
 
-  it("every figure preset but fig1 / fig7 draws the same SVG", () => {
+  it("every figure preset draws the same SVG", () => {
     for (const [preset, extra] of [
+      ["fig1", []],
       ["fig4", []],
       ["fig6", []],
+      ["fig7", []],
+      ["fig7", ["--run-by", "file"]],
       ["labels", []],
       ["ecdf", []],
       ["group", []],
@@ -67,18 +70,51 @@ describe("the CLI on a corpus prints what it prints on its trace files", () => {
       ["contrast", []],
       ["landscape", ["--grid", "c1=0.1,0.2,0.3", "--grid", "c2=0.1,0.2"]],
     ] as const) {
-      const a = join(base, `${preset}-files.svg`);
-      const b = join(base, `${preset}-corpus.svg`);
+      const name = [preset, ...extra].join("-").replace(/[^a-z0-9.=,-]/gi, "");
+      const a = join(base, `${name}-files.svg`);
+      const b = join(base, `${name}-corpus.svg`);
       const ra = cli(["figure", preset, TRACES, ...extra, "--out", a]);
       const rb = cli(["figure", preset, dir, ...extra, "--out", b]);
-      expect([preset, ra.code, rb.code, rb.stderr]).toEqual([preset, 0, 0, ra.stderr]);
-      expect([preset, readFileSync(b, "utf8") === readFileSync(a, "utf8")]).toEqual([preset, true]);
+      expect([name, ra.code, rb.code, rb.stderr]).toEqual([name, 0, 0, ra.stderr]);
+      expect([name, readFileSync(b, "utf8") === readFileSync(a, "utf8")]).toEqual([name, true]);
     }
+    const r = cli(["figure", "fig7", dir, "--run-by", "spec", "--out", join(base, "spec.svg")]);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      expect.stringMatching(/^sounding: figure fig7: --run-by spec .* a corpus does not store/),
+    ]);
+  }, 600_000);
+
+  it("a corpus without response tokens says how to add them; converting again with --tokens adds them", () => {
+    const old = join(base, "old");
+    expect(cli(["convert", TRACES, "--out", old, "--label", "heuristic"]).code).toBe(0);
     for (const preset of ["fig1", "fig7"]) {
-      const r = cli(["figure", preset, dir, "--out", join(base, `${preset}.svg`)]);
-      expect([preset, r.code, r.stderr]).toEqual([preset, 2, expect.stringMatching(/response tokens.*trace files/)]);
+      const r = cli(["figure", preset, old, "--out", join(base, `old-${preset}.svg`)]);
+      expect([preset, r.code, r.stderr.trim().split("\n").length]).toEqual([preset, 2, 1]);
+      expect(r.stderr).toContain(
+        `figure ${preset} counts response tokens, which ${old} does not store for any of its source files (converted without --tokens): add them with \`sounding convert <its`,
+      );
+      expect(r.stderr).toContain(`--out ${old} --tokens --label heuristic\``);
     }
-  }, 240_000);
+    const p = cli(["pressure", "--json", old]);
+    expect([p.code, p.stderr]).toEqual([
+      0,
+      expect.stringMatching(/^pressure and contrast counts response tokens, .*; response tokens left out\n$/),
+    ]);
+    expect(JSON.parse(p.stdout).pressure.responseTokens).toBeUndefined();
+    const again = cli(["convert", TRACES, "--out", old, "--label", "heuristic", "--tokens", "--json"]);
+    expect(again.code, again.stderr).toBe(0);
+    const res = JSON.parse(again.stdout);
+    const sources = JSON.parse(readFileSync(join(old, "sounding-corpus.json"), "utf8")).sources.length;
+    expect([res.skipped, res.replaced.length]).toEqual([[], sources]);
+    const a = join(base, "again-fig7.svg");
+    expect(cli(["figure", "fig7", old, "--out", a]).code).toBe(0);
+    expect(readFileSync(a, "utf8")).toBe(readFileSync(join(base, "fig7-files.svg"), "utf8"));
+    // and a third convert with --tokens skips them all: they have their tokens
+    expect(
+      JSON.parse(cli(["convert", TRACES, "--out", old, "--tokens", "--label", "heuristic", "--json"]).stdout).replaced,
+    ).toEqual([]);
+  }, 360_000);
 
   it("loadRollouts gives the sweep and pressure kernels the same arrays from the traces and from the corpus", async () => {
     const flags: InputFlags = {

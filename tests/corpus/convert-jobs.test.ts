@@ -52,6 +52,22 @@ describe("convertToCorpus jobs", () => {
     expect(one.manifest.sources.length).toBeGreaterThan(3); // several files: several tasks
   }, 120_000);
 
+  it("counts response tokens alike in workers (tokens): the same Parquet parts and manifest", async () => {
+    const base = tmpDir("jobs-tokens-");
+    const verl = join(TRACES, "generated", "verl");
+    const one = await lib.convertToCorpus([verl], join(base, "j1"), { label: "h", tokens: true });
+    const two = await lib.convertToCorpus([verl], join(base, "j2"), { label: "h", tokens: true, jobs: 2 });
+    expect({ ...two, dir: "" }).toEqual({ ...one, dir: "" });
+    expectSameFiles(join(base, "j1"), join(base, "j2"));
+    const c = await lib.Corpus.open(join(base, "j2"));
+    try {
+      const [r] = await c.sql("SELECT COUNT(*) AS n, COUNT(response_tokens) AS counted FROM trajectories");
+      expect(Number(r!.counted)).toBe(Number(r!.n));
+    } finally {
+      c.close();
+    }
+  }, 120_000);
+
   it("is incremental alike: unchanged files skipped, a path given twice converted once", async () => {
     const base = tmpDir("jobs-inc-");
     const verl = join(TRACES, "generated", "verl");

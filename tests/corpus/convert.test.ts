@@ -2,7 +2,7 @@
  * convertToCorpus itself: options objects are never mutated (calling it twice with the same options
  * object once corrupted the corpus), and every column of every table holds what its doc says.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -12,13 +12,15 @@ import {
   formatValid,
   loadTrajectories,
   readLabelSet,
+  responseTokens,
   trajectoryKey,
   CALL_COLUMNS,
   LABEL_COLUMNS,
   TRAJECTORY_COLUMNS,
   type ConvertOptions,
 } from "../../lib/index.js";
-import { ROOT, tmpDir } from "../helpers.js";
+import { Engine } from "../../lib/corpus/duckdb.js";
+import { cli, ROOT, tmpDir } from "../helpers.js";
 
 const GEN = join(ROOT, "traces", "generated");
 const EVAL = join(GEN, "fathom-eval.jsonl");
@@ -112,6 +114,7 @@ describe("corpus columns", () => {
         turns: t.steps.length,
         question: t.question,
         final_answer: t.finalAnswer,
+        response_tokens: null, // counted with the tokens option only
       };
       expect(row).toEqual(expected);
       expect(Object.keys(row!)).toEqual(Object.keys(expected)); // the documented column order
@@ -151,6 +154,84 @@ describe("corpus columns", () => {
       c.close();
     }
   }, 60_000);
+});
+
+describe("response tokens (convert `tokens`)", () => {
+  const VERL = join(GEN, "verl", "1.jsonl");
+
+  it("are counted as trajectoryRows counts them, once per trajectory", async () => {
+    const dir = join(tmpDir("tokens-"), "c");
+    await convertToCorpus([EVAL, VERL], dir, { label: "h", tokens: true });
+    const { trajectories } = await loadTrajectories([EVAL, VERL]);
+    const c = await Corpus.open(dir);
+    try {
+      const rows = await c.sql("SELECT key, response_tokens FROM trajectories");
+      const byKey = new Map(rows.map((r) => [r.key, r.response_tokens]));
+      expect(rows.length).toBe(trajectories.length);
+      expect(trajectories.map((t) => byKey.get(trajectoryKey(t)))).toEqual(trajectories.map((t) => responseTokens(t)));
+      expect(trajectories.some((t) => responseTokens(t) > 0)).toBe(true);
+      expect(c.manifest.sources.map((s) => s.tokens)).toEqual([true, true]);
+    } finally {
+      c.close();
+    }
+  }, 120_000);
+
+  it("a corpus written before the column opens with it NULL; a newer convert extends it, columns matched by name", async () => {
+    const dir = join(tmpDir("old-corpus-"), "c");
+    await convertToCorpus([EVAL], dir, { label: "h" });
+    // make it what an older sounding wrote: trajectory parts without the column, sources without `tokens`
+    const manifestPath = join(dir, "sounding-corpus.json");
+    const m = JSON.parse(readFileSync(manifestPath, "utf8"));
+    const db = await Engine.open();
+    try {
+      for (const part of m.sources[0].parts.trajectories) {
+        const f = join(dir, part);
+        await db.run(`CREATE TABLE t AS SELECT * EXCLUDE (response_tokens) FROM read_parquet('${f}')`);
+        await db.run(`COPY t TO '${f}' (FORMAT parquet)`);
+        await db.run("DROP TABLE t");
+        const cols = await db.all(`SELECT name FROM parquet_schema('${f}')`);
+        expect(cols.map((r) => r.name)).not.toContain("response_tokens");
+      }
+    } finally {
+      db.close();
+    }
+    delete m.sources[0].tokens;
+    writeFileSync(manifestPath, JSON.stringify(m, null, 2) + "\n");
+    const { trajectories } = await loadTrajectories([EVAL, VERL]);
+    let c = await Corpus.open(dir);
+    try {
+      const [r] = await c.sql("SELECT COUNT(*) AS n, COUNT(response_tokens) AS counted FROM trajectories");
+      expect([Number(r!.n), Number(r!.counted)]).toEqual([
+        trajectories.filter((t) => t.provenance.source.file === EVAL).length,
+        0,
+      ]);
+    } finally {
+      c.close();
+    }
+    const fig = cli(["figure", "fig7", dir, "--out", join(dir, "..", "fig7.svg")]);
+    expect([fig.code, fig.stderr]).toEqual([
+      2,
+      expect.stringContaining(`sounding convert ${EVAL} --out ${dir} --tokens --label h\``),
+    ]);
+    // a newer convert adds a source with tokens: old parts read NULL, new ones their counts
+    await convertToCorpus([VERL], dir, { label: "h", tokens: true });
+    c = await Corpus.open(dir);
+    try {
+      const rows = await c.sql("SELECT key, file, response_tokens, n_calls FROM trajectories");
+      const byKey = new Map(rows.map((x) => [x.key, x]));
+      for (const t of trajectories) {
+        const row = byKey.get(trajectoryKey(t))!;
+        expect([row.n_calls, row.response_tokens]).toEqual([
+          t.calls.length,
+          t.provenance.source.file === VERL ? responseTokens(t) : null,
+        ]);
+      }
+    } finally {
+      c.close();
+    }
+    const mixed = cli(["figure", "fig7", dir, "--out", join(dir, "..", "fig7.svg")]);
+    expect([mixed.code, mixed.stderr]).toEqual([2, expect.stringContaining("for 1 of the 2 of its source files")]);
+  }, 180_000);
 });
 
 describe("corpus schema docs", () => {
