@@ -1,4 +1,5 @@
 /** `sounding label` and `sounding agree` as users run them, including kill -9 and resume. */
+import { HEURISTIC_VERSION } from "../../lib/index.js";
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -73,7 +74,13 @@ describe("sounding label (deterministic)", () => {
     const r = cli(["label", "traces/generated/fathom-eval.jsonl", "traces/generated/verl", "--out", a, "--json"]);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
-    expect(s).toMatchObject({ labeller: "heuristic", version: "2.0.0", trajectories: 170, calls: 1434, failures: [] });
+    expect(s).toMatchObject({
+      labeller: "heuristic",
+      version: HEURISTIC_VERSION,
+      trajectories: 170,
+      calls: 1434,
+      failures: [],
+    });
     expect(s.labels).toEqual({
       EXPLORATION: 290,
       REDUNDANTQUERY: 151,

@@ -4,6 +4,7 @@
  * their labels taken from the dump, no relabelling; dumpSpecs names the spec and labeller;
  * Fig. 6 draws from the dump's labels; disagreements with a fresh relabelling are per call.
  */
+import { HEURISTIC_VERSION } from "../../lib/index.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
@@ -80,11 +81,13 @@ describe.skipIf(!PY)("verl dump round trip", () => {
     const { trajectories } = await loadTrajectories(files, { format: "verl" });
     const dump = labelsFromDump(trajectories);
     expect(dump.problems).toEqual([]);
-    expect(dump.labellers).toEqual({ "heuristic@2.0.0": trajectories.length });
+    expect(dump.labellers).toEqual({ [`heuristic@${HEURISTIC_VERSION}`]: trajectories.length });
     expect(dump.rows).toHaveLength(trajectories.reduce((n, t) => n + t.calls.length, 0));
-    expect(new Set(dump.rows.map((r) => `${r.labeller}@${r.version}`))).toEqual(new Set(["heuristic@2.0.0"]));
+    expect(new Set(dump.rows.map((r) => `${r.labeller}@${r.version}`))).toEqual(
+      new Set([`heuristic@${HEURISTIC_VERSION}`]),
+    );
     expect(dumpSpecs(trajectories)).toEqual([
-      { spec: e.hash, rows: trajectories.length, steps: [1, 2, 3], labellers: ["heuristic@2.0.0"] },
+      { spec: e.hash, rows: trajectories.length, steps: [1, 2, 3], labellers: [`heuristic@${HEURISTIC_VERSION}`] },
     ]);
     const fresh = (await runLabeller(new HeuristicLabeller(), trajectories)).rows;
     const cmp = dumpLabelMismatches(dump.rows, fresh);
@@ -128,7 +131,9 @@ describe.skipIf(!PY)("verl dump round trip", () => {
         reason: expect.stringMatching(/"labels" column has \d+ letters but \d+ tool calls were read/),
       },
     ]);
-    expect(Object.keys(dump.labellers)).toEqual([expect.stringMatching(/^heuristic@2\.0\.0#[0-9a-f]{16}$/)]);
+    expect(Object.keys(dump.labellers)).toEqual([
+      expect.stringMatching(new RegExp(`^heuristic@${HEURISTIC_VERSION.replace(/\./g, "\\.")}#[0-9a-f]{16}$`)),
+    ]);
     const fresh = (await runLabeller(new HeuristicLabeller(), trajectories)).rows;
     const cmp = dumpLabelMismatches(dump.rows, fresh);
     expect(cmp.mismatches.length).toBeGreaterThan(0);

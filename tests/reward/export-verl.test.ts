@@ -241,12 +241,13 @@ describe("verl export", () => {
     }
     const { trajectories } = await loadTrajectories(files.map((f) => f.path));
     expect(dumpSpecs(trajectories)).toEqual([
-      { spec: e.hash, rows: trajectories.length, steps: [1, 2], labellers: ["heuristic@2.0.0"] },
+      { spec: e.hash, rows: trajectories.length, steps: [1, 2], labellers: [`heuristic@${HEURISTIC_VERSION}`] },
     ]);
     // the module labelled every call itself (issue 11): the labels column has one letter per call
     expect(
       trajectories.every(
-        (t) => t.extra.labeller === "heuristic@2.0.0" && String(t.extra.labels).length === t.calls.length,
+        (t) =>
+          t.extra.labeller === `heuristic@${HEURISTIC_VERSION}` && String(t.extra.labels).length === t.calls.length,
       ),
     ).toBe(true);
     expect(join(dir, "reward_spec.json")).toBe(e.spec);

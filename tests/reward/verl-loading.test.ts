@@ -13,6 +13,7 @@
  *   tool-calling message lists TRL builds (assistant `tool_calls` + `tool` messages).
  * Correctness comes from the gold answers, as in training (the dumps' `acc` is not passed).
  */
+import { HEURISTIC_VERSION } from "../../lib/index.js";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
@@ -181,7 +182,7 @@ describe.skipIf(!PY || !HARNESS)("the exported module, loaded as verl and TRL lo
           ...w,
           score: Math.round(w.score * 1e12),
           reward_spec: `${e.hash}+Bv=2+c1=0.3`,
-          labeller: "heuristic@2.0.0",
+          labeller: `heuristic@${HEURISTIC_VERSION}`,
         });
         expect(Object.keys(g)).toEqual([
           "score",
