@@ -21,19 +21,9 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  formatValid,
-  HeuristicLabeller,
-  indexLabels,
-  loadTrajectories,
-  rewardConfig,
-  rolloutReward,
-  runLabeller,
-  talliesOf,
-  trajectoryKey,
-  type Trajectory,
-} from "../../lib/index.js";
-import { cli, ROOT, tmpDir } from "../helpers.js";
+import { loadTrajectories, rewardConfig, type Trajectory } from "../../lib/index.js";
+import { cli, tmpDir } from "../helpers.js";
+import { HOSTILE, libraryRewards, OUT, TRACES } from "./report-expected.js";
 
 declare const window: any;
 declare const document: any;
@@ -41,9 +31,6 @@ declare const document: any;
 const FIREFOX = process.env.SOUNDING_FIREFOX ?? "/usr/bin/firefox-esr";
 const REQUIRED = process.env.SOUNDING_REQUIRE_FIREFOX === "1";
 const HAVE = existsSync(FIREFOX);
-const TRACES = join(ROOT, "traces");
-const HOSTILE = join(ROOT, "tests", "fixtures", "hostile", "hostile-fathom.jsonl");
-const OUT = join(ROOT, ".ci", "out");
 
 if (!HAVE && !REQUIRED) console.warn(`report Firefox tests skipped: no Firefox at ${FIREFOX}`);
 
@@ -172,15 +159,7 @@ describe.skipIf(!HAVE && !REQUIRED)(
       const cfg = await page.evaluate(() => window.soundingReport.config());
       expect(cfg.c1).not.toBe(rewardConfig({}).c1);
       const after: Array<{ key: string; reward: number }> = await page.evaluate(() => window.soundingReport.rewards());
-      const { rows } = await runLabeller(new HeuristicLabeller(), trajectories);
-      const rowsOf = indexLabels(rows);
-      const setting = rewardConfig(cfg);
-      const exact = new Map(
-        trajectories.map((x) => [
-          trajectoryKey(x),
-          rolloutReward(talliesOf(rowsOf(x), x.calls.length), x.verdict === "correct", formatValid(x), setting).reward,
-        ]),
-      );
+      const exact = await libraryRewards(trajectories, cfg);
       expect(after.length).toBe(trajectories.length);
       for (const x of after) expect(x.reward, x.key).toBe(exact.get(x.key));
       expect(after.filter((x, i) => x.reward !== before[i]!.reward).length).toBeGreaterThan(0);

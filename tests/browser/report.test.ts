@@ -14,20 +14,10 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
-import {
-  formatValid,
-  HeuristicLabeller,
-  indexLabels,
-  loadTrajectories,
-  rewardConfig,
-  rolloutReward,
-  runLabeller,
-  talliesOf,
-  trajectoryKey,
-  type Trajectory,
-} from "../../lib/index.js";
+import { loadTrajectories, trajectoryKey, type Trajectory } from "../../lib/index.js";
 import { roundNumber } from "../../lib/cli/output.js";
-import { cli, ROOT, tmpDir } from "../helpers.js";
+import { cli, tmpDir } from "../helpers.js";
+import { HOSTILE, libraryRewards, OUT, TRACES } from "./report-expected.js";
 
 declare const window: any;
 declare const document: any;
@@ -36,9 +26,6 @@ declare const requestAnimationFrame: any;
 const CHROMIUM = process.env.SOUNDING_CHROMIUM ?? "/usr/bin/chromium";
 const REQUIRED = process.env.SOUNDING_REQUIRE_BROWSER === "1";
 const HAVE = existsSync(CHROMIUM);
-const TRACES = join(ROOT, "traces");
-const HOSTILE = join(ROOT, "tests", "fixtures", "hostile", "hostile-fathom.jsonl");
-const OUT = join(ROOT, ".ci", "out");
 
 if (!HAVE && !REQUIRED) console.warn(`report browser tests skipped: no Chromium at ${CHROMIUM}`);
 
@@ -188,15 +175,7 @@ describe.skipIf(!HAVE && !REQUIRED)("sounding report in headless Chromium", { ti
     const after: Array<{ key: string; reward: number }> = await page.evaluate(() => window.soundingReport.rewards());
     expect(after.length).toBe(expected.size);
     // the same rewards as the CLI prints (12 significant digits) and, exactly, as the library computes
-    const { rows } = await runLabeller(new HeuristicLabeller(), trajectories);
-    const rowsOf = indexLabels(rows);
-    const cfg = rewardConfig(setting);
-    const exact = new Map(
-      trajectories.map((t) => [
-        trajectoryKey(t),
-        rolloutReward(talliesOf(rowsOf(t), t.calls.length), t.verdict === "correct", formatValid(t), cfg).reward,
-      ]),
-    );
+    const exact = await libraryRewards(trajectories, setting);
     let changed = 0;
     after.forEach((x, i) => {
       expect(roundNumber(x.reward), x.key).toBe(expected.get(x.key));
